@@ -1,0 +1,1 @@
+"""The qualitative strand: codebook, coded segments, inter-coder agreement and themes."""
