@@ -12,6 +12,7 @@ import typer
 
 from cipp import __version__
 from cipp.cli_common import state
+from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
 
 app = typer.Typer(
@@ -22,6 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(qual_cli.app, name="qual")
+app.add_typer(platforms_cli.instrument_app, name="instrument")
+app.add_typer(platforms_cli.export_app, name="export")
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,1 @@
+"""Survey platforms: questionnaire definitions to instruments, exports to raw tables."""
