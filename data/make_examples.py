@@ -24,8 +24,14 @@ from scipy.stats import chi2_contingency
 HERE = Path(__file__).resolve().parent
 SEED = 2023
 
-AGREE = ["Strongly disagree", "Disagree", "Slightly disagree", "Slightly agree", "Agree",
-         "Strongly agree"]
+AGREE = [
+    "Strongly disagree",
+    "Disagree",
+    "Slightly disagree",
+    "Slightly agree",
+    "Agree",
+    "Strongly agree",
+]
 RATING = ["Excellent", "Very good", "Good", "Poor", "Very poor"]
 
 # Mentee items: counts per level, Strongly disagree .. Strongly agree (n = 182).
@@ -33,8 +39,7 @@ RATING = ["Excellent", "Very good", "Good", "Poor", "Very poor"]
 # (8.79%); productivity 24 SA (13%) and 36 not agreeing (20%); 91 (50%) satisfied with
 # the response or help and 73 (40%) with the resources; goals achieved 32 SA (17.6%).
 MENTEE_ITEMS = {
-    "The mentorship program is important for students at this college.":
-        [8, 10, 14, 34, 64, 52],
+    "The mentorship program is important for students at this college.": [8, 10, 14, 34, 64, 52],
     "The goals of the mentorship program were made clear to me.": [22, 30, 38, 40, 34, 18],
     "My mentor was accessible to me.": [17, 14, 15, 30, 60, 46],
     "I am satisfied with the resources my mentor provided.": [25, 38, 46, 28, 30, 15],
@@ -42,8 +47,14 @@ MENTEE_ITEMS = {
     "My mentor was supportive and encouraging.": [16, 12, 14, 33, 61, 46],
     # 180 answers: one cell left blank and one "N/A" (declared missing).
     "My mentor gave me constructive critiques of my work.": [12, 18, 24, 44, 50, 32],
-    "I am satisfied with the response and help I received from my mentor.":
-        [20, 31, 40, 30, 39, 22],
+    "I am satisfied with the response and help I received from my mentor.": [
+        20,
+        31,
+        40,
+        30,
+        39,
+        22,
+    ],
     "My mentor motivated me to improve my work productivity.": [10, 12, 14, 50, 72, 24],
     "The goals of the mentorship program were achieved.": [18, 24, 30, 38, 40, 32],
 }
@@ -75,14 +86,27 @@ DEGREES = {"Doctoral": 9, "Master": 12, "Bachelor": 8}
 MENTORING_YEAR = {"First year": 15, "Second year": 14}
 
 
+def ranked(counts: dict, score: np.ndarray, rng: np.random.Generator, noise: float = 1.0) -> list:
+    """Exactly counts[value] copies of each value (listed worst to best), given in the order
+    of a noisy score: respondents who are more satisfied overall answer more favourably,
+    so items correlate as in real surveys while every item's counts stay exact."""
+    values = [value for value, n in counts.items() for _ in range(n)]
+    order = np.argsort(score + rng.normal(0, noise, len(score)), kind="stable")
+    out: list = [None] * len(values)
+    for position, respondent in enumerate(order):
+        out[respondent] = values[position]
+    return out
+
+
 def shuffled(counts: dict, rng: np.random.Generator) -> list:
     """Exactly counts[value] copies of each value, in random order."""
     values = [value for value, n in counts.items() for _ in range(n)]
     return list(rng.permutation(np.array(values, dtype=object)))
 
 
-def ages(n: int, mean: float, sd: float, low: int, high: int, rng: np.random.Generator
-         ) -> list[int]:
+def ages(
+    n: int, mean: float, sd: float, low: int, high: int, rng: np.random.Generator
+) -> list[int]:
     """Whole-number ages whose mean is exactly ``mean`` and whose SD rounds to ``sd``."""
     values = np.clip(np.rint(rng.normal(mean, sd, n)), low, high).astype(int)
     target_sum = round(mean * n)
@@ -122,8 +146,13 @@ def all_independent(columns: dict[str, list], groups: dict[str, list]) -> bool:
     return True
 
 
-VARIANTS = {"Strongly agree": "SA", "Strongly disagree": "SD", "Agree": "agree",
-            "Slightly agree": "slightly  agree", "Disagree": " Disagree "}
+VARIANTS = {
+    "Strongly agree": "SA",
+    "Strongly disagree": "SD",
+    "Agree": "agree",
+    "Slightly agree": "slightly  agree",
+    "Disagree": " Disagree ",
+}
 
 
 def messy(answer: str | None, rng: np.random.Generator) -> str | None:
@@ -139,11 +168,19 @@ def age_group(age: int, edges: list[tuple[int, int]]) -> int:
 
 def mentee_rows(rng: np.random.Generator) -> tuple[list[str], list[list]]:
     items = {}
+    satisfaction = rng.normal(0, 1, N_MENTEES)
     for text, counts in MENTEE_ITEMS.items():
-        answers = shuffled(dict(zip(AGREE, counts, strict=True)), rng)
-        if sum(counts) < N_MENTEES:
-            answers += [None, "N/A"]
-            answers = list(rng.permutation(np.array(answers, dtype=object)))
+        levels = dict(zip(AGREE, counts, strict=True))
+        # Missing answers (one blank, one "N/A") fall on random respondents.
+        skipped = rng.choice(N_MENTEES, N_MENTEES - sum(counts), replace=False)
+        answered = np.setdiff1d(np.arange(N_MENTEES), skipped)
+        answers: list = [None] * N_MENTEES
+        for respondent, answer in zip(
+            answered, ranked(levels, satisfaction[answered], rng), strict=True
+        ):
+            answers[respondent] = answer
+        for respondent, answer in zip(skipped, [None, "N/A"], strict=False):
+            answers[respondent] = answer
         items[text] = answers
     age = ages(N_MENTEES, 21.0, 3.12, 17, 30, rng)
     gender = shuffled(MENTEE_GENDER, rng)
@@ -163,10 +200,16 @@ def mentee_rows(rng: np.random.Generator) -> tuple[list[str], list[list]]:
 
 
 def mentor_rows(rng: np.random.Generator) -> tuple[list[str], list[list]]:
-    items = {text: shuffled(dict(zip(RATING, c, strict=True)), rng)
-             for text, c in MENTOR_RATINGS.items()}
-    items |= {text: shuffled(dict(zip(["Yes", "No"], c, strict=True)), rng)
-              for text, c in MENTOR_YES_NO.items()}
+    satisfaction = rng.normal(0, 1, N_MENTORS)
+    items = {
+        text: ranked(dict(zip(RATING[::-1], c[::-1], strict=True)), satisfaction, rng)
+        for text, c in MENTOR_RATINGS.items()
+    }
+    for text, (yes, no) in MENTOR_YES_NO.items():
+        # Wanting more training or more meetings is the less favourable answer.
+        favourable_yes = not text.startswith(("Would have liked", "Would have preferred"))
+        order = {"No": no, "Yes": yes} if favourable_yes else {"Yes": yes, "No": no}
+        items[text] = ranked(order, satisfaction, rng, noise=1.5)
     age = sorted(ages(N_MENTORS, 44.0, 9.12, 28, 65, rng), reverse=True)
     # Seniority follows age: the oldest mentors hold the highest ranks.
     rank = [r for r, n in RANKS.items() for _ in range(n)]
@@ -178,14 +221,32 @@ def mentor_rows(rng: np.random.Generator) -> tuple[list[str], list[list]]:
     groups = {"year": mentoring_year, "experience": [age_group(e, exp_edges) for e in experience]}
     if not all_independent(items, groups):
         return [], []
-    headers = ["Mentor", "Age", "Gender", "Academic rank", "Highest degree",
-               "Year of mentoring in the program", "Teaching experience (years)", *items]
+    headers = [
+        "Mentor",
+        "Age",
+        "Gender",
+        "Academic rank",
+        "Highest degree",
+        "Year of mentoring in the program",
+        "Teaching experience (years)",
+        *items,
+    ]
     order = rng.permutation(N_MENTORS)
     rows = []
     for position, r in enumerate(order):
         answers = [items[text][r] for text in items]
-        rows.append([f"M{position + 1:02d}", age[r], gender[r], rank[r], degree[r],
-                     mentoring_year[r], experience[r], *answers])
+        rows.append(
+            [
+                f"M{position + 1:02d}",
+                age[r],
+                gender[r],
+                rank[r],
+                degree[r],
+                mentoring_year[r],
+                experience[r],
+                *answers,
+            ]
+        )
     return headers, rows
 
 

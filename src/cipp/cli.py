@@ -6,14 +6,22 @@ the commands so that ``cipp --help`` and ``cipp --version`` start instantly.
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cipp import __version__
-from cipp.cli_common import state
+from cipp.cli_common import err_console, state, user_errors
+from cipp.errors import CippError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cipp.results import Results
 
 app = typer.Typer(
     name="cipp",
@@ -49,3 +57,150 @@ def _main(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+@app.command()
+def analyze(
+    responses: Annotated[Path, typer.Argument(help="Survey export: .xlsx or .csv.")],
+    instrument: Annotated[
+        str | None,
+        typer.Option(
+            "--instrument",
+            "-i",
+            help="Bundled instrument name (see 'cipp instruments') or YAML path. "
+            "Default: the bundled instrument whose items match the columns.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    decimals: Annotated[
+        int, typer.Option("--decimals", min=0, max=6, help="Decimals of displayed percentages.")
+    ] = 1,
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient",
+            help="Count values outside the scale as invalid and go on, "
+            "instead of stopping at the first.",
+        ),
+    ] = False,
+) -> None:
+    """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
+    from cipp.analysis import analyze as run_analysis
+    from cipp.analysis import load_file
+    from cipp.outputs import check_not_input
+
+    with user_errors():
+        if output_format not in FORMATS:
+            raise CippError(f"--format '{output_format}' is not one of {', '.join(FORMATS)}")
+        if output_format == "xlsx" and out is None:
+            raise CippError("--format xlsx writes a workbook: give --out PATH.xlsx")
+        if out is not None:
+            check_not_input(out, [responses])
+        loaded = load_file(responses, instrument=instrument, sheet=sheet, lenient=lenient)
+        if loaded.instrument_note:
+            err_console.print(f"cipp: {loaded.instrument_note}", markup=False)
+        results = run_analysis(loaded.responses)
+        _render(results, output_format, out, decimals=decimals, inputs=(responses,))
+
+
+def _render(
+    results: Results,
+    output_format: str,
+    out: Path | None,
+    *,
+    decimals: int,
+    inputs: tuple[Path, ...],
+) -> None:
+    from cipp.outputs import write_text
+
+    if output_format == "xlsx":
+        from cipp.render.xlsx import render_xlsx
+
+        assert out is not None
+        render_xlsx(results, out, decimals=decimals, inputs=inputs)
+        err_console.print(f"cipp: wrote {out}", markup=False)
+        return
+    if output_format == "table" and out is None:
+        from cipp.render.terminal import print_results
+
+        print_results(results, _stdout_console(), decimals=decimals)
+        return
+    if output_format == "table":
+        from cipp.render.terminal import render_text
+
+        text = render_text(results, decimals=decimals)
+    elif output_format == "json":
+        from cipp.render.json import render_json
+
+        text = render_json(results)
+    elif output_format == "csv":
+        from cipp.render.csv import render_csv
+
+        text = render_csv(results)
+    else:
+        from cipp.render.markdown import render_markdown
+
+        text = render_markdown(results, decimals=decimals)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text(out, text, inputs=inputs)
+        err_console.print(f"cipp: wrote {out}", markup=False)
+
+
+@app.command("instruments")
+def list_instruments() -> None:
+    """List the bundled instruments (use a name with --instrument)."""
+    from rich.table import Table
+
+    from cipp.instrument import bundled_paths, load_instrument
+
+    with user_errors():
+        table = Table(title="Bundled instruments", title_justify="left")
+        for column in ("Name", "Title", "Items", "Demographics", "File"):
+            table.add_column(column)
+        for name, path in bundled_paths().items():
+            instrument = load_instrument(path)
+            table.add_row(
+                name,
+                instrument.title,
+                str(len(instrument.items)),
+                str(len(instrument.demographics)),
+                str(path),
+            )
+        _stdout_console().print(table)
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Instrument YAML file to check.")],
+) -> None:
+    """Check an instrument YAML file and report every problem with its key path."""
+    from cipp.instrument import load_instrument
+
+    with user_errors():
+        instrument = load_instrument(path)
+        components = sorted({item.component for item in instrument.items})
+        typer.echo(
+            f"{path}: valid instrument '{instrument.id}': {len(instrument.items)} items "
+            f"({', '.join(components)}), {len(instrument.scales)} scales, "
+            f"{len(instrument.demographics)} demographics"
+        )

@@ -256,7 +256,11 @@ class _Problems:
 
 
 def _check_keys(
-    node: Mapping[str, Any], path: str, allowed: Iterable[str], required: Iterable[str], p: _Problems
+    node: Mapping[str, Any],
+    path: str,
+    allowed: Iterable[str],
+    required: Iterable[str],
+    p: _Problems,
 ) -> None:
     allowed_set = set(allowed)
     for key in node:
@@ -399,7 +403,9 @@ def _scale(scale_id: str, raw: Any, path: str, p: _Problems) -> Scale | None:
             else:
                 grouped.add(code)
                 group_codes.append(code)
-        groups.append(CollapseGroup(label=_text(group, "label", where, p), codes=tuple(group_codes)))
+        groups.append(
+            CollapseGroup(label=_text(group, "label", where, p), codes=tuple(group_codes))
+        )
     if groups and grouped != codes:
         left = ", ".join(str(c) for c in sorted(codes - grouped))
         p.add(f"{path}.collapse", f"codes {left} belong to no collapse group")
@@ -478,7 +484,18 @@ def _demographic(raw: Any, path: str, p: _Problems) -> Demographic | None:
     _check_keys(
         node,
         path,
-        ("id", "label", "type", "levels", "ordered", "bins", "test", "missing", "aliases", "column"),
+        (
+            "id",
+            "label",
+            "type",
+            "levels",
+            "ordered",
+            "bins",
+            "test",
+            "missing",
+            "aliases",
+            "column",
+        ),
         ("id", "type"),
         p,
     )

@@ -60,8 +60,10 @@ class RawTable:
         if row is not None:
             parts.append(f"row {row}")
         if column is not None:
-            parts.append(f"column {column_name(column, spreadsheet=self.sheet is not None)}"
-                         f" ({self.headers[column]})")
+            parts.append(
+                f"column {column_name(column, spreadsheet=self.sheet is not None)}"
+                f" ({self.headers[column]})"
+            )
         return ", ".join(parts)
 
 
@@ -111,14 +113,19 @@ def _table_from_rows(
     if header is None:
         return None
     width = max([len(header), *(len(r) for r in records)])
-    while width and not header[width - 1] and not any(len(r) >= width and r[width - 1]
-                                                       for r in records):
+    while (
+        width
+        and not header[width - 1]
+        and not any(len(r) >= width and r[width - 1] for r in records)
+    ):
         width -= 1
     header = (header + [""] * width)[:width]
     padded = [(r + [None] * width)[:width] for r in records]
     columns = tuple(tuple(r[j] for r in padded) for j in range(width))
-    headers = tuple(h or f"(column {column_name(j, spreadsheet=sheet is not None)})"
-                    for j, h in enumerate(header))
+    headers = tuple(
+        h or f"(column {column_name(j, spreadsheet=sheet is not None)})"
+        for j, h in enumerate(header)
+    )
     return RawTable(path, sheet, headers, header_row, tuple(numbers), columns)
 
 
@@ -131,8 +138,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DataError(f"{path}: not a readable Excel workbook ({error.__class__.__name__})") \
-            from None
+        raise DataError(
+            f"{path}: not a readable Excel workbook ({error.__class__.__name__})"
+        ) from None
     try:
         names = workbook.sheetnames
         if sheet is not None:
@@ -156,8 +164,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
 def _decode(path: Path, data: bytes) -> str:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
-    for boms, encoding in (((codecs.BOM_UTF8,), "utf-8-sig"),
-                           ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+    for boms, encoding in (
+        ((codecs.BOM_UTF8,), "utf-8-sig"),
+        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+    ):
         if data.startswith(boms):
             return data.decode(encoding)
     try:
@@ -285,18 +295,19 @@ def _find_column(
     for header in headers:
         positions = index.get(normalize_header(header), [])
         if len(positions) > 1:
-            letters = ", ".join(column_name(p, spreadsheet=table.sheet is not None)
-                                for p in positions)
-            raise DataError(f"{table.where()}: '{header}' ({variable}) heads more than one "
-                            f"column ({letters}); rename or remove the duplicates")
+            letters = ", ".join(
+                column_name(p, spreadsheet=table.sheet is not None) for p in positions
+            )
+            raise DataError(
+                f"{table.where()}: '{header}' ({variable}) heads more than one "
+                f"column ({letters}); rename or remove the duplicates"
+            )
         if positions:
             return positions[0]
     return None
 
 
-def match_columns(
-    table: RawTable, instrument: Instrument
-) -> tuple[dict[str, int], dict[str, int]]:
+def match_columns(table: RawTable, instrument: Instrument) -> tuple[dict[str, int], dict[str, int]]:
     """Find each item's and demographic's column: by id, by text or label, or by alias."""
     index = _header_index(table)
     items: dict[str, int] = {}
@@ -328,8 +339,9 @@ class InstrumentChoice:
     total: int
 
 
-def detect_instrument(table: RawTable, candidates: Iterable[Instrument] | None = None
-                      ) -> InstrumentChoice:
+def detect_instrument(
+    table: RawTable, candidates: Iterable[Instrument] | None = None
+) -> InstrumentChoice:
     """Pick the bundled instrument whose items all match the file's columns.
 
     With several complete matches, the one with more items wins (a file with 11 mentor
@@ -410,21 +422,26 @@ class _Mapper:
                 f"{table.where(row, position)}: '{value}' is not an allowed value of "
                 f"'{variable}' (allowed: {allowed}; leave blank if missing, or use --lenient)"
             )
-        self.invalid.append(InvalidCell(
-            file=str(table.path),
-            sheet=table.sheet,
-            row=row,
-            column=column_name(position, spreadsheet=table.sheet is not None),
-            header=table.headers[position],
-            variable=variable,
-            value=value,
-        ))
+        self.invalid.append(
+            InvalidCell(
+                file=str(table.path),
+                sheet=table.sheet,
+                row=row,
+                column=column_name(position, spreadsheet=table.sheet is not None),
+                header=table.headers[position],
+                variable=variable,
+                value=value,
+            )
+        )
 
 
 def _parse_number(value: str) -> float | None:
     try:
-        number = float(value.replace(",", ".")) if value.count(",") == 1 and "." not in value \
+        number = (
+            float(value.replace(",", "."))
+            if value.count(",") == 1 and "." not in value
             else float(value)
+        )
     except ValueError:
         return None
     return number if number == number else None
@@ -442,20 +459,24 @@ def _demographic_column(
         )
         series = pd.Series(values, index=list(mapper.table.rows), dtype="float64")
         outside = [
-            (row, value) for row, value in zip(mapper.table.rows, values, strict=True)
-            if value is not None and demographic.bins
+            (row, value)
+            for row, value in zip(mapper.table.rows, values, strict=True)
+            if value is not None
+            and demographic.bins
             and not any(b.contains(value) for b in demographic.bins)
         ]
         for row, value in outside:
             bins = ", ".join(b.label for b in demographic.bins)
-            mapper._invalid(row, position, demographic.id, f"{value:g}",
-                            f"a number inside the bins {bins}")
+            mapper._invalid(
+                row, position, demographic.id, f"{value:g}", f"a number inside the bins {bins}"
+            )
             series[row] = float("nan")
         return series, declared
     labels = demographic.group_labels
     allowed = ", ".join(labels)
-    values, declared = mapper.map_column(position, demographic.id, demographic.lookup(), missing,
-                                         allowed)
+    values, declared = mapper.map_column(
+        position, demographic.id, demographic.lookup(), missing, allowed
+    )
     categorical = pd.Categorical(values, categories=list(labels), ordered=demographic.ordered)
     return pd.Series(categorical, index=list(mapper.table.rows)), declared
 
@@ -509,15 +530,16 @@ def load_responses(
             series, declared = _demographic_column(
                 mapper, demographic_columns[demographic.id], demographic
             )
-            demographics[demographic.id] = series.to_numpy() if demographic.kind == "numeric" \
-                else series.array
+            demographics[demographic.id] = (
+                series.to_numpy() if demographic.kind == "numeric" else series.array
+            )
             declared_missing[demographic.id] = declared
     used = set(item_columns.values()) | set(demographic_columns.values())
-    other = {
-        table.headers[j]: table.cells[j] for j in range(len(table.headers)) if j not in used
+    other = {table.headers[j]: table.cells[j] for j in range(len(table.headers)) if j not in used}
+    columns = {
+        variable: table.headers[position]
+        for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
-    columns = {variable: table.headers[position]
-               for variable, position in (*item_columns.items(), *demographic_columns.items())}
     return Responses(
         instrument=instrument,
         codes=pd.DataFrame(codes, index=index),

@@ -1,0 +1,30 @@
+"""Internal consistency of a set of items."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def cronbach_alpha(scores: np.ndarray) -> float:
+    """Cronbach's alpha of a respondents x items matrix of complete answers.
+
+    alpha = k / (k - 1) * (1 - sum of item variances / variance of the total score), with
+    sample variances (ddof = 1), as SPSS RELIABILITY and R's psych::alpha (raw_alpha)
+    compute it. Respondents with a missing answer must be removed first (listwise, as SPSS
+    does). Returns NaN with fewer than two items or two respondents, or when the total
+    score does not vary.
+    """
+    import numpy as np
+
+    matrix = np.asarray(scores, dtype="float64")
+    if matrix.ndim != 2 or matrix.shape[1] < 2 or matrix.shape[0] < 2:
+        return float("nan")
+    k = matrix.shape[1]
+    item_variances = matrix.var(axis=0, ddof=1).sum()
+    total_variance = matrix.sum(axis=1).var(ddof=1)
+    if total_variance == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - item_variances / total_variance))

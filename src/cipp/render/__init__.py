@@ -1,0 +1,1 @@
+"""Renderers: turn Results into terminal tables, JSON, CSV, Markdown and Excel workbooks."""

@@ -1,0 +1,48 @@
+"""Markdown tables (GitHub style) for quick sharing."""
+
+from __future__ import annotations
+
+from cipp.render.tabular import TextTable, all_tables
+from cipp.results import Results
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(table: TextTable) -> str:
+    width = len(table.header)
+    lines = [f"**{_escape(table.caption)}**", ""]
+    lines.append("| " + " | ".join(_escape(h) for h in table.header) + " |")
+    lines.append("|" + "|".join([":---"] + ["---:"] * (width - 1)) + "|")
+    for row in table.rows:
+        cells = (
+            [f"**{_escape(row[0])}**", *[""] * (width - 1)]
+            if len(row) == 1
+            else [_escape(c) for c in row]
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    if table.notes:
+        lines.append("")
+        lines.extend(f"*{_escape(note)}*  " for note in table.notes)
+    return "\n".join(lines)
+
+
+def render_markdown(
+    results: Results, *, decimals: int = 1, extra: list[TextTable] | None = None
+) -> str:
+    parts = [
+        f"# {results.instrument.title}",
+        "",
+        f"Source: `{results.source}`"
+        f"{f' (sheet {results.sheet})' if results.sheet else ''}; "
+        f"n = {results.n_respondents} respondents.",
+        "",
+    ]
+    for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
+        parts.extend([markdown_table(table), ""])
+    if results.notes:
+        parts.append("Notes:")
+        parts.extend(f"- {note}" for note in results.notes)
+        parts.append("")
+    return "\n".join(parts)

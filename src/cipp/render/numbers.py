@@ -1,0 +1,39 @@
+"""How numbers look in tables: rounding happens here and nowhere else."""
+
+from __future__ import annotations
+
+import math
+
+COMPONENT_NAMES = {
+    "context": "Context",
+    "input": "Input",
+    "process": "Process",
+    "product": "Product",
+}
+
+
+def missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """A rounded number, or an en dash when there is none."""
+    if missing(value):
+        return "–"
+    return f"{value:.{decimals}f}"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    return number(value, decimals)
+
+
+def n_percent(n: int, pct: float | None, decimals: int = 1) -> str:
+    """The paper's cell: '3 (10.3)'."""
+    return f"{n} ({percent(pct, decimals)})"
+
+
+def mean_sd(mean: float | None, sd: float | None, decimals: int = 2) -> str:
+    """'21.00 ± 3.12'."""
+    if missing(mean):
+        return "–"
+    return f"{number(mean, decimals)} ± {number(sd, decimals)}"

@@ -1,0 +1,93 @@
+"""Rich tables for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cipp.render.tabular import TextTable, all_tables
+from cipp.results import Results
+
+
+def rich_table(table: TextTable, width: int = 120) -> Table:
+    """A rich Table whose number columns are exactly as wide as their widest cell or word.
+
+    Rich's own column collapsing crops the right-most columns of a wide Likert table;
+    fixing the number columns' widths and giving the rest to the item text avoids that.
+    """
+    out = Table(
+        title=table.caption,
+        title_justify="left",
+        title_style="bold",
+        caption="\n".join(table.notes) or None,
+        caption_justify="left",
+        header_style="bold",
+    )
+    widths = []
+    for position, head in enumerate(table.header[1:], start=1):
+        cells = [row[position] for row in table.rows if len(row) > position]
+        words = head.split() or [""]
+        widths.append(max([len(w) for w in words] + [len(c) for c in cells]))
+    widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
+    room = width - sum(widths) - 3 * len(table.header) - 1
+    out.add_column(table.header[0], overflow="fold", width=max(16, min(widest_first, room, 60)))
+    for head, column_width in zip(table.header[1:], widths, strict=True):
+        out.add_column(head, justify="right", width=column_width)
+    for row in table.rows:
+        if len(row) == 1:
+            if out.row_count:
+                out.add_section()
+            out.add_row(Text(row[0], style="bold cyan"), *[""] * (len(table.header) - 1))
+        else:
+            out.add_row(*row)
+    return out
+
+
+def renderables(
+    results: Results, *, decimals: int = 1, width: int = 120, extra: list[TextTable] | None = None
+) -> list[RenderableType]:
+    title = Text(
+        f"{results.instrument.title} — {results.source}"
+        f"{f' (sheet {results.sheet})' if results.sheet else ''}",
+        style="bold",
+    )
+    parts: list[RenderableType] = [title]
+    for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
+        parts.append(rich_table(table, width))
+    if results.notes:
+        parts.append(Text("Notes:\n" + "\n".join(f"- {note}" for note in results.notes)))
+    if results.invalid_cells:
+        lines = [
+            f"- {c.file}{f', sheet {c.sheet}' if c.sheet else ''}, row {c.row}, column "
+            f"{c.column} ({c.variable}): {c.value!r}"
+            for c in results.invalid_cells[:50]
+        ]
+        more = len(results.invalid_cells) - 50
+        if more > 0:
+            lines.append(f"- ... and {more} more")
+        parts.append(
+            Text(
+                "Invalid cells (counted as invalid, not as any level):\n" + "\n".join(lines),
+                style="yellow",
+            )
+        )
+    return parts
+
+
+def render_text(
+    results: Results, *, decimals: int = 1, width: int = 120, extra: list[TextTable] | None = None
+) -> str:
+    """The terminal view as plain text (for --out with --format table)."""
+    console = Console(width=width, record=True, file=None, force_terminal=False, color_system=None)
+    with console.capture():
+        console.print(Group(*renderables(results, decimals=decimals, width=width, extra=extra)))
+    return console.export_text()
+
+
+def print_results(
+    results: Results, console: Console, *, decimals: int = 1, extra: list[TextTable] | None = None
+) -> None:
+    for part in renderables(results, decimals=decimals, width=console.width, extra=extra):
+        console.print(part)
+        console.print()
