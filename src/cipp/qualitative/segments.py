@@ -316,14 +316,13 @@ def build_coding(
         if participant is not None and participant.casefold() == MODERATOR:
             moderator_rows += 1
             continue
+        before = len(problems)
         segment_id = values.get("segment_id", "").strip()
         if not segment_id:
             problems.append(f"{row.where}, column '{column('segment_id')}': empty segment id")
-            continue
         coder = values.get("coder", "").strip()
         if not coder:
             problems.append(f"{row.where}, column '{column('coder')}': empty coder")
-            continue
         raw_code = values.get("code", "").strip()
         code: str | None = None
         if raw_code:
@@ -333,7 +332,6 @@ def build_coding(
                 unknown_codes.setdefault(raw_code, []).append(
                     f"{row.where}, column '{column('code')}'"
                 )
-                continue
         offsets: list[int | None] = []
         for name in ("start", "end"):
             text = opt(name)
@@ -354,6 +352,8 @@ def build_coding(
             )
         elif "exemplar" not in values and memo.lower().startswith("exemplar"):
             exemplar = True  # exports without an exemplar column: a memo starting "exemplar"
+        if len(problems) > before or (raw_code and code is None):
+            continue
         unit = Unit(
             segment_id=segment_id,
             document=values.get("document", "").strip(),
