@@ -81,8 +81,7 @@ def test_missing_components_are_reported_not_fatal_for_agreement(tmp_path: Path)
         encoding="utf-8",
     )
     assert validate_codebook(path) == [
-        f"{path}: themes[0].component: missing component (one of context, input, process, "
-        "product)",
+        f"{path}: themes[0].component: missing component (one of context, input, process, product)",
         f"{path}: themes[0].valence: missing valence (one of positive, negative, mixed, neutral)",
     ]
     book = load_codebook(path, complete=False)

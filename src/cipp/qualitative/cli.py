@@ -56,6 +56,13 @@ def _coder_list(value: str | None) -> list[str] | None:
     return [name.strip() for name in value.split(",") if name.strip()] if value else None
 
 
+def _width(out: Path | None) -> int:
+    """Tables: the terminal's width on stdout (at least 100), 200 columns in a file."""
+    import shutil
+
+    return 200 if out is not None else max(100, shutil.get_terminal_size((120, 24)).columns)
+
+
 def _emit(text: str, out: Path | None, inputs: list[Path]) -> None:
     from cipp.outputs import write_text
 
@@ -124,7 +131,7 @@ def agreement(
             err_console.print(
                 f"cipp: wrote {len(found)} disagreements to {disagreements}{detail}", markup=False
             )
-        _emit(render(results, fmt.value), out, inputs)
+        _emit(render(results, fmt.value, width=_width(out)), out, inputs)
 
 
 @app.command()
@@ -178,7 +185,7 @@ def themes(
             coding, coders=_coder_list(coders), adjudication=decisions, codebook=book
         )
         results = summarize_themes(final, book, quotes=quotes, label=label, pseudonyms=names)
-        text = render(results, fmt.value)
+        text = render(results, fmt.value, width=_width(out))
         if names is not None:
             names.check(text, where=str(out) if out else "the output")
         inputs = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
