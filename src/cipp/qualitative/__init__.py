@@ -51,7 +51,6 @@ _EXPORTS = {
     "Quote": "themes",
     "GroupSize": "themes",
     "summarize_themes": "themes",
-    "render": "render",
 }
 
 __all__ = sorted(_EXPORTS)

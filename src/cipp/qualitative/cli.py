@@ -57,10 +57,10 @@ def _coder_list(value: str | None) -> list[str] | None:
 
 
 def _width(out: Path | None) -> int:
-    """Tables: the terminal's width on stdout (at least 100), 200 columns in a file."""
+    """Tables: the terminal's width on stdout (at least 130), 200 columns in a file."""
     import shutil
 
-    return 200 if out is not None else max(100, shutil.get_terminal_size((120, 24)).columns)
+    return 200 if out is not None else max(130, shutil.get_terminal_size((130, 24)).columns)
 
 
 def _emit(text: str, out: Path | None, inputs: list[Path]) -> None:

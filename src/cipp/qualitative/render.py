@@ -76,7 +76,7 @@ def _agreement_header(results: AgreementResults) -> list[str]:
     return [
         "Code",
         "Units",
-        *(f"Prev. {coder}" for coder in results.coders),
+        *(f"% {coder}" for coder in results.coders),
         "Agree",
         "Kappa",
         "Band",
@@ -113,8 +113,13 @@ def _agreement_tables(results: AgreementResults) -> list[Any]:
         caption=LEGEND,
         show_lines=False,
     )
+    rows = [_agreement_cells(row, names=False) for row in (*results.codes, results.pooled)]
     for index, header in enumerate(_agreement_header(results)):
-        table.add_column(header, justify="left" if index == 0 else "right", no_wrap=True)
+        if index == 0:
+            table.add_column(header, overflow="fold")
+        else:  # numbers never shrink: the code column folds instead
+            widest = max(len(row[index]) for row in rows)
+            table.add_column(header, justify="right", min_width=widest, no_wrap=True)
     for row in results.codes:
         table.add_row(*_agreement_cells(row, names=False))
     table.add_section()
