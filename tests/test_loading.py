@@ -99,7 +99,7 @@ def test_default_sheet_is_first_non_empty_and_sheet_option(tmp_path):
 def test_leading_blank_rows_keep_spreadsheet_row_numbers(tmp_path):
     path = write_xlsx(tmp_path / "w.xlsx", [[None], ["q"], ["a"], [None], ["b"]])
     table = read_table(path)
-    assert table.header_row == 2 and table.rows == (3, 5)
+    assert table.header_row == 2 and table.rows.tolist() == [3, 5]
 
 
 def test_column_letters():

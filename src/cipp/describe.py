@@ -236,11 +236,13 @@ def describe_component(
     alpha_n = 0
     note = None
     if shared is not None:
-        block = codes[[item.id for item in items]]
-        pooled = block.stack().dropna().astype("int64").to_numpy()
-        mean, sd, median = _code_stats(pooled)
+        import numpy as np
+
+        matrix = codes[[item.id for item in items]].to_numpy(dtype="float64", na_value=np.nan)
+        answered = ~np.isnan(matrix)
+        mean, sd, median = _code_stats(matrix[answered])
         if len(items) >= 2:
-            complete = block.dropna().astype("float64").to_numpy()
+            complete = matrix[answered.all(axis=1)]
             alpha_n = len(complete)
             alpha = cronbach_alpha(complete)
         else:

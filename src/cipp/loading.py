@@ -14,7 +14,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,41 +32,12 @@ from cipp.instrument import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """A sheet or CSV file as text cells.
-
-    ``rows`` holds the spreadsheet row number of each data row (the header row is
-    ``header_row``); ``cells[j][i]`` is the text of column ``j`` in data row ``i``
-    (None for a blank cell).
-    """
-
-    path: Path
-    sheet: str | None
-    headers: tuple[str, ...]
-    header_row: int
-    rows: tuple[int, ...]
-    cells: tuple[tuple[str | None, ...], ...]
-
-    def where(self, row: int | None = None, column: int | None = None) -> str:
-        """'file, sheet 'S', row R, column C (header)' for messages."""
-        parts = [str(self.path)]
-        if self.sheet is not None:
-            parts.append(f"sheet '{self.sheet}'")
-        if row is not None:
-            parts.append(f"row {row}")
-        if column is not None:
-            parts.append(
-                f"column {column_name(column, spreadsheet=self.sheet is not None)}"
-                f" ({self.headers[column]})"
-            )
-        return ", ".join(parts)
 
 
 def column_name(index: int, *, spreadsheet: bool) -> str:
@@ -79,6 +52,73 @@ def column_name(index: int, *, spreadsheet: bool) -> str:
     return letters
 
 
+def _text_array(values: Any) -> pa.Array:
+    """A column as an Arrow string array with blank cells as nulls.
+
+    Arrow columns come from readers that already turned empty cells into nulls; their
+    texts are trimmed later, once per distinct value (normalize_text), not once per cell.
+    """
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    texts = (_cell_text(v) for v in values)
+    return pa.array([t.strip() or None if t is not None else None for t in texts], type=pa.string())
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A sheet or CSV file as text cells, before any instrument is applied.
+
+    ``rows`` holds the spreadsheet row number of each data row (the header is row
+    ``header_row``); ``cells[j]`` is column ``j`` as an Arrow string array (null for a
+    blank cell). Any sequence of texts is accepted for ``cells`` and converted, so
+    platform readers can build a RawTable from plain lists. ``positions`` are the
+    columns' 0-based positions in the sheet (for column letters) when they do not start
+    at column A.
+    """
+
+    path: Path
+    sheet: str | None
+    headers: tuple[str, ...]
+    header_row: int
+    rows: Any
+    cells: Any
+    positions: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        object.__setattr__(self, "path", Path(self.path))
+        object.__setattr__(self, "headers", tuple(self.headers))
+        object.__setattr__(self, "rows", np.asarray(self.rows, dtype="int64"))
+        object.__setattr__(self, "cells", tuple(_text_array(column) for column in self.cells))
+        if len(self.cells) != len(self.headers):
+            raise ValueError("RawTable needs one column of cells per header")
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def column_label(self, column: int) -> str:
+        """The column's letters in a spreadsheet (its 1-based number in a CSV file)."""
+        position = self.positions[column] if self.positions else column
+        return column_name(position, spreadsheet=self.sheet is not None)
+
+    def where(self, row: int | None = None, column: int | None = None) -> str:
+        """'file, sheet 'S', row R, column C (header)' for messages."""
+        parts = [str(self.path)]
+        if self.sheet is not None:
+            parts.append(f"sheet '{self.sheet}'")
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            parts.append(f"column {self.column_label(column)} ({self.headers[column]})")
+        return ", ".join(parts)
+
+
 def _cell_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -88,124 +128,185 @@ def _cell_text(value: Any) -> str | None:
         return str(int(value)) if value.is_integer() else repr(value)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
-    text = str(value).strip()
-    return text or None
+    return str(value)
 
 
-def _table_from_rows(
-    path: Path, sheet: str | None, rows: Iterable[tuple[int, Sequence[Any]]]
+def _table_from_columns(
+    path: Path,
+    sheet: str | None,
+    columns: Sequence[Any],
+    *,
+    first_row: int = 1,
+    positions: Sequence[int] | None = None,
 ) -> RawTable | None:
-    """Build a RawTable from (row number, values) pairs; None when there is no data at all."""
-    header: list[str] | None = None
-    header_row = 0
-    numbers: list[int] = []
-    records: list[list[str | None]] = []
-    for number, values in rows:
-        texts = [_cell_text(v) for v in values]
-        if not any(texts):
-            continue
-        if header is None:
-            header = [t or "" for t in texts]
-            header_row = number
-            continue
-        numbers.append(number)
-        records.append(texts)
-    if header is None:
+    """Find the header (the first non-blank row) and drop wholly blank rows.
+
+    ``columns`` hold every row of the sheet from row ``first_row`` on. Returns None when
+    there is no text at all.
+    """
+    import numpy as np
+
+    texts = [_text_array(column) for column in columns]
+    if not texts or len(texts[0]) == 0:
         return None
-    width = max([len(header), *(len(r) for r in records)])
-    while (
-        width
-        and not header[width - 1]
-        and not any(len(r) >= width and r[width - 1] for r in records)
-    ):
-        width -= 1
-    header = (header + [""] * width)[:width]
-    padded = [(r + [None] * width)[:width] for r in records]
-    columns = tuple(tuple(r[j] for r in padded) for j in range(width))
+    filled = np.zeros(len(texts[0]), dtype=bool)
+    for column in texts:
+        filled |= column.is_valid().to_numpy(zero_copy_only=False)
+    nonblank = np.flatnonzero(filled)
+    if len(nonblank) == 0:
+        return None
+    header_at = int(nonblank[0])
+    data_rows = nonblank[1:]
+    header = [(column[header_at].as_py() or "").strip() or None for column in texts]
+    kept = [
+        j
+        for j, column in enumerate(texts)
+        if header[j] is not None
+        or column.slice(header_at + 1).null_count < len(column) - header_at - 1
+    ]
+    sheet_positions = list(positions) if positions is not None else list(range(len(texts)))
+    spreadsheet = sheet is not None
     headers = tuple(
-        h or f"(column {column_name(j, spreadsheet=sheet is not None)})"
-        for j, h in enumerate(header)
+        header[j] or f"(column {column_name(sheet_positions[j], spreadsheet=spreadsheet)})"
+        for j in kept
     )
-    return RawTable(path, sheet, headers, header_row, tuple(numbers), columns)
+    return RawTable(
+        path=path,
+        sheet=sheet,
+        headers=headers,
+        header_row=header_at + first_row,
+        rows=data_rows + first_row,
+        cells=[_select(texts[j], data_rows) for j in kept],
+        positions=tuple(sheet_positions[j] for j in kept),
+    )
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
-    import zipfile
+def _select(column: pa.Array, rows: np.ndarray) -> pa.Array:
+    """The given rows of a column; a zero-copy slice when they are contiguous (no gaps)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
+        return column.slice(int(rows[0]), len(rows))
+    return pc.take(column, pa.array(rows))
+
+
+def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
+    """Read a workbook with fastexcel (calamine, in Rust) into Arrow string columns."""
+    import fastexcel
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DataError(
-            f"{path}: not a readable Excel workbook ({error.__class__.__name__})"
-        ) from None
-    try:
-        names = workbook.sheetnames
-        if sheet is not None:
-            if sheet not in names:
-                raise DataError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
-            candidates = [sheet]
-        else:
-            candidates = names
-        for name in candidates:
-            rows = workbook[name].iter_rows(values_only=True)
-            table = _table_from_rows(path, name, enumerate(rows, start=1))
-            if table is not None:
-                return table
-        if sheet is not None:
-            raise DataError(f"{path}, sheet '{sheet}': the sheet is empty")
-        raise DataError(f"{path}: every sheet is empty ({', '.join(names)})")
-    finally:
-        workbook.close()
+        reader = fastexcel.read_excel(path)
+    except fastexcel.FastExcelError as error:
+        detail = str(error).splitlines()[0].removeprefix("calamine error: ")
+        raise DataError(f"{path}: not a readable spreadsheet ({detail})") from None
+    names = reader.sheet_names
+    if sheet is not None and sheet not in names:
+        raise DataError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+    for name in [sheet] if sheet is not None else names:
+        try:
+            loaded = reader.load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+            )
+            batch = loaded.to_arrow()
+        except fastexcel.FastExcelError as error:
+            detail = str(error).splitlines()[0]
+            raise DataError(f"{path}, sheet '{name}': cannot be read ({detail})") from None
+        positions = [info.absolute_index for info in loaded.selected_columns]
+        table = _table_from_columns(path, name, batch.columns, positions=positions)
+        if table is not None:
+            return table
+    if sheet is not None:
+        raise DataError(f"{path}, sheet '{sheet}': the sheet is empty")
+    raise DataError(f"{path}: every sheet is empty ({', '.join(names)})")
 
 
-def _decode(path: Path, data: bytes) -> str:
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with."""
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
-    for boms, encoding in (
-        ((codecs.BOM_UTF8,), "utf-8-sig"),
-        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
-    ):
-        if data.startswith(boms):
-            return data.decode(encoding)
+    if data.startswith(codecs.BOM_UTF8):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         # Excel on Windows saves "CSV" in the ANSI code page; cp1252 is Latin-1 plus the
         # printable characters Windows put in 0x80-0x9F. Latin-1 decodes any byte.
         try:
-            return data.decode("cp1252")
+            return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            return data.decode("latin-1")
+            return data.decode("latin-1"), "latin-1"
+
+
+def _sniff_delimiter(path: Path, sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return "\t" if path.suffix.lower() == ".tsv" else ","
+
+
+def _read_csv_arrow(path: Path, data: bytes, delimiter: str, width: int) -> RawTable | None:
+    """Parse with pyarrow's multithreaded CSV reader; None if the file needs the slow path.
+
+    pyarrow skips blank lines and rejects ragged rows; both would shift the row numbers
+    that error messages give, so such files go through the csv module instead.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return _table_from_columns(path, None, table.columns)
 
 
 def _read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
-    text = _decode(path, data)
+    text, encoding = _decode(path, data)
     if not text.strip():
         raise DataError(f"{path}: the file is empty")
-    sample = text[:65536]
+    delimiter = _sniff_delimiter(path, text[:65536])
+    body = text.lstrip("\ufeff")
+    first_line = next(csv.reader(io.StringIO(body[:65536], newline=""), delimiter=delimiter), [])
+    blank_lines = re.search(r"\n[ \t]*\r?\n", body) is not None or not body[:1].strip()
+    if first_line and not blank_lines:
+        utf8 = data if encoding == "utf-8" else body.encode("utf-8")
+        table = _read_csv_arrow(path, utf8, delimiter, len(first_line))
+        if table is not None:
+            return table
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        table = _table_from_rows(path, None, enumerate(reader, start=1))
+        records = list(reader)
     except csv.Error as error:
         raise DataError(f"{path}: not a readable CSV file ({error})") from None
+    width = max((len(record) for record in records), default=0)
+    columns = [[record[j] if j < len(record) else None for record in records] for j in range(width)]
+    table = _table_from_columns(path, None, columns)
     if table is None:
         raise DataError(f"{path}: the file is empty")
     return table
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
-    """Read a .xlsx sheet (the first non-empty one by default) or a .csv file as text cells.
+    """Read a workbook sheet (the first non-empty one by default) or a CSV file as text.
 
-    CSV files: the delimiter (, ; tab |) and the encoding (UTF-8 with or without BOM,
-    UTF-16 with BOM, Windows-1252 / Latin-1) are detected.
+    Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read with fastexcel; CSV files with
+    pyarrow, their delimiter (, ; tab |) and encoding (UTF-8 with or without BOM, UTF-16
+    with BOM, Windows-1252 / Latin-1) detected.
     """
     path = Path(path)
     if not path.exists():
@@ -214,13 +315,11 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         raise DataError(f"{path}: is a folder, not a response file")
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_xlsx(path, sheet)
+        return _read_spreadsheet(path, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise DataError(f"{path}: --sheet applies to Excel workbooks, not CSV files")
+            raise DataError(f"{path}: --sheet applies to workbooks, not CSV files")
         return _read_csv(path)
-    if suffix == ".xls":
-        raise DataError(f"{path}: old Excel .xls files are not supported; save it as .xlsx")
     raise DataError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
 
 
@@ -295,9 +394,7 @@ def _find_column(
     for header in headers:
         positions = index.get(normalize_header(header), [])
         if len(positions) > 1:
-            letters = ", ".join(
-                column_name(p, spreadsheet=table.sheet is not None) for p in positions
-            )
+            letters = ", ".join(table.column_label(p) for p in positions)
             raise DataError(
                 f"{table.where()}: '{header}' ({variable}) heads more than one "
                 f"column ({letters}); rename or remove the duplicates"
@@ -371,7 +468,11 @@ def detect_instrument(
 
 
 class _Mapper:
-    """Maps the distinct raw values of one column to codes, collecting invalid cells."""
+    """Maps a column's distinct values to numbers, once per value, collecting invalid cells.
+
+    Arrow's dictionary encoding gives each distinct text an index; the few distinct
+    texts are looked up in Python, and the result is spread over the rows with numpy.
+    """
 
     def __init__(self, table: RawTable, lenient: bool, invalid: list[InvalidCell]) -> None:
         self.table = table
@@ -382,40 +483,45 @@ class _Mapper:
         self,
         position: int,
         variable: str,
-        lookup: dict[str, Any],
+        lookup: Mapping[str, float],
         missing: frozenset[str],
         allowed: str,
-        parse: Any = None,
-    ) -> tuple[list[Any], int]:
-        """Return the mapped values (None where missing) and the count of declared missing."""
-        cells = self.table.cells[position]
-        mapped: dict[str | None, Any] = {None: None}
-        bad: set[str] = set()
-        declared = 0
-        for value in set(cells):
-            if value is None:
-                continue
-            key = normalize_text(value)
-            if key in lookup:
-                mapped[value] = lookup[key]
-            elif key in missing or not key:
-                mapped[value] = None
-            elif parse is not None and (number := parse(value)) is not None:
-                mapped[value] = number
-            else:
-                mapped[value] = None
-                bad.add(value)
-        missing_values = {v for v, m in mapped.items() if v is not None and m is None} - bad
-        out = [mapped[value] for value in cells]
-        if missing_values:
-            declared = sum(1 for value in cells if value in missing_values)
-        if bad:
-            for row, value in zip(self.table.rows, cells, strict=True):
-                if value in bad:
-                    self._invalid(row, position, variable, value, allowed)
-        return out, declared
+        parse: Callable[[str], float | None] | None = None,
+    ) -> tuple[np.ndarray, int]:
+        """Return one float per row (NaN where missing) and the count of declared missing."""
+        import numpy as np
+        import pyarrow.compute as pc
 
-    def _invalid(self, row: int, position: int, variable: str, value: str, allowed: str) -> None:
+        encoded = pc.dictionary_encode(self.table.cells[position])
+        distinct = encoded.dictionary.to_pylist()
+        blank = len(distinct)
+        indices = encoded.indices.fill_null(blank).to_numpy(zero_copy_only=False)
+        values = np.full(blank + 1, np.nan)
+        declared: list[int] = []
+        bad: list[int] = []
+        for index, text in enumerate(distinct):
+            key = normalize_text(text)
+            if key in lookup:
+                values[index] = lookup[key]
+            elif not key:
+                continue  # a cell of spaces is blank
+            elif key in missing:
+                declared.append(index)
+            elif parse is not None and (number := parse(text)) is not None:
+                values[index] = number
+            else:
+                bad.append(index)
+        mapped = values[indices]
+        n_declared = int(np.isin(indices, declared).sum()) if declared else 0
+        if bad:
+            for row in np.flatnonzero(np.isin(indices, bad)):
+                self.report(
+                    int(self.table.rows[row]), position, variable, distinct[indices[row]], allowed
+                )
+        return mapped, n_declared
+
+    def report(self, row: int, position: int, variable: str, value: str, allowed: str) -> None:
+        """Stop at an invalid cell, or (lenient) record it."""
         table = self.table
         if not self.lenient:
             raise DataError(
@@ -427,7 +533,7 @@ class _Mapper:
                 file=str(table.path),
                 sheet=table.sheet,
                 row=row,
-                column=column_name(position, spreadsheet=table.sheet is not None),
+                column=table.column_label(position),
                 header=table.headers[position],
                 variable=variable,
                 value=value,
@@ -436,49 +542,65 @@ class _Mapper:
 
 
 def _parse_number(value: str) -> float | None:
+    """A number as people type it, also with a decimal comma ("21,5")."""
+    text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
     try:
-        number = (
-            float(value.replace(",", "."))
-            if value.count(",") == 1 and "." not in value
-            else float(value)
-        )
+        number = float(text)
     except ValueError:
         return None
-    return number if number == number else None
+    return number if math.isfinite(number) else None
 
 
 def _demographic_column(
     mapper: _Mapper, position: int, demographic: Demographic
 ) -> tuple[Any, int]:
+    import numpy as np
     import pandas as pd
 
     missing = frozenset(normalize_text(v) for v in demographic.missing)
     if demographic.kind == "numeric":
-        values, declared = mapper.map_column(
+        numbers, declared = mapper.map_column(
             position, demographic.id, {}, missing, "a number", parse=_parse_number
         )
-        series = pd.Series(values, index=list(mapper.table.rows), dtype="float64")
-        outside = [
-            (row, value)
-            for row, value in zip(mapper.table.rows, values, strict=True)
-            if value is not None
-            and demographic.bins
-            and not any(b.contains(value) for b in demographic.bins)
-        ]
-        for row, value in outside:
+        if demographic.bins:
+            inside = np.zeros(len(numbers), dtype=bool)
+            for bin_ in demographic.bins:
+                inside |= (
+                    np.array([bin_.contains(v) for v in numbers])
+                    if len(numbers) < 64
+                    else (
+                        (numbers >= (bin_.min if bin_.min is not None else -np.inf))
+                        & (numbers <= (bin_.max if bin_.max is not None else np.inf))
+                    )
+                )
             bins = ", ".join(b.label for b in demographic.bins)
-            mapper._invalid(
-                row, position, demographic.id, f"{value:g}", f"a number inside the bins {bins}"
-            )
-            series[row] = float("nan")
-        return series, declared
-    labels = demographic.group_labels
-    allowed = ", ".join(labels)
-    values, declared = mapper.map_column(
-        position, demographic.id, demographic.lookup(), missing, allowed
+            for row in np.flatnonzero(~inside & ~np.isnan(numbers)):
+                mapper.report(
+                    int(mapper.table.rows[row]),
+                    position,
+                    demographic.id,
+                    f"{numbers[row]:g}",
+                    f"a number inside the bins {bins}",
+                )
+                numbers[row] = np.nan
+        return numbers, declared
+    labels = list(demographic.group_labels)
+    lookup = {key: float(labels.index(label)) for key, label in demographic.lookup().items()}
+    positions, declared = mapper.map_column(
+        position, demographic.id, lookup, missing, ", ".join(labels)
     )
-    categorical = pd.Categorical(values, categories=list(labels), ordered=demographic.ordered)
-    return pd.Series(categorical, index=list(mapper.table.rows)), declared
+    codes = np.where(np.isnan(positions), -1, positions).astype("int64")
+    return pd.Categorical.from_codes(
+        codes, categories=labels, ordered=demographic.ordered
+    ), declared
+
+
+def _nullable_integers(values: np.ndarray) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    mask = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype("int64"), mask)
 
 
 def load_responses(
@@ -504,47 +626,49 @@ def load_responses(
             f"'{instrument.id}' have no column; expected a column headed by the item id or "
             f"its question text: {wanted}"
         )
-    if not table.rows:
+    if not table.n_rows:
         raise DataError(f"{table.where()}: the header row has no responses below it")
 
     invalid: list[InvalidCell] = []
     mapper = _Mapper(table, lenient, invalid)
-    index = list(table.rows)
+    index = pd.Index(table.rows, name="row")
     codes: dict[str, Any] = {}
     declared_missing: dict[str, int] = {}
     for item in instrument.items:
         if item.id not in item_columns:
             continue
         scale = instrument.scale_of(item)
-        allowed = f"{scale.allowed_text()}"
+        allowed = scale.allowed_text()
         if scale.missing:
             allowed += f"; missing: {', '.join(scale.missing)}"
+        lookup = {key: float(code) for key, code in scale.lookup().items()}
         values, declared = mapper.map_column(
-            item_columns[item.id], item.id, scale.lookup(), scale.missing_keys(), allowed
+            item_columns[item.id], item.id, lookup, scale.missing_keys(), allowed
         )
-        codes[item.id] = pd.array(values, dtype="Int64")
+        codes[item.id] = _nullable_integers(values)
         declared_missing[item.id] = declared
     demographics: dict[str, Any] = {}
     for demographic in instrument.demographics:
         if demographic.id in demographic_columns:
-            series, declared = _demographic_column(
+            demographics[demographic.id], declared_missing[demographic.id] = _demographic_column(
                 mapper, demographic_columns[demographic.id], demographic
             )
-            demographics[demographic.id] = (
-                series.to_numpy() if demographic.kind == "numeric" else series.array
-            )
-            declared_missing[demographic.id] = declared
     used = set(item_columns.values()) | set(demographic_columns.values())
-    other = {table.headers[j]: table.cells[j] for j in range(len(table.headers)) if j not in used}
+    other = {
+        table.headers[j]: table.cells[j].to_pandas()
+        for j in range(len(table.headers))
+        if j not in used
+    }
     columns = {
         variable: table.headers[position]
         for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
+    other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
     return Responses(
         instrument=instrument,
         codes=pd.DataFrame(codes, index=index),
         demographics=pd.DataFrame(demographics, index=index),
-        other=pd.DataFrame(other, index=index, dtype=object),
+        other=other_frame,
         source=str(table.path),
         sheet=table.sheet,
         invalid=tuple(invalid),
