@@ -14,7 +14,7 @@ import typer
 
 from cipp import __version__
 from cipp.cli_common import err_console, state, user_errors
-from cipp.errors import CippError
+from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
 
@@ -189,18 +189,29 @@ def list_instruments() -> None:
         _stdout_console().print(table)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @app.command()
 def validate(
-    path: Annotated[Path, typer.Argument(help="Instrument YAML file to check.")],
+    path: Annotated[Path, typer.Argument(help="Instrument or codebook YAML file to check.")],
 ) -> None:
-    """Check an instrument YAML file and report every problem with its key path."""
-    from cipp.instrument import load_instrument
+    """Check an instrument (or a focus-group codebook) and report every problem at once."""
+    from cipp.instrument import load_instrument, looks_like_codebook
+    from cipp.qualitative.codebook import validate_codebook
 
     with user_errors():
+        if looks_like_codebook(path):
+            problems = validate_codebook(path)
+            if problems:
+                raise InstrumentError(f"{len(problems)} problems: " + "; ".join(problems))
+            typer.echo(f"{path}: valid codebook")
+            return
         instrument = load_instrument(path)
         components = sorted({item.component for item in instrument.items})
         typer.echo(
             f"{path}: valid instrument '{instrument.id}': {len(instrument.items)} items "
-            f"({', '.join(components)}), {len(instrument.scales)} scales, "
-            f"{len(instrument.demographics)} demographics"
+            f"({', '.join(components)}), {_count(len(instrument.scales), 'scale')}, "
+            f"{_count(len(instrument.demographics), 'demographic')}"
         )

@@ -621,6 +621,17 @@ def load_instrument(path: str | Path) -> Instrument:
     return instrument_from_dict(document, source=str(path), path=str(path))
 
 
+def looks_like_codebook(path: str | Path) -> bool:
+    """True for a YAML file whose top level has ``themes`` (a focus-group codebook)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(document, Mapping) and "themes" in document and "items" not in document
+
+
 def bundled_folder() -> Path:
     """The folder of instruments shipped with cipp.
 
