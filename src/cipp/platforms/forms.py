@@ -1,0 +1,321 @@
+"""Google Forms and Microsoft Forms: response files, and instruments scaffolded from them.
+
+These platforms export no questionnaire definition, so :func:`scaffold` drafts one
+from a response file: the header is the item text; a column whose answers all fit a
+known scale (the bundled instruments' scales, then 5-point agreement, satisfaction
+and frequency scales) uses that scale whole; whole numbers in a short range are a
+rating scale (Google's linear scale); other short answer lists become levels in order
+of first appearance; long or varied answers are free text. Multi-select answers are
+recognised by their separator (Microsoft: ``;`` after every option; Google: ``, ``, when
+the parts recur as answers on their own) and become one binary item per option.
+Everything guessed is in the import report.
+
+Exports (checked against files downloaded from each platform): Google Forms CSV has
+``Timestamp`` (or its translation) first; Microsoft Forms xlsx starts with ``ID``,
+``Start time``, ``Completion time``, ``Email``, ``Name``. A Microsoft Forms multi-select
+column is split into ``"<question> [<option>]"`` columns of 1/0 without an
+instrument; a Google one needs the instrument (labels may hold ``", "``), see
+:func:`cipp.platforms.exports.expand_choices`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cipp.errors import InstrumentError
+from cipp.instrument import (
+    Level,
+    Scale,
+    iter_bundled,
+    normalize_header,
+    normalize_text,
+)
+from cipp.loading import RawTable, read_table
+from cipp.platforms import tables
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    option_text,
+    slug,
+)
+
+GOOGLE_TIMESTAMPS = frozenset(
+    {
+        "timestamp",
+        "marca temporal",
+        "horodateur",
+        "zeitstempel",
+        "carimbo de data/hora",
+        "informazioni cronologiche",
+        "tijdstempel",
+        "sygnatura czasowa",
+        "tidsstempel",
+    }
+)
+GOOGLE_COLUMNS = frozenset({"timestamp", "email address", "score", "total score"})
+MSFORMS_START = ("id", "start time", "completion time")
+MSFORMS_COLUMNS = frozenset(
+    {
+        "id",
+        "start time",
+        "completion time",
+        "email",
+        "name",
+        "last modified time",
+        "total points",
+        "quiz feedback",
+        "language",
+    }
+)
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_MAX_LEVELS = 12
+_MAX_RATING_RANGE = 10
+
+
+def _scale(scale_id: str, label: str, labels: list[str], kind: str = "likert") -> Scale:
+    return Scale(
+        id=scale_id,
+        label=label,
+        levels=tuple(Level(code=i + 1, label=text) for i, text in enumerate(labels)),
+        kind=kind,
+        positive="high",
+    )
+
+
+BUILTIN_SCALES = (
+    _scale(
+        "agreement5",
+        "5-point agreement scale",
+        ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"],
+    ),
+    _scale(
+        "satisfaction5",
+        "5-point satisfaction scale",
+        [
+            "Very dissatisfied",
+            "Dissatisfied",
+            "Neither satisfied nor dissatisfied",
+            "Satisfied",
+            "Very satisfied",
+        ],
+    ),
+    _scale(
+        "frequency5", "5-point frequency scale", ["Never", "Rarely", "Sometimes", "Often", "Always"]
+    ),
+)
+
+
+def known_scales() -> list[Scale]:
+    """Scales a scaffold recognises: the bundled instruments' scales, then built-ins."""
+    out: list[Scale] = []
+    seen: set[tuple[tuple[int, str], ...]] = set()
+    try:
+        bundled = [scale for instrument in iter_bundled() for scale in instrument.scales]
+    except InstrumentError:
+        bundled = []
+    for scale in [*bundled, *BUILTIN_SCALES]:
+        key = tuple((level.code, level.label) for level in scale.levels)
+        if key not in seen:
+            seen.add(key)
+            out.append(scale)
+    return out
+
+
+def looks_like_google(table: RawTable) -> bool:
+    return bool(table.headers) and normalize_header(table.headers[0]) in GOOGLE_TIMESTAMPS
+
+
+def looks_like_msforms(table: RawTable) -> bool:
+    keys = tuple(normalize_header(h) for h in table.headers[:3])
+    return keys == MSFORMS_START
+
+
+def metadata_columns(table: RawTable) -> set[int]:
+    """Positions of a Forms export's own columns (timestamp, respondent, score)."""
+    if looks_like_msforms(table):
+        names = MSFORMS_COLUMNS
+    elif looks_like_google(table):
+        names = GOOGLE_COLUMNS | GOOGLE_TIMESTAMPS
+    else:
+        names = frozenset()
+    return {j for j, h in enumerate(table.headers) if normalize_header(h) in names}
+
+
+def _options_ms(values: Iterable[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for value in values:
+        for part in value.split(";"):
+            if part.strip():
+                out.setdefault(part.strip(), None)
+    return list(out)
+
+
+def is_ms_multi(values: list[str]) -> bool:
+    """Microsoft Forms ends every multi-select answer with ';'."""
+    return bool(values) and all(v.rstrip().endswith(";") for v in values)
+
+
+def google_multi_options(values: list[str]) -> list[str] | None:
+    """The options of a Google multi-select column, or None if it looks single-choice.
+
+    Google joins checked options with ", ". A column counts as multi-select when some
+    answer has several parts and either every part of every joined answer is also an
+    answer on its own, or there are fewer distinct parts than distinct answers.
+    """
+    distinct = list(dict.fromkeys(values))
+    parts = {value: [p.strip() for p in value.split(", ") if p.strip()] for value in distinct}
+    joined = [v for v in distinct if len(parts[v]) > 1]
+    if not joined:
+        return None
+    singles = {v for v in distinct if len(parts[v]) == 1}
+    options = list(dict.fromkeys(p for v in distinct for p in parts[v]))
+    if all(p in singles for v in joined for p in parts[v]) or len(options) < len(distinct):
+        return options
+    return None
+
+
+def read_msforms(table: RawTable) -> RawTable:
+    """Split ';'-joined multi-select columns into ``"<question> [<option>]"`` 1/0 columns."""
+    columns: list[tuple[str, Any, int]] = []
+    meta = metadata_columns(table)
+    changed = False
+    for position, header in enumerate(table.headers):
+        sheet_position = tables.positions(table)[position]
+        column = table.cells[position]
+        values = [v for v in tables.texts(table, position) if v is not None]
+        if position in meta or not is_ms_multi(values):
+            columns.append((header, column, sheet_position))
+            continue
+        changed = True
+        cells = tables.texts(table, position)
+        for option in _options_ms(values):
+            split = [None if v is None else ("1" if option in _split_ms(v) else "0") for v in cells]
+            columns.append((option_text(header, option), split, sheet_position))
+    return tables.rebuilt(table, columns) if changed else table
+
+
+def _split_ms(value: str) -> set[str]:
+    return {p.strip() for p in value.split(";") if p.strip()}
+
+
+def _fits(scale: Scale, values: Iterable[str], missing_codes: Iterable[str] = ()) -> bool:
+    lookup = scale.lookup()
+    missing = scale.missing_keys() | {normalize_text(code) for code in missing_codes}
+    return all(normalize_text(v) in lookup or normalize_text(v) in missing for v in values)
+
+
+def _rating(values: list[str]) -> list[int] | None:
+    if not all(_NUMBER.match(v.strip()) for v in values):
+        return None
+    numbers = [float(v) for v in values]
+    if not all(n.is_integer() for n in numbers):
+        return None
+    low, high = int(min(numbers)), int(max(numbers))
+    # Google's linear scale runs from 0 or 1 up to at most 10: answers 3-5 are read as
+    # the top of a 1-5 scale, ages 19-24 are not a rating.
+    if low < 0 or high > _MAX_RATING_RANGE or high == low:
+        return None
+    return list(range(min(low, 1), high + 1))
+
+
+def scaffold(
+    path: str | Path, options: ImportOptions | None = None, *, sheet: str | None = None
+) -> ImportResult:
+    """Draft an instrument from a Google Forms / Microsoft Forms (or any) response file."""
+    path = Path(path)
+    options = options or ImportOptions()
+    table = read_table(path, sheet=sheet)
+    platform = (
+        "msforms"
+        if looks_like_msforms(table)
+        else "google"
+        if looks_like_google(table)
+        else "forms"
+    )
+    draft = Draft(platform, path, options)
+    meta = metadata_columns(table)
+    scales = known_scales()
+    columns = [
+        [v for v in tables.texts(table, j) if v is not None] for j in range(len(table.headers))
+    ]
+    fitting_of = {
+        j: [s for s in scales if _fits(s, dict.fromkeys(values), options.missing_codes)]
+        for j, values in enumerate(columns)
+        if j not in meta and values
+    }
+    # A scale that fits more of the file's columns wins (one form, one agreement scale).
+    uses = {id(s): sum(s in fits for fits in fitting_of.values()) for s in scales}
+    for position, header in enumerate(table.headers):
+        question = slug(header)
+        if position in meta:
+            draft.skip(header, "metadata of the export")
+            continue
+        values = columns[position]
+        distinct = list(dict.fromkeys(values))
+        if not values:
+            draft.skip(header, "no answers")
+            continue
+        multi: list[str] | None = None
+        if platform != "google" and is_ms_multi(values):
+            multi = _options_ms(values)
+        fitting = [] if multi is not None else fitting_of.get(position, [])
+        fitting = sorted(fitting, key=lambda s: -uses[id(s)])
+        if multi is None and not fitting and platform != "msforms":
+            multi = google_multi_options(values)
+        if multi is not None:
+            draft.add_multi(
+                question,
+                header,
+                [Choice(slug(option, limit=24), option) for option in multi],
+                source_id=header,
+                option_source="{text} [{label}]",
+            )
+            draft.guessed.append(
+                f"{question}: multi-select with options {', '.join(multi)} (from the answers)"
+            )
+        elif fitting:
+            chosen = fitting[0]
+            draft.add_on_scale(question, header, chosen, source_id=header)
+            also = f" (also fits {', '.join(s.id for s in fitting[1:3])})" if fitting[1:] else ""
+            draft.guessed.append(f"{question}: answers fit the scale '{chosen.id}'{also}")
+        elif (codes := _rating(distinct)) is not None:
+            draft.add_choice(
+                question,
+                header,
+                [Choice(str(code), str(code)) for code in codes],
+                source_id=header,
+            )
+            draft.guessed.append(
+                f"{question}: whole numbers {codes[0]}-{codes[-1]}, read as a rating scale"
+            )
+        elif all(_NUMBER.match(v.strip()) for v in distinct):
+            draft.add_number(question, header)
+        elif (
+            len(distinct) <= _MAX_LEVELS
+            and len(distinct) < len(values)
+            and len(distinct) * 2 <= len(values) + 2
+            and all(len(v) <= 80 for v in distinct)
+        ):
+            draft.add_choice(
+                question,
+                header,
+                [Choice(str(i + 1), v) for i, v in enumerate(distinct)],
+                source_id=header,
+            )
+            draft.guessed.append(
+                f"{question}: levels from the answers, in order of first appearance "
+                f"({', '.join(distinct)}); reorder them if they are ordinal"
+            )
+        else:
+            draft.add_free_text(header)
+    title = path.stem.replace("_", " ")
+    return draft.result(
+        id=slug(path.stem),
+        title=title,
+        description=f"Scaffolded from the responses in {path.name}; check every guess",
+    )

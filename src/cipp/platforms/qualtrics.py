@@ -1,0 +1,296 @@
+"""Qualtrics: the survey file (.qsf) to an instrument, and the CSV export to raw cells.
+
+Survey file (JSON; checked against .qsf files exported by Qualtrics): ``SurveyElements``
+of type ``SQ`` are questions, ``BL`` the blocks (questions in the Trash block are
+skipped; a block named after a CIPP component sets its questions' component).
+Multiple-choice single answer (``MC`` with an ``SA*``/``DL``/``NPS`` selector): levels are
+the ``Choices`` in ``ChoiceOrder``, coded by ``RecodeValues``. Multiple answer (``MA*``,
+``MSB``): one binary item per choice, ``<tag>__<recode>``. ``Matrix`` (single answer): its
+``Choices`` (statements) are the items, ``<tag>_<choice>`` as Qualtrics names the
+columns (or the ``ChoiceDataExportTags``), its ``Answers`` the levels. Negative
+recodes (-99 "Not applicable") become missing values. ``TE`` questions and text-entry
+choices (``Q1_4_TEXT``) are free text; descriptive, timing, meta, slider, rank, file
+and other question types are skipped.
+
+Export (CSV with three header rows: export tag, question text, ``{"ImportId": ...}``):
+the export-tag row is the header, the other two are skipped, and row numbers stay
+as a spreadsheet numbers them (the first response is row 4). ``complete_only`` keeps
+responses whose ``Finished`` is 1/True.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cipp.errors import DataError, InstrumentError
+from cipp.instrument import normalize_text
+from cipp.loading import RawTable
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    as_code,
+    infer_component,
+    plain_text,
+    slug,
+)
+from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
+
+_SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
+_MULTI = {"MAVR", "MAHR", "MACOL", "MSB"}
+_SKIPPED = {
+    "DB": "descriptive text",
+    "Timing": "a timing question",
+    "Meta": "browser metadata",
+    "Slider": "a slider (no listed levels)",
+    "RO": "a rank order",
+    "CS": "a constant sum",
+    "FileUpload": "a file upload",
+    "Draw": "a signature",
+    "HeatMap": "a heat map",
+    "HotSpot": "a hot spot",
+    "PGR": "pick, group and rank",
+    "SBS": "side by side (not supported yet)",
+    "Captcha": "a captcha",
+}
+METADATA_COLUMNS = frozenset(
+    {
+        "StartDate",
+        "EndDate",
+        "Status",
+        "IPAddress",
+        "Progress",
+        "Duration (in seconds)",
+        "Finished",
+        "RecordedDate",
+        "ResponseId",
+        "RecipientLastName",
+        "RecipientFirstName",
+        "RecipientEmail",
+        "ExternalReference",
+        "LocationLatitude",
+        "LocationLongitude",
+        "DistributionChannel",
+        "UserLanguage",
+    }
+)
+
+
+def _ordered(mapping: Any, order: Any) -> list[tuple[str, dict[str, Any]]]:
+    if not isinstance(mapping, dict):
+        return []
+    keys = [str(k) for k in order] if isinstance(order, list) else list(mapping)
+    keys += [k for k in mapping if k not in keys]
+    return [(k, mapping[k]) for k in keys if isinstance(mapping.get(k), dict)]
+
+
+def _recode(payload: dict[str, Any], key: str, recodes: Any) -> str:
+    if isinstance(recodes, dict) and str(recodes.get(key, "")).strip():
+        return str(recodes[key]).strip()
+    return key
+
+
+def _choices(
+    options: list[tuple[str, dict[str, Any]]], recodes: Any, payload: dict[str, Any]
+) -> tuple[list[Choice], list[tuple[str, str]], dict[str, str]]:
+    """(levels' choices, negative recodes as missing (code, label), choice id -> code)."""
+    choices: list[Choice] = []
+    missing: list[tuple[str, str]] = []
+    codes: dict[str, str] = {}
+    for key, option in options:
+        code = _recode(payload, key, recodes)
+        label = plain_text(option.get("Display")) or code
+        codes[key] = code
+        number = as_code(code)
+        if number is not None and number < 0:
+            missing.append((code, label))
+        else:
+            choices.append(Choice(code, label))
+    return choices, missing, codes
+
+
+def _blocks(document: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for element in document.get("SurveyElements") or []:
+        if isinstance(element, dict) and element.get("Element") == "BL":
+            payload = element.get("Payload")
+            values = payload.values() if isinstance(payload, dict) else payload or []
+            blocks.extend(b for b in values if isinstance(b, dict))
+    return blocks
+
+
+def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Import a Qualtrics survey file (.qsf) into an instrument."""
+    path = Path(path)
+    options = options or ImportOptions()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InstrumentError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InstrumentError(f"{path}: not a Qualtrics .qsf file (not JSON: {error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("SurveyElements"), list):
+        raise InstrumentError(f"{path}: not a Qualtrics .qsf file (no SurveyElements)")
+    questions: dict[str, dict[str, Any]] = {}
+    for element in document["SurveyElements"]:
+        if isinstance(element, dict) and element.get("Element") == "SQ":
+            payload = element.get("Payload")
+            if isinstance(payload, dict):
+                qid = str(payload.get("QuestionID") or element.get("PrimaryAttribute"))
+                questions[qid] = payload
+    order: list[tuple[str, str, str]] = []  # (qid, block description, block type)
+    for block in _blocks(document):
+        for entry in block.get("BlockElements") or []:
+            if isinstance(entry, dict) and entry.get("Type") == "Question":
+                order.append(
+                    (
+                        str(entry.get("QuestionID")),
+                        str(block.get("Description") or ""),
+                        str(block.get("Type") or ""),
+                    )
+                )
+    placed = {qid for qid, _, _ in order}
+    order += [(qid, "", "") for qid in questions if qid not in placed]
+
+    draft = Draft("qualtrics", path, options)
+    for qid, block_name, block_type in order:
+        question = questions.get(qid)
+        if question is None:
+            continue
+        tag = str(question.get("DataExportTag") or qid).strip()
+        if block_type == "Trash":
+            draft.skip(tag, "in the Trash block")
+            continue
+        _question(draft, qid, tag, question, block_name)
+    entry = document.get("SurveyEntry") or {}
+    title = plain_text(entry.get("SurveyName")) or path.stem
+    return draft.result(
+        id=slug(title),
+        title=title,
+        description=plain_text(entry.get("SurveyDescription"))
+        or f"Imported from the Qualtrics survey {path.name}",
+    )
+
+
+def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
+    qtype = str(payload.get("QuestionType") or "")
+    selector = str(payload.get("Selector") or "")
+    sub = str(payload.get("SubSelector") or "")
+    text = plain_text(payload.get("QuestionText"))
+    component = infer_component(block)
+    component_from = f"its block '{block}'" if component else ""
+    choices = _ordered(payload.get("Choices"), payload.get("ChoiceOrder"))
+    for key, option in choices:
+        if option.get("TextEntry") not in (None, False, "false", ""):
+            draft.add_free_text(f"{tag}_{key}_TEXT")
+    if qtype == "MC" and selector in _SINGLE:
+        levels, missing, _ = _choices(choices, payload.get("RecodeValues"), payload)
+        draft.add_choice(
+            tag,
+            text,
+            levels,
+            source_id=qid,
+            component=component,
+            component_from=component_from,
+            missing=missing,
+        )
+    elif qtype == "MC" and selector in _MULTI:
+        levels, missing, _ = _choices(choices, payload.get("RecodeValues"), payload)
+        draft.add_multi(
+            tag,
+            text,
+            levels + [Choice(code, label) for code, label in missing],
+            source_id=qid,
+            option_source=qid + "_{code}",
+            option_aliases=[f"{tag}_{{code}}"],
+            component=component,
+            component_from=component_from,
+        )
+    elif qtype == "Matrix" and sub in ("SingleAnswer", "DL", "") and selector != "TE":
+        answers = _ordered(payload.get("Answers"), payload.get("AnswerOrder"))
+        levels, missing, _ = _choices(answers, payload.get("RecodeValues"), payload)
+        tags = payload.get("ChoiceDataExportTags")
+        for key, statement in choices:
+            column = str(tags[key]) if isinstance(tags, dict) and tags.get(key) else f"{tag}_{key}"
+            label = plain_text(statement.get("Display"))
+            if not label:
+                draft.skip(column, "an empty matrix statement")
+                continue
+            draft.add_choice(
+                column,
+                label,
+                levels,
+                source_id=f"{qid}_{key}",
+                component=component,
+                component_from=component_from,
+                scale_hint=None,
+                missing=missing,
+                aliases=[f"{text} - {label}"] if text else [],
+            )
+    elif qtype == "Matrix" and selector == "TE":
+        for key, _statement in choices:
+            draft.add_free_text(f"{tag}_{key}")
+    elif qtype == "Matrix":
+        draft.skip(tag, f"a matrix with {sub or selector} answers")
+    elif qtype == "TE" and _content_type(payload) in ("ValidNumber", "ValidZip"):
+        draft.add_number(tag, text)
+    elif qtype == "TE":
+        if selector == "FORM":
+            for key, _option in choices:
+                draft.add_free_text(f"{tag}_{key}")
+        else:
+            draft.add_free_text(tag)
+    elif qtype in _SKIPPED:
+        draft.skip(tag, _SKIPPED[qtype])
+    else:
+        draft.skip(tag, f"question type {qtype or '?'}/{selector or '?'} is not supported")
+
+
+def _content_type(payload: dict[str, Any]) -> str:
+    validation = payload.get("Validation")
+    settings = validation.get("Settings") if isinstance(validation, dict) else None
+    return str(settings.get("ContentType") or "") if isinstance(settings, dict) else ""
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _is_import_id(cell: str | None) -> bool:
+    text = (cell or "").strip()
+    if not (text.startswith("{") and "ImportId" in text):
+        return False
+    try:
+        return isinstance(json.loads(text), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def looks_like_export(table: RawTable) -> bool:
+    """Qualtrics' three-header-row CSV: the third row holds ``{"ImportId": ...}`` cells."""
+    if table.n_rows < 2:
+        return False
+    ids = sum(_is_import_id(column[1]) for column in first_texts(table, 2))
+    return ids >= max(1, len(table.cells) // 2)
+
+
+def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
+    """Drop the question-text and ImportId rows; keep the export tags as headers."""
+    if not looks_like_export(table):
+        raise DataError(
+            f"{table.where()}: not a Qualtrics CSV export (the third row should hold "
+            '{"ImportId": ...} cells); export "CSV" with the default three header rows'
+        )
+    table = drop_first_rows(table, 2)
+    if complete_only:
+        headers = [h.strip() for h in table.headers]
+        if "Finished" not in headers:
+            raise DataError(f"{table.where()}: --complete-only needs the 'Finished' column")
+        finished = texts(table, headers.index("Finished"))
+        keep = [
+            i for i, value in enumerate(finished) if normalize_text(value or "") in ("1", "true")
+        ]
+        table = keep_rows(table, keep)
+    return table

@@ -1,0 +1,272 @@
+"""REDCap: the data dictionary to an instrument, and raw or label exports to raw cells.
+
+Dictionary (checked against REDCap's "Data Dictionary" download, 18 columns, and the
+API's snake_case ``metadata`` export): ``radio``/``dropdown`` fields are items with
+their choices (``1, Yes | 0, No``, split on the first comma only, so labels may hold
+commas); ``yesno`` and ``truefalse`` are 1/0 with an empty choices cell; ``checkbox``
+fields become one binary item per choice (``field__code``, matched by the export's
+``field___code`` column); ``text`` without validation and ``notes`` are free text;
+``calc``, ``file``, ``descriptive``, ``sql``, ``slider`` and dated or numeric text fields are
+skipped (numbers can be kept as demographics). Fields of one matrix group share one
+scale named after the group. A form, section header or matrix group named after a
+CIPP component sets the component of its fields.
+
+Exports: the raw export's checkbox columns ``field___code`` are renamed
+``field__code``; the label export keeps its headers (imported items carry the
+``Label (choice=Option)`` header as an alias, and the selected scale reads
+Checked/Unchecked). ``redcap_event_name``, ``redcap_repeat_instrument`` and
+``redcap_repeat_instance`` stay as ordinary columns (split waves by event in batch).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cipp.errors import DataError, InstrumentError
+from cipp.instrument import normalize_header, normalize_text
+from cipp.loading import RawTable, read_table
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    infer_component,
+    plain_text,
+    slug,
+)
+from cipp.platforms.tables import first_texts, keep_rows, renamed, texts
+
+#: Canonical keys, in REDCap's fixed column order, with both header spellings.
+COLUMNS = (
+    ("field_name", "Variable / Field Name"),
+    ("form_name", "Form Name"),
+    ("section_header", "Section Header"),
+    ("field_type", "Field Type"),
+    ("field_label", "Field Label"),
+    ("select_choices_or_calculations", "Choices, Calculations, OR Slider Labels"),
+    ("field_note", "Field Note"),
+    ("text_validation_type_or_show_slider_number", "Text Validation Type OR Show Slider Number"),
+    ("text_validation_min", "Text Validation Min"),
+    ("text_validation_max", "Text Validation Max"),
+    ("identifier", "Identifier?"),
+    ("branching_logic", "Branching Logic (Show field only if...)"),
+    ("required_field", "Required Field?"),
+    ("custom_alignment", "Custom Alignment"),
+    ("question_number", "Question Number (surveys only)"),
+    ("matrix_group_name", "Matrix Group Name"),
+    ("matrix_ranking", "Matrix Ranking?"),
+    ("field_annotation", "Field Annotation"),
+)
+_REQUIRED = ("field_name", "form_name", "field_type", "field_label")
+_NUMERIC_VALIDATION = {"integer", "number", "float"}
+_SKIPPED_TYPES = {
+    "calc": "a calculated field",
+    "file": "a file upload",
+    "descriptive": "descriptive text",
+    "sql": "an SQL field",
+    "slider": "a slider (no listed levels)",
+}
+_CHECKBOX_COLUMN = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)___([A-Za-z0-9_]+)$")
+_COMPLETE = re.compile(r"^[a-z][a-z0-9_]*_complete$")
+REDCAP_COLUMNS = frozenset(
+    {
+        "redcap_event_name",
+        "redcap_repeat_instrument",
+        "redcap_repeat_instance",
+        "redcap_data_access_group",
+        "redcap_survey_identifier",
+    }
+)
+_LABEL_MARKERS = frozenset({"complete", "event name", "repeat instrument", "repeat instance"})
+
+
+def _dictionary_columns(table: RawTable) -> dict[str, int]:
+    """Position of each canonical column, by either header spelling (or by position)."""
+    spellings = {
+        normalize_header(spelling): key for key, label in COLUMNS for spelling in (key, label)
+    }
+    found: dict[str, int] = {}
+    for position, header in enumerate(table.headers):
+        key = spellings.get(normalize_header(header))
+        if key is not None and key not in found:
+            found[key] = position
+    missing = [key for key in _REQUIRED if key not in found]
+    if missing and len(table.headers) == len(COLUMNS):
+        # The headers are translated or renamed, but REDCap's column order is fixed.
+        return {key: position for position, (key, _) in enumerate(COLUMNS)}
+    if missing:
+        names = ", ".join(f"'{dict(COLUMNS)[key]}' (or {key})" for key in missing)
+        raise InstrumentError(f"{table.where()}: not a REDCap data dictionary; no column {names}")
+    return found
+
+
+def parse_choices(text: str | None) -> list[Choice]:
+    """``"1, Yes | 0, No, not at all"`` -> choices, splitting on the first comma only."""
+    choices = []
+    for part in (text or "").split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        code, sep, label = part.partition(",")
+        code = code.strip()
+        label = plain_text(label) if sep else code
+        choices.append(Choice(code=code, label=label or code))
+    return choices
+
+
+def from_redcap(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Import a REDCap data dictionary (CSV; either header variant) into an instrument."""
+    path = Path(path)
+    options = options or ImportOptions()
+    table = read_table(path)
+    columns = _dictionary_columns(table)
+    draft = Draft("redcap", path, options)
+    values = {key: texts(table, position) for key, position in columns.items()}
+
+    def cell(key: str, row: int) -> str:
+        column = values.get(key)
+        return (column[row] or "") if column is not None else ""
+
+    forms: list[str] = []
+    section = ""
+    for row, _number in enumerate(table.rows):
+        name = cell("field_name", row).strip()
+        if not name:
+            continue
+        field_type = cell("field_type", row).strip().lower()
+        form = cell("form_name", row).strip()
+        if form and form not in forms:
+            forms.append(form)
+            section = ""
+        if cell("section_header", row).strip():
+            section = plain_text(cell("section_header", row))
+        raw_label = cell("field_label", row)
+        label = plain_text(raw_label)
+        matrix = cell("matrix_group_name", row).strip()
+        validation = cell("text_validation_type_or_show_slider_number", row).strip().lower()
+        component, component_from = "", ""
+        for where, value in (
+            ("matrix group", matrix),
+            ("section header", section),
+            ("form", form),
+        ):
+            component = infer_component(value)
+            if component:
+                component_from = f"its {where} '{value}'"
+                break
+        aliases = [raw_label.strip()] if raw_label.strip() and raw_label.strip() != label else []
+        if row == 0 and field_type == "text":
+            draft.skip(name, "the record id")
+            continue
+        if field_type in ("radio", "dropdown", "yesno", "truefalse"):
+            if field_type == "yesno":
+                choices = [Choice("1", "Yes"), Choice("0", "No")]
+            elif field_type == "truefalse":
+                choices = [Choice("1", "True"), Choice("0", "False")]
+            else:
+                choices = parse_choices(cell("select_choices_or_calculations", row))
+            if len(choices) < 2:
+                draft.skip(name, f"a {field_type} field with fewer than two choices")
+                continue
+            draft.add_choice(
+                name,
+                label,
+                choices,
+                source_id=name,
+                component=component,
+                component_from=component_from,
+                scale_hint=matrix or None,
+                aliases=aliases,
+            )
+        elif field_type == "checkbox":
+            choices = parse_choices(cell("select_choices_or_calculations", row))
+            draft.add_multi(
+                name,
+                label,
+                choices,
+                source_id=name,
+                option_source="{question}___{code}",
+                option_aliases=("{question}___{code}", "{text} (choice={label})"),
+                component=component,
+                component_from=component_from,
+            )
+        elif field_type == "text" and validation in _NUMERIC_VALIDATION:
+            draft.add_number(name, label, aliases=aliases)
+        elif field_type == "text" and validation:
+            draft.skip(name, f"a text field validated as {validation}")
+        elif field_type in ("text", "notes"):
+            draft.add_free_text(name)
+        elif field_type in _SKIPPED_TYPES:
+            draft.skip(name, _SKIPPED_TYPES[field_type])
+        else:
+            draft.skip(name, f"unknown field type '{field_type}'")
+    title = path.stem.replace("_DataDictionary", "").replace("_", " ").strip() or path.stem
+    return draft.result(
+        id=slug(title),
+        title=title,
+        description=f"Imported from the REDCap data dictionary {path.name}"
+        + (f" (forms: {', '.join(forms)})" if forms else ""),
+    )
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+def looks_like_export(table: RawTable) -> bool:
+    """A REDCap raw or label export, by its headers."""
+    headers = [h.strip() for h in table.headers]
+    if REDCAP_COLUMNS & set(headers):
+        return True
+    if any(_CHECKBOX_COLUMN.match(h) for h in headers) and any(_COMPLETE.match(h) for h in headers):
+        return True
+    sample = first_texts(table, 200)
+    for position, header in enumerate(headers):
+        if _COMPLETE.match(header) and _is_status(sample[position]):
+            return True
+    keys = {normalize_header(h) for h in headers}
+    if "record id" in keys and (keys & _LABEL_MARKERS or any("(choice=" in h for h in headers)):
+        return True
+    return bool({"event name", "repeat instrument"} <= keys)
+
+
+def _is_status(cells: list[str | None]) -> bool:
+    values = {normalize_text(c) for c in cells if c is not None}
+    return bool(values) and values <= {"0", "1", "2", "incomplete", "unverified", "complete"}
+
+
+def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
+    """Tidy a REDCap export read by :func:`cipp.loading.read_table`.
+
+    ``complete_only`` keeps records whose filled-in form status columns (``<form>_complete``
+    or "Complete?") all say Complete (2).
+    """
+    headers = list(table.headers)
+    taken = {normalize_header(h) for h in headers}
+    for position, header in enumerate(headers):
+        match = _CHECKBOX_COLUMN.match(header.strip())
+        if match and not _COMPLETE.match(header.strip()):
+            new = f"{match[1]}__{match[2]}"
+            if normalize_header(new) not in taken:
+                headers[position] = new
+                taken.add(normalize_header(new))
+    table = renamed(table, headers)
+    if complete_only:
+        status = [
+            position
+            for position, header in enumerate(headers)
+            if _COMPLETE.match(header.strip()) or normalize_header(header) == "complete"
+        ]
+        if not status:
+            raise DataError(
+                f"{table.where()}: --complete-only needs the form status columns "
+                "(<form>_complete); export them with the records"
+            )
+        columns = [texts(table, p) for p in status]
+
+        def complete(row: int) -> bool:
+            values = [normalize_text(c[row]) for c in columns if c[row] is not None]
+            return bool(values) and all(v in ("2", "complete") for v in values)
+
+        table = keep_rows(table, [row for row in range(table.n_rows) if complete(row)])
+    return table

@@ -1,0 +1,386 @@
+"""SPSS (.sav, .zsav) and Stata (.dta) through pyreadstat: metadata in, codes in, data out.
+
+pyreadstat is optional (``pip install 'cipp[spss]'``); it is imported inside the
+functions, and its absence is a one-line :class:`~cipp.errors.CippError`.
+
+Import (metadata): a variable with value labels is an item (levels are the labelled
+codes; variable label = text); SPSS user-missing values (discrete, or small integer
+ranges) and Stata's extended missing values (``.a`` .. ``.z``) leave the levels and
+become the scale's missing values (code and label). Numeric variables without value
+labels can be kept as demographics; string variables are free text; dates skipped.
+Codes are read as numbers and labels mapped in cipp: pyreadstat's ordered-category
+conversion fails on columns with missing values.
+
+Responses: codes as text ("3", not 3.0); user-missing values keep their code
+(``"99"``, Stata ``".a"``), so they count as missing only if the instrument lists them.
+
+Export: item codes with value labels, variable labels (item text), user-missing
+values (SPSS discrete missing values; Stata extended missing ``.a``..) and measure
+levels (likert/rating ordinal, binary nominal, numbers scale). The tests write a file,
+read it back with pyreadstat and compare codes, labels and missing values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cipp.errors import CippError, DataError, OutputError
+from cipp.instrument import Scale, normalize_header, normalize_text
+from cipp.loading import RawTable, Responses
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    as_code,
+    slug,
+)
+from cipp.platforms.tables import texts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SPSS_SUFFIXES = (".sav", ".zsav", ".por")
+STATA_SUFFIXES = (".dta",)
+_DATE_FORMAT = re.compile(
+    r"^(%t|DATE|ADATE|EDATE|SDATE|JDATE|DATETIME|TIME|DTIME|WKDAY|MONTH)", re.IGNORECASE
+)
+_MAX_RANGE = 20
+
+
+def pyreadstat_module() -> Any:
+    """pyreadstat, or a one-line error saying how to install it."""
+    try:
+        import pyreadstat
+    except ImportError:
+        raise CippError("SPSS and Stata files need pyreadstat: pip install 'cipp[spss]'") from None
+    return pyreadstat
+
+
+def _read(path: Path, *, metadataonly: bool) -> tuple[Any, Any]:
+    pyreadstat = pyreadstat_module()
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in STATA_SUFFIXES:
+            # Stata's extended missing values are only reported when the data is read.
+            return pyreadstat.read_dta(str(path), user_missing=True)
+        if suffix == ".por":
+            return pyreadstat.read_por(str(path), metadataonly=metadataonly)
+        if suffix in SPSS_SUFFIXES:
+            return pyreadstat.read_sav(str(path), metadataonly=metadataonly, user_missing=True)
+    except pyreadstat.ReadstatError as error:
+        raise DataError(f"{path}: not a readable SPSS/Stata file ({error})") from None
+    raise DataError(f"{path}: expected an SPSS (.sav, .zsav, .por) or Stata (.dta) file")
+
+
+def _missing_codes(meta: Any, name: str, stata: bool) -> list[str]:
+    if stata:
+        return [f".{letter}" for letter in (meta.missing_user_values or {}).get(name, [])]
+    out: list[str] = []
+    for entry in (getattr(meta, "missing_ranges", None) or {}).get(name, []):
+        lo, hi = entry.get("lo"), entry.get("hi")
+        if isinstance(lo, str):
+            out.append(lo)
+            continue
+        low, high = as_code(lo), as_code(hi)
+        if low is not None and high is not None and 0 <= high - low <= _MAX_RANGE:
+            out.extend(str(code) for code in range(low, high + 1))
+        elif lo is not None:
+            out.append(str(as_code(lo) if as_code(lo) is not None else lo))
+    return out
+
+
+def _label_key(value: object, stata: bool) -> str:
+    if stata and isinstance(value, str) and len(value) == 1 and value.isalpha():
+        return f".{value}"
+    code = as_code(value)
+    return str(code) if code is not None else str(value)
+
+
+def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Import the metadata of an SPSS .sav/.zsav/.por or Stata .dta file into an instrument."""
+    path = Path(path)
+    options = options or ImportOptions()
+    stata = path.suffix.lower() in STATA_SUFFIXES
+    _, meta = _read(path, metadataonly=True)
+    draft = Draft("stata" if stata else "spss", path, options)
+    labels = dict(zip(meta.column_names, meta.column_labels or [], strict=False))
+    value_labels = meta.variable_value_labels or {}
+    types = meta.original_variable_types or {}
+    readstat_types = getattr(meta, "readstat_variable_types", None) or {}
+    for name in meta.column_names:
+        text = (labels.get(name) or "").strip()
+        fmt = str(types.get(name, ""))
+        is_string = (
+            readstat_types.get(name) == "string"
+            or fmt.upper().startswith("A")
+            or (stata and re.match(r"^%-?\d*s", fmt) is not None)
+        )
+        missing_codes = _missing_codes(meta, name, stata)
+        if name in value_labels and value_labels[name]:
+            labelled = {_label_key(k, stata): str(v) for k, v in value_labels[name].items()}
+            missing = [(code, labelled.get(code, "")) for code in missing_codes]
+            choices = [
+                Choice(code, label) for code, label in labelled.items() if code not in missing_codes
+            ]
+            if len(choices) < 2:
+                draft.skip(name, "fewer than two labelled values")
+                continue
+            draft.add_choice(name, text, choices, source_id=name, missing=missing)
+        elif _DATE_FORMAT.match(fmt):
+            draft.skip(name, f"a date or time ({fmt})")
+        elif is_string:
+            draft.add_free_text(name)
+        else:
+            draft.add_number(name, text)
+    title = (getattr(meta, "file_label", None) or "").strip() or path.stem
+    return draft.result(
+        id=slug(path.stem),
+        title=title,
+        description=f"Imported from the {'Stata' if stata else 'SPSS'} file {path.name}",
+    )
+
+
+def read_responses(path: Path) -> RawTable:
+    """The data of an SPSS/Stata file as text cells: codes, not labels; case n is row n."""
+    frame, meta = _read(path, metadataonly=False)
+    stata = path.suffix.lower() in STATA_SUFFIXES
+    columns = []
+    for name in meta.column_names:
+        columns.append(tuple(_cell(value, stata) for value in frame[name].tolist()))
+    return RawTable(
+        path=path,
+        sheet=None,
+        headers=tuple(meta.column_names),
+        header_row=0,
+        rows=tuple(range(1, len(frame) + 1)),
+        cells=tuple(columns),
+    )
+
+
+def _cell(value: Any, stata: bool) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, str):
+        if stata and len(value) == 1 and value.isalpha():
+            return f".{value}"
+        return value.strip() or None
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+@dataclass
+class ExportData:
+    """A data frame and the metadata pyreadstat writes with it."""
+
+    frame: pd.DataFrame
+    labels: dict[str, str]
+    value_labels: dict[str, dict[Any, str]]
+    missing: dict[str, list[Any]]
+    measure: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+
+def _variable_name(raw: str, taken: set[str], *, stata: bool, notes: list[str]) -> str:
+    limit = 32 if stata else 64
+    name = re.sub(r"[^A-Za-z0-9_]" if stata else r"[^A-Za-z0-9_.@#$]", "_", raw)
+    if not re.match(r"[A-Za-z]", name):
+        name = f"v{name}"
+    name = name[:limit].rstrip(".")
+    base, number = name, 2
+    while name.casefold() in taken:
+        suffix = f"_{number}"
+        name, number = base[: limit - len(suffix)] + suffix, number + 1
+    taken.add(name.casefold())
+    if name != raw:
+        notes.append(f"{raw} is written as {name}")
+    return name
+
+
+def _numeric_missing(scale_missing: Iterable[str]) -> list[int]:
+    out: list[int] = []
+    for value in scale_missing:
+        code = as_code(value)
+        if code is not None and code not in out:
+            out.append(code)
+    return out
+
+
+def _missing_plan(scale: Scale, used: set[str]) -> tuple[list[int], dict[int, str]]:
+    """Numeric user-missing codes of a scale and their labels.
+
+    Numeric entries of ``missing`` are the codes; the first text entry labels them. A
+    scale whose missing values are all text, and whose data holds some, gets one code
+    (99, or the next free one) for them.
+    """
+    codes = _numeric_missing(scale.missing)
+    texts = [m for m in scale.missing if as_code(m) is None]
+    if not codes and used:
+        taken = set(scale.codes)
+        candidate = 99
+        while candidate in taken:
+            candidate = candidate * 10 + 9
+        codes = [candidate]
+    label = texts[0] if texts else "Missing"
+    return codes, {code: label for code in codes}
+
+
+def build_export(responses: Responses, table: RawTable, *, stata: bool = False) -> ExportData:
+    """Codes, labels, user-missing values and measure levels of loaded responses.
+
+    Declared-missing cells (a value the scale lists as missing) keep a user-missing
+    code: their own code when they spell a number, else the scale's first numeric
+    missing code. Blank cells are system-missing.
+    """
+    import numpy as np
+    import pandas as pd
+
+    instrument = responses.instrument
+    notes: list[str] = []
+    taken: set[str] = set()
+    data: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[Any, str]] = {}
+    missing: dict[str, list[Any]] = {}
+    measure: dict[str, str] = {}
+    positions = {normalize_header(h): j for j, h in reversed(list(enumerate(table.headers)))}
+    row_of = {int(row): i for i, row in enumerate(table.rows)}
+    rows = [row_of[row] for row in responses.codes.index]
+
+    for item in responses.items_asked:
+        scale = instrument.scale_of(item)
+        name = _variable_name(item.id, taken, stata=stata, notes=notes)
+        codes = responses.codes[item.id]
+        raw = texts(table, positions[normalize_header(responses.columns[item.id])])
+        raw_rows = [raw[i] for i in rows]
+        declared = scale.missing_keys()
+        used = {
+            normalize_text(value)
+            for value, code in zip(raw_rows, codes.tolist(), strict=True)
+            if value is not None and code is pd.NA and normalize_text(value) in declared
+        }
+        missing_codes, missing_labels = _missing_plan(scale, used)
+        values: list[Any] = []
+        for value, code in zip(raw_rows, codes.tolist(), strict=True):
+            if code is not pd.NA and code is not None:
+                values.append(float(code))
+            elif value is not None and normalize_text(value) in used:
+                own = as_code(value)
+                values.append(float(own if own in missing_codes else missing_codes[0]))
+            else:
+                values.append(np.nan)
+        level_labels: dict[Any, str] = {level.code: level.label for level in scale.levels}
+        if stata and missing_codes:
+            letters = {code: chr(ord("a") + i) for i, code in enumerate(missing_codes[:26])}
+            values = [
+                letters[int(v)] if isinstance(v, float) and v == v and int(v) in letters else v
+                for v in values
+            ]
+            data[name] = pd.Series(values, dtype=object)
+            missing[name] = list(letters.values())
+            for code, letter in letters.items():
+                level_labels[letter] = missing_labels[code]
+        else:
+            data[name] = pd.Series(values, dtype="float64")
+            if missing_codes:
+                missing[name] = _spss_missing(missing_codes, notes, name)
+                level_labels.update(missing_labels)
+        labels[name] = item.text
+        value_labels[name] = level_labels
+        measure[name] = "nominal" if scale.kind == "binary" else "ordinal"
+
+    for demographic in instrument.demographics:
+        if demographic.id not in responses.demographics.columns:
+            continue
+        name = _variable_name(demographic.id, taken, stata=stata, notes=notes)
+        column = responses.demographics[demographic.id]
+        labels[name] = demographic.label
+        if demographic.kind == "numeric":
+            data[name] = pd.Series(np.asarray(column, dtype="float64"))
+            measure[name] = "scale"
+            continue
+        code_of = {level.label: level.code for level in demographic.levels}
+        data[name] = pd.Series(
+            [float(code_of[v]) if isinstance(v, str) and v in code_of else np.nan for v in column],
+            dtype="float64",
+        )
+        value_labels[name] = {level.code: level.label for level in demographic.levels}
+        measure[name] = "ordinal" if demographic.ordered else "nominal"
+
+    other = {normalize_header(h): h for h in responses.other.columns}
+    for text_name in instrument.free_text:
+        header = other.get(normalize_header(text_name))
+        if header is None:
+            continue
+        name = _variable_name(text_name, taken, stata=stata, notes=notes)
+        values = [v if isinstance(v, str) else "" for v in responses.other[header].tolist()]
+        data[name] = pd.Series(values, dtype=object)
+        measure[name] = "nominal"
+    frame = pd.DataFrame(data)
+    if stata:
+        for name, text in list(labels.items()):
+            if len(text) > 80:
+                labels[name] = text[:77] + "..."
+                notes.append(f"{name}: variable label shortened to Stata's 80 characters")
+    return ExportData(frame, labels, value_labels, missing, measure, notes)
+
+
+def _spss_missing(codes: list[int], notes: list[str], name: str) -> list[Any]:
+    """SPSS allows three discrete missing values, or a range plus one value."""
+    if len(codes) <= 3:
+        return list(codes)
+    low, high = min(codes), max(codes)
+    notes.append(f"{name}: more than three missing codes; declared the range {low} to {high}")
+    return [{"lo": low, "hi": high}]
+
+
+def write_export(data: ExportData, out: Path, *, stata: bool, inputs: Iterable[Path]) -> None:
+    """Write a .sav (or .dta) atomically, never over an input."""
+    from cipp.outputs import write_with
+
+    pyreadstat = pyreadstat_module()
+
+    def write(tmp: Path) -> None:
+        try:
+            if stata:
+                pyreadstat.write_dta(
+                    data.frame,
+                    str(tmp),
+                    column_labels=data.labels,
+                    variable_value_labels=data.value_labels,
+                    missing_user_values=data.missing,
+                )
+            else:
+                pyreadstat.write_sav(
+                    data.frame,
+                    str(tmp),
+                    column_labels=data.labels,
+                    variable_value_labels=data.value_labels,
+                    missing_ranges=data.missing,
+                    variable_measure=data.measure,
+                )
+        except (pyreadstat.ReadstatError, ValueError, TypeError) as error:
+            raise OutputError(f"{out}: pyreadstat could not write the file ({error})") from None
+
+    write_with(out, write, inputs=inputs)

@@ -1,0 +1,412 @@
+"""XLSForm (KoboToolbox, ODK, SurveyCTO): the form to an instrument; Kobo and ODK exports.
+
+Form (checked against the XLSForm reference at xlsform.org): the ``survey`` sheet's
+``type``, ``name`` and ``label`` (or ``label::Language (code)``) columns and the
+``choices`` sheet's ``list_name``, ``name``, ``label``; ``settings`` gives the title,
+id and default language. ``select_one LIST`` is an item (``or_other`` adds an "other"
+level); ``select_multiple LIST`` becomes one binary item per choice; ``text`` is free
+text; ``integer``/``decimal`` can be kept as numeric demographics; notes, calculations,
+media, geo and metadata fields are skipped, and so are questions inside repeats (they
+hold several answers per respondent). A group named after a CIPP component sets the
+component of the questions in it. ``--lang`` picks the label language; the other
+languages' labels become aliases (so a label export in any language is matched).
+
+Exports: Kobo CSV (``;``-delimited, headers ``group/question``) and xlsx, and ODK
+Central CSV (``group-question``, ``meta-instanceID``, ``KEY``). Group paths are removed
+so a header is the question's name; a select-multiple split column (``q/choice``)
+becomes ``q__choice``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cipp.errors import DataError, InstrumentError
+from cipp.instrument import Instrument, normalize_header
+from cipp.loading import RawTable, read_table
+from cipp.platforms import tables
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    infer_component,
+    make_id,
+    plain_text,
+)
+from cipp.platforms.tables import texts
+
+_SKIPPED = {
+    "note": "a note (no answer)",
+    "calculate": "a calculation",
+    "acknowledge": "an acknowledgement",
+    "hidden": "a hidden field",
+    "geopoint": "a location",
+    "geotrace": "a location",
+    "geoshape": "a location",
+    "image": "a media file",
+    "audio": "a media file",
+    "video": "a media file",
+    "file": "a media file",
+    "background-audio": "a media file",
+    "barcode": "a barcode",
+    "date": "a date",
+    "time": "a time",
+    "datetime": "a date and time",
+    "range": "a range (no listed levels)",
+    "rank": "a ranking",
+    "trigger": "an acknowledgement",
+    "xml-external": "an external data file",
+    "csv-external": "an external data file",
+}
+_METADATA = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "uri:email",
+    "uri:username",
+}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+KOBO_COLUMNS = frozenset(
+    {"_id", "_uuid", "_submission_time", "_validation_status", "_index", "_submitted_by"}
+)
+ODK_COLUMNS = frozenset({"KEY", "meta-instanceID", "SubmissionDate", "SubmitterID"})
+
+
+def _sheet_names(path: Path) -> list[str]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InstrumentError(f"{path}: an XLSForm is an Excel workbook (.xlsx)")
+    try:
+        workbook = load_workbook(path, read_only=True)
+    except FileNotFoundError:
+        raise InstrumentError(f"{path}: file not found") from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InstrumentError(f"{path}: not a readable Excel workbook ({error})") from None
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _sheet(path: Path, names: list[str], wanted: str, *, required: bool) -> RawTable | None:
+    for name in names:
+        if name.strip().casefold() == wanted:
+            try:
+                return read_table(path, sheet=name)
+            except DataError:
+                if required:
+                    raise
+                return None
+    if required:
+        raise InstrumentError(
+            f"{path}: not an XLSForm; no '{wanted}' sheet (sheets: {', '.join(names)})"
+        )
+    return None
+
+
+def _column(table: RawTable, *names: str) -> int | None:
+    keys = [normalize_header(h).replace(" ", "_") for h in table.headers]
+    for name in names:
+        if name in keys:
+            return keys.index(name)
+    return None
+
+
+def _label_columns(table: RawTable) -> dict[str, int]:
+    """Label columns by language ('' for a plain ``label`` column)."""
+    out: dict[str, int] = {}
+    for position, header in enumerate(table.headers):
+        head, sep, language = header.strip().partition("::")
+        if head.strip().casefold() == "label":
+            out.setdefault(language.strip() if sep else "", position)
+    return out
+
+
+def _pick_language(languages: list[str], lang: str | None, default: str | None, path: Path) -> str:
+    if lang is not None:
+        wanted = lang.strip().casefold()
+        for language in languages:
+            code = re.search(r"\(([^)]*)\)\s*$", language)
+            name = re.sub(r"\s*\([^)]*\)\s*$", "", language)
+            if wanted in (
+                language.casefold(),
+                name.casefold(),
+                (code[1] if code else "").casefold(),
+            ):
+                return language
+        listed = ", ".join(repr(x) if x else "(plain label)" for x in languages)
+        raise InstrumentError(f"{path}: no label language '{lang}' (languages: {listed})")
+    if default:
+        for language in languages:
+            if language.casefold() == default.strip().casefold():
+                return language
+    return "" if "" in languages else languages[0]
+
+
+def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Import an XLSForm (survey, choices and settings sheets) into an instrument."""
+    path = Path(path)
+    options = options or ImportOptions()
+    names = _sheet_names(path)
+    survey = _sheet(path, names, "survey", required=True)
+    choices_sheet = _sheet(path, names, "choices", required=False)
+    settings = _sheet(path, names, "settings", required=False)
+    if survey is None:  # pragma: no cover - required=True raises instead
+        raise InstrumentError(f"{path}: no survey sheet")
+    type_col = _column(survey, "type")
+    name_col = _column(survey, "name")
+    if type_col is None or name_col is None:
+        raise InstrumentError(f"{survey.where()}: the survey sheet needs 'type' and 'name' columns")
+    setting: dict[str, str] = {}
+    if settings is not None and settings.n_rows:
+        for position, header in enumerate(settings.headers):
+            value = texts(settings, position)[0]
+            if value:
+                setting[normalize_header(header).replace(" ", "_")] = value
+    labels = _label_columns(survey)
+    if not labels:
+        raise InstrumentError(f"{survey.where()}: the survey sheet has no label column")
+    language = _pick_language(list(labels), options.lang, setting.get("default_language"), path)
+    others = [lang for lang in labels if lang != language]
+
+    lists = _choice_lists(choices_sheet, language)
+    draft = Draft("xlsform", path, options)
+    groups: list[tuple[str, str, bool]] = []  # (name, component, is_repeat)
+    cells = [texts(survey, j) for j in range(len(survey.headers))]
+    for row in range(survey.n_rows):
+        raw_type = (cells[type_col][row] or "").strip()
+        name = (cells[name_col][row] or "").strip()
+        if not raw_type:
+            continue
+        parts = raw_type.replace("begin_", "begin ").replace("end_", "end ").split()
+        kind = parts[0].lower()
+        if kind in ("begin", "end"):
+            what = parts[1].lower() if len(parts) > 1 else "group"
+            if kind == "begin":
+                label = cells[labels[language]][row] or ""
+                component = infer_component(name) or infer_component(label)
+                groups.append((name, component, what == "repeat"))
+            elif groups:
+                groups.pop()
+            continue
+        label = plain_text(cells[labels[language]][row])
+        translations = [plain_text(cells[labels[o]][row]) for o in others]
+        translations = [t for t in translations if t and t != label]
+        path_names = [g[0] for g in groups if g[0]]
+        source_id = "/".join([*path_names, name])
+        component, component_from = "", ""
+        for group_name, group_component, _ in reversed(groups):
+            if group_component:
+                component, component_from = group_component, f"its group '{group_name}'"
+                break
+        if not name:
+            continue
+        if any(g[2] for g in groups):
+            draft.skip(name, "inside a repeat (several answers per respondent)")
+            continue
+        if kind in ("select_one", "select_multiple"):
+            list_name = parts[1] if len(parts) > 1 else ""
+            if list_name not in lists:
+                raise InstrumentError(
+                    f"{survey.where(int(survey.rows[row]))}: {name}: no choice list '{list_name}' "
+                    "in the choices sheet"
+                )
+            choices = list(lists[list_name])
+            if "or_other" in parts[2:]:
+                choices.append(Choice("other", "Other"))
+                draft.guessed.append(f"{name}: 'or_other' adds the level 'other'")
+            if kind == "select_one":
+                draft.add_choice(
+                    name,
+                    label,
+                    choices,
+                    source_id=source_id,
+                    component=component,
+                    component_from=component_from,
+                    aliases=translations,
+                )
+            else:
+                draft.add_multi(
+                    name,
+                    label,
+                    choices,
+                    source_id=source_id,
+                    option_source=source_id + "/{code}",
+                    option_aliases=tuple(f"{t} [{{label}}]" for t in translations),
+                    component=component,
+                    component_from=component_from,
+                )
+        elif kind in ("select_one_from_file", "select_multiple_from_file"):
+            draft.skip(name, "choices come from an external file")
+        elif kind in ("integer", "decimal"):
+            draft.add_number(name, label, aliases=translations)
+        elif kind in ("text", "string"):
+            draft.add_free_text(name)
+        elif kind in _METADATA:
+            draft.skip(name, f"metadata ({kind})")
+        elif kind in _SKIPPED:
+            draft.skip(name, _SKIPPED[kind])
+        else:
+            draft.skip(name, f"unknown type '{raw_type}'")
+    title = setting.get("form_title") or path.stem
+    return draft.result(
+        id=setting.get("form_id") or make_id(path.stem),
+        title=title,
+        description=f"Imported from the XLSForm {path.name}",
+    )
+
+
+def _choice_lists(table: RawTable | None, language: str) -> dict[str, list[Choice]]:
+    if table is None:
+        return {}
+    list_col = _column(table, "list_name", "list name")
+    name_col = _column(table, "name", "value")
+    labels = _label_columns(table)
+    if list_col is None or name_col is None:
+        raise InstrumentError(f"{table.where()}: the choices sheet needs 'list_name' and 'name'")
+    label_col = labels.get(language, next(iter(labels.values()), None))
+    others = [p for lang, p in labels.items() if p != label_col]
+    lists: dict[str, list[Choice]] = {}
+    cells = [texts(table, j) for j in range(len(table.headers))]
+    for row in range(table.n_rows):
+        list_name = (cells[list_col][row] or "").strip()
+        code = (cells[name_col][row] or "").strip()
+        if not list_name or not code:
+            continue
+        label = plain_text(cells[label_col][row]) if label_col is not None else ""
+        aliases = tuple(
+            dict.fromkeys(t for p in others if (t := plain_text(cells[p][row])) and t != label)
+        )
+        lists.setdefault(list_name, []).append(Choice(code, label or code, aliases))
+    return lists
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+def looks_like_kobo(table: RawTable) -> bool:
+    return bool(KOBO_COLUMNS & {h.strip() for h in table.headers})
+
+
+def looks_like_odk(table: RawTable) -> bool:
+    headers = {h.strip() for h in table.headers}
+    return "meta-instanceID" in headers or (
+        "KEY" in headers and bool(ODK_COLUMNS & headers - {"KEY"})
+    )
+
+
+def _known_headers(instrument: Instrument | None) -> set[str]:
+    if instrument is None:
+        return set()
+    known = {normalize_header(h) for item in instrument.items for h in item.headers()}
+    known |= {normalize_header(h) for d in instrument.demographics for h in d.headers()}
+    return known | {normalize_header(name) for name in instrument.free_text}
+
+
+def _rename(table: RawTable, renamed: list[str]) -> RawTable:
+    """Apply new headers where they stay unique; keep the old header otherwise."""
+    counts: dict[str, int] = {}
+    for header in renamed:
+        counts[normalize_header(header)] = counts.get(normalize_header(header), 0) + 1
+    headers = [
+        new if counts[normalize_header(new)] == 1 else old
+        for old, new in zip(table.headers, renamed, strict=True)
+    ]
+    return tables.renamed(table, headers)
+
+
+def _split_paths(table: RawTable, known: set[str]) -> RawTable:
+    """Drop group paths (``group/q`` -> ``q``); a split column ``q/choice`` -> ``q__choice``.
+
+    A path is a select-multiple split column when its parent path heads a column too
+    (Kobo's "single and separate columns") or when the instrument has a ``q__choice``
+    item; otherwise its last segment is the question's name.
+    """
+    names = [h.strip() for h in table.headers]
+    renamed = []
+    for header in names:
+        segments = header.split("/")
+        if (
+            normalize_header(header) in known
+            or len(segments) < 2
+            or not all(_NAME.match(s) for s in segments)
+        ):
+            renamed.append(header)
+            continue
+        option = f"{segments[-2]}__{segments[-1]}"
+        if "/".join(segments[:-1]) in names or normalize_header(option) in known:
+            renamed.append(option)
+        else:
+            renamed.append(segments[-1])
+    return _rename(table, renamed)
+
+
+def read_kobo(table: RawTable, *, instrument: Instrument | None = None) -> RawTable:
+    """Kobo export: ``group/question`` -> ``question``; ``group/q/choice`` -> ``q__choice``."""
+    return _split_paths(table, _known_headers(instrument))
+
+
+def read_odk(table: RawTable, *, instrument: Instrument | None = None) -> RawTable:
+    """ODK Central export: ``group-question`` -> ``question``.
+
+    Names may themselves hold hyphens, so a prefix counts as a group when it is
+    ``meta`` or starts at least two headers (or, with an instrument, when what is left
+    is one of its ids).
+    """
+    known = _known_headers(instrument)
+    names = [h.strip() for h in table.headers]
+    prefixes: dict[str, int] = {}
+    for header in names:
+        segments = header.split("/")[0].split("-")
+        for depth in range(1, len(segments)):
+            prefix = "-".join(segments[:depth])
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+    groups = {p.split("-")[-1] for p, n in prefixes.items() if n >= 2} | {"meta"}
+    if known:
+        for header in names:
+            segments = header.split("-")
+            for depth in range(1, len(segments)):
+                if normalize_header("-".join(segments[depth:])) in known:
+                    groups |= set(segments[:depth])
+                    break
+    # ODK Central splits select-multiples as "group-q/choice"; drop the groups first.
+    first = []
+    for header in names:
+        main, sep, choice = header.partition("/")
+        segments = main.split("-")
+        depth = 0
+        while depth < len(segments) - 1 and segments[depth] in groups:
+            depth += 1
+        stripped = "-".join(segments[depth:])
+        if normalize_header(main) in known:
+            stripped = main
+        first.append(stripped + (sep + choice if sep else ""))
+    table = _rename(table, first)
+    return _split_paths(table, known)
+
+
+def check_kobo_odk(table: RawTable, platform: str) -> None:
+    """Refuse a file forced to Kobo/ODK that carries none of their columns."""
+    if platform == "kobo" and not looks_like_kobo(table):
+        raise DataError(
+            f"{table.where()}: not a KoboToolbox export (no _uuid, _id or _submission_time "
+            "column); use --source auto"
+        )
+    if platform == "odk" and not looks_like_odk(table):
+        raise DataError(
+            f"{table.where()}: not an ODK Central export (no KEY or meta-instanceID column); "
+            "use --source auto"
+        )
