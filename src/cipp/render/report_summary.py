@@ -17,6 +17,7 @@ from typing import Any
 
 from cipp.describe import ItemSummary
 from cipp.instrument import COMPONENTS
+from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
 from cipp.render.tabular import TextTable
 from cipp.results import Results
@@ -33,9 +34,12 @@ class Test:
     by: str
     p: float | None
     adjusted: bool
+    flagged: bool | None = None  # the record's own verdict, when it carries one
 
     @property
     def significant(self) -> bool:
+        if self.flagged is not None:
+            return self.flagged
         return self.p is not None and self.p < ALPHA
 
 
@@ -54,16 +58,6 @@ class ComponentFinding:
 def share(summary: ItemSummary, decimals: int = 1) -> str:
     """'66.5% Agree': the item's positive share and what counts as positive."""
     return f"{percent(summary.positive_percent, decimals)}% {summary.positive_label}"
-
-
-def apa_p(p: float | None) -> str:
-    """p as APA writes it: no leading zero, three decimals, '< .001' below that."""
-    if p is None or math.isnan(p):
-        return "–"
-    if p < 0.001:
-        return "< .001"
-    text = f"{p:.3f}"
-    return text[1:] if text.startswith("0") else text
 
 
 def _number(value: Any) -> float | None:
@@ -104,6 +98,11 @@ def _component_of(results: Results, subject: str) -> tuple[str, str | None]:
 
 
 def tests_from_results(results: Results) -> list[Test]:
+    """The run's association records (``AssociationTest.to_dict()`` keys) as Tests.
+
+    Untestable tables are left out; the verdict is the record's ``significant_adjusted``
+    when present, else its adjusted (or, failing that, its unadjusted) p below .05.
+    """
     tests = []
     for association in results.associations:
         record = _record(association)
@@ -111,17 +110,22 @@ def tests_from_results(results: Results) -> list[Test]:
             continue
         subject = str(record.get("item") or record.get("subject") or "")
         text, component = _component_of(results, subject)
+        if record.get("component") in COMPONENTS:
+            component = str(record["component"])
+        if record.get("level") == "component" and component is not None:
+            text = f"{COMPONENT_NAMES[component]} (positive share)"
         adjusted = _number(record.get("p_adjusted"))
         used = next(
             (
                 value
-                for key in ("p_value_used", "p_exact", "p_value")
+                for key in ("p_used", "p_value_used", "p_exact", "p_value")
                 if (value := _number(record.get(key))) is not None
             ),
             None,
         )
         by = str(record.get("by_label") or record.get("by") or "")
         by_label = next((d.label for d in results.demographics if d.id == by), by)
+        flag = record.get("significant_adjusted" if adjusted is not None else "significant")
         tests.append(
             Test(
                 subject=text,
@@ -129,9 +133,22 @@ def tests_from_results(results: Results) -> list[Test]:
                 by=by_label,
                 p=adjusted if adjusted is not None else used,
                 adjusted=adjusted is not None,
+                flagged=flag if isinstance(flag, bool) else None,
             )
         )
     return tests
+
+
+_ADJUSTMENTS = {"bh": "Benjamini-Hochberg", "fdr_bh": "Benjamini-Hochberg", "holm": "Holm"}
+
+
+def adjustment_name(results: Results) -> str | None:
+    """The adjustment the run used, as a paper names it (None when unknown or none)."""
+    summary = results.association_summary
+    method = getattr(summary, "adjust", None) if summary is not None else None
+    if not method or str(method).lower() == "none":
+        return None
+    return _ADJUSTMENTS.get(str(method).lower(), str(method))
 
 
 _P_CELL = re.compile(r"^\s*([<>≤≥]?)\s*(\d*\.?\d+(?:[eE]-?\d+)?)")
@@ -232,15 +249,21 @@ def _join(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def tests_sentence(tests: Sequence[Test], ran: bool) -> str:
-    """What the tests of one component (or of the whole run) found, in one sentence."""
+def tests_sentence(tests: Sequence[Test], ran: bool, method: str | None = None) -> str:
+    """What the tests of one component (or of the whole run) found, in one sentence.
+
+    ``method`` names the adjustment for multiple testing (e.g. "Benjamini-Hochberg").
+    """
     if not ran:
         return "No tests of association were run."
     if not tests:
         return "No test of association involved this component."
     counted = "test" if len(tests) == 1 else "tests"
     adjusted = all(t.adjusted for t in tests)
-    after = "after adjustment for multiple testing" if adjusted else "at p < .05"
+    if adjusted:
+        after = f"after {method} adjustment" if method else "after adjustment for multiple testing"
+    else:
+        after = "at p < .05 (no adjustment for multiple testing)"
     significant = [t for t in tests if t.significant]
     if not significant:
         return (
@@ -248,23 +271,60 @@ def tests_sentence(tests: Sequence[Test], ran: bool) -> str:
             f"{after} ({len(tests)} {counted})."
         )
     which = "; ".join(
-        f"{t.subject} by {t.by} ({'adjusted ' if t.adjusted else ''}p {_p_phrase(t.p)})"
+        f"{quoted(t.subject)} by {t.by} ({'adjusted ' if t.adjusted else ''}"
+        f"{format_p(t.p if t.p is not None else math.nan)})"
         for t in significant
     )
     return f"{len(significant)} of {len(tests)} {counted} significant {after}: {which}."
-
-
-def _p_phrase(p: float | None) -> str:
-    text = apa_p(p)
-    return text if text.startswith("<") else f"= {text}"
 
 
 def strongest_weakest_sentences(finding: ComponentFinding, decimals: int = 1) -> list[str]:
     if finding.strongest is None or finding.weakest is None:
         return ["No valid answers to this component's items."]
     if len(finding.items) == 1:
-        return [f"One item: {finding.strongest.text} ({share(finding.strongest, decimals)})."]
+        return [
+            f"One item: {quoted(finding.strongest.text)} ({share(finding.strongest, decimals)})."
+        ]
     return [
-        f"Strongest: {finding.strongest.text} ({share(finding.strongest, decimals)}).",
-        f"Weakest: {finding.weakest.text} ({share(finding.weakest, decimals)}).",
+        f"Strongest: {quoted(finding.strongest.text)} ({share(finding.strongest, decimals)}).",
+        f"Weakest: {quoted(finding.weakest.text)} ({share(finding.weakest, decimals)}).",
     ]
+
+
+def quoted(text: str) -> str:
+    """An item's text verbatim in curly quotes, so its own full stop does not end our sentence."""
+    return f"\u201c{text}\u201d"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything a report's executive summary says, computed once per report."""
+
+    findings: tuple[ComponentFinding, ...]
+    ran: bool
+    method: str | None
+    overall: tuple[str, ...]
+
+    def lines(self, finding: ComponentFinding, decimals: int = 1) -> list[str]:
+        """Strongest and weakest item, then (when tests ran) what they found."""
+        out = strongest_weakest_sentences(finding, decimals)
+        if self.ran:
+            out.append(tests_sentence(finding.tests, self.ran, self.method))
+        return out
+
+
+def summarize(results: Results, extra: Iterable[TextTable] = ()) -> Summary:
+    """The executive summary of one analysis (``extra``: association tables, if any).
+
+    The overall verdict is the association summary's own sentences when the run has
+    one, else a sentence over all tests found.
+    """
+    extra = list(extra)
+    tests, ran = collect_tests(results, extra)
+    method = adjustment_name(results)
+    sentences = getattr(results.association_summary, "sentences", None)
+    if sentences:
+        overall = tuple(str(sentence) for sentence in sentences)
+    else:
+        overall = (tests_sentence(tests, ran, method),)
+    return Summary(tuple(component_findings(results, extra)), ran, method, overall)

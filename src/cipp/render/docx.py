@@ -1,0 +1,408 @@
+"""Word report (python-docx): the paper's tables as real Word tables in APA 7 style, the
+figures, and a short summary per CIPP component.
+
+APA 7 tables (Publication Manual, 7.8-7.21): the number in bold ("Table 1") on its own
+line above the table, the title in italic below it, horizontal rules only above and
+below the column heads and under the last row, no vertical rules, and notes under the
+table starting with an italic "Note." Figures follow the same pattern ("Figure 1", title
+in italic, the image, then the note). Tables too wide for a portrait page get a
+landscape section of their own. Nothing here computes a statistic: the cells are the
+TextTables every renderer shares.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cipp import __version__
+from cipp.outputs import write_with
+from cipp.render.report_summary import summarize
+from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
+from cipp.results import Results
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.table import Table, _Cell
+
+__all__ = ["build_document", "render_docx", "table_title"]
+
+FONT = "Times New Roman"
+BODY_PT = 12
+TABLE_PT = 10
+MARGIN_IN = 1.0
+# Average width of a character of 10 pt Times New Roman, in inches, plus a cell's padding:
+# enough to decide column widths and whether a table needs a landscape page.
+CHAR_IN = 0.072
+PAD_IN = 0.16
+FIRST_MIN_IN = 1.6
+FIRST_MAX_IN = 3.2
+
+_TABLE_NUMBER = re.compile(r"^\s*Table\s+\d+\s*[.:]\s*")
+
+
+def table_title(caption: str) -> str:
+    """A TextTable caption without its "Table N." prefix (the document numbers tables)."""
+    return _TABLE_NUMBER.sub("", caption, count=1)
+
+
+# --- styles ------------------------------------------------------------------------------
+
+
+def _set_font(
+    style: Any, *, size: float, bold: bool | None = None, italic: bool | None = None
+) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    font = style.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.color.rgb = RGBColor(0, 0, 0)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    # The template's headings name theme fonts, which win over an explicit font name.
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    fonts.set(qn("w:eastAsia"), FONT)
+
+
+def _setup_styles(document: DocumentObject) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    styles = document.styles
+    _set_font(styles["Normal"], size=BODY_PT)
+    styles["Normal"].paragraph_format.space_after = Pt(6)
+    # APA 7 headings: level 1 bold and centred, level 2 bold and flush left.
+    for name, size, align in (
+        ("Title", 14, WD_ALIGN_PARAGRAPH.CENTER),
+        ("Heading 1", BODY_PT, WD_ALIGN_PARAGRAPH.CENTER),
+        ("Heading 2", BODY_PT, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        style = styles[name]
+        _set_font(style, size=size, bold=True, italic=False)
+        style.paragraph_format.alignment = align
+        style.paragraph_format.space_before = Pt(12)
+        style.paragraph_format.space_after = Pt(6)
+    # The template's Title has a coloured bottom border; APA titles have none.
+    title_ppr = styles["Title"].element.pPr
+    if title_ppr is not None:
+        for border in title_ppr.findall(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}pBdr"
+        ):
+            title_ppr.remove(border)
+    _set_font(styles["List Bullet"], size=BODY_PT)
+
+
+# --- page layout -------------------------------------------------------------------------
+
+
+def _usable_width(document: DocumentObject) -> float:
+    section = document.sections[-1]
+    emu = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    return emu / 914400  # EMU per inch
+
+
+def _set_orientation(document: DocumentObject, landscape: bool, *, new: bool) -> None:
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Inches
+
+    section = document.add_section(WD_SECTION.NEW_PAGE) if new else document.sections[-1]
+    long_side, short_side = Inches(11), Inches(8.5)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = long_side if landscape else short_side
+    section.page_height = short_side if landscape else long_side
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(MARGIN_IN))
+
+
+def _column_widths(table: TextTable, usable: float) -> list[float] | None:
+    """Column widths in inches that fit ``usable``, or None when the table cannot fit."""
+    others = []
+    for index, head in enumerate(table.header[1:], start=1):
+        words = max((len(word) for word in head.split()), default=1)
+        cells = max((len(row[index]) for row in table.rows if len(row) > index), default=1)
+        others.append(max(words, cells) * CHAR_IN + PAD_IN)
+    longest_first = max([len(table.header[0])] + [len(row[0]) for row in table.rows if row])
+    natural_first = longest_first * CHAR_IN + PAD_IN
+    wanted_first = min(max(natural_first, FIRST_MIN_IN), FIRST_MAX_IN)
+    room = usable - sum(others)
+    # A short first column (component names) may be narrower than the usual minimum.
+    if room < min(natural_first, FIRST_MIN_IN):
+        return None
+    return [min(wanted_first, room), *others]
+
+
+# --- tables ------------------------------------------------------------------------------
+
+_RULE = {"val": "single", "sz": "6", "space": "0", "color": "000000"}
+
+
+def _borders(cell: _Cell, *, top: bool = False, bottom: bool = False) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = cell._tc.get_or_add_tcPr()
+    borders = properties.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        properties.append(borders)
+    for edge, wanted in (("top", top), ("bottom", bottom)):
+        if not wanted:
+            continue
+        element = borders.find(qn(f"w:{edge}"))
+        if element is None:
+            element = OxmlElement(f"w:{edge}")
+            borders.append(element)
+        for key, value in _RULE.items():
+            element.set(qn(f"w:{key}"), value)
+
+
+def _row_flags(row: Any, *, header: bool) -> None:
+    """Keep a row on one page; repeat the header row on every page a table spans."""
+    from docx.oxml import OxmlElement
+
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _cell_text(cell: _Cell, text: str, *, align: Any, italic: bool = False) -> None:
+    from docx.shared import Pt
+
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_before = Pt(1)
+    paragraph.paragraph_format.space_after = Pt(1)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(TABLE_PT)
+    run.italic = italic
+
+
+def _keep_with_next(paragraph: Any) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _caption(document: DocumentObject, label: str, title: str) -> None:
+    """APA caption: the bold label on one line, the italic title on the next."""
+    from docx.shared import Pt
+
+    number = document.add_paragraph()
+    number.add_run(label).bold = True
+    number.paragraph_format.space_before = Pt(12)
+    number.paragraph_format.space_after = Pt(0)
+    _keep_with_next(number)
+    heading = document.add_paragraph()
+    heading.add_run(title).italic = True
+    heading.paragraph_format.space_after = Pt(6)
+    _keep_with_next(heading)
+
+
+def _note(document: DocumentObject, notes: Sequence[str]) -> None:
+    from docx.shared import Pt
+
+    if not notes:
+        return
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(4)
+    note = paragraph.add_run("Note.")
+    note.italic = True
+    note.font.size = Pt(TABLE_PT)
+    rest = paragraph.add_run(" " + " ".join(notes))
+    rest.font.size = Pt(TABLE_PT)
+
+
+def add_table(document: DocumentObject, table: TextTable, number: int) -> Table:
+    """Append one TextTable as an APA table (caption, rules, notes) and return it."""
+    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
+
+    _caption(document, f"Table {number}", table_title(table.caption))
+    width = len(table.header)
+    widths = _column_widths(table, _usable_width(document))
+    if widths is None:
+        # Too wide even for landscape: share the width out in proportion.
+        wanted = _column_widths(table, 100.0) or [1.0] * width
+        scale = _usable_width(document) / sum(wanted)
+        widths = [w * scale for w in wanted]
+    word_table = document.add_table(rows=1 + len(table.rows), cols=width)
+    word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    word_table.autofit = False
+    for index, column_width in enumerate(widths):
+        word_table.columns[index].width = Inches(column_width)
+        for cell in word_table.columns[index].cells:
+            cell.width = Inches(column_width)
+
+    header_row = word_table.rows[0]
+    _row_flags(header_row, header=True)
+    for index, (cell, head) in enumerate(zip(header_row.cells, table.header, strict=True)):
+        align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        _cell_text(cell, head, align=align)
+        # One-line heads sit on the rule under them, beside two-line ones (APA).
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+        _borders(cell, top=True, bottom=True)
+    for row_index, row in enumerate(table.rows, start=1):
+        word_row = word_table.rows[row_index]
+        _row_flags(word_row, header=False)
+        cells = word_row.cells
+        if len(row) == 1:
+            merged = cells[0].merge(cells[-1]) if width > 1 else cells[0]
+            _cell_text(merged, row[0], align=WD_ALIGN_PARAGRAPH.LEFT, italic=True)
+            continue
+        for index, text in enumerate(row[:width]):
+            align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            _cell_text(cells[index], text, align=align)
+    for cell in word_table.rows[-1].cells:
+        _borders(cell, bottom=True)
+    _note(document, table.notes)
+    return word_table
+
+
+def _add_tables(
+    document: DocumentObject,
+    tables: Sequence[TextTable],
+    first_number: int,
+    heading: str | None = None,
+) -> int:
+    """Add a level-1 heading and tables numbered from ``first_number``; return the next.
+
+    A table too wide for a portrait page goes on landscape pages, shared with the wide
+    tables that follow it; the document returns to portrait afterwards. The heading goes
+    after any switch to landscape, so that it never stays behind alone on a page.
+    """
+    number = first_number
+    landscape = False
+    for table in tables:
+        wide = _column_widths(table, 8.5 - 2 * MARGIN_IN) is None
+        if wide != landscape:
+            _set_orientation(document, wide, new=True)
+            landscape = wide
+        if heading is not None:
+            document.add_heading(heading, level=1)
+            heading = None
+        add_table(document, table, number)
+        number += 1
+    if landscape:
+        _set_orientation(document, False, new=True)
+    return number
+
+
+# --- the document ------------------------------------------------------------------------
+
+
+def _header(document: DocumentObject, results: Results) -> None:
+    document.add_paragraph(results.instrument.title, style="Title")
+    sheet = f" (sheet {results.sheet})" if results.sheet else ""
+    document.add_paragraph(
+        f"Source: {results.source}{sheet}. n = {results.n_respondents} respondents. "
+        f"Items are grouped under Stufflebeam's CIPP components (Context, Input, Process, "
+        f"Product). Produced by cipp {__version__}."
+    )
+
+
+def _summary(
+    document: DocumentObject, results: Results, extra: Sequence[TextTable], decimals: int
+) -> None:
+    document.add_heading("Summary by CIPP component", level=1)
+    summary = summarize(results, extra)
+    for finding in summary.findings:
+        document.add_heading(finding.name, level=2)
+        for line in summary.lines(finding, decimals):
+            document.add_paragraph(line, style="List Bullet")
+    heading = document.add_paragraph()
+    heading.add_run("Tests of association").bold = True
+    for sentence in summary.overall:
+        document.add_paragraph(sentence, style="List Bullet")
+
+
+def _figures(document: DocumentObject, results: Results, first_number: int) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
+
+    from cipp.render.figures import figure_images
+
+    images = figure_images(results, "png", title=False)
+    if not images:
+        return
+    document.add_heading("Figures", level=1)
+    for number, image in enumerate(images, start=first_number):
+        _caption(document, f"Figure {number}", image.caption)
+        document.add_picture(io.BytesIO(image.data), width=Inches(6.5))
+        picture = document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _keep_with_next(picture)
+        _note(document, [image.note])
+
+
+def build_document(
+    results: Results,
+    *,
+    decimals: int = 1,
+    extra: Iterable[TextTable] = (),
+    figures: bool = True,
+) -> DocumentObject:
+    """The Word document of one analysis (see ``render_docx``)."""
+    from docx import Document
+
+    extra = list(extra)
+    document = Document()
+    _setup_styles(document)
+    _set_orientation(document, False, new=False)
+    document.core_properties.title = results.instrument.title
+    document.core_properties.author = "cipp"
+    document.core_properties.comments = f"Produced by cipp {__version__} from {results.source}"
+
+    _header(document, results)
+    _summary(document, results, extra, decimals)
+
+    tables = [level_table(results, t, decimals=decimals) for t in results.tables()]
+    tables.append(components_table(results, decimals=decimals))
+    number = _add_tables(document, tables, 1, heading="Results")
+
+    if figures:
+        _figures(document, results, 1)
+
+    if extra:
+        number = _add_tables(document, extra, number, heading="Tests of association")
+    else:
+        document.add_heading("Tests of association", level=1)
+        for sentence in summarize(results).overall:
+            document.add_paragraph(sentence)
+
+    if results.demographics:
+        demographics = demographics_table(results, decimals=decimals)
+        number = _add_tables(document, [demographics], number, heading="Respondents")
+
+    if results.notes:
+        document.add_heading("Notes", level=1)
+        for note in results.notes:
+            document.add_paragraph(note, style="List Bullet")
+    return document
+
+
+def render_docx(
+    results: Results,
+    out: Path,
+    *,
+    decimals: int = 1,
+    extra: Iterable[TextTable] = (),
+    figures: bool = True,
+    inputs: Iterable[Path] = (),
+) -> None:
+    """Write the Word report of ``results`` to ``out`` atomically.
+
+    Holds Table 1, Table 2 (one per response scale), the CIPP component summary, any
+    ``extra`` tables (association tests), the demographics, each as an APA 7 table, and
+    the figures as PNG (unless ``figures=False``), after a per-component summary.
+    """
+    document = build_document(results, decimals=decimals, extra=extra, figures=figures)
+    write_with(Path(out), lambda tmp: document.save(str(tmp)), inputs=tuple(inputs))
