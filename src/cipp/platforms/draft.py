@@ -346,7 +346,8 @@ class Draft:
         levels: list[Level] = []
         renumbered: list[str] = []
         for choice, given in zip(kept, codes, strict=True):
-            aliases = list(choice.aliases)
+            spelled = {normalize_text(choice.label), normalize_text(choice.code)}
+            aliases = [a for a in dict.fromkeys(choice.aliases) if normalize_text(a) not in spelled]
             if given is not None:
                 number = given
             else:
@@ -565,6 +566,7 @@ class Draft:
                 "code": choice.code,
                 "label": choice.label,
                 "text": question_text,
+                **{f"alias{i}": alias for i, alias in enumerate(choice.aliases)},
             }
             suffix = _ID_CHARS.sub("_", choice.code.strip()) or "option"
             item_id = self.unique_id(f"{make_id(question)}__{suffix}")

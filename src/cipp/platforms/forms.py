@@ -204,6 +204,11 @@ def _split_ms(value: str) -> set[str]:
 
 
 def _fits(scale: Scale, values: Iterable[str], missing_codes: Iterable[str] = ()) -> bool:
+    """Every answer is a level or missing value of the scale, and some by its label
+    (numbers alone are no evidence: 1-5 fits every scale's codes)."""
+    values = list(values)
+    if all(_NUMBER.match(v.strip()) for v in values):
+        return False
     lookup = scale.lookup()
     missing = scale.missing_keys() | {normalize_text(code) for code in missing_codes}
     return all(normalize_text(v) in lookup or normalize_text(v) in missing for v in values)

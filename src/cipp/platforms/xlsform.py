@@ -182,7 +182,7 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
     language = _pick_language(list(labels), options.lang, setting.get("default_language"), path)
     others = [lang for lang in labels if lang != language]
 
-    lists = _choice_lists(choices_sheet, language)
+    lists = _choice_lists(choices_sheet, language, others)
     draft = Draft("xlsform", path, options)
     groups: list[tuple[str, str, bool]] = []  # (name, component, is_repeat)
     cells = [texts(survey, j) for j in range(len(survey.headers))]
@@ -203,8 +203,8 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
                 groups.pop()
             continue
         label = plain_text(cells[labels[language]][row])
-        translations = [plain_text(cells[labels[o]][row]) for o in others]
-        translations = [t for t in translations if t and t != label]
+        aligned = [plain_text(cells[labels[o]][row]) for o in others]
+        translations = list(dict.fromkeys(t for t in aligned if t and t != label))
         path_names = [g[0] for g in groups if g[0]]
         source_id = "/".join([*path_names, name])
         component, component_from = "", ""
@@ -245,7 +245,9 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
                     choices,
                     source_id=source_id,
                     option_source=source_id + "/{code}",
-                    option_aliases=tuple(f"{t} [{{label}}]" for t in translations),
+                    option_aliases=tuple(
+                        f"{t} [{{alias{i}}}]" for i, t in enumerate(aligned) if t and t != label
+                    ),
                     component=component,
                     component_from=component_from,
                 )
@@ -269,7 +271,11 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
     )
 
 
-def _choice_lists(table: RawTable | None, language: str) -> dict[str, list[Choice]]:
+def _choice_lists(
+    table: RawTable | None, language: str, others: list[str]
+) -> dict[str, list[Choice]]:
+    """Choice lists; each choice's aliases are its labels in ``others`` (in that order,
+    the label itself where a translation is missing), then any other language's."""
     if table is None:
         return {}
     list_col = _column(table, "list_name", "list name")
@@ -278,7 +284,7 @@ def _choice_lists(table: RawTable | None, language: str) -> dict[str, list[Choic
     if list_col is None or name_col is None:
         raise InstrumentError(f"{table.where()}: the choices sheet needs 'list_name' and 'name'")
     label_col = labels.get(language, next(iter(labels.values()), None))
-    others = [p for lang, p in labels.items() if p != label_col]
+    extra = [p for lang, p in labels.items() if p != label_col and lang not in others]
     lists: dict[str, list[Choice]] = {}
     cells = [texts(table, j) for j in range(len(table.headers))]
     for row in range(table.n_rows):
@@ -286,11 +292,13 @@ def _choice_lists(table: RawTable | None, language: str) -> dict[str, list[Choic
         code = (cells[name_col][row] or "").strip()
         if not list_name or not code:
             continue
-        label = plain_text(cells[label_col][row]) if label_col is not None else ""
-        aliases = tuple(
-            dict.fromkeys(t for p in others if (t := plain_text(cells[p][row])) and t != label)
-        )
-        lists.setdefault(list_name, []).append(Choice(code, label or code, aliases))
+        label = (plain_text(cells[label_col][row]) if label_col is not None else "") or code
+        aligned = [
+            plain_text(cells[labels[lang]][row]) if lang in labels else "" for lang in others
+        ]
+        aliases = [t or label for t in aligned]
+        aliases += [t for p in extra if (t := plain_text(cells[p][row]))]
+        lists.setdefault(list_name, []).append(Choice(code, label, tuple(aliases)))
     return lists
 
 

@@ -20,6 +20,9 @@ from cipp.errors import InstrumentError
 from cipp.instrument import COMPONENTS, Demographic, Instrument, Item, Level, Scale
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()/'?!-]*")
+# Characters YAML may not hold unescaped, or reads as line breaks (JSON escapes only
+# those below U+0020).
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _TODO = f"  # TODO: choose {' | '.join(COMPONENTS)}"
 
 
@@ -39,9 +42,15 @@ def _scalar(value: object) -> str:
     if _PLAIN.fullmatch(text) and text == text.strip() and "  " not in text:
         import yaml
 
-        if yaml.safe_load(text) == text:
-            return text
-    return json.dumps(text, ensure_ascii=False)
+        # Checked inside a flow list, the stricter context ("Oui ?" is fine in a block,
+        # not in [..]).
+        try:
+            if yaml.safe_load(f"[{text}]") == [text]:
+                return text
+        except yaml.YAMLError:
+            pass
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _flow_list(values: Iterable[object]) -> str:

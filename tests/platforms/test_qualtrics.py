@@ -1,0 +1,146 @@
+"""Qualtrics: .qsf -> instrument (matrix, -99, trash, blocks); three-header-row CSV export."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from cipp.errors import DataError, InstrumentError
+from cipp.instrument import load_instrument
+from cipp.loading import load_responses, read_table
+from cipp.platforms import ImportOptions, from_qualtrics, read_export
+from cipp.platforms.exports import detect_source
+from cipp.platforms.tables import texts
+
+from .common import DATA, assert_same_counts
+
+SURVEY = DATA / "qualtrics_survey.qsf"
+EXPORT = DATA / "qualtrics_export.csv"
+
+
+@pytest.fixture(scope="module")
+def imported():
+    return from_qualtrics(SURVEY, ImportOptions(demographics=("gender", "age")))
+
+
+@pytest.fixture(scope="module")
+def instrument():
+    components = {"Q1_1": "context", "Q1_2": "process"}
+    return from_qualtrics(
+        SURVEY, ImportOptions(demographics=("gender", "age"), components=components)
+    ).instrument
+
+
+def test_import(imported):
+    instrument, report = imported.instrument, imported.report
+    assert instrument.id == "mentorship_pilot" and instrument.title == "Mentorship pilot"
+    assert [i.id for i in instrument.items] == [
+        "Q1_1",
+        "Q1_2",
+        "Q2",
+        "Q3__1",
+        "Q3__2",
+        "Q3__3",
+        "Q4",
+    ]
+    matrix = instrument.scale(instrument.item("Q1_1").scale)
+    assert [(lv.code, lv.label) for lv in matrix.levels] == [
+        (1, "Strongly disagree"),
+        (2, "Disagree"),
+        (3, "Neutral"),
+        (4, "Agree"),
+        (5, "Strongly agree"),
+    ]
+    assert matrix.missing == ("-99", "Not applicable")  # negative recode -> missing
+    assert instrument.item("Q1_2").text == "My mentor was supportive."
+    assert instrument.item("Q1_2").source_id == "QID1_2"
+    recommend = instrument.scale(instrument.item("Q4").scale)
+    assert [(lv.code, lv.label) for lv in recommend.levels] == [(1, "Yes"), (0, "No")]
+    assert instrument.item("Q3__1").aliases == ("Q3_1",)
+    assert instrument.item("Q2").component == "product"  # block "Product"
+    assert report.needs_component == ("Q1_1", "Q1_2")
+    assert dict(report.skipped) == {
+        "Q8": "descriptive text",
+        "Q9": "in the Trash block",
+        "Q99": "browser metadata",
+    }
+    assert instrument.free_text == ("gender_3_TEXT", "comments")
+    assert instrument.demographic("age").kind == "numeric"
+
+
+def test_yaml_round_trip(instrument, tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        from_qualtrics(
+            SURVEY,
+            ImportOptions(
+                demographics=("gender", "age"),
+                components={"Q1_1": "context", "Q1_2": "process"},
+            ),
+        ).to_yaml(),
+        encoding="utf-8",
+    )
+    assert dataclasses.replace(load_instrument(path), path=None) == instrument
+
+
+def test_export_with_three_header_rows(instrument, tmp_path):
+    assert detect_source(EXPORT, read_table(EXPORT)) == "qualtrics"
+    table = read_export(EXPORT)
+    assert table.header_row == 1
+    assert table.rows.tolist() == [4, 5, 6, 7, 8, 9, 10]  # as the spreadsheet numbers them
+    assert "Q1_1" in table.headers
+    finished = read_export(EXPORT, complete_only=True)
+    assert finished.rows.tolist() == [4, 5, 6, 8, 9, 10]  # R_X (Finished = 0) dropped
+    loaded = assert_same_counts(
+        EXPORT, instrument, tmp_path, unanswered_is_missing=True, complete_only=True
+    )
+    assert loaded.declared_missing["Q1_1"] == 1  # -99
+
+
+def test_multi_select_blanks_next_to_a_checked_option_become_zero(instrument):
+    table = read_export(EXPORT, instrument=instrument, complete_only=True)
+    assert texts(table, table.headers.index("Q3_2")) == ["1", "1", None, "0", "0", "1"]
+    # without the instrument the cells stay as exported
+    raw = read_export(EXPORT, complete_only=True)
+    assert texts(raw, raw.headers.index("Q3_2")) == ["1", "1", None, None, None, "1"]
+
+
+def test_choice_text_export(instrument, tmp_path):
+    """Qualtrics' "choice text" export: labels instead of recode values."""
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    header = lines[:3]
+    body = [
+        'a,b,0,100,300,1,c,R_1,Strongly agree,Agree,"Yes, very useful",'
+        '"Library, online",Mentor,,Yes,Female,,21,',
+        "a,b,0,100,300,1,c,R_2,Not applicable,Neutral,Somewhat,,,Workshops,No,Male,,22,",
+    ]
+    path = tmp_path / "labels.csv"
+    path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
+    loaded = load_responses(read_export(path, instrument=instrument), instrument)
+    assert loaded.codes["Q1_1"].tolist()[1] is not None
+    assert loaded.codes["Q3__1"].tolist() == [1, 0]
+    assert loaded.codes["Q3__3"].tolist() == [0, 1]
+    assert loaded.declared_missing["Q1_1"] == 1
+
+
+def test_not_a_qualtrics_file(tmp_path):
+    bad = tmp_path / "bad.qsf"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="not a Qualtrics .qsf file"):
+        from_qualtrics(bad)
+    bad.write_text(json.dumps({"SurveyEntry": {}}), encoding="utf-8")
+    with pytest.raises(InstrumentError, match="no SurveyElements"):
+        from_qualtrics(bad)
+    with pytest.raises(DataError, match="not a Qualtrics CSV export"):
+        read_export(DATA / "google_export.csv", source="qualtrics")
+    with pytest.raises(DataError, match="'Finished' column"):
+        read_export(_without_finished(tmp_path), complete_only=True)
+
+
+def _without_finished(tmp_path):
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "nofinished.csv"
+    path.write_text("\n".join(line.replace("Finished", "Done") for line in lines), encoding="utf-8")
+    return path

@@ -1,0 +1,197 @@
+"""REDCap: data dictionary (both header variants) -> instrument; raw, label and
+longitudinal exports -> the same counts as the plain workbook."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cipp.errors import InstrumentError
+from cipp.instrument import load_instrument
+from cipp.loading import load_responses
+from cipp.platforms import ImportOptions, from_redcap, missing_components, read_export
+from cipp.platforms.exports import detect_source
+from cipp.platforms.redcap import parse_choices
+from cipp.platforms.tables import texts
+
+from .common import DATA, assert_same_counts
+
+OPTIONS = ImportOptions(demographics=("gender", "age"), missing_codes=("99",))
+NEEDS = ("resources__1", "resources__2", "resources__3", "recommend")
+
+
+@pytest.fixture(scope="module")
+def imported():
+    return from_redcap(DATA / "redcap_dictionary.csv", OPTIONS)
+
+
+def test_choices_split_on_the_first_comma_only():
+    choices = parse_choices("1, Yes, very useful | 2,Somewhat|3, No, not at all")
+    assert [(c.code, c.label) for c in choices] == [
+        ("1", "Yes, very useful"),
+        ("2", "Somewhat"),
+        ("3", "No, not at all"),
+    ]
+
+
+def test_dictionary_import(imported):
+    instrument, report = imported.instrument, imported.report
+    assert [i.id for i in instrument.items] == [
+        "goals",
+        "support",
+        "useful",
+        "resources__1",
+        "resources__2",
+        "resources__3",
+        "recommend",
+    ]
+    ratings = instrument.scale("ratings")  # the matrix group's shared scale
+    assert [(lv.code, lv.label) for lv in ratings.levels] == [
+        (1, "Strongly disagree"),
+        (2, "Disagree"),
+        (3, "Neutral"),
+        (4, "Agree"),
+        (5, "Strongly agree"),
+    ]
+    assert ratings.missing == ("99", "Not applicable")  # --missing-code 99 left the levels
+    assert instrument.item("goals").scale == instrument.item("support").scale == "ratings"
+    assert instrument.item("support").text == "My mentor was supportive."
+    assert instrument.item("support").aliases == ("My mentor was <i>supportive</i>.",)
+    useful = instrument.scale(instrument.item("useful").scale)
+    assert [lv.label for lv in useful.levels] == ["Yes, very useful", "Somewhat", "No, not at all"]
+    recommend = instrument.scale(instrument.item("recommend").scale)
+    assert [(lv.code, lv.label) for lv in recommend.levels] == [(1, "Yes"), (0, "No")]
+    option = instrument.item("resources__1")
+    assert option.text == "Which resources did you use? [Library, online]"
+    assert option.source_id == "resources___1"
+    assert "Which resources did you use? (choice=Library, online)" in option.aliases
+    assert instrument.scale(option.scale).kind == "binary"
+    # components from the section headers Context / Process / Product; none for the rest
+    assert [instrument.item(i).component for i in ("goals", "support", "useful")] == [
+        "context",
+        "process",
+        "product",
+    ]
+    assert report.needs_component == NEEDS
+    assert [d.id for d in instrument.demographics] == ["gender", "age"]
+    assert instrument.demographic("age").kind == "numeric"
+    assert instrument.free_text == ("comments",)
+    assert dict(report.skipped) == {
+        "record_id": "the record id",
+        "intro": "descriptive text",
+        "consent_date": "a text field validated as date_ymd",
+        "total": "a calculated field",
+    }
+    assert instrument.source["platform"] == "redcap"
+    assert instrument.source["file"] == "redcap_dictionary.csv"
+    assert len(instrument.source["sha256"]) == 64
+
+
+def test_api_header_variant_gives_the_same_instrument(imported):
+    api = from_redcap(DATA / "redcap_dictionary_api.csv", OPTIONS).instrument
+    display = imported.instrument
+    ignore = {"source": {}, "description": "", "id": "x", "title": "x"}
+    assert dataclasses.replace(api, **ignore) == dataclasses.replace(display, **ignore)
+
+
+def test_yaml_validates_after_a_component_map(imported, tmp_path):
+    yaml_path = tmp_path / "redcap.yaml"
+    yaml_path.write_text(imported.to_yaml(), encoding="utf-8")
+    text = yaml_path.read_text(encoding="utf-8")
+    assert text.startswith("# Imported from REDCap data dictionary redcap_dictionary.csv")
+    assert "#   - consent_date: a text field validated as date_ymd" in text
+    assert 'component: ""  # TODO' in text
+    assert missing_components(yaml_path) == list(NEEDS)
+    with pytest.raises(InstrumentError, match="component: missing"):
+        load_instrument(yaml_path)
+    components = {
+        "resources": "process",
+        "recommend": "product",
+    }  # a question id covers its options
+    fixed = from_redcap(
+        DATA / "redcap_dictionary.csv", dataclasses.replace(OPTIONS, components=components)
+    )
+    yaml_path.write_text(fixed.to_yaml(), encoding="utf-8")
+    assert missing_components(yaml_path) == []
+    loaded = load_instrument(yaml_path)
+    assert dataclasses.replace(loaded, path=None) == fixed.instrument
+    assert loaded.item("resources__2").component == "process"
+
+
+@pytest.fixture(scope="module")
+def instrument(imported):
+    components = {item: "process" for item in NEEDS}
+    return from_redcap(
+        DATA / "redcap_dictionary.csv", dataclasses.replace(OPTIONS, components=components)
+    ).instrument
+
+
+@pytest.mark.parametrize("name", ["redcap_raw.csv", "redcap_labels.csv", "redcap_longitudinal.csv"])
+def test_exports_give_the_plain_counts(instrument, tmp_path, name):
+    assert detect_source(DATA / name, _table(DATA / name)) == "redcap"
+    loaded = assert_same_counts(DATA / name, instrument, tmp_path, unanswered_is_missing=False)
+    assert loaded.declared_missing["goals"] == 1  # 99 / "Not applicable"
+    assert list(loaded.demographics["gender"]) == [
+        "Female",
+        "Male",
+        "Female",
+        "Male",
+        "Female",
+        "Female",
+    ]
+    assert (
+        list(loaded.other["comments" if "raw" in name or "long" in name else "Any comments?"])[0]
+        == "Great, thanks"
+    )
+
+
+def _table(path):
+    from cipp.loading import read_table
+
+    return read_table(path)
+
+
+def test_longitudinal_export_keeps_events(instrument):
+    table = read_export(DATA / "redcap_longitudinal.csv", instrument=instrument)
+    loaded = load_responses(table, instrument)
+    assert list(loaded.other["redcap_event_name"]) == ["baseline_arm_1", "followup_arm_1"] * 3
+
+
+def test_checkbox_columns_are_renamed_without_an_instrument():
+    table = read_export(DATA / "redcap_raw.csv")
+    assert "resources__1" in table.headers and "resources___1" not in table.headers
+    assert texts(table, table.headers.index("resources__1")) == ["1", "0", "0", "1", "0", "1"]
+
+
+def test_complete_only_keeps_complete_records(instrument):
+    for name in ("redcap_raw.csv", "redcap_labels.csv"):
+        table = read_export(DATA / name, complete_only=True)
+        assert table.rows.tolist() == [2, 3, 4, 6, 7]  # record 4 is Incomplete
+
+
+def test_without_missing_code_99_stays_a_level():
+    plain = from_redcap(DATA / "redcap_dictionary.csv").instrument
+    assert [(lv.code, lv.label) for lv in plain.scale("ratings").levels][-1] == (
+        99,
+        "Not applicable",
+    )
+    assert plain.scale("ratings").missing == ()
+
+
+def test_unknown_component_and_demographic_are_reported():
+    with pytest.raises(InstrumentError) as error:
+        from_redcap(
+            DATA / "redcap_dictionary.csv",
+            ImportOptions(components={"goal": "context"}, demographics=("gendr",)),
+        )
+    message = str(error.value)
+    assert "--component goal: no such item (nearest: goals)" in message
+    assert "--demographic gendr: no such question (nearest: gender)" in message
+
+
+def test_not_a_dictionary(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="not a REDCap data dictionary"):
+        from_redcap(path)
