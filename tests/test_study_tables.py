@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from cipp.analysis import analyze_file
+from cipp.analysis import AnalysisOptions, analyze_file
 from cipp.cli import app
 from tests.conftest import DATA
 
@@ -105,7 +105,7 @@ def test_mentor_demographics(mentors):
 
 
 def test_mentee_published_figures():
-    results = analyze_file(DATA / "mentees.xlsx")
+    results = analyze_file(DATA / "mentees.xlsx", options=AnalysisOptions(by=()))
     assert results.n_respondents == 182
     accessible = results.item("mentor_accessible")
     assert accessible.levels[-1].n == 46 and f"{accessible.levels[-1].percent:.2f}" == "25.27"

@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cipp.describe import describe_component, describe_demographic, describe_item
+from cipp.errors import CippError
+from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping
 from cipp.instrument import COMPONENTS, Instrument, resolve_instrument
 from cipp.loading import Responses, detect_instrument, load_responses, read_table
-from cipp.results import Results
+from cipp.results import AssociationSummary, AssociationTest, Results
+
+ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
+COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to test besides the descriptive tables.
+
+    ``by``: grouping variables to test every item and component against; None means the
+    demographics the instrument marks ``test: true``, an empty tuple means no tests.
+    ``participation``: a column whose categories are tested for equal (or ``expected``)
+    shares of respondents.
+    """
+
+    by: tuple[str, ...] | None = None
+    collapse: bool = False
+    adjust: str = "bh"
+    alpha: float = 0.05
+    bias_corrected: bool = False
+    seed: int = 20250101
+    resamples: int = 10_000
+    exact_max_steps: int = 100_000
+    participation: str | None = None
+    expected: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Chi-square goodness of fit of respondents across one column's categories."""
+
+    column: str
+    label: str
+    result: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        from cipp.render.apa import apa_goodness_of_fit
+
+        return {
+            "column": self.column,
+            "label": self.label,
+            **self.result.to_dict(),
+            "apa": apa_goodness_of_fit(self.result),
+        }
 
 
 @dataclass(frozen=True)
@@ -51,8 +100,198 @@ def load_file(
     return LoadedFile(responses, note)
 
 
-def analyze(responses: Responses) -> Results:
-    """Describe every item, CIPP component and demographic of one set of responses."""
+def _component_rows(responses: Responses, component: str) -> Any:
+    """Per respondent: 1 when more than half of their answers to the component's items are
+    in the positive group, 0 when not, -1 when they answered none of them."""
+    import numpy as np
+
+    instrument = responses.instrument
+    items = [i for i in responses.items_asked if i.component == component]
+    matrix = responses.codes[[i.id for i in items]].to_numpy(dtype="float64", na_value=np.nan)
+    answered = ~np.isnan(matrix)
+    positive = np.zeros_like(answered)
+    for column, item in enumerate(items):
+        codes = list(instrument.scale_of(item).positive_group.codes)
+        positive[:, column] = np.isin(matrix[:, column], codes)
+    n_answered = answered.sum(axis=1)
+    rows = (positive.sum(axis=1) * 2 > n_answered).astype("int64")
+    rows[n_answered == 0] = -1
+    return rows
+
+
+def test_associations(
+    responses: Responses, options: AnalysisOptions
+) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
+    """Test every item, and every component's positive share, against each grouping.
+
+    Each table is tested with cipp.association.test_contingency (Pearson chi-square,
+    Fisher's exact test when expected counts are small, Cramér's V, and the
+    linear-by-linear trend test when the groups are ordered); p values are then adjusted
+    across all tests of the run.
+    """
+    from cipp.association import adjust_pvalues, test_contingency
+
+    if options.adjust not in ADJUST_METHODS:
+        raise CippError(f"--adjust '{options.adjust}' is not one of {', '.join(ADJUST_METHODS)}")
+    instrument = responses.instrument
+    names = options.by
+    if names is None:
+        names = tuple(
+            d.id
+            for d in instrument.demographics
+            if d.test and d.id in responses.demographics.columns
+        )
+    groupings = [resolve_grouping(responses, name) for name in dict.fromkeys(names)]
+    pending: list[tuple[dict[str, Any], Any]] = []
+
+    def run(table: Any, rows: tuple[str, ...], grouping: Grouping) -> Any:
+        return test_contingency(
+            table,
+            row_labels=rows,
+            col_labels=grouping.labels,
+            ordinal=grouping.ordered,
+            bias_corrected=options.bias_corrected,
+            seed=options.seed,
+            resamples=options.resamples,
+            exact_max_steps=options.exact_max_steps,
+        )
+
+    for grouping in groupings:
+        for item in responses.items_asked:
+            rows, labels = item_rows(
+                instrument.scale_of(item),
+                responses.codes[item.id].to_numpy(dtype="float64", na_value=math.nan),
+                collapse=options.collapse,
+            )
+            table = crosstab(rows, grouping.codes, len(labels), len(grouping.labels))
+            pending.append(
+                (
+                    {
+                        "item": item.id,
+                        "text": item.text,
+                        "level": "item",
+                        "component": item.component,
+                    },
+                    run(table, labels, grouping),
+                )
+            )
+        for component in COMPONENTS:
+            if not any(i.component == component for i in responses.items_asked):
+                continue
+            rows = _component_rows(responses, component)
+            table = crosstab(rows, grouping.codes, 2, len(grouping.labels))
+            name = component.capitalize()
+            pending.append(
+                (
+                    {
+                        "item": component,
+                        "level": "component",
+                        "component": component,
+                        "text": f"{name}: respondents mostly positive",
+                    },
+                    run(table, COMPONENT_ROWS, grouping),
+                )
+            )
+        for fields, _ in pending:
+            fields.setdefault("by", grouping.id)
+            fields.setdefault("by_label", grouping.label)
+    p_used = [r.p_value_used if r.testable else math.nan for _, r in pending]
+    adjusted = adjust_pvalues(p_used, method=options.adjust)
+    tests = tuple(
+        AssociationTest(
+            **fields,
+            collapsed=options.collapse,
+            result=result,
+            p_adjusted=p_adj,
+            significant=bool(result.testable and p < options.alpha),
+            significant_adjusted=bool(result.testable and p_adj < options.alpha),
+        )
+        for (fields, result), p, p_adj in zip(pending, p_used, adjusted, strict=True)
+    )
+    return tests, _summarize(tests, groupings, options)
+
+
+def _summarize(
+    tests: tuple[AssociationTest, ...], groupings: list[Grouping], options: AnalysisOptions
+) -> AssociationSummary:
+    method = ADJUST_METHODS[options.adjust]
+    testable = [t for t in tests if t.result.testable]
+    sentences = []
+    for grouping in groupings:
+        mine = [t for t in testable if t.by == grouping.id]
+        hits = [t for t in mine if t.significant_adjusted]
+        what = grouping.label[:1].lower() + grouping.label[1:]
+        if not hits:
+            sentences.append(
+                f"No item or component was associated with {what} after "
+                f"{method} adjustment ({len(mine)} tests)."
+            )
+        else:
+            named = ", ".join(t.text for t in hits)
+            sentences.append(
+                f"{len(hits)} of {len(mine)} tests remained associated with "
+                f"{what} after {method} adjustment: {named}."
+            )
+    significant = sum(t.significant for t in testable)
+    adjusted = sum(t.significant_adjusted for t in testable)
+    sentences.append(
+        f"{len(testable)} tests ran ({len(tests) - len(testable)} not testable); {significant} "
+        f"had p < {options.alpha:g} before and {adjusted} after {method} adjustment."
+    )
+    return AssociationSummary(
+        tests=len(testable),
+        not_testable=len(tests) - len(testable),
+        significant=significant,
+        significant_adjusted=adjusted,
+        adjust=options.adjust,
+        alpha=options.alpha,
+        collapsed=options.collapse,
+        by=tuple(g.id for g in groupings),
+        sentences=tuple(sentences),
+    )
+
+
+def participation(
+    responses: Responses, column: str, expected: Mapping[str, float] | None = None
+) -> Participation:
+    """Goodness of fit of respondents across a column's categories (equal shares by default).
+
+    Categories of a categorical demographic that nobody chose count as zero.
+    """
+    import numpy as np
+
+    from cipp.association import goodness_of_fit
+
+    grouping = resolve_grouping(responses, column)
+    known = grouping.codes[grouping.codes >= 0]
+    counts = np.bincount(known, minlength=len(grouping.labels))
+    return Participation(
+        grouping.id, grouping.label, goodness_of_fit(counts.tolist(), grouping.labels, expected)
+    )
+
+
+def parse_expected(text: str) -> dict[str, float]:
+    """'Year 1=150, Year 2=150' -> {'Year 1': 150.0, 'Year 2': 150.0} (counts or shares)."""
+    expected: dict[str, float] = {}
+    for part in text.split(","):
+        label, sep, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not sep or not label.strip() or not math.isfinite(number) or number < 0:
+            raise CippError(
+                f"--expected: '{part.strip()}' is not LABEL=NUMBER (e.g. 'Year 1=150,Year 2=148')"
+            )
+        expected[label.strip()] = number
+    return expected
+
+
+def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Results:
+    """Describe every item, CIPP component and demographic of one set of responses, and run
+    the tests ``options`` ask for (by default: every item against the instrument's tested
+    demographics)."""
+    options = options or AnalysisOptions()
     instrument = responses.instrument
     invalid_by_variable = Counter(cell.variable for cell in responses.invalid)
     items = responses.items_asked
@@ -94,8 +333,18 @@ def analyze(responses: Responses) -> Results:
                 f"'{item_id}': {n} answers given as a declared missing value "
                 "(e.g. N/A) are counted as missing."
             )
+    associations: tuple[AssociationTest, ...] = ()
+    summary = None
+    if options.by != ():
+        associations, summary = test_associations(responses, options)
+    fit = None
+    if options.participation:
+        fit = participation(responses, options.participation, options.expected)
     return Results(
         instrument=instrument,
+        associations=associations,
+        association_summary=summary,
+        goodness_of_fit=fit,
         source=responses.source,
         sheet=responses.sheet,
         n_respondents=responses.n_respondents,
@@ -114,7 +363,8 @@ def analyze_file(
     instrument: str | Path | Instrument | None = None,
     sheet: str | None = None,
     lenient: bool = False,
+    options: AnalysisOptions | None = None,
 ) -> Results:
     """Read, validate and analyse one response file (the notebook entry point)."""
     loaded = load_file(path, instrument=instrument, sheet=sheet, lenient=lenient)
-    return analyze(loaded.responses)
+    return analyze(loaded.responses, options)

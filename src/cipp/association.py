@@ -231,6 +231,7 @@ def test_contingency(
     resamples: int = 10000,
     row_scores: Sequence[float] | None = None,
     col_scores: Sequence[float] | None = None,
+    exact_max_steps: int | None = None,
 ) -> ContingencyResult:
     """Test independence in an R x C table of counts, the way SPSS Crosstabs reports it.
 
@@ -253,7 +254,8 @@ def test_contingency(
        (scipy, agrees with R's ``fisher.test``) and for R x C when the enumeration of
        ``fisher_exact_rxc`` fits its work budget, else by Monte Carlo with ``resamples``
        tables drawn from a ``numpy`` Generator seeded with ``seed`` (recorded in
-       ``exact_resamples`` and ``exact_seed``).
+       ``exact_resamples`` and ``exact_seed``). ``exact_max_steps`` sets that budget
+       (default ``EXACT_MAX_STEPS``).
     5. Cramer's V (scipy ``association(method='cramer')``, no correction) and, when
        ``bias_corrected=True``, Bergsma's (2013) bias-corrected V in
        ``cramers_v_corrected`` (NaN otherwise); ``effect_size`` picks the one to report.
@@ -366,7 +368,7 @@ def test_contingency(
             exact_method = "exact"
             how = "exact"
         else:
-            exact_p = fisher_exact_rxc(kept)
+            exact_p = fisher_exact_rxc(kept, max_steps=exact_max_steps)
             if exact_p is not None:
                 p_exact = exact_p
                 exact_method = "exact"

@@ -93,6 +93,59 @@ def analyze(
     decimals: Annotated[
         int, typer.Option("--decimals", min=0, max=6, help="Decimals of displayed percentages.")
     ] = 1,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Test every item against this demographic or column "
+            "(repeatable). Default: the instrument's tested demographics.",
+        ),
+    ] = None,
+    no_tests: Annotated[
+        bool, typer.Option("--no-tests", help="Skip the tests of association.")
+    ] = False,
+    collapse: Annotated[
+        bool,
+        typer.Option(
+            "--collapse",
+            help="Test the scales' collapse groups (e.g. Disagree / Agree) instead of every level.",
+        ),
+    ] = False,
+    adjust: Annotated[
+        str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
+    ] = "bh",
+    bias_corrected: Annotated[
+        bool, typer.Option("--bias-corrected", help="Report Bergsma's bias-corrected Cramér's V.")
+    ] = False,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of Monte Carlo exact tests.")
+    ] = 20250101,
+    resamples: Annotated[
+        int, typer.Option("--resamples", min=100, help="Resamples of Monte Carlo exact tests.")
+    ] = 10_000,
+    exact_steps: Annotated[
+        int,
+        typer.Option(
+            "--exact-steps",
+            min=0,
+            help="Work budget of exact R x C Fisher tests before Monte Carlo is used instead.",
+        ),
+    ] = 100_000,
+    participation: Annotated[
+        str | None,
+        typer.Option(
+            "--participation",
+            help="Test whether respondents are spread evenly "
+            "(or as --expected) across this column.",
+        ),
+    ] = None,
+    expected: Annotated[
+        str | None,
+        typer.Option(
+            "--expected",
+            help="Expected counts or shares for --participation: 'Year 1=150,Year 2=150,...'.",
+        ),
+    ] = None,
     lenient: Annotated[
         bool,
         typer.Option(
@@ -103,8 +156,8 @@ def analyze(
     ] = False,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
+    from cipp.analysis import AnalysisOptions, load_file, parse_expected
     from cipp.analysis import analyze as run_analysis
-    from cipp.analysis import load_file
     from cipp.outputs import check_not_input
 
     with user_errors():
@@ -117,8 +170,61 @@ def analyze(
         loaded = load_file(responses, instrument=instrument, sheet=sheet, lenient=lenient)
         if loaded.instrument_note:
             err_console.print(f"cipp: {loaded.instrument_note}", markup=False)
-        results = run_analysis(loaded.responses)
+        options = AnalysisOptions(
+            by=() if no_tests else (tuple(by) if by else None),
+            collapse=collapse,
+            adjust=adjust,
+            bias_corrected=bias_corrected,
+            seed=seed,
+            resamples=resamples,
+            exact_max_steps=exact_steps,
+            participation=participation,
+            expected=parse_expected(expected) if expected else None,
+        )
+        results = run_analysis(loaded.responses, options)
         _render(results, output_format, out, decimals=decimals, inputs=(responses,))
+
+
+@app.command("sample-size")
+def sample_size(
+    population: Annotated[
+        float | None,
+        typer.Option("--population", help="Population size N (omit for an infinite one)."),
+    ] = None,
+    margin: Annotated[float, typer.Option("--margin", help="Margin of error d.")] = 0.05,
+    confidence: Annotated[float, typer.Option("--confidence", help="Confidence level.")] = 0.95,
+    proportion: Annotated[
+        float, typer.Option("--proportion", help="Anticipated proportion p.")
+    ] = 0.5,
+    design_effect: Annotated[
+        float, typer.Option("--design-effect", help="Design effect (1 = simple random).")
+    ] = 1.0,
+    nonresponse: Annotated[
+        float, typer.Option("--nonresponse", help="Expected non-response share, e.g. 0.10.")
+    ] = 0.0,
+    base_n: Annotated[
+        int | None,
+        typer.Option(
+            "--base-n",
+            help="Start from this n instead of computing it (only inflate it for non-response).",
+        ),
+    ] = None,
+) -> None:
+    """Sample size to estimate a proportion, as OpenEpi computes it, plus non-response."""
+    from cipp.render.sample_size import sample_size_text
+    from cipp.sample_size import sample_size_proportion
+
+    with user_errors():
+        result = sample_size_proportion(
+            population=population,
+            margin=margin,
+            confidence=confidence,
+            proportion=proportion,
+            design_effect=design_effect,
+            nonresponse=nonresponse,
+            base_n=base_n,
+        )
+        sys.stdout.write(sample_size_text(result))
 
 
 def _render(

@@ -590,9 +590,12 @@ def _demographic_column(
         position, demographic.id, lookup, missing, ", ".join(labels)
     )
     codes = np.where(np.isnan(positions), -1, positions).astype("int64")
-    return pd.Categorical.from_codes(
-        codes, categories=labels, ordered=demographic.ordered
-    ), declared
+    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
+        codes,
+        categories=labels,
+        ordered=demographic.ordered,
+    )
+    return categorical, declared
 
 
 def _nullable_integers(values: np.ndarray) -> Any:

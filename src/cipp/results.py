@@ -6,7 +6,7 @@ in the README); a test asserts that the CLI's JSON equals it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from cipp import __version__
@@ -24,6 +24,98 @@ class LevelTable:
     caption: str
     columns: tuple[str, ...]
     items: tuple[ItemSummary, ...]
+
+
+@dataclass(frozen=True)
+class AssociationTest:
+    """One test of association: an item (or a component's positive share) against a group.
+
+    ``result`` is the ContingencyResult of cipp.association (statistics unrounded);
+    ``p_adjusted`` is its p after adjustment across all tests of the run.
+    """
+
+    item: str
+    text: str
+    level: str  # "item" | "component"
+    component: str
+    by: str
+    by_label: str
+    collapsed: bool
+    result: Any
+    p_adjusted: float
+    significant: bool
+    significant_adjusted: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        from cipp.render.apa import apa_chi_square, apa_linear_by_linear
+
+        r = self.result
+        two_by_two = r.testable and len(r.row_labels) == 2 and len(r.col_labels) == 2
+        computed = r.exact_method is not None
+        return plain(
+            {
+                "item": self.item,
+                "text": self.text,
+                "level": self.level,
+                "component": self.component,
+                "by": self.by,
+                "by_label": self.by_label,
+                "collapsed": self.collapsed,
+                "testable": r.testable,
+                "reason": r.reason,
+                "n": r.n,
+                "table": {
+                    "rows": list(r.row_labels),
+                    "columns": list(r.col_labels),
+                    "counts": [list(row) for row in r.table],
+                },
+                "dropped_rows": list(r.dropped_rows),
+                "dropped_columns": list(r.dropped_cols),
+                "statistic": r.statistic,
+                "df": r.df,
+                "p_value": r.p_value,
+                "p_yates": r.p_yates if two_by_two else None,
+                "p_exact": r.p_exact if computed else None,
+                "exact_method": r.exact_method,
+                "exact_resamples": r.exact_resamples,
+                "exact_seed": r.exact_seed,
+                "p_used": r.p_value_used,
+                "p_adjusted": self.p_adjusted,
+                "significant": self.significant,
+                "significant_adjusted": self.significant_adjusted,
+                "cramers_v": r.cramers_v,
+                "cramers_v_corrected": r.cramers_v_corrected,
+                "min_expected": r.min_expected,
+                "cells_expected_below_5": r.cells_expected_below_5,
+                "share_expected_below_5": r.share_expected_below_5,
+                "expected_note": r.expected_note,
+                "test_used": r.test_used,
+                "test_reason": r.test_reason,
+                "linear_by_linear": r.linear_by_linear,
+                "p_linear_by_linear": r.p_linear_by_linear,
+                "notes": list(r.notes),
+                "apa": apa_chi_square(r),
+                "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class AssociationSummary:
+    """How many tests ran and what survived adjustment, in words for the paper."""
+
+    tests: int
+    not_testable: int
+    significant: int
+    significant_adjusted: int
+    adjust: str
+    alpha: float
+    collapsed: bool
+    by: tuple[str, ...]
+    sentences: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(asdict(self))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ def render_markdown(
     ]
     for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
         parts.extend([markdown_table(table), ""])
+    if results.association_summary is not None:
+        parts.extend([results.association_summary.sentences[-1], ""])
     if results.notes:
         parts.append("Notes:")
         parts.extend(f"- {note}" for note in results.notes)

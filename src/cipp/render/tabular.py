@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
-from cipp.results import LevelTable, Results
+from cipp.results import AssociationTest, LevelTable, Results
+
+
+def _unit(value: float | None) -> str:
+    """A value bounded by 1 (Cramér's V) the APA way: '.24', no leading zero."""
+    text = number(value, 2)
+    return text.replace("0.", ".", 1) if text.startswith("0.") else text
+
+
+def number_text(value: float | None, decimals: int) -> str:
+    return number(value, decimals)
+
+
+def format_p_cell(p: float | None) -> str:
+    """'.084', '< .001', '–' (APA style without the 'p =')."""
+    if p is None or p != p:
+        return "–"
+    return format_p(p).removeprefix("p = ").removeprefix("p ")
 
 
 @dataclass(frozen=True)
@@ -120,4 +138,100 @@ def all_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
     tables.append(components_table(results, decimals=decimals))
     if results.demographics:
         tables.append(demographics_table(results, decimals=decimals))
+    tables.extend(participation_table(results))
+    tables.extend(association_tables(results))
     return tables
+
+
+def _test_name(test: AssociationTest) -> str:
+    r = test.result
+    if not r.testable:
+        return "not testable"
+    if r.test_used == "fisher exact":
+        return "Fisher exact" if r.exact_method == "exact" else "Fisher (Monte Carlo)"
+    return "Pearson χ²"
+
+
+def _expected_short(test: AssociationTest) -> str:
+    r = test.result
+    if not r.testable:
+        return r.reason or ""
+    share = 100 * r.share_expected_below_5
+    return f"{r.cells_expected_below_5} ({share:.1f}%) < 5; min {r.min_expected:.2f}"
+
+
+def association_tables(results: Results) -> list[TextTable]:
+    """One table of tests per grouping variable; significant rows marked with an asterisk."""
+    if not results.associations:
+        return []
+    summary = results.association_summary
+    method = {"bh": "Benjamini-Hochberg", "holm": "Holm"}.get(summary.adjust, summary.adjust)
+    tables = []
+    by_ids = list(dict.fromkeys(t.by for t in results.associations))
+    for position, by in enumerate(by_ids, start=1):
+        tests = [t for t in results.associations if t.by == by]
+        trend = any(t.result.ordinal for t in tests)
+        header: tuple[str, ...] = ("Item", "Test", "χ²", "df", "p", "p adj.", "V")
+        header += ("Trend p",) if trend else ()
+        header += ("Expected counts",)
+        rows: list[tuple[str, ...]] = []
+        for test in tests:
+            r = test.result
+            mark = " *" if test.significant_adjusted else ""
+            cells = [
+                test.text,
+                _test_name(test),
+                number_text(r.statistic, 2),
+                "" if r.df is None else str(r.df),
+                format_p_cell(r.p_value_used),
+                format_p_cell(test.p_adjusted) + mark,
+                _unit(r.effect_size),
+            ]
+            if trend:
+                cells.append(format_p_cell(r.p_linear_by_linear))
+            cells.append(_expected_short(test))
+            rows.append(tuple(cells))
+        label = tests[0].by_label
+        what = "collapse groups" if summary.collapsed else "response levels"
+        caption = f"Association with {label.lower()}: tests of independence ({what})"
+        notes = [
+            next((s for s in summary.sentences if f"with {label[:1].lower() + label[1:]}" in s), "")
+        ]
+        notes.append(
+            f"p: Pearson chi-square, or Fisher's exact test where more than 20% of cells "
+            f"expect fewer than 5 or any expects fewer than 1. p adj.: {method} across all "
+            f"{summary.tests} tests of the run; * p adj. < {summary.alpha:g}. "
+            "V: Cramér's V. Components: respondents with more than half of their answers "
+            "positive."
+        )
+        if trend:
+            notes.append("Trend p: linear-by-linear association (Mantel-Haenszel), df = 1.")
+        tables.append(
+            TextTable(
+                caption,
+                header,
+                tuple(rows),
+                tuple(n for n in notes if n),
+                key=f"associations_{position}",
+            )
+        )
+    return tables
+
+
+def participation_table(results: Results) -> list[TextTable]:
+    """Observed and expected respondents per category, with the goodness-of-fit test."""
+    fit = results.goodness_of_fit
+    if fit is None:
+        return []
+    r = fit.result
+    rows = tuple(
+        (label, str(o), number_text(e, 1))
+        for label, o, e in zip(r.labels, r.observed, r.expected, strict=True)
+    )
+    caption = f"Participation by {fit.label.lower()}"
+    from cipp.render.apa import apa_goodness_of_fit
+
+    notes = (f"Chi-square goodness of fit against {r.expected_source}: {apa_goodness_of_fit(r)}.",)
+    return [
+        TextTable(caption, ("Category", "Observed", "Expected"), rows, notes, key="participation")
+    ]

@@ -55,6 +55,8 @@ def renderables(
     parts: list[RenderableType] = [title]
     for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
         parts.append(rich_table(table, width))
+    if results.association_summary is not None:
+        parts.append(Text(results.association_summary.sentences[-1], style="bold"))
     if results.notes:
         parts.append(Text("Notes:\n" + "\n".join(f"- {note}" for note in results.notes)))
     if results.invalid_cells:
