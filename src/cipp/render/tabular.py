@@ -168,7 +168,7 @@ def association_tables(results: Results) -> list[TextTable]:
     method = {"bh": "Benjamini-Hochberg", "holm": "Holm"}.get(summary.adjust, summary.adjust)
     tables = []
     by_ids = list(dict.fromkeys(t.by for t in results.associations))
-    for position, by in enumerate(by_ids, start=1):
+    for by in by_ids:
         tests = [t for t in results.associations if t.by == by]
         trend = any(t.result.ordinal for t in tests)
         header: tuple[str, ...] = ("Item", "Test", "χ²", "df", "p", "p adj.", "V")
@@ -212,7 +212,7 @@ def association_tables(results: Results) -> list[TextTable]:
                 header,
                 tuple(rows),
                 tuple(n for n in notes if n),
-                key=f"associations_{position}",
+                key=f"tests_{by}",
             )
         )
     return tables

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
+import io
+
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -81,10 +83,10 @@ def render_text(
     results: Results, *, decimals: int = 1, width: int = 120, extra: list[TextTable] | None = None
 ) -> str:
     """The terminal view as plain text (for --out with --format table)."""
-    console = Console(width=width, record=True, file=None, force_terminal=False, color_system=None)
-    with console.capture():
-        console.print(Group(*renderables(results, decimals=decimals, width=width, extra=extra)))
-    return console.export_text()
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    print_results(results, console, decimals=decimals, extra=extra)
+    return buffer.getvalue()
 
 
 def print_results(

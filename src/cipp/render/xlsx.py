@@ -49,7 +49,9 @@ def add_table_sheet(workbook: Workbook, table: TextTable, title: str | None = No
             sheet.cell(row=row_number, column=1, value=row[0]).font = Font(bold=True, italic=True)
             continue
         for column, text in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=text)
+            # Whole counts go in as numbers, so Excel does not flag "number stored as text".
+            value: str | int = int(text) if column > 1 and text.isdigit() else text
+            cell = sheet.cell(row=row_number, column=column, value=value)
             cell.alignment = Alignment(
                 horizontal="left" if column == 1 else "right", vertical="top", wrap_text=column == 1
             )

@@ -1,0 +1,114 @@
+"""Each written format, opened with its own library: the tables' content, not just a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from cipp.analysis import analyze_file
+from cipp.cli import app
+from cipp.render.csv import render_csv
+from cipp.render.markdown import render_markdown
+from tests.conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def mentors():
+    return analyze_file(DATA / "mentors.xlsx")
+
+
+def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
+    out = tmp_path / "tables.xlsx"
+    result = runner.invoke(
+        app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "xlsx", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    assert workbook.sheetnames[:4] == ["Table 1", "Table 2", "Components", "Demographics"]
+    assert "Tests Mentoring Year" in workbook.sheetnames and "Data" in workbook.sheetnames
+    table_1 = list(workbook["Table 1"].iter_rows(values_only=True))
+    assert table_1[0][0].startswith("Table 1.") and "(n = 29)" in table_1[0][0]
+    assert table_1[2] == ("Item", "Excellent", "Very good", "Good", "Poor", "Very poor", "n")
+    rows = {row[0]: row[1:] for row in table_1[3:] if row[0] and row[1]}
+    assert rows["How would you rate the mentorship program?"] == (
+        "2 (6.9)",
+        "5 (17.2)",
+        "18 (62.1)",
+        "3 (10.3)",
+        "1 (3.4)",
+        29,
+    )
+    assert workbook["Table 1"]["A1"].font.bold
+    data = list(workbook["Data"].iter_rows(values_only=True))
+    assert data[0][:3] == ("item", "text", "component")
+    assert len(data) - 1 == 3 * 5 + 8 * 2
+
+
+def test_markdown_tables(mentors):
+    text = render_markdown(mentors)
+    assert "**Table 1. Mentor evaluation of the mentorship program: Rating items" in text
+    assert (
+        "| How would you rate the mentorship program? | 2 (6.9) | 5 (17.2) | 18 (62.1) | "
+        "3 (10.3) | 1 (3.4) | 29 |" in text
+    )
+    assert (
+        "| Would have liked additional training for mentors | 21 (72.4) | 8 (27.6) | 29 |" in text
+    )
+
+
+def test_csv_is_tidy_and_unrounded(mentors):
+    rows = list(csv.DictReader(io.StringIO(render_csv(mentors))))
+    poor = next(r for r in rows if r["item"] == "program_rating" and r["label"] == "Poor")
+    assert poor["n"] == "3" and float(poor["percent"]) == pytest.approx(100 * 3 / 29)
+    assert float(poor["ci_low"]) < float(poor["percent"]) < float(poor["ci_high"])
+
+
+def test_wilson_interval_agrees_with_statsmodels(mentors):
+    from statsmodels.stats.proportion import proportion_confint
+
+    poor = mentors.item("program_rating").levels[3]
+    low, high = proportion_confint(3, 29, alpha=0.05, method="wilson")
+    assert poor.ci_low == pytest.approx(100 * low) and poor.ci_high == pytest.approx(100 * high)
+
+
+def test_cronbach_alpha_by_hand():
+    """3 respondents x 2 items: item variances 1 and 1, total scores 2, 4, 6 (variance 4):
+    alpha = 2/1 * (1 - 2/4) = 1.0; and a worked example with alpha = 0.5."""
+    from cipp.reliability import cronbach_alpha
+
+    assert cronbach_alpha([[1, 1], [2, 2], [3, 3]]) == pytest.approx(1.0)
+    # items (1,2,3) and (1,3,2): variances 1, 1; totals 2, 5, 5 (variance 3);
+    # alpha = 2 * (1 - 2/3) = 2/3
+    assert cronbach_alpha([[1, 1], [2, 3], [3, 2]]) == pytest.approx(2 / 3)
+
+
+def test_table_and_markdown_written_with_out(runner, tmp_path):
+    for fmt, name in (
+        ("table", "t.txt"),
+        ("markdown", "t.md"),
+        ("csv", "t.csv"),
+        ("json", "t.json"),
+    ):
+        out = tmp_path / name
+        result = runner.invoke(
+            app,
+            [
+                "analyze",
+                str(DATA / "mentors.xlsx"),
+                "--no-tests",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ""
+        text = out.read_text(encoding="utf-8")
+        assert "18" in text
+    assert json.loads((tmp_path / "t.json").read_text())["n_respondents"] == 29
+    assert "Table 1." in (tmp_path / "t.txt").read_text()
