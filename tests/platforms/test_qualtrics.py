@@ -119,7 +119,8 @@ def test_choice_text_export(instrument, tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("\n".join(header + body) + "\n", encoding="utf-8")
     loaded = load_responses(read_export(path, instrument=instrument), instrument)
-    assert loaded.codes["Q1_1"].tolist()[1] is not None
+    assert loaded.codes["Q1_1"].isna().tolist() == [False, True]
+    assert loaded.codes["Q1_1"].tolist()[0] == 5
     assert loaded.codes["Q3__1"].tolist() == [1, 0]
     assert loaded.codes["Q3__3"].tolist() == [0, 1]
     assert loaded.declared_missing["Q1_1"] == 1

@@ -180,3 +180,15 @@ def test_odk_central_csv(instrument, tmp_path):
     table = read_export(path, instrument=instrument)
     assert "goals" in table.headers and "instanceID" in table.headers
     assert_same_counts(path, instrument, tmp_path, unanswered_is_missing=True)
+
+
+def test_odk_group_paths_without_an_instrument(tmp_path):
+    path = tmp_path / "odk.csv"
+    path.write_text(
+        "SubmissionDate,intro-q1,intro-q2,age-years,meta-instanceID,KEY\n"
+        "2024,1,2,30,uuid:1,uuid:1\n",
+        encoding="utf-8",
+    )
+    table = read_export(path)
+    # a prefix heading two or more columns is a group; meta- always is
+    assert table.headers == ("SubmissionDate", "q1", "q2", "age-years", "instanceID", "KEY")

@@ -342,7 +342,7 @@ def unmatched_report(table: RawTable, instrument: Instrument) -> str:
     question columns no item claims (with the nearest item ids), ignoring the
     platforms' own metadata columns (timestamps, ids, form status).
     """
-    items, demographics = _safe_match(table, instrument)
+    items, demographics = match_columns(table, instrument)
     absent = [item for item in instrument.items if item.id not in items]
     if not absent:
         return ""

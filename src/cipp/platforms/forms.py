@@ -10,12 +10,12 @@ recognised by their separator (Microsoft: ``;`` after every option; Google: ``, 
 the parts recur as answers on their own) and become one binary item per option.
 Everything guessed is in the import report.
 
-Exports (checked against files downloaded from each platform): Google Forms CSV has
-``Timestamp`` (or its translation) first; Microsoft Forms xlsx starts with ``ID``,
-``Start time``, ``Completion time``, ``Email``, ``Name``. A Microsoft Forms multi-select
-column is split into ``"<question> [<option>]"`` columns of 1/0 without an
-instrument; a Google one needs the instrument (labels may hold ``", "``), see
-:func:`cipp.platforms.exports.expand_choices`.
+Exports (as the platforms document them; the tests use hand-written fixtures, not real
+downloads): Google Forms CSV has ``Timestamp`` (or its translation) first; Microsoft
+Forms xlsx starts with ``ID``, ``Start time``, ``Completion time``, ``Email``, ``Name``.
+A Microsoft Forms multi-select column is split into ``"<question> [<option>]"`` columns
+of 1/0 without an instrument; a Google one needs the instrument (labels may hold
+``", "``), see :func:`cipp.platforms.exports.expand_choices`.
 """
 
 from __future__ import annotations

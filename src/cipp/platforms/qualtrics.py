@@ -1,6 +1,6 @@
 """Qualtrics: the survey file (.qsf) to an instrument, and the CSV export to raw cells.
 
-Survey file (JSON; checked against .qsf files exported by Qualtrics): ``SurveyElements``
+Survey file (JSON, as Qualtrics writes .qsf; the tests use a hand-written one): ``SurveyElements``
 of type ``SQ`` are questions, ``BL`` the blocks (questions in the Trash block are
 skipped; a block named after a CIPP component sets its questions' component).
 Multiple-choice single answer (``MC`` with an ``SA*``/``DL``/``NPS`` selector): levels are

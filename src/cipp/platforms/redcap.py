@@ -1,21 +1,24 @@
 """REDCap: the data dictionary to an instrument, and raw or label exports to raw cells.
 
-Dictionary (checked against REDCap's "Data Dictionary" download, 18 columns, and the
-API's snake_case ``metadata`` export): ``radio``/``dropdown`` fields are items with
-their choices (``1, Yes | 0, No``, split on the first comma only, so labels may hold
-commas); ``yesno`` and ``truefalse`` are 1/0 with an empty choices cell; ``checkbox``
-fields become one binary item per choice (``field__code``, matched by the export's
-``field___code`` column); ``text`` without validation and ``notes`` are free text;
-``calc``, ``file``, ``descriptive``, ``sql``, ``slider`` and dated or numeric text fields are
-skipped (numbers can be kept as demographics). Fields of one matrix group share one
-scale named after the group. A form, section header or matrix group named after a
-CIPP component sets the component of its fields.
+Dictionary (REDCap's "Data Dictionary" download, 18 columns, or the API's snake_case
+``metadata`` export; the tests check that both give the same instrument):
+``radio``/``dropdown`` fields are items with their choices (``1, Yes | 0, No``, split on
+the first comma only, so labels may hold commas); ``yesno`` and ``truefalse`` are 1/0
+with an empty choices cell; ``checkbox`` fields become one binary item per choice
+(``field__code``, matched by the export's ``field___code`` column); ``text`` without
+validation and ``notes`` are free text; ``calc``, ``file``, ``descriptive``, ``sql``,
+``slider`` and dated or numeric text fields are skipped (numbers can be kept as
+demographics). Fields of one matrix group share one scale named after the group. A
+form, section header or matrix group named after a CIPP component sets the component
+of its fields.
 
 Exports: the raw export's checkbox columns ``field___code`` are renamed
 ``field__code``; the label export keeps its headers (imported items carry the
 ``Label (choice=Option)`` header as an alias, and the selected scale reads
 Checked/Unchecked). ``redcap_event_name``, ``redcap_repeat_instrument`` and
 ``redcap_repeat_instance`` stay as ordinary columns (split waves by event in batch).
+The tests check that raw, label and longitudinal exports of a hand-written project give
+the counts of the equivalent plain workbook.
 """
 
 from __future__ import annotations

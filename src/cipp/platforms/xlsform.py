@@ -1,6 +1,6 @@
 """XLSForm (KoboToolbox, ODK, SurveyCTO): the form to an instrument; Kobo and ODK exports.
 
-Form (checked against the XLSForm reference at xlsform.org): the ``survey`` sheet's
+Form (as the XLSForm reference at xlsform.org describes it): the ``survey`` sheet's
 ``type``, ``name`` and ``label`` (or ``label::Language (code)``) columns and the
 ``choices`` sheet's ``list_name``, ``name``, ``label``; ``settings`` gives the title,
 id and default language. ``select_one LIST`` is an item (``or_other`` adds an "other"
