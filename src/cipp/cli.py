@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cipp import __version__
+from cipp import __version__, batch_cli
 from cipp.cli_common import err_console, state, user_errors
 from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
@@ -30,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("batch")(batch_cli.batch)
 app.add_typer(qual_cli.app, name="qual")
 app.add_typer(platforms_cli.instrument_app, name="instrument")
 app.add_typer(platforms_cli.export_app, name="export")
