@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cipp.outputs import write_bytes, write_text
+from cipp.errors import OutputError
+from cipp.outputs import check_not_input, write_bytes, write_text
 from cipp.render.numbers import COMPONENT_NAMES
 from cipp.results import LevelTable, Results
 
@@ -263,7 +264,9 @@ def _nice_limit(extent: float) -> float:
     return float(min(100, max(10, 10 * math.ceil((extent + 2) / 10))))
 
 
-def _draw(results: Results, table: LevelTable, *, decimals: int, title: bool) -> Figure:
+def _draw(
+    results: Results, table: LevelTable, *, decimals: int, title: bool, dpi: int = DPI
+) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -278,7 +281,11 @@ def _draw(results: Results, table: LevelTable, *, decimals: int, title: bool) ->
     # axis and legend.
     fig_height = 0.36 * height_units + (1.45 if title else 1.05) + (0.2 if note else 0.0)
     # Constrained layout sizes the left margin to the wrapped item texts.
-    fig = Figure(figsize=(WIDTH_IN, fig_height), dpi=DPI, layout="constrained")
+    # Laid out at the resolution it is saved at: hinted text is a little wider or narrower
+    # at each dpi, and the widest item text must not lose its first letters. The padding
+    # leaves room for a browser drawing the SVG's text with a slightly wider font.
+    fig = Figure(figsize=(WIDTH_IN, fig_height), dpi=dpi)
+    fig.set_layout_engine("constrained", w_pad=0.1, h_pad=0.06)
     FigureCanvasAgg(fig)
     ax: Axes = fig.add_subplot()
 
@@ -431,7 +438,7 @@ def figure_images(
     images = []
     with rc_context(_RC):  # type: ignore[arg-type]
         for table in _tables(results):
-            fig = _draw(results, table, decimals=decimals, title=title)
+            fig = _draw(results, table, decimals=decimals, title=title, dpi=dpi)
             buffer = io.BytesIO()
             # No date and no software version in the files, so reruns give identical bytes.
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
@@ -454,9 +461,19 @@ def draw_figures(
 
     File names are ``<instrument>-table<N>-<kind>.png/.svg``, N being the paper table the
     figure shows (e.g. ``mentee-table1-likert.png``, ``mentor-table2-binary.svg``); each
-    file is written atomically. Returns the written paths, PNG before SVG per figure.
+    file is written atomically, and the folder is created if need be. Refuses (OutputError)
+    to overwrite any of ``inputs``. Returns the written paths, PNG before SVG per figure.
     """
     folder = Path(folder)
+    stems = [_stem(results, table) for table in _tables(results)]
+    # Refuse a clash with an input before spending seconds on drawing.
+    for stem in stems:
+        for suffix in (".png", ".svg"):
+            check_not_input(folder / f"{stem}{suffix}", inputs)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create the figures folder ({error})") from None
     paths: list[Path] = []
     pngs = figure_images(results, "png", decimals=decimals, title=True)
     svgs = figure_images(results, "svg", decimals=decimals, title=True)
@@ -503,7 +520,9 @@ def inline_svg(svg: str, prefix: str, label: str) -> str:
         body = body.replace(f'id="{old}"', f'id="{new}"')
         body = body.replace(f"url(#{old})", f"url(#{new})")
         body = body.replace(f'href="#{old}"', f'href="#{new}"')
-    return body.replace("<svg ", f'<svg role="img" aria-label="{escape(label, quote=True)}" ', 1)
+    body = body.replace('<style type="text/css">*{', f'<style type="text/css">#{prefix} *{{')
+    attributes = f'id="{prefix}" role="img" aria-label="{escape(label, quote=True)}" '
+    return body.replace("<svg ", f"<svg {attributes}", 1)
 
 
 def figure_svgs(

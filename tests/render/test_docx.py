@@ -1,0 +1,146 @@
+"""The Word report opened with python-docx: tables equal the TextTables, APA captions,
+rules and notes, the figures embedded, the summary, and safe writing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+
+from cipp.errors import OutputError
+from cipp.render.docx import render_docx, table_title
+from cipp.render.tabular import components_table, demographics_table, level_table
+from tests.render.conftest import ASSOCIATIONS
+
+
+@pytest.fixture(scope="module")
+def document(mentors_docx):
+    return docx.Document(str(mentors_docx))
+
+
+@pytest.fixture(scope="module")
+def expected(mentors):
+    tables = [level_table(mentors, t) for t in mentors.tables()]
+    return [*tables, components_table(mentors), ASSOCIATIONS, demographics_table(mentors)]
+
+
+def cell_rows(word_table):
+    return [[cell.text for cell in row.cells] for row in word_table.rows]
+
+
+def test_every_table_is_a_word_table_with_the_same_cells(document, expected):
+    assert len(document.tables) == len(expected)
+    for word_table, table in zip(document.tables, expected, strict=True):
+        rows = cell_rows(word_table)
+        assert rows[0] == list(table.header)
+        assert len(rows) == 1 + len(table.rows)
+        for got, want in zip(rows[1:], table.rows, strict=True):
+            if len(want) == 1:
+                # A component heading spans the row: Word reports the merged cell per column.
+                assert set(got) == {want[0]}
+            else:
+                assert got == list(want)
+
+
+def test_captions_are_apa_number_then_italic_title(document, expected):
+    paragraphs = document.paragraphs
+    for number, table in enumerate(expected, start=1):
+        label = next(i for i, p in enumerate(paragraphs) if p.text == f"Table {number}")
+        assert all(run.bold for run in paragraphs[label].runs)
+        title = paragraphs[label + 1]
+        assert title.text == table_title(table.caption)
+        assert all(run.italic for run in title.runs)
+    assert table_title("Table 2. Mentor evaluation: Yes/No items") == (
+        "Mentor evaluation: Yes/No items"
+    )
+
+
+def test_notes_follow_each_table_starting_with_italic_note(document, expected):
+    notes = [p for p in document.paragraphs if p.text.startswith("Note.")]
+    for table in expected:
+        assert any(" ".join(table.notes) in p.text for p in notes), table.caption
+    assert all(p.runs[0].text == "Note." and p.runs[0].italic for p in notes)
+
+
+def _borders(cell):
+    tc_borders = cell._tc.tcPr.find(qn("w:tcBorders")) if cell._tc.tcPr is not None else None
+    if tc_borders is None:
+        return set()
+    return {child.tag.split("}")[1] for child in tc_borders}
+
+
+def test_apa_rules_only_above_and_below_the_head_and_under_the_last_row(document):
+    word_table = document.tables[1]  # Table 2: Yes/No items
+    assert document.tables[1].style is None or "Grid" not in document.tables[1].style.name
+    for cell in word_table.rows[0].cells:
+        assert _borders(cell) == {"top", "bottom"}
+    for row in word_table.rows[1:-1]:
+        for cell in row.cells:
+            assert _borders(cell) == set()
+    for cell in word_table.rows[-1].cells:
+        assert _borders(cell) == {"bottom"}
+    assert word_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_figures_are_embedded_as_png_with_captions(document, mentors):
+    assert len(document.inline_shapes) == len(mentors.tables()) == 2
+    images = [
+        part for part in document.part.related_parts.values() if part.content_type == "image/png"
+    ]
+    assert len(images) == 2
+    assert all(image.blob.startswith(b"\x89PNG") for image in images)
+    texts = [p.text for p in document.paragraphs]
+    assert "Figure 1" in texts and "Figure 2" in texts
+    assert f"{mentors.instrument.title}: Yes/No items (n = 29)" in texts
+
+
+def test_header_and_per_component_summary(document, mentors):
+    paragraphs = document.paragraphs
+    assert paragraphs[0].text == mentors.instrument.title
+    assert paragraphs[0].style.name == "Title"
+    assert f"Source: {mentors.source} (sheet Mentors). n = 29 respondents." in paragraphs[1].text
+    headings = [p.text for p in paragraphs if p.style.name == "Heading 2"]
+    assert headings == ["Context", "Input", "Process", "Product"]
+    bullets = [p.text for p in paragraphs if p.style.name == "List Bullet"]
+    # Product: the strongest item by positive share is the overall rating (86.2% Good or
+    # better), the weakest "I learned personally" (72.4% Yes).
+    assert (
+        "Strongest: “How would you rate the mentorship program?” (86.2% Good or better)." in bullets
+    )
+    assert "Weakest: “I learned personally from this relationship” (72.4% Yes)." in bullets
+    # Read from the association table passed in ``extra``.
+    assert any(
+        b.startswith("1 of 2 tests significant after adjustment for multiple testing: “How would")
+        and "(adjusted p = .012)" in b
+        for b in bullets
+    )
+
+
+def test_wide_tables_get_a_landscape_section(tmp_path, mentees):
+    out = tmp_path / "mentees.docx"
+    render_docx(mentees, out, figures=False)
+    document = docx.Document(str(out))
+    orientations = [section.orientation for section in document.sections]
+    assert orientations[0] == WD_ORIENT.PORTRAIT
+    assert WD_ORIENT.LANDSCAPE in orientations  # Table 1 has 9 columns
+    assert orientations[-1] == WD_ORIENT.PORTRAIT
+    assert len(document.inline_shapes) == 0  # figures=False
+
+
+def test_refuses_to_overwrite_an_input(tmp_path, mentors):
+    source = tmp_path / "responses.xlsx"
+    source.write_bytes(b"input")
+    with pytest.raises(OutputError, match="refusing to overwrite an input"):
+        render_docx(mentors, source, figures=False, inputs=[source])
+    assert source.read_bytes() == b"input"
+
+
+def test_no_tests_says_so(tmp_path, mentors):
+    out = tmp_path / "plain.docx"
+    render_docx(replace(mentors, notes=("A note of the run.",)), out, figures=False)
+    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "No tests of association were run." in texts
+    assert "A note of the run." in texts
