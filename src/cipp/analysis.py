@@ -13,7 +13,7 @@ from cipp.describe import describe_component, describe_demographic, describe_ite
 from cipp.errors import CippError
 from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping
 from cipp.instrument import COMPONENTS, Instrument, resolve_instrument
-from cipp.loading import Responses, detect_instrument, load_responses, read_table
+from cipp.loading import Responses, detect_instrument, load_responses
 from cipp.results import AssociationSummary, AssociationTest, Results
 
 ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
@@ -76,26 +76,37 @@ def load_file(
     sheet: str | None = None,
     lenient: bool = False,
     require_all_items: bool = True,
+    source: str = "auto",
+    complete_only: bool = False,
 ) -> LoadedFile:
-    """Read a response file and validate it against an instrument.
+    """Read a response file (a plain sheet or CSV, or a platform's export) and validate it.
 
     ``instrument`` is an Instrument, a bundled instrument's name or a YAML path; with
     None the bundled instrument whose items match the file's columns is picked, and
-    ``instrument_note`` says which.
+    ``instrument_note`` says which. ``source`` names the platform that wrote the export
+    (auto: recognised from its headers); see cipp.platforms.read_export.
     """
-    table = read_table(path, sheet=sheet)
+    from cipp.platforms import check_columns, expand_choices, read_export
+
+    chosen: Instrument | None
+    if instrument is None or isinstance(instrument, Instrument):
+        chosen = instrument
+    else:
+        chosen = resolve_instrument(instrument)
+    table = read_export(
+        path, source=source, sheet=sheet, complete_only=complete_only, instrument=chosen
+    )
     note = None
-    if instrument is None:
+    if chosen is None:
         choice = detect_instrument(table)
         chosen = choice.instrument
         note = (
             f"using bundled instrument '{chosen.id}' ({choice.matched} of "
             f"{choice.total} items matched the file's columns)"
         )
-    elif isinstance(instrument, Instrument):
-        chosen = instrument
-    else:
-        chosen = resolve_instrument(instrument)
+        table = expand_choices(table, chosen)
+    if require_all_items:
+        check_columns(table, chosen)
     responses = load_responses(table, chosen, lenient=lenient, require_all_items=require_all_items)
     return LoadedFile(responses, note)
 
@@ -364,7 +375,16 @@ def analyze_file(
     sheet: str | None = None,
     lenient: bool = False,
     options: AnalysisOptions | None = None,
+    source: str = "auto",
+    complete_only: bool = False,
 ) -> Results:
     """Read, validate and analyse one response file (the notebook entry point)."""
-    loaded = load_file(path, instrument=instrument, sheet=sheet, lenient=lenient)
+    loaded = load_file(
+        path,
+        instrument=instrument,
+        sheet=sheet,
+        lenient=lenient,
+        source=source,
+        complete_only=complete_only,
+    )
     return analyze(loaded.responses, options)

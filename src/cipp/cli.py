@@ -147,6 +147,18 @@ def analyze(
             help="Expected counts or shares for --participation: 'Year 1=150,Year 2=150,...'.",
         ),
     ] = None,
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="Platform that wrote the export: auto, plain, redcap, "
+            "qualtrics, kobo, odk, google, msforms, spss.",
+        ),
+    ] = "auto",
+    complete_only: Annotated[
+        bool,
+        typer.Option("--complete-only", help="Keep only finished responses (Qualtrics, REDCap)."),
+    ] = False,
     lenient: Annotated[
         bool,
         typer.Option(
@@ -168,7 +180,14 @@ def analyze(
             raise CippError("--format xlsx writes a workbook: give --out PATH.xlsx")
         if out is not None:
             check_not_input(out, [responses])
-        loaded = load_file(responses, instrument=instrument, sheet=sheet, lenient=lenient)
+        loaded = load_file(
+            responses,
+            instrument=instrument,
+            sheet=sheet,
+            lenient=lenient,
+            source=source,
+            complete_only=complete_only,
+        )
         if loaded.instrument_note:
             err_console.print(f"cipp: {loaded.instrument_note}", markup=False)
         options = AnalysisOptions(

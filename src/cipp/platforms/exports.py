@@ -366,10 +366,14 @@ def unmatched_report(table: RawTable, instrument: Instrument) -> str:
         near = get_close_matches(item.id, unmatched, n=2, cutoff=0.5) or get_close_matches(
             item.text, unmatched, n=2, cutoff=0.5
         )
-        wanted.append(f"{item.id}" + (f" (nearest column: {', '.join(near)})" if near else ""))
+        # Name the question too: a column may be headed by the item id or by its text.
+        hint = f"; nearest column: {', '.join(near)}" if near else ""
+        wanted.append(f"{item.id} ('{item.text}'{hint})")
     if len(absent) > 20:
         wanted.append(f"... {len(absent) - 20} more")
-    parts.append("missing: " + "; ".join(wanted))
+    parts.append(
+        "expected a column headed by the item id or question text for: " + "; ".join(wanted)
+    )
     if unmatched:
         listed = []
         for header in unmatched[:20]:
