@@ -72,8 +72,8 @@ def test_unmatched_report_names_columns_and_nearest_ids(tmp_path):
     report = unmatched_report(table, mentee)
     assert report.startswith("2 of 10 items of instrument 'mentee' have no column")
     assert (
-        "goals_achieved ('The goals of the mentorship program were achieved.'; nearest column: goal_achieved)"
-        in report
+        "goals_achieved ('The goals of the mentorship program were achieved.'; "
+        "nearest column: goal_achieved)" in report
     )
     assert "'goal_achieved' (nearest item: goals_achieved)" in report
     assert "'Other question'" in report
