@@ -12,7 +12,13 @@ from docx.oxml.ns import qn
 
 from cipp.errors import OutputError
 from cipp.render.docx import render_docx, table_title
-from cipp.render.tabular import components_table, demographics_table, level_table
+from cipp.render.tabular import (
+    all_tables,
+    association_tables,
+    components_table,
+    demographics_table,
+    level_table,
+)
 from tests.render.conftest import ASSOCIATIONS
 
 
@@ -128,6 +134,15 @@ def test_wide_tables_get_a_landscape_section(tmp_path, mentees):
     assert WD_ORIENT.LANDSCAPE in orientations  # Table 1 has 9 columns
     assert orientations[-1] == WD_ORIENT.PORTRAIT
     assert len(document.inline_shapes) == 0  # figures=False
+    # The run's association tables (one per grouping variable) are Word tables too.
+    expected = all_tables(mentees)
+    assert len(document.tables) == len(expected)
+    titles = {p.text for p in document.paragraphs}
+    for table in expected:
+        assert table_title(table.caption) in titles
+    word_tables = [cell_rows(t) for t in document.tables]
+    for table in association_tables(mentees):
+        assert [list(table.header), *map(list, table.rows)] in word_tables, table.caption
 
 
 def test_refuses_to_overwrite_an_input(tmp_path, mentors):

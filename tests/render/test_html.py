@@ -165,34 +165,28 @@ def test_executive_summary_names_strongest_weakest_and_test_results(root, mentor
     assert "No association with Gender was significant after adjustment" in summary
 
 
-def test_summary_reads_association_records_when_present(mentors):
-    records = (
-        {"item": "time_helpful", "level": "item", "component": "product", "by": "gender",
-         "by_label": "Gender", "testable": True, "p_used": 0.001, "p_adjusted": 0.03,
-         "significant_adjusted": True},
-        {"item": "product", "level": "component", "component": "product", "by": "gender",
-         "by_label": "Gender", "testable": True, "p_used": 0.2, "p_adjusted": 0.4,
-         "significant_adjusted": False},
-        {"item": "responsibilities_clear", "level": "item", "component": "context",
-         "by": "gender", "by_label": "Gender", "testable": False, "p_used": None,
-         "p_adjusted": None, "significant_adjusted": False},
-    )  # fmt: skip
-
-    class Summary:
-        adjust = "bh"
-        sentences = ("2 tests ran; 1 remained significant after Benjamini-Hochberg adjustment.",)
-
-    page = render_html(
-        replace(mentors, associations=records, association_summary=Summary()), figures=False
-    )
+def test_summary_reads_the_runs_association_records(mentees):
+    """The mentee run tests every item and component against age, gender and year."""
+    records = list(mentees.associations)
+    assert records, "analyze() ran the instrument's tests"
+    first = next(i for i, r in enumerate(records) if r.level == "item" and r.by == "gender")
+    records[first] = replace(records[first], p_adjusted=0.0123, significant_adjusted=True)
+    results = replace(mentees, associations=tuple(records))
+    page = render_html(results, figures=False)
     root = ET.fromstring(page.split("\n", 1)[1])
     summary = text_of(by_id(root, "summary"))
+    flagged = records[first]
+    n_component = sum(1 for r in records if r.component == flagged.component and r.result.testable)
     assert (
-        "1 of 2 tests significant after Benjamini-Hochberg adjustment: “Time spent together was "
-        "helpful for the mentee” by Gender (adjusted p = .030)." in summary
+        f"1 of {n_component} tests significant after Benjamini-Hochberg adjustment: "
+        f"“{flagged.text}” by Gender (adjusted p = .012)." in summary
     )
-    assert "No test of association involved this component." in summary  # untestable only
-    assert "2 tests ran; 1 remained significant" in summary
+    for sentence in mentees.association_summary.sentences:
+        assert sentence in summary
+    # Every record is shown in the tests section, one table per grouping variable.
+    tests = by_id(root, "tests")
+    shown = [row for table in tests.iter("table") for row in table_rows(table)[1:]]
+    assert len(shown) == len(records)
 
 
 def test_without_tests_or_figures(mentors):

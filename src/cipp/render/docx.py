@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cipp import __version__
 from cipp.outputs import write_with
-from cipp.render.report_summary import summarize
+from cipp.render.report_summary import summarize, test_tables
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
 from cipp.results import Results
 
@@ -263,6 +263,10 @@ def add_table(document: DocumentObject, table: TextTable, number: int) -> Table:
             _cell_text(cells[index], text, align=align)
     for cell in word_table.rows[-1].cells:
         _borders(cell, bottom=True)
+        if table.notes:
+            # The note never starts a page on its own: the last row goes with it.
+            for paragraph in cell.paragraphs:
+                _keep_with_next(paragraph)
     _note(document, table.notes)
     return word_table
 
@@ -371,8 +375,9 @@ def build_document(
     if figures:
         _figures(document, results, 1)
 
-    if extra:
-        number = _add_tables(document, extra, number, heading="Tests of association")
+    tests = test_tables(results, extra)
+    if tests:
+        number = _add_tables(document, tests, number, heading="Tests of association")
     else:
         document.add_heading("Tests of association", level=1)
         for sentence in summarize(results).overall:

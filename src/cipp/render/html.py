@@ -21,6 +21,7 @@ from cipp.render.report_summary import (
     Summary,
     strongest_weakest_sentences,
     summarize,
+    test_tables,
 )
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
 from cipp.results import LevelTable, Results
@@ -224,9 +225,10 @@ def render_html(
         if drawn:
             sections.append(("figures", "Figures", drawn))
 
+    tests = test_tables(results, extra)
     tests_body = (
-        [html_table(t, table_id=t.key or f"tests-{i}") for i, t in enumerate(extra, start=1)]
-        if extra
+        [html_table(t, table_id=t.key or f"tests-{i}") for i, t in enumerate(tests, start=1)]
+        if tests
         else ["".join(f"<p>{_e(sentence)}</p>" for sentence in summary.overall)]
     )
     sections.append(("tests", "Tests of association", tests_body))

@@ -19,7 +19,7 @@ from cipp.describe import ItemSummary
 from cipp.instrument import COMPONENTS
 from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
-from cipp.render.tabular import TextTable
+from cipp.render.tabular import TextTable, association_tables, participation_table
 from cipp.results import Results
 
 ALPHA = 0.05
@@ -175,6 +175,9 @@ def _p_column(header: Sequence[str]) -> tuple[int | None, bool]:
     return None, False
 
 
+_CAPTION_BY = re.compile(
+    r"(?:association with|tests of association by|by)\s+([^:(]+?)\s*(?:[:(]|$)", re.I
+)
 _BY_HEADS = ("by", "grouping", "group", "grouping variable", "variable", "demographic")
 
 
@@ -192,7 +195,8 @@ def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[Tes
             continue
         lowered = [h.casefold().strip() for h in table.header]
         by_column = next((i for i, h in enumerate(lowered) if h in _BY_HEADS), None)
-        heading = table.caption
+        named = _CAPTION_BY.search(table.caption)
+        heading = named.group(1) if named else table.caption
         for row in table.rows:
             if len(row) == 1:
                 heading = row[0]
@@ -203,6 +207,15 @@ def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[Tes
             by = row[by_column] if by_column is not None and by_column < len(row) else heading
             tests.append(Test(text, component, by, parse_p(row[column]), adjusted))
     return tests
+
+
+def test_tables(results: Results, extra: Iterable[TextTable] = ()) -> list[TextTable]:
+    """The report's tables of tests: participation and association tables built from
+    ``results``, then the ``extra`` tables that are not one of those (same key)."""
+    tables = [*participation_table(results), *association_tables(results)]
+    keys = {table.key for table in tables}
+    tables.extend(table for table in extra if not table.key or table.key not in keys)
+    return tables
 
 
 def collect_tests(results: Results, extra: Iterable[TextTable] = ()) -> tuple[list[Test], bool]:
