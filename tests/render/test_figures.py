@@ -214,3 +214,30 @@ def test_refuses_to_overwrite_an_input_before_drawing(mentors, tmp_path):
         draw_figures(mentors, tmp_path, inputs=[victim])
     assert victim.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mentor-table2-binary.png"]
+
+
+def test_long_item_texts_wrap_and_never_overlap(mentors):
+    from dataclasses import replace
+
+    from cipp.render.figures import _draw
+
+    long_text = (
+        "Considering everything the program offered this year, including the training, "
+        "the scheduling of sessions and the support from the administration, how would "
+        "you rate the mentorship program overall?"
+    )
+    items = tuple(
+        replace(s, text=long_text) if s.id == "experience_quality" else s for s in mentors.items
+    )
+    results = replace(mentors, items=items)
+    table = results.tables()[0]
+    figure = _draw(results, table, decimals=0, title=True, dpi=100)
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    boxes = [label.get_window_extent(renderer) for label in axes.get_yticklabels()]
+    assert len(boxes) == len(table.items)
+    assert max(label.get_text().count("\n") for label in axes.get_yticklabels()) >= 3
+    for upper, lower in zip(boxes, boxes[1:], strict=False):
+        assert not upper.overlaps(lower)
+    for box in boxes:  # inside the figure, not cut at its left edge
+        assert box.x0 >= 0

@@ -179,19 +179,34 @@ def _is_reversed(results: Results, table: LevelTable, summary: Any) -> bool:
     return bool(own.positive != first.positive)
 
 
-def _layout(results: Results, table: LevelTable) -> tuple[list[_Row], str]:
-    """The chart's rows, top to bottom, and the footnote for reverse-keyed items (or "")."""
+@dataclass(frozen=True)
+class _Layout:
+    rows: list[_Row]
+    top: float  # y limits of the axes, in row units (one bar row = 1)
+    bottom: float
+    note: str  # footnote for reverse-keyed items, or ""
+
+
+#: One wrapped line of 8.5 pt text is ~0.4 row units (a row is 0.36 in): rows with three
+#: or more lines grow so that neighbouring labels never touch.
+_LINE_UNITS = 0.4
+
+
+def _layout(results: Results, table: LevelTable) -> _Layout:
+    """The chart's rows, top to bottom, spaced to their labels' heights."""
     rows: list[_Row] = []
-    y = 0.0
-    current = None
     favourable: list[str] = []
+    current = None
+    y = 0.0
+    previous_half = 0.0
     for summary in table.items:
         if summary.component != current:
+            # Strips (half-height 0.3 for spacing) start a component's group of bars.
             if current is not None:
-                y += 0.35
+                y += previous_half + 0.55 + 0.3
             current = summary.component
             rows.append(_Row(y, COMPONENT_NAMES.get(current, current.title())))
-            y += 0.8
+            previous_half = 0.3
         label = wrap_label(summary.text)
         if summary.n_valid != results.n_respondents:
             label += f" (n = {summary.n_valid})"
@@ -199,13 +214,15 @@ def _layout(results: Results, table: LevelTable) -> tuple[list[_Row], str]:
             label += f" {REVERSED_MARK}"
             scale = results.instrument.scale(summary.scale)
             favourable.append(scale.label_of(scale.top_code))
+        half = max(0.5, (label.count("\n") + 1) * _LINE_UNITS / 2 + 0.08)
+        y += previous_half + half
         rows.append(_Row(y, label, summary))
-        y += 1.0
+        previous_half = half
     note = ""
     if favourable:
         names = " / ".join(dict.fromkeys(f"\u201c{label}\u201d" for label in favourable))
         note = f"{REVERSED_MARK} Reverse-keyed item: {names} is the favourable answer."
-    return rows, note
+    return _Layout(rows, top=-0.6, bottom=y + previous_half + 0.1, note=note)
 
 
 def _what(table: LevelTable) -> str:
@@ -275,8 +292,9 @@ def _draw(
 
     labels, diverging = _levels_left_to_right(results, table)
     colours = _palette(len(labels)) if diverging else _OKABE_ITO[: len(labels)]
-    rows, note = _layout(results, table)
-    height_units = rows[-1].y + 1.0
+    layout = _layout(results, table)
+    rows, note = layout.rows, layout.note
+    height_units = layout.bottom - layout.top - 0.2
     # ~0.36 in per item row holds three wrapped lines at 8.5 pt; the rest is title,
     # axis and legend.
     fig_height = 0.36 * height_units + (1.45 if title else 1.05) + (0.2 if note else 0.0)
@@ -325,7 +343,7 @@ def _draw(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}%"))
     ax.grid(axis="x", color="#e3e3e3", linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
-    ax.set_ylim(height_units - 0.4, -0.6)
+    ax.set_ylim(layout.bottom, layout.top)
     ax.set_yticks([row.y for row in bar_rows], [row.label for row in bar_rows])
     ax.tick_params(axis="y", length=0, pad=4)
     ax.tick_params(axis="x", labelsize=8)
