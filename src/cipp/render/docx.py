@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from cipp import __version__
 from cipp.outputs import write_with
-from cipp.render.report_summary import summarize, test_tables
+from cipp.render.report_summary import summarize, tables_of_tests
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
 from cipp.results import Results
 
@@ -375,7 +375,7 @@ def build_document(
     if figures:
         _figures(document, results, 1)
 
-    tests = test_tables(results, extra)
+    tests = tables_of_tests(results, extra)
     if tests:
         number = _add_tables(document, tests, number, heading="Tests of association")
     else:

@@ -21,7 +21,7 @@ from cipp.render.report_summary import (
     Summary,
     strongest_weakest_sentences,
     summarize,
-    test_tables,
+    tables_of_tests,
 )
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
 from cipp.results import LevelTable, Results
@@ -225,7 +225,7 @@ def render_html(
         if drawn:
             sections.append(("figures", "Figures", drawn))
 
-    tests = test_tables(results, extra)
+    tests = tables_of_tests(results, extra)
     tests_body = (
         [html_table(t, table_id=t.key or f"tests-{i}") for i, t in enumerate(tests, start=1)]
         if tests

@@ -26,7 +26,7 @@ ALPHA = 0.05
 
 
 @dataclass(frozen=True)
-class Test:
+class AssociationFinding:
     """One association test as the summary needs it."""
 
     subject: str  # item text, or a component's name for a component-level test
@@ -52,7 +52,7 @@ class ComponentFinding:
     items: tuple[ItemSummary, ...]
     strongest: ItemSummary | None
     weakest: ItemSummary | None
-    tests: tuple[Test, ...] = field(default=())
+    tests: tuple[AssociationFinding, ...] = field(default=())
 
 
 def share(summary: ItemSummary, decimals: int = 1) -> str:
@@ -97,7 +97,7 @@ def _component_of(results: Results, subject: str) -> tuple[str, str | None]:
     return subject, None
 
 
-def tests_from_results(results: Results) -> list[Test]:
+def tests_from_results(results: Results) -> list[AssociationFinding]:
     """The run's association records (``AssociationTest.to_dict()`` keys) as Tests.
 
     Untestable tables are left out; the verdict is the record's ``significant_adjusted``
@@ -127,7 +127,7 @@ def tests_from_results(results: Results) -> list[Test]:
         by_label = next((d.label for d in results.demographics if d.id == by), by)
         flag = record.get("significant_adjusted" if adjusted is not None else "significant")
         tests.append(
-            Test(
+            AssociationFinding(
                 subject=text,
                 component=component,
                 by=by_label,
@@ -181,7 +181,7 @@ _CAPTION_BY = re.compile(
 _BY_HEADS = ("by", "grouping", "group", "grouping variable", "variable", "demographic")
 
 
-def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[Test]:
+def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[AssociationFinding]:
     """Association tests read back from rendered tables (when Results carries none).
 
     A table counts when it has a p column (an adjusted one preferred); the row's first
@@ -205,11 +205,11 @@ def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[Tes
                 continue
             text, component = _component_of(results, row[0])
             by = row[by_column] if by_column is not None and by_column < len(row) else heading
-            tests.append(Test(text, component, by, parse_p(row[column]), adjusted))
+            tests.append(AssociationFinding(text, component, by, parse_p(row[column]), adjusted))
     return tests
 
 
-def test_tables(results: Results, extra: Iterable[TextTable] = ()) -> list[TextTable]:
+def tables_of_tests(results: Results, extra: Iterable[TextTable] = ()) -> list[TextTable]:
     """The report's tables of tests: participation and association tables built from
     ``results``, then the ``extra`` tables that are not one of those (same key)."""
     tables = [*participation_table(results), *association_tables(results)]
@@ -218,7 +218,9 @@ def test_tables(results: Results, extra: Iterable[TextTable] = ()) -> list[TextT
     return tables
 
 
-def collect_tests(results: Results, extra: Iterable[TextTable] = ()) -> tuple[list[Test], bool]:
+def collect_tests(
+    results: Results, extra: Iterable[TextTable] = ()
+) -> tuple[list[AssociationFinding], bool]:
     """The run's tests and whether any were run at all."""
     tests = tests_from_results(results)
     if not tests:
@@ -262,7 +264,9 @@ def _join(words: Sequence[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def tests_sentence(tests: Sequence[Test], ran: bool, method: str | None = None) -> str:
+def tests_sentence(
+    tests: Sequence[AssociationFinding], ran: bool, method: str | None = None
+) -> str:
     """What the tests of one component (or of the whole run) found, in one sentence.
 
     ``method`` names the adjustment for multiple testing (e.g. "Benjamini-Hochberg").
