@@ -341,7 +341,7 @@ def _main_reimportable() -> bool:
     path = getattr(main, "__file__", None)
     if path is None:  # interactive sessions and notebooks: nothing to import
         return True
-    return os.path.isfile(os.path.join(process.ORIGINAL_DIR or "", path))
+    return os.path.isfile(os.path.join(getattr(process, "ORIGINAL_DIR", None) or "", path))
 
 
 def _execute(
@@ -592,10 +592,11 @@ def direction_of(change: float, min_change: float = MIN_CHANGE) -> str | None:
 
 def _rule(min_change: float, alpha: float, method: str) -> str:
     return (
-        f"rise: % positive at least {min_change:g} percentage points higher in the last wave "
-        f"than in the first that asked it; fall: at least {min_change:g} points lower; steady: "
-        f"less. Significance (test p after {ADJUST_METHODS.get(method, method)} adjustment "
-        f"< {alpha:g}) is reported beside the direction, not part of it."
+        f"▲ rise when % positive is at least {min_change:g} percentage points higher in "
+        f"the last wave than in the first with answers, ▼ fall when at least "
+        f"{min_change:g} points lower, steady otherwise. Whether a change is more than chance "
+        f"is the test's p ({ADJUST_METHODS.get(method, method)}-adjusted p < {alpha:g}), "
+        "reported beside the direction, not part of it."
     )
 
 
