@@ -167,45 +167,41 @@ def test_associations(
             exact_max_steps=options.exact_max_steps,
         )
 
+    # Each item's rows and each component's scores are the same for every grouping.
+    item_table_rows = {
+        item.id: item_rows(
+            instrument.scale_of(item),
+            responses.codes[item.id].to_numpy(dtype="float64", na_value=math.nan),
+            collapse=options.collapse,
+        )
+        for item in responses.items_asked
+    }
+    components = [c for c in COMPONENTS if any(i.component == c for i in responses.items_asked)]
+    component_scores = {c: _component_rows(responses, c) for c in components}
     for grouping in groupings:
         for item in responses.items_asked:
-            rows, labels = item_rows(
-                instrument.scale_of(item),
-                responses.codes[item.id].to_numpy(dtype="float64", na_value=math.nan),
-                collapse=options.collapse,
-            )
+            rows, labels = item_table_rows[item.id]
             table = crosstab(rows, grouping.codes, len(labels), len(grouping.labels))
-            pending.append(
-                (
-                    {
-                        "item": item.id,
-                        "text": item.text,
-                        "level": "item",
-                        "component": item.component,
-                    },
-                    run(table, labels, grouping),
-                )
-            )
-        for component in COMPONENTS:
-            if not any(i.component == component for i in responses.items_asked):
-                continue
-            rows = _component_rows(responses, component)
-            table = crosstab(rows, grouping.codes, 2, len(grouping.labels))
-            name = component.capitalize()
-            pending.append(
-                (
-                    {
-                        "item": component,
-                        "level": "component",
-                        "component": component,
-                        "text": f"{name}: respondents mostly positive",
-                    },
-                    run(table, COMPONENT_ROWS, grouping),
-                )
-            )
-        for fields, _ in pending:
-            fields.setdefault("by", grouping.id)
-            fields.setdefault("by_label", grouping.label)
+            fields = {
+                "item": item.id,
+                "text": item.text,
+                "level": "item",
+                "component": item.component,
+                "by": grouping.id,
+                "by_label": grouping.label,
+            }
+            pending.append((fields, run(table, labels, grouping)))
+        for component in components:
+            table = crosstab(component_scores[component], grouping.codes, 2, len(grouping.labels))
+            fields = {
+                "item": component,
+                "level": "component",
+                "component": component,
+                "text": f"{component.capitalize()}: respondents mostly positive",
+                "by": grouping.id,
+                "by_label": grouping.label,
+            }
+            pending.append((fields, run(table, COMPONENT_ROWS, grouping)))
     p_used = [r.p_value_used if r.testable else math.nan for _, r in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust)
     tests = tuple(

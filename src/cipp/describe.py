@@ -6,7 +6,8 @@ Percentages are exact floats on a 0-100 scale; rounding happens only in renderer
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -154,15 +155,48 @@ def _code_stats(values: np.ndarray) -> tuple[float, float, float]:
     return float(np.mean(values)), sd, float(np.median(values))
 
 
+def count_stats(counts: Mapping[int, int]) -> tuple[float, float, float]:
+    """Mean, SD (n - 1) and median of codes given how many answers each code got.
+
+    The same numbers numpy's mean, std(ddof=1) and median give on the answers
+    themselves (a test checks this), in time proportional to the number of levels.
+    """
+    total = sum(counts.values())
+    if total == 0:
+        return NAN, NAN, NAN
+    mean = sum(code * n for code, n in counts.items()) / total
+    sd = (
+        math.sqrt(sum(n * (code - mean) ** 2 for code, n in counts.items()) / (total - 1))
+        if total > 1
+        else NAN
+    )
+    # The median is the mean of the answers ranked (total - 1) // 2 and total // 2.
+    wanted = [(total - 1) // 2, total // 2]
+    found = []
+    seen = 0
+    for code in sorted(counts):
+        seen += counts[code]
+        while wanted and wanted[0] < seen:
+            found.append(code)
+            wanted.pop(0)
+    return mean, sd, (found[0] + found[1]) / 2
+
+
+def level_counts(scale: Scale, codes: pd.Series) -> dict[int, int]:
+    """How many answers each of the scale's codes got (missing answers are not counted)."""
+    import numpy as np
+
+    lowest = min(scale.codes) - 1  # stands for a missing answer
+    values = codes.to_numpy(dtype="int64", na_value=lowest) - lowest
+    tally = np.bincount(values, minlength=max(scale.codes) - lowest + 1)
+    return {code: int(tally[code - lowest]) for code in scale.codes}
+
+
 def describe_item(item: Item, scale: Scale, codes: pd.Series, *, n_invalid: int = 0) -> ItemSummary:
     """Count each level of one item (``codes``: nullable integer codes, <NA> = missing)."""
-    valid = codes.dropna().astype("int64").to_numpy()
+    counts = level_counts(scale, codes)
     n_respondents = len(codes)
-    n_valid = len(valid)
-    counts = {code: 0 for code in scale.codes}
-    values, frequencies = _unique_counts(valid)
-    for code, n in zip(values, frequencies, strict=True):
-        counts[int(code)] = int(n)
+    n_valid = sum(counts.values())
     levels = []
     for level in scale.levels:
         n = counts[level.code]
@@ -179,7 +213,7 @@ def describe_item(item: Item, scale: Scale, codes: pd.Series, *, n_invalid: int 
             )
         )
     positive = scale.positive_group
-    mean, sd, median = _code_stats(valid)
+    mean, sd, median = count_stats(counts)
     return ItemSummary(
         id=item.id,
         text=item.text,
@@ -201,12 +235,6 @@ def describe_item(item: Item, scale: Scale, codes: pd.Series, *, n_invalid: int 
         ),
         positive_label=positive.label,
     )
-
-
-def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    import numpy as np
-
-    return np.unique(values, return_counts=True)
 
 
 def describe_component(
@@ -238,11 +266,13 @@ def describe_component(
     if shared is not None:
         import numpy as np
 
-        matrix = codes[[item.id for item in items]].to_numpy(dtype="float64", na_value=np.nan)
-        answered = ~np.isnan(matrix)
-        mean, sd, median = _code_stats(matrix[answered])
+        pooled: Counter[int] = Counter()
+        for summary in summaries:
+            pooled.update({level.code: level.n for level in summary.levels})
+        mean, sd, median = count_stats(pooled)
         if len(items) >= 2:
-            complete = matrix[answered.all(axis=1)]
+            matrix = codes[[item.id for item in items]].to_numpy(dtype="float64", na_value=np.nan)
+            complete = matrix[~np.isnan(matrix).any(axis=1)]
             alpha_n = len(complete)
             alpha = cronbach_alpha(complete)
         else:
@@ -306,20 +336,22 @@ def describe_demographic(demographic: Demographic, values: pd.Series) -> Demogra
 
 
 def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
-    """Numeric values as an ordered categorical of the demographic's bin labels."""
+    """Numeric values as an ordered categorical of the demographic's bin labels.
+
+    A value falls in the first bin whose inclusive range holds it; values outside every
+    bin (and missing ones) are missing.
+    """
     import numpy as np
     import pandas as pd
 
-    labels = list(demographic.group_labels)
-    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64")
-    out = np.full(len(numbers), None, dtype=object)
-    for bin_ in demographic.bins:
-        inside = ~np.isnan(numbers)
-        if bin_.min is not None:
-            inside &= numbers >= bin_.min
-        if bin_.max is not None:
-            inside &= numbers <= bin_.max
-        out[inside & (out == None)] = bin_.label  # noqa: E711 (element-wise comparison)
-    return pd.Series(
-        pd.Categorical(out, categories=labels, ordered=True), index=pd.Series(values).index
+    series = pd.Series(values)
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+    codes = np.full(len(numbers), -1, dtype="int64")
+    for position, bin_ in reversed(list(enumerate(demographic.bins))):
+        low = -np.inf if bin_.min is None else bin_.min
+        high = np.inf if bin_.max is None else bin_.max
+        codes[(numbers >= low) & (numbers <= high)] = position
+    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
+        codes, categories=list(demographic.group_labels), ordered=True
     )
+    return pd.Series(categorical, index=series.index)

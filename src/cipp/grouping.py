@@ -124,9 +124,15 @@ def item_rows(
 
 
 def crosstab(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -> np.ndarray:
-    """Counts of (row, group) pairs where both are known, as an n_rows x n_groups table."""
+    """Counts of (row, group) pairs where both are known (>= 0), as an n_rows x n_groups table.
+
+    Unknowns go to an extra row and column that are cut off afterwards, which is cheaper
+    than selecting the known pairs first.
+    """
     import numpy as np
 
-    known = (rows >= 0) & (groups >= 0)
-    flat = rows[known] * n_groups + groups[known]
-    return np.bincount(flat, minlength=n_rows * n_groups).reshape(n_rows, n_groups)
+    rows = np.where(rows < 0, n_rows, rows)
+    groups = np.where(groups < 0, n_groups, groups)
+    flat = rows * (n_groups + 1) + groups
+    counts = np.bincount(flat, minlength=(n_rows + 1) * (n_groups + 1))
+    return counts.reshape(n_rows + 1, n_groups + 1)[:n_rows, :n_groups]

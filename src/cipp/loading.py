@@ -15,7 +15,6 @@ import codecs
 import csv
 import io
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +62,10 @@ def _text_array(values: Any) -> pa.Array:
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
-        return values if values.type == pa.string() else values.cast(pa.string())
+        kind = values.type
+        if kind == pa.string() or (pa.types.is_dictionary(kind) and kind.value_type == pa.string()):
+            return values
+        return values.cast(pa.string())
     texts = (_cell_text(v) for v in values)
     return pa.array([t.strip() or None if t is not None else None for t in texts], type=pa.string())
 
@@ -247,47 +249,93 @@ def _sniff_delimiter(path: Path, sample: str) -> str:
         return "\t" if path.suffix.lower() == ".tsv" else ","
 
 
-def _read_csv_arrow(path: Path, data: bytes, delimiter: str, width: int) -> RawTable | None:
-    """Parse with pyarrow's multithreaded CSV reader; None if the file needs the slow path.
+def _head_encoding(head: bytes) -> str | None:
+    """The encoding of a CSV file judged from its first bytes; None for UTF-16 (slow path)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut off at the end of the sample is still UTF-8.
+        if error.start < len(head) - 3:
+            return "cp1252"
+    return "utf-8"
 
-    pyarrow skips blank lines and rejects ragged rows; both would shift the row numbers
-    that error messages give, so such files go through the csv module instead.
+
+def _read_csv_arrow(
+    path: Path, encoding: str, delimiter: str, width: int, quoted: bool
+) -> RawTable | None:
+    """Parse with pyarrow's multithreaded CSV reader, straight from the file, each column
+    dictionary-encoded (a survey column holds few distinct answers, so this is small).
+
+    Returns None when the file needs the slow path: pyarrow rejects ragged rows and text
+    that is not in the expected encoding.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{j}" for j in range(width)]
+    text = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                block_size=1 << 24,
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+            ),
+            # Only a quoted cell can hold a line break; without quotes the faster
+            # line-splitting parser is safe.
+            # Blank lines are kept as blank rows, so row numbers stay the spreadsheet's.
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
+                column_types=dict.fromkeys(names, text),
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    return _table_from_columns(path, None, table.columns)
+    columns = [column.unify_dictionaries().combine_chunks() for column in table.columns]
+    if encoding == "utf-8-sig" and columns:
+        # pyarrow keeps the byte-order mark; drop it from the first header.
+        first = columns[0].dictionary.to_pylist()
+        fixed = [v.lstrip("\ufeff") if isinstance(v, str) else v for v in first]
+        columns[0] = pa.DictionaryArray.from_arrays(
+            columns[0].indices, pa.array(fixed, pa.string())
+        )
+    return _table_from_columns(path, None, columns)
 
 
 def _read_csv(path: Path) -> RawTable:
-    data = path.read_bytes()
-    text, encoding = _decode(path, data)
-    if not text.strip():
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if not head.strip():
         raise DataError(f"{path}: the file is empty")
-    delimiter = _sniff_delimiter(path, text[:65536])
+    encoding = _head_encoding(head)
+    if encoding is not None:
+        if b"\x00" in head[:4096]:
+            raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
+        sample = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+        delimiter = _sniff_delimiter(path, sample)
+        first_line = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), [])
+        # A quoted cell may hold a line break, which pyarrow handles only with its slower
+        # newline-aware parser; when no field of the first 64 kB is quoted, the fast one
+        # is used. A quoted line break that still splits a block makes the rows ragged,
+        # pyarrow raises, and the file goes through the csv module below.
+        quoted = b'"' in head
+        if first_line and sample[:1].strip():
+            table = _read_csv_arrow(path, encoding, delimiter, len(first_line), quoted)
+            if table is not None:
+                return table
+    text, _ = _decode(path, path.read_bytes())
     body = text.lstrip("\ufeff")
-    first_line = next(csv.reader(io.StringIO(body[:65536], newline=""), delimiter=delimiter), [])
-    blank_lines = re.search(r"\n[ \t]*\r?\n", body) is not None or not body[:1].strip()
-    if first_line and not blank_lines:
-        utf8 = data if encoding == "utf-8" else body.encode("utf-8")
-        table = _read_csv_arrow(path, utf8, delimiter, len(first_line))
-        if table is not None:
-            return table
+    delimiter = _sniff_delimiter(path, body[:65536])
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
@@ -467,6 +515,36 @@ def detect_instrument(
     )
 
 
+@dataclass(frozen=True, eq=False)
+class _Mapped:
+    """A column mapped to numbers: ``values[indices[i]]`` is row i's (NaN when missing)."""
+
+    values: np.ndarray
+    indices: np.ndarray
+    declared: int
+
+    def floats(self) -> np.ndarray:
+        return self.values[self.indices]
+
+    def integers(self) -> Any:
+        """A pandas nullable integer array in the smallest dtype that holds the codes."""
+        import numpy as np
+        import pandas as pd
+
+        missing = np.isnan(self.values)
+        known = self.values[~missing]
+        dtype = "int64"
+        if len(known):
+            low, high = known.min(), known.max()
+            dtype = next(
+                d
+                for d in ("int8", "int16", "int32", "int64")
+                if np.iinfo(d).min <= low and high <= np.iinfo(d).max
+            )
+        codes = np.where(missing, 0, self.values).astype(dtype)
+        return pd.arrays.IntegerArray(codes[self.indices], missing[self.indices])
+
+
 class _Mapper:
     """Maps a column's distinct values to numbers, once per value, collecting invalid cells.
 
@@ -487,12 +565,14 @@ class _Mapper:
         missing: frozenset[str],
         allowed: str,
         parse: Callable[[str], float | None] | None = None,
-    ) -> tuple[np.ndarray, int]:
-        """Return one float per row (NaN where missing) and the count of declared missing."""
+    ) -> _Mapped:
+        """Map each distinct value once; the rows refer to them by index."""
         import numpy as np
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        encoded = pc.dictionary_encode(self.table.cells[position])
+        column = self.table.cells[position]
+        encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
         distinct = encoded.dictionary.to_pylist()
         blank = len(distinct)
         indices = encoded.indices.fill_null(blank).to_numpy(zero_copy_only=False)
@@ -511,14 +591,13 @@ class _Mapper:
                 values[index] = number
             else:
                 bad.append(index)
-        mapped = values[indices]
         n_declared = int(np.isin(indices, declared).sum()) if declared else 0
         if bad:
             for row in np.flatnonzero(np.isin(indices, bad)):
                 self.report(
                     int(self.table.rows[row]), position, variable, distinct[indices[row]], allowed
                 )
-        return mapped, n_declared
+        return _Mapped(values, indices, n_declared)
 
     def report(self, row: int, position: int, variable: str, value: str, allowed: str) -> None:
         """Stop at an invalid cell, or (lenient) record it."""
@@ -559,20 +638,16 @@ def _demographic_column(
 
     missing = frozenset(normalize_text(v) for v in demographic.missing)
     if demographic.kind == "numeric":
-        numbers, declared = mapper.map_column(
+        mapped = mapper.map_column(
             position, demographic.id, {}, missing, "a number", parse=_parse_number
         )
+        numbers = mapped.floats()
         if demographic.bins:
             inside = np.zeros(len(numbers), dtype=bool)
             for bin_ in demographic.bins:
-                inside |= (
-                    np.array([bin_.contains(v) for v in numbers])
-                    if len(numbers) < 64
-                    else (
-                        (numbers >= (bin_.min if bin_.min is not None else -np.inf))
-                        & (numbers <= (bin_.max if bin_.max is not None else np.inf))
-                    )
-                )
+                low = -np.inf if bin_.min is None else bin_.min
+                high = np.inf if bin_.max is None else bin_.max
+                inside |= (numbers >= low) & (numbers <= high)
             bins = ", ".join(b.label for b in demographic.bins)
             for row in np.flatnonzero(~inside & ~np.isnan(numbers)):
                 mapper.report(
@@ -583,27 +658,17 @@ def _demographic_column(
                     f"a number inside the bins {bins}",
                 )
                 numbers[row] = np.nan
-        return numbers, declared
+        return numbers, mapped.declared
     labels = list(demographic.group_labels)
     lookup = {key: float(labels.index(label)) for key, label in demographic.lookup().items()}
-    positions, declared = mapper.map_column(
-        position, demographic.id, lookup, missing, ", ".join(labels)
-    )
-    codes = np.where(np.isnan(positions), -1, positions).astype("int64")
+    mapped = mapper.map_column(position, demographic.id, lookup, missing, ", ".join(labels))
+    table = np.where(np.isnan(mapped.values), -1, mapped.values).astype("int64")
     categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
-        codes,
+        table[mapped.indices],
         categories=labels,
         ordered=demographic.ordered,
     )
-    return categorical, declared
-
-
-def _nullable_integers(values: np.ndarray) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    mask = np.isnan(values)
-    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype("int64"), mask)
+    return categorical, mapped.declared
 
 
 def load_responses(
@@ -645,11 +710,11 @@ def load_responses(
         if scale.missing:
             allowed += f"; missing: {', '.join(scale.missing)}"
         lookup = {key: float(code) for key, code in scale.lookup().items()}
-        values, declared = mapper.map_column(
+        mapped = mapper.map_column(
             item_columns[item.id], item.id, lookup, scale.missing_keys(), allowed
         )
-        codes[item.id] = _nullable_integers(values)
-        declared_missing[item.id] = declared
+        codes[item.id] = mapped.integers()
+        declared_missing[item.id] = mapped.declared
     demographics: dict[str, Any] = {}
     for demographic in instrument.demographics:
         if demographic.id in demographic_columns:
@@ -669,8 +734,8 @@ def load_responses(
     other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
     return Responses(
         instrument=instrument,
-        codes=pd.DataFrame(codes, index=index),
-        demographics=pd.DataFrame(demographics, index=index),
+        codes=pd.DataFrame(codes, index=index, copy=False),
+        demographics=pd.DataFrame(demographics, index=index, copy=False),
         other=other_frame,
         source=str(table.path),
         sheet=table.sheet,
