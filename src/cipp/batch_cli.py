@@ -209,15 +209,20 @@ def batch(
             err_console.print(f"cipp: failed: {name}: {message}", markup=False)
         if not result.waves:
             raise CippError(
-                f"no wave could be analysed ({len(result.errors)} files failed; see above)"
+                f"no wave could be analysed ({_count(len(result.errors), 'file')} failed; "
+                "see above)"
             )
     if result.errors:
         err_console.print(
-            f"cipp: {len(result.errors)} of {len(result.errors) + _files(result)} files "
-            f"failed; the other {len(result.waves)} waves finished",
+            f"cipp: {len(result.errors)} of {_count(len(result.errors) + _files(result), 'file')}"
+            f" failed; the other {_count(len(result.waves), 'wave')} finished",
             markup=False,
         )
         raise typer.Exit(EXIT_FAILED_WAVES)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _files(result: BatchResults) -> int:
