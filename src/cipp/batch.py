@@ -259,10 +259,13 @@ def _take_rows(table: RawTable, mask: Any) -> RawTable:
 
 def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     from cipp.grouping import resolve_grouping
-    from cipp.loading import load_responses, read_table
+    from cipp.loading import load_responses
+    from cipp.platforms import read_export
 
     if table is None:
-        table = read_table(job.path, sheet=job.sheet)
+        # As cipp.analysis.load_file reads: any platform's export, multi-select answers
+        # expanded to the instrument's option items.
+        table = read_export(job.path, sheet=job.sheet, instrument=job.instrument)
     responses = load_responses(table, job.instrument, lenient=job.lenient, require_all_items=False)
     if job.split_by is None:
         return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
@@ -394,13 +397,17 @@ def _detect(
     files: Sequence[Path], sheet: str | None
 ) -> tuple[Instrument, str, dict[int, RawTable]]:
     """The bundled instrument of the first file that matches one, with a note saying so."""
-    from cipp.loading import detect_instrument, read_table
+    from cipp.loading import detect_instrument
+    from cipp.platforms import expand_choices, read_export
 
     first_error: CippError | None = None
     for index, path in enumerate(files):
         try:
-            table = read_table(path, sheet=sheet)
+            table = read_export(path, sheet=sheet)
             choice = detect_instrument(table)
+            # As cipp.analysis.load_file does after detecting: multi-select answers
+            # expanded to the instrument's option items.
+            table = expand_choices(table, choice.instrument)
         except CippError as error:
             first_error = first_error or error
             continue
