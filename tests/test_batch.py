@@ -71,8 +71,8 @@ def whole():
 def waves_folder(tmp_path_factory, raw):
     """wave_2022.csv (an older version: no goals_clear column), wave_2023.xlsx, wave_2024.csv."""
     folder = tmp_path_factory.mktemp("waves")
-    years = raw.pop("academic_year")
-    y2023, y2024 = raw[years == "2023"], raw[years == "2024"]
+    frame = raw.drop(columns=["academic_year"])
+    y2023, y2024 = (frame[raw["academic_year"] == year] for year in ("2023", "2024"))
     y2023.drop(columns=[GOALS_CLEAR]).to_csv(folder / "wave_2022.csv", index=False)
     rows = [list(y2023.columns)] + y2023.astype(object).where(y2023.notna(), None).values.tolist()
     write_xlsx(folder / "wave_2023.xlsx", rows)
@@ -265,6 +265,7 @@ def test_cli_exit_codes_for_failed_waves(runner, folder_with_bad_files, tmp_path
     )
     assert result.exit_code == 1, result.output
     assert "failed: wave_2023" in result.stderr and "2 of 4 files failed" in result.stderr
+    assert "analysing waves" not in result.stderr  # no progress bar when not a terminal
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert sorted(summary["errors"]) == ["wave_2023", "wave_2025"]
     assert sorted(p.name for p in out.iterdir()) == ["summary.json", "wave_2022", "wave_2024"]
@@ -427,3 +428,33 @@ def test_cli_help(runner):
     result = runner.invoke(app, ["batch", "--help"])
     assert result.exit_code == 0
     assert "--split-by" in result.output and "--workers" in result.output
+
+
+def test_the_same_value_in_two_files_names_both_waves(tmp_path, raw):
+    raw.to_csv(tmp_path / "campus_a.csv", index=False)
+    raw[raw["academic_year"] == "2024"].to_csv(tmp_path / "campus_b.csv", index=False)
+    batch = run_batch([tmp_path], split_by="academic_year", options=NO_TESTS, workers=1)
+    assert list(batch.waves) == ["2023", "2024 (campus_a)", "2024 (campus_b)"]
+    assert [r.n_respondents for r in batch.waves.values()] == [88, 94, 94]
+
+
+def test_terminal_marks_rises_green_and_falls_red():
+    from rich.console import Console
+
+    from cipp.render.tabular import TextTable
+    from cipp.render.trends import rich_trend_table
+
+    header = ("Item", "2023", "2024", "Change", "Direction", "p", "p adj.", "Trend p")
+    rows = (
+        ("Better", "40.0", "60.0", "+20.0", "▲ rise", ".01", ".02 *", ".01"),
+        ("Worse", "60.0", "40.0", "-20.0", "▼ fall", ".01", ".02 *", ".01"),
+        ("Same", "50.0", "51.0", "+1.0", "steady", ".90", ".90", ".90"),
+    )
+    table = rich_trend_table(TextTable("Trends", header, rows))
+    direction, change = table.columns[4], table.columns[3]
+    assert [c.style for c in direction._cells] == ["green", "red", ""]
+    assert [c.style for c in change._cells] == ["green", "red", ""]
+    assert [c.style for c in table.columns[6]._cells] == ["bold", "bold", ""]
+    console = Console(record=True, width=100, force_terminal=True, color_system="standard")
+    console.print(table)
+    assert "\x1b[32m" in console.export_text(styles=True)  # green
