@@ -112,3 +112,73 @@ def test_table_and_markdown_written_with_out(runner, tmp_path):
         assert "18" in text
     assert json.loads((tmp_path / "t.json").read_text())["n_respondents"] == 29
     assert "Table 1." in (tmp_path / "t.txt").read_text()
+
+
+def test_docx_html_and_figures_from_the_cli(runner, tmp_path):
+    from docx import Document
+
+    docx_out = tmp_path / "report.docx"
+    figures = tmp_path / "figures"
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(DATA / "mentors.xlsx"),
+            "--format",
+            "docx",
+            "--out",
+            str(docx_out),
+            "--figures",
+            str(figures),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = Document(str(docx_out))
+    texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "18 (62.1)" in texts and "3 (10.3)" in texts
+    assert sorted(p.name for p in figures.iterdir()) == [
+        "mentor-table1-rating.png",
+        "mentor-table1-rating.svg",
+        "mentor-table2-binary.png",
+        "mentor-table2-binary.svg",
+    ]
+    result = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "html"])
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
+    assert "3 (10.3)" in result.stdout and "<script" not in result.stdout
+    result = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "docx"])
+    assert result.exit_code == 2 and "give --out" in result.stderr
+
+
+def test_min_cell_masks_small_groups(runner, tmp_path):
+    result = runner.invoke(
+        app, ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", "5", "--format", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "| 34 or younger | < 5 |" in text  # 4 mentors aged 34 or younger
+    assert "| Female | 24 (82.8) |" in text  # large enough to show
+    assert "Counts below 5 and their percentages are masked" in text
+    plain = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "markdown"])
+    assert "| 34 or younger | 4 (13.8) |" in plain.stdout
+    assert "masked" not in plain.stdout
+
+
+def test_xlsx_gains_figure_sheets(runner, tmp_path):
+    out = tmp_path / "t.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(DATA / "mentors.xlsx"),
+            "--no-tests",
+            "--format",
+            "xlsx",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    assert {"Figure 1", "Figure 2"} <= set(workbook.sheetnames)
+    assert len(workbook["Figure 1"]._images) == 1
+    assert oct(out.stat().st_mode & 0o777) != "0o600"

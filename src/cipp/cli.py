@@ -14,7 +14,7 @@ import typer
 
 from cipp import __version__, batch_cli
 from cipp.cli_common import err_console, state, user_errors
-from cipp.errors import CippError, InstrumentError
+from cipp.errors import InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
 
@@ -60,7 +60,7 @@ def main() -> None:
     app()
 
 
-FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx", "docx")
 
 
 def _stdout_console() -> Console:
@@ -159,6 +159,19 @@ def analyze(
         bool,
         typer.Option("--complete-only", help="Keep only finished responses (Qualtrics, REDCap)."),
     ] = False,
+    figures: Annotated[
+        Path | None,
+        typer.Option("--figures", help="Also draw the figures (PNG and SVG) into this folder."),
+    ] = None,
+    min_cell: Annotated[
+        int,
+        typer.Option(
+            "--min-cell",
+            min=0,
+            help="Mask counts below N in tables broken down "
+            "by a demographic (small-cell protection).",
+        ),
+    ] = 0,
     lenient: Annotated[
         bool,
         typer.Option(
@@ -172,12 +185,10 @@ def analyze(
     from cipp.analysis import AnalysisOptions, load_file, parse_expected
     from cipp.analysis import analyze as run_analysis
     from cipp.outputs import check_not_input
+    from cipp.render.dispatch import check_format
 
     with user_errors():
-        if output_format not in FORMATS:
-            raise CippError(f"--format '{output_format}' is not one of {', '.join(FORMATS)}")
-        if output_format == "xlsx" and out is None:
-            raise CippError("--format xlsx writes a workbook: give --out PATH.xlsx")
+        check_format(output_format, out)
         if out is not None:
             check_not_input(out, [responses])
         loaded = load_file(
@@ -202,7 +213,14 @@ def analyze(
             expected=parse_expected(expected) if expected else None,
         )
         results = run_analysis(loaded.responses, options)
-        _render(results, output_format, out, decimals=decimals, inputs=(responses,))
+        if figures is not None:
+            from cipp.render.figures import draw_figures
+
+            for path in draw_figures(results, figures, inputs=(responses,)):
+                err_console.print(f"cipp: wrote {path}", markup=False)
+        _render(
+            results, output_format, out, decimals=decimals, min_cell=min_cell, inputs=(responses,)
+        )
 
 
 @app.command("sample-size")
@@ -253,43 +271,22 @@ def _render(
     out: Path | None,
     *,
     decimals: int,
+    min_cell: int,
     inputs: tuple[Path, ...],
 ) -> None:
-    from cipp.outputs import write_text
+    from cipp.render.dispatch import render_text, write_output
 
-    if output_format == "xlsx":
-        from cipp.render.xlsx import render_xlsx
-
-        assert out is not None
-        render_xlsx(results, out, decimals=decimals, inputs=inputs)
+    if out is not None:
+        write_output(
+            results, output_format, out, decimals=decimals, min_cell=min_cell, inputs=inputs
+        )
         err_console.print(f"cipp: wrote {out}", markup=False)
-        return
-    if output_format == "table" and out is None:
+    elif output_format == "table":
         from cipp.render.terminal import print_results
 
-        print_results(results, _stdout_console(), decimals=decimals)
-        return
-    if output_format == "table":
-        from cipp.render.terminal import render_text
-
-        text = render_text(results, decimals=decimals)
-    elif output_format == "json":
-        from cipp.render.json import render_json
-
-        text = render_json(results)
-    elif output_format == "csv":
-        from cipp.render.csv import render_csv
-
-        text = render_csv(results)
+        print_results(results, _stdout_console(), decimals=decimals, min_cell=min_cell)
     else:
-        from cipp.render.markdown import render_markdown
-
-        text = render_markdown(results, decimals=decimals)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        write_text(out, text, inputs=inputs)
-        err_console.print(f"cipp: wrote {out}", markup=False)
+        sys.stdout.write(render_text(results, output_format, decimals=decimals, min_cell=min_cell))
 
 
 @app.command("instruments")

@@ -24,6 +24,12 @@ def check_not_input(out: Path, inputs: Iterable[Path]) -> None:
             raise OutputError(f"{out}: refusing to overwrite an input file; choose another --out")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     """Yield a temporary path beside ``out``; rename it onto ``out`` if the block succeeds."""
@@ -37,6 +43,8 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); give it the permissions of a normal file.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -353,6 +353,7 @@ def build_document(
     decimals: int = 1,
     extra: Iterable[TextTable] = (),
     figures: bool = True,
+    min_cell: int = 0,
 ) -> DocumentObject:
     """The Word document of one analysis (see ``render_docx``)."""
     from docx import Document
@@ -375,7 +376,7 @@ def build_document(
     if figures:
         _figures(document, results, 1)
 
-    tests = tables_of_tests(results, extra)
+    tests = tables_of_tests(results, extra, decimals=decimals, min_cell=min_cell)
     if tests:
         number = _add_tables(document, tests, number, heading="Tests of association")
     else:
@@ -384,7 +385,7 @@ def build_document(
             document.add_paragraph(sentence)
 
     if results.demographics:
-        demographics = demographics_table(results, decimals=decimals)
+        demographics = demographics_table(results, decimals=decimals, min_cell=min_cell)
         number = _add_tables(document, [demographics], number, heading="Respondents")
 
     if results.notes:
@@ -402,6 +403,7 @@ def render_docx(
     extra: Iterable[TextTable] = (),
     figures: bool = True,
     inputs: Iterable[Path] = (),
+    min_cell: int = 0,
 ) -> None:
     """Write the Word report of ``results`` to ``out`` atomically.
 
@@ -409,5 +411,7 @@ def render_docx(
     ``extra`` tables (association tests), the demographics, each as an APA 7 table, and
     the figures as PNG (unless ``figures=False``), after a per-component summary.
     """
-    document = build_document(results, decimals=decimals, extra=extra, figures=figures)
+    document = build_document(
+        results, decimals=decimals, extra=extra, figures=figures, min_cell=min_cell
+    )
     write_with(Path(out), lambda tmp: document.save(str(tmp)), inputs=tuple(inputs))

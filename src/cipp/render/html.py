@@ -183,6 +183,7 @@ def render_html(
     decimals: int = 1,
     extra: Iterable[TextTable] = (),
     figures: bool = True,
+    min_cell: int = 0,
 ) -> str:
     """The HTML report of ``results`` as one self-contained HTML5 document.
 
@@ -225,7 +226,7 @@ def render_html(
         if drawn:
             sections.append(("figures", "Figures", drawn))
 
-    tests = tables_of_tests(results, extra)
+    tests = tables_of_tests(results, extra, decimals=decimals, min_cell=min_cell)
     tests_body = (
         [html_table(t, table_id=t.key or f"tests-{i}") for i, t in enumerate(tests, start=1)]
         if tests
@@ -234,7 +235,7 @@ def render_html(
     sections.append(("tests", "Tests of association", tests_body))
 
     if results.demographics:
-        demographics = demographics_table(results, decimals=decimals)
+        demographics = demographics_table(results, decimals=decimals, min_cell=min_cell)
         sections.append(
             ("respondents", "Respondents", [html_table(demographics, table_id=demographics.key)])
         )

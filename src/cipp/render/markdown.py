@@ -29,7 +29,11 @@ def markdown_table(table: TextTable) -> str:
 
 
 def render_markdown(
-    results: Results, *, decimals: int = 1, extra: list[TextTable] | None = None
+    results: Results,
+    *,
+    decimals: int = 1,
+    extra: list[TextTable] | None = None,
+    min_cell: int = 0,
 ) -> str:
     parts = [
         f"# {results.instrument.title}",
@@ -39,7 +43,7 @@ def render_markdown(
         f"n = {results.n_respondents} respondents.",
         "",
     ]
-    for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
+    for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
         parts.extend([markdown_table(table), ""])
     if results.association_summary is not None:
         parts.extend([results.association_summary.sentences[-1], ""])

@@ -19,7 +19,12 @@ from cipp.describe import ItemSummary
 from cipp.instrument import COMPONENTS
 from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
-from cipp.render.tabular import TextTable, association_tables, participation_table
+from cipp.render.tabular import (
+    TextTable,
+    association_tables,
+    breakdown_tables,
+    participation_table,
+)
 from cipp.results import Results
 
 ALPHA = 0.05
@@ -209,10 +214,17 @@ def tests_from_tables(results: Results, tables: Iterable[TextTable]) -> list[Ass
     return tests
 
 
-def tables_of_tests(results: Results, extra: Iterable[TextTable] = ()) -> list[TextTable]:
-    """The report's tables of tests: participation and association tables built from
-    ``results``, then the ``extra`` tables that are not one of those (same key)."""
-    tables = [*participation_table(results), *association_tables(results)]
+def tables_of_tests(
+    results: Results, extra: Iterable[TextTable] = (), *, decimals: int = 1, min_cell: int = 0
+) -> list[TextTable]:
+    """The report's tables of tests: participation, association and positive-share-by-group
+    tables built from ``results``, then the ``extra`` tables that are not one of those
+    (same key). ``min_cell`` masks small counts in the by-group tables."""
+    tables = [
+        *participation_table(results),
+        *association_tables(results),
+        *breakdown_tables(results, decimals=decimals, min_cell=min_cell),
+    ]
     keys = {table.key for table in tables}
     tables.extend(table for table in extra if not table.key or table.key not in keys)
     return tables

@@ -115,31 +115,116 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
     return TextTable(caption, header, tuple(rows), tuple(notes), key="components")
 
 
-def demographics_table(results: Results, *, decimals: int = 1) -> TextTable:
-    """n (%) per category; numeric demographics also as mean ± SD."""
+def masked(n: int, min_cell: int) -> bool:
+    """Whether a count is small enough to identify people (1 .. min_cell - 1)."""
+    return 0 < n < min_cell
+
+
+def mask_note(min_cell: int) -> str:
+    return (
+        f"Counts below {min_cell} and their percentages are masked (< {min_cell}) so that "
+        "small groups cannot be identified."
+    )
+
+
+def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0) -> TextTable:
+    """n (%) per category; numeric demographics also as mean ± SD.
+
+    With ``min_cell``, categories with fewer respondents than that are shown as "< N".
+    """
     header = ("Characteristic", "n (%)")
     rows: list[tuple[str, ...]] = []
+    hidden = False
     for d in results.demographics:
         rows.append((d.label,))
         if d.kind == "numeric":
             rows.append(("Mean ± SD", mean_sd(d.mean, d.sd)))
         for category in d.categories:
-            rows.append((category.label, n_percent(category.n, category.percent, decimals)))
+            if masked(category.n, min_cell):
+                hidden = True
+                rows.append((category.label, f"< {min_cell}"))
+            else:
+                rows.append((category.label, n_percent(category.n, category.percent, decimals)))
         if d.n_missing:
             rows.append(("Missing", str(d.n_missing)))
     caption = f"Respondents' characteristics (n = {results.n_respondents})"
-    notes = ("Percentages are of respondents who answered.",)
-    return TextTable(caption, header, tuple(rows), notes, key="demographics")
+    notes = ["Percentages are of respondents who answered."]
+    if hidden:
+        notes.append(mask_note(min_cell))
+    return TextTable(caption, header, tuple(rows), tuple(notes), key="demographics")
 
 
-def all_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
+def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> list[TextTable]:
+    """Per grouping variable: each item's positive answers in each group, n (%).
+
+    Read from the tested crosstabs (rows: levels or collapse groups; columns: groups).
+    With ``min_cell``, a cell whose count or whose group's answers number fewer than
+    that is shown as "< N".
+    """
+    tables = []
+    instrument = results.instrument
+    for by in dict.fromkeys(t.by for t in results.associations):
+        tests = [
+            t
+            for t in results.associations
+            if t.by == by and t.level == "item" and t.result.testable
+        ]
+        if not tests:
+            continue
+        groups = list(dict.fromkeys(g for t in tests for g in t.result.col_labels))
+        rows: list[tuple[str, ...]] = []
+        hidden = False
+        for test in tests:
+            scale = instrument.scale_of(instrument.item(test.item))
+            group = scale.positive_group
+            positive = {group.label} | {scale.label_of(c) for c in group.codes}
+            r = test.result
+            cells = [test.text]
+            for label in groups:
+                if label not in r.col_labels:
+                    cells.append("–")
+                    continue
+                column = r.col_labels.index(label)
+                total = sum(row[column] for row in r.table)
+                k = sum(
+                    row[column]
+                    for row, level in zip(r.table, r.row_labels, strict=True)
+                    if level in positive
+                )
+                if masked(k, min_cell) or masked(total, min_cell):
+                    hidden = True
+                    cells.append(f"< {min_cell}")
+                else:
+                    cells.append(n_percent(k, 100 * k / total if total else None, decimals))
+            rows.append(tuple(cells))
+        label = tests[0].by_label
+        notes = [
+            "n (%) of each group's valid answers in the scale's positive group "
+            "(e.g. Agree, Good or better, Yes)."
+        ]
+        if hidden:
+            notes.append(mask_note(min_cell))
+        tables.append(
+            TextTable(
+                f"Positive answers by {label.lower()}",
+                ("Item", *groups),
+                tuple(rows),
+                tuple(notes),
+                key=f"groups_{by}",
+            )
+        )
+    return tables
+
+
+def all_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> list[TextTable]:
     """Every table of a report, in reading order."""
     tables = [level_table(results, t, decimals=decimals) for t in results.tables()]
     tables.append(components_table(results, decimals=decimals))
     if results.demographics:
-        tables.append(demographics_table(results, decimals=decimals))
+        tables.append(demographics_table(results, decimals=decimals, min_cell=min_cell))
     tables.extend(participation_table(results))
     tables.extend(association_tables(results))
+    tables.extend(breakdown_tables(results, decimals=decimals, min_cell=min_cell))
     return tables
 
 

@@ -47,7 +47,12 @@ def rich_table(table: TextTable, width: int = 120) -> Table:
 
 
 def renderables(
-    results: Results, *, decimals: int = 1, width: int = 120, extra: list[TextTable] | None = None
+    results: Results,
+    *,
+    decimals: int = 1,
+    width: int = 120,
+    extra: list[TextTable] | None = None,
+    min_cell: int = 0,
 ) -> list[RenderableType]:
     title = Text(
         f"{results.instrument.title} — {results.source}"
@@ -55,7 +60,7 @@ def renderables(
         style="bold",
     )
     parts: list[RenderableType] = [title]
-    for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
+    for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
         parts.append(rich_table(table, width))
     if results.association_summary is not None:
         parts.append(Text(results.association_summary.sentences[-1], style="bold"))
@@ -80,18 +85,30 @@ def renderables(
 
 
 def render_text(
-    results: Results, *, decimals: int = 1, width: int = 120, extra: list[TextTable] | None = None
+    results: Results,
+    *,
+    decimals: int = 1,
+    width: int = 120,
+    extra: list[TextTable] | None = None,
+    min_cell: int = 0,
 ) -> str:
     """The terminal view as plain text (for --out with --format table)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    print_results(results, console, decimals=decimals, extra=extra)
+    print_results(results, console, decimals=decimals, extra=extra, min_cell=min_cell)
     return buffer.getvalue()
 
 
 def print_results(
-    results: Results, console: Console, *, decimals: int = 1, extra: list[TextTable] | None = None
+    results: Results,
+    console: Console,
+    *,
+    decimals: int = 1,
+    extra: list[TextTable] | None = None,
+    min_cell: int = 0,
 ) -> None:
-    for part in renderables(results, decimals=decimals, width=console.width, extra=extra):
+    for part in renderables(
+        results, decimals=decimals, width=console.width, extra=extra, min_cell=min_cell
+    ):
         console.print(part)
         console.print()

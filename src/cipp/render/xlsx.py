@@ -102,18 +102,43 @@ def _cell(value: float) -> float | None:
 
 
 def build_workbook(
-    results: Results, *, decimals: int = 1, extra: list[TextTable] | None = None
+    results: Results,
+    *,
+    decimals: int = 1,
+    extra: list[TextTable] | None = None,
+    min_cell: int = 0,
+    figures: bool = True,
 ) -> Workbook:
     from openpyxl import Workbook
 
     workbook = Workbook()
     default = workbook.active
-    for table in [*all_tables(results, decimals=decimals), *(extra or [])]:
+    for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
         add_table_sheet(workbook, table)
     _data_sheet(workbook, results)
+    if figures:
+        _figure_sheets(workbook, results)
     if default is not None:
         workbook.remove(default)
     return workbook
+
+
+def _figure_sheets(workbook: Workbook, results: Results) -> None:
+    """One sheet per figure (the diverging and Yes/No bar charts), as PNG."""
+    from io import BytesIO
+
+    from openpyxl.drawing.image import Image
+
+    from cipp.render.figures import figure_pngs
+
+    dpi = 150
+    for number, (caption, png) in enumerate(figure_pngs(results, dpi=dpi), start=1):
+        sheet = workbook.create_sheet(f"Figure {number}")
+        sheet["A1"] = caption
+        image = Image(BytesIO(png))
+        # Excel places images at 96 dpi; scale so the figure keeps its printed size.
+        image.width, image.height = image.width * 96 // dpi, image.height * 96 // dpi
+        sheet.add_image(image, "A3")
 
 
 def render_xlsx(
@@ -123,7 +148,11 @@ def render_xlsx(
     decimals: int = 1,
     inputs: tuple[Path, ...] = (),
     extra: list[TextTable] | None = None,
+    min_cell: int = 0,
+    figures: bool = True,
 ) -> None:
-    """Write the workbook to ``out`` atomically."""
-    workbook = build_workbook(results, decimals=decimals, extra=extra)
+    """Write the workbook to ``out`` atomically: a sheet per table, the tidy data, figures."""
+    workbook = build_workbook(
+        results, decimals=decimals, extra=extra, min_cell=min_cell, figures=figures
+    )
     write_with(out, lambda tmp: workbook.save(tmp), inputs=inputs)
