@@ -243,17 +243,9 @@ def _take_rows(table: RawTable, mask: Any) -> RawTable:
     import numpy as np
     import pyarrow as pa
 
-    from cipp.loading import RawTable
-
     take = pa.array(np.flatnonzero(mask))
-    return RawTable(
-        path=table.path,
-        sheet=table.sheet,
-        headers=table.headers,
-        header_row=table.header_row,
-        rows=table.rows[mask],
-        cells=[column.take(take) for column in table.cells],
-        positions=table.positions,
+    return replace(
+        table, rows=table.rows[mask], cells=[column.take(take) for column in table.cells]
     )
 
 

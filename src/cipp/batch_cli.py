@@ -75,6 +75,7 @@ def batch(
             help="Response files (.xlsx or .csv), folders of them, or glob patterns "
             "('surveys/*.xlsx'). Each file is one wave, named after the file; waves are "
             "compared in natural order of their names (2023 before 2024).",
+            metavar="INPUT",
             show_default=False,
         ),
     ],
@@ -161,11 +162,11 @@ def batch(
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
-    Every wave gets the full analysis of 'cipp analyze'; the trends compare waves item by
-    item and component by component (% positive, % top level, mean, chi-square and
-    linear-by-linear trend tests), marking rises (▲) and falls (▼) of at least 5
-    percentage points in % positive. A file that fails is listed and the others finish;
-    the exit code is then 1.
+    Every wave gets the full analysis of 'cipp analyze'; the trends compare the waves.
+
+    ▲ rise / ▼ fall: % positive up / down by at least 5 percentage points, first to last.
+
+    A file that fails is listed, the other waves finish, and the exit code is 1.
     """
     from cipp.analysis import AnalysisOptions
     from cipp.batch import run_batch
