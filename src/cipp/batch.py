@@ -870,6 +870,9 @@ def run_batch(
     ``workers``: processes analysing files at once (default ``min(files, cpu count)``;
     1 runs in this process). The result is identical whatever the number: each file is
     analysed by the same code with the same seeds, and waves are put in order afterwards.
+    Workers start from a fork server, which imports the calling script's main module: in
+    a script, call run_batch under ``if __name__ == "__main__":`` (the multiprocessing
+    rule), or pass ``workers=1``. Code read from standard input runs serially.
 
     A file that cannot be read or analysed becomes an entry of ``errors`` and the other
     waves go on. Raises CippError only for problems with the request itself (no input,
