@@ -14,7 +14,7 @@ import typer
 
 from cipp import __version__, batch_cli
 from cipp.cli_common import err_console, state, user_errors
-from cipp.errors import InstrumentError
+from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
 
@@ -287,6 +287,77 @@ def _render(
         print_results(results, _stdout_console(), decimals=decimals, min_cell=min_cell)
     else:
         sys.stdout.write(render_text(results, output_format, decimals=decimals, min_cell=min_cell))
+
+
+@app.command()
+def report(
+    survey: Annotated[list[Path], typer.Option("--survey", help="A survey export (repeatable).")],
+    qual: Annotated[
+        list[Path],
+        typer.Option("--qual", help="Coded focus-group segments: CSV, xlsx or .qdpx (repeatable)."),
+    ],
+    codebook: Annotated[Path, typer.Option("--codebook", help="Codebook YAML.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="docx, html, markdown, json or xlsx.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the report here.")],
+    integration: Annotated[
+        Path | None,
+        typer.Option("--integration", help="YAML setting fits and meta-inferences."),
+    ] = None,
+    adjudication: Annotated[
+        Path | None, typer.Option("--adjudication", help="Adjudication CSV (decisions).")
+    ] = None,
+    pseudonyms: Annotated[
+        Path | None, typer.Option("--pseudonyms", help="Names to replace in quotes.")
+    ] = None,
+    coders: Annotated[
+        str | None, typer.Option("--coders", help="The two coders to compare (A,B).")
+    ] = None,
+    quotes: Annotated[int, typer.Option("--quotes", min=0, help="Quotes per code.")] = 2,
+    collapse: Annotated[
+        bool, typer.Option("--collapse", help="Test collapse groups, not every level.")
+    ] = False,
+    decimals: Annotated[int, typer.Option("--decimals", min=0, max=6)] = 1,
+    min_cell: Annotated[
+        int, typer.Option("--min-cell", min=0, help="Mask counts below N by group.")
+    ] = 0,
+) -> None:
+    """The whole evaluation in one document: surveys, focus groups and the joint display."""
+    from cipp.analysis import AnalysisOptions
+    from cipp.evaluation import QualitativeInputs, evaluate
+    from cipp.outputs import check_not_input
+    from cipp.render.evaluation import REPORT_FORMATS, write_report
+
+    with user_errors():
+        if output_format not in REPORT_FORMATS:
+            raise CippError(f"--format '{output_format}' is not one of {', '.join(REPORT_FORMATS)}")
+        inputs = (
+            *survey,
+            *qual,
+            codebook,
+            *(p for p in (integration, adjudication, pseudonyms) if p is not None),
+        )
+        check_not_input(out, inputs)
+        qualitative = QualitativeInputs(
+            segments=tuple(qual),
+            codebook=codebook,
+            adjudication=adjudication,
+            pseudonyms=pseudonyms,
+            coders=tuple(c.strip() for c in coders.split(",")) if coders else None,
+            quotes=quotes,
+        )
+        evaluation = evaluate(
+            survey, qualitative, integration=integration, options=AnalysisOptions(collapse=collapse)
+        )
+        for note in evaluation.notes:
+            err_console.print(f"cipp: {note}", markup=False)
+        for warning in evaluation.themes.warnings:
+            err_console.print(f"cipp: warning: {warning}", markup=False)
+        write_report(
+            evaluation, output_format, out, decimals=decimals, min_cell=min_cell, inputs=inputs
+        )
+        err_console.print(f"cipp: wrote {out}", markup=False)
 
 
 @app.command("instruments")

@@ -10,11 +10,21 @@ def _escape(cell: str) -> str:
     return cell.replace("|", "\\|").replace("\n", " ")
 
 
+def _numeric(table: TextTable, column: int) -> bool:
+    """Whether a column holds numbers (right-aligned) rather than text."""
+    cells = [row[column] for row in table.rows if len(row) > column and row[column]]
+    return all(cell[:1].isdigit() or cell[:1] in "<>–.-" for cell in cells)
+
+
 def markdown_table(table: TextTable) -> str:
     width = len(table.header)
     lines = [f"**{_escape(table.caption)}**", ""]
     lines.append("| " + " | ".join(_escape(h) for h in table.header) + " |")
-    lines.append("|" + "|".join([":---"] + ["---:"] * (width - 1)) + "|")
+    lines.append(
+        "|"
+        + "|".join(":---" if j == 0 or not _numeric(table, j) else "---:" for j in range(width))
+        + "|"
+    )
     for row in table.rows:
         cells = (
             [f"**{_escape(row[0])}**", *[""] * (width - 1)]

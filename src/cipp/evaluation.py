@@ -1,0 +1,97 @@
+"""The whole mixed-methods evaluation: surveys, focus groups, and the joint display.
+
+``evaluate()`` analyses each survey file (as ``cipp analyze`` does), reads the coded
+focus-group segments (as ``cipp qual`` does), and sets both strands side by side per
+CIPP component. Orchestration only: the numbers come from cipp.analysis,
+cipp.qualitative and cipp.integration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cipp.analysis import AnalysisOptions, analyze, load_file
+from cipp.integration import JointDisplay, joint_display, load_integration
+from cipp.results import Results
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything ``cipp report`` shows."""
+
+    surveys: tuple[Results, ...]
+    agreement: Any  # cipp.qualitative.AgreementResults
+    themes: Any  # cipp.qualitative.ThemeResults
+    joint: JointDisplay
+    pseudonyms: Any = None  # cipp.qualitative.Pseudonyms, to check outputs for real names
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of ``cipp report --format json``."""
+        return {
+            "surveys": [results.to_dict() for results in self.surveys],
+            "agreement": self.agreement.to_dict(),
+            "themes": self.themes.to_dict(),
+            "joint_display": self.joint.to_dict(),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class QualitativeInputs:
+    """Where the focus-group strand comes from."""
+
+    segments: tuple[Path, ...]
+    codebook: Path
+    adjudication: Path | None = None
+    pseudonyms: Path | None = None
+    coders: tuple[str, ...] | None = None
+    quotes: int = 2
+
+
+def evaluate(
+    surveys: Sequence[str | Path],
+    qualitative: QualitativeInputs,
+    *,
+    integration: str | Path | None = None,
+    options: AnalysisOptions | None = None,
+) -> Evaluation:
+    """Analyse the surveys and the focus groups and build the joint display."""
+    from cipp.qualitative.adjudication import final_coding, read_adjudication
+    from cipp.qualitative.anonymise import load_pseudonyms
+    from cipp.qualitative.codebook import load_codebook
+    from cipp.qualitative.intercoder import analyse_agreement
+    from cipp.qualitative.segments import read_segments
+    from cipp.qualitative.themes import summarize_themes
+
+    decisions = load_integration(integration) if integration is not None else None
+    results = []
+    notes = []
+    for path in surveys:
+        loaded = load_file(path)
+        if loaded.instrument_note:
+            notes.append(f"{path}: {loaded.instrument_note}")
+        results.append(analyze(loaded.responses, options))
+    book = load_codebook(qualitative.codebook)
+    coding = read_segments(list(qualitative.segments), book)
+    coders = list(qualitative.coders) if qualitative.coders else None
+    agreement = analyse_agreement(coding, book, coders=coders)
+    adjudication = (
+        read_adjudication(qualitative.adjudication)
+        if qualitative.adjudication is not None
+        else None
+    )
+    final = final_coding(coding, coders=coders, adjudication=adjudication, codebook=book)
+    names = load_pseudonyms(qualitative.pseudonyms) if qualitative.pseudonyms else None
+    themes = summarize_themes(final, book, quotes=qualitative.quotes, pseudonyms=names)
+    return Evaluation(
+        surveys=tuple(results),
+        agreement=agreement,
+        themes=themes,
+        joint=joint_display(results, themes, decisions),
+        pseudonyms=names,
+        notes=tuple(notes),
+    )
