@@ -111,7 +111,7 @@ def load_file(
     return LoadedFile(responses, note)
 
 
-def _component_rows(responses: Responses, component: str) -> Any:
+def component_rows(responses: Responses, component: str) -> Any:
     """Per respondent: 1 when more than half of their answers to the component's items are
     in the positive group, 0 when not, -1 when they answered none of them."""
     import numpy as np
@@ -177,7 +177,7 @@ def test_associations(
         for item in responses.items_asked
     }
     components = [c for c in COMPONENTS if any(i.component == c for i in responses.items_asked)]
-    component_scores = {c: _component_rows(responses, c) for c in components}
+    component_scores = {c: component_rows(responses, c) for c in components}
     for grouping in groupings:
         for item in responses.items_asked:
             rows, labels = item_table_rows[item.id]

@@ -209,7 +209,7 @@ class _Outcome:
 def _wave_counts(responses: Responses, options: AnalysisOptions) -> WaveCounts:
     import numpy as np
 
-    from cipp.analysis import _component_rows
+    from cipp.analysis import component_rows
     from cipp.grouping import crosstab, item_rows
 
     instrument = responses.instrument
@@ -225,7 +225,7 @@ def _wave_counts(responses: Responses, options: AnalysisOptions) -> WaveCounts:
     components: dict[str, tuple[int, int]] = {}
     for component in COMPONENTS:
         if any(i.component == component for i in responses.items_asked):
-            table = crosstab(_component_rows(responses, component), one_group, 2, 1)
+            table = crosstab(component_rows(responses, component), one_group, 2, 1)
             components[component] = (int(table[0, 0]), int(table[1, 0]))
     return WaveCounts(items=items, rows=rows, components=components)
 
@@ -261,12 +261,7 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     responses = load_responses(table, job.instrument, lenient=job.lenient, require_all_items=False)
     if job.split_by is None:
         return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
-    try:
-        grouping = resolve_grouping(responses, job.split_by)
-    except CippError as error:
-        raise DataError(
-            str(error).replace(f"--by {job.split_by}:", f"--split-by {job.split_by}:", 1)
-        ) from None
+    grouping = resolve_grouping(responses, job.split_by, option="--split-by")
     demographic = any(d.id == grouping.id for d in job.instrument.demographics)
     waves = []
     for position, label in enumerate(grouping.labels):

@@ -44,7 +44,7 @@ def _from_categorical(id_: str, label: str, values: object, ordered: bool) -> Gr
     )
 
 
-def resolve_grouping(responses: Responses, name: str) -> Grouping:
+def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -> Grouping:
     """The grouping named by a demographic id or label, or by any other column's header.
 
     Numeric demographics are grouped by the instrument's bins (age groups); a column
@@ -58,14 +58,14 @@ def resolve_grouping(responses: Responses, name: str) -> Grouping:
         if key in {normalize_header(h) for h in demographic.headers()}:
             if demographic.id not in responses.demographics.columns:
                 raise CippError(
-                    f"--by {name}: demographic '{demographic.id}' has no column in "
+                    f"{option} {name}: demographic '{demographic.id}' has no column in "
                     f"{responses.source}"
                 )
             values = responses.demographics[demographic.id]
             if demographic.kind == "numeric":
                 if not demographic.bins:
                     raise CippError(
-                        f"--by {name}: numeric demographic '{demographic.id}' has no bins "
+                        f"{option} {name}: numeric demographic '{demographic.id}' has no bins "
                         "in the instrument to group it by"
                     )
                 values = group_numeric(demographic, values)
@@ -81,7 +81,7 @@ def resolve_grouping(responses: Responses, name: str) -> Grouping:
     known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
     known += [str(h) for h in responses.other.columns]
     raise CippError(
-        f"--by {name}: no such demographic or column (available: {', '.join(known) or 'none'})"
+        f"{option} {name}: no such demographic or column (available: {', '.join(known) or 'none'})"
     )
 
 
