@@ -16,8 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
-LABELS = np.array(["Strongly disagree", "Disagree", "Slightly disagree", "Slightly agree",
-                   "Agree", "Strongly agree", ""], dtype=object)
+LABELS = np.array(
+    [
+        "Strongly disagree",
+        "Disagree",
+        "Slightly disagree",
+        "Slightly agree",
+        "Agree",
+        "Strongly agree",
+        "",
+    ],
+    dtype=object,
+)
 GENDERS = np.array(["Female", "Male"], dtype=object)
 YEARS = np.array(["Year 1", "Year 2", "Year 3", "Year 4", "Year 5"], dtype=object)
 SITES = np.array(["North", "South", "East", "West"], dtype=object)
@@ -40,8 +50,10 @@ def instrument_yaml(items: int) -> str:
     ]
     components = ("context", "input", "process", "product")
     for i in range(items):
-        lines.append(f"  - {{id: q{i + 1:02d}, text: Benchmark statement {i + 1}, "
-                     f"scale: agreement6, component: {components[i % 4]}}}")
+        lines.append(
+            f"  - {{id: q{i + 1:02d}, text: Benchmark statement {i + 1}, "
+            f"scale: agreement6, component: {components[i % 4]}}}"
+        )
     lines += [
         "demographics:",
         "  - id: age",
@@ -59,8 +71,7 @@ def instrument_yaml(items: int) -> str:
 
 def columns(rows: int, items: int, seed: int) -> tuple[list[str], list[np.ndarray]]:
     rng = np.random.default_rng(seed)
-    headers = ["age", "gender", "year_of_study", "site"] + [f"q{i + 1:02d}"
-                                                            for i in range(items)]
+    headers = ["age", "gender", "year_of_study", "site"] + [f"q{i + 1:02d}" for i in range(items)]
     data = [
         rng.integers(17, 30, rows),
         GENDERS[rng.integers(0, 2, rows)],

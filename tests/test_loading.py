@@ -184,3 +184,40 @@ def test_label_to_code_to_label_round_trip(level):
     assert scale.label_of(lookup[normalize_text(level.label)]) == level.label
     for alias in level.aliases:
         assert lookup[normalize_text(alias)] == level.code
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(min_value=-3, max_value=9), min_size=1, max_size=60))
+def test_count_stats_equal_numpy_on_the_answers(answers):
+    """Item statistics are computed from level counts; they must equal numpy's."""
+    import numpy as np
+
+    from cipp.describe import count_stats
+
+    counts: dict[int, int] = {}
+    for answer in answers:
+        counts[answer] = counts.get(answer, 0) + 1
+    mean, sd, median = count_stats(counts)
+    values = np.array(answers, dtype=float)
+    assert mean == pytest.approx(values.mean())
+    assert median == pytest.approx(np.median(values))
+    if len(values) > 1:
+        assert sd == pytest.approx(values.std(ddof=1), abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 6), min_size=3, max_size=3), min_size=2, max_size=30))
+def test_alpha_by_columns_equals_alpha_of_the_matrix(rows):
+    import math
+
+    import numpy as np
+
+    from cipp.reliability import cronbach_alpha, cronbach_alpha_columns
+
+    matrix = np.array(rows)
+    by_matrix = cronbach_alpha(matrix)
+    by_columns = cronbach_alpha_columns([matrix[:, j] for j in range(3)])
+    if math.isnan(by_matrix):
+        assert math.isnan(by_columns)
+    else:
+        assert by_columns == pytest.approx(by_matrix)

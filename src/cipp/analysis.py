@@ -11,9 +11,9 @@ from typing import Any
 
 from cipp.describe import describe_component, describe_demographic, describe_item
 from cipp.errors import CippError
-from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping
+from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping, translate
 from cipp.instrument import COMPONENTS, Instrument, resolve_instrument
-from cipp.loading import Responses, detect_instrument, load_responses
+from cipp.loading import MISSING_CODE, Responses, detect_instrument, load_responses
 from cipp.results import AssociationSummary, AssociationTest, Results
 
 ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
@@ -117,15 +117,19 @@ def component_rows(responses: Responses, component: str) -> Any:
     import numpy as np
 
     instrument = responses.instrument
-    items = [i for i in responses.items_asked if i.component == component]
-    matrix = responses.codes[[i.id for i in items]].to_numpy(dtype="float64", na_value=np.nan)
-    answered = ~np.isnan(matrix)
-    positive = np.zeros_like(answered)
-    for column, item in enumerate(items):
-        codes = list(instrument.scale_of(item).positive_group.codes)
-        positive[:, column] = np.isin(matrix[:, column], codes)
-    n_answered = answered.sum(axis=1)
-    rows = (positive.sum(axis=1) * 2 > n_answered).astype("int64")
+    n_positive = np.zeros(responses.n_respondents, dtype="int64")
+    n_answered = np.zeros(responses.n_respondents, dtype="int64")
+    for item in responses.items_asked:
+        if item.component != component:
+            continue
+        scale = instrument.scale_of(item)
+        offset = min(min(scale.codes), 0)
+        positive = np.zeros(max(scale.codes) - offset + 2, dtype="int64")
+        positive[[code - offset for code in scale.positive_group.codes]] = 1
+        codes = responses.code_array(item.id)
+        n_answered += codes != MISSING_CODE
+        n_positive += translate(codes, positive, offset)
+    rows = (n_positive * 2 > n_answered).astype("int64")
     rows[n_answered == 0] = -1
     return rows
 
@@ -171,7 +175,7 @@ def test_associations(
     item_table_rows = {
         item.id: item_rows(
             instrument.scale_of(item),
-            responses.codes[item.id].to_numpy(dtype="float64", na_value=math.nan),
+            responses.code_array(item.id),
             collapse=options.collapse,
         )
         for item in responses.items_asked
@@ -318,7 +322,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         if members:
             components.append(
                 describe_component(
-                    component, members, [by_id[i.id] for i in members], instrument, responses.codes
+                    component, members, [by_id[i.id] for i in members], instrument, responses
                 )
             )
     demographics = tuple(

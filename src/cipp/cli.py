@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cipp import __version__, batch_cli
-from cipp.cli_common import err_console, state, user_errors
+from cipp.cli_common import err_console, state, user_errors, warm_up
 from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
@@ -189,6 +189,7 @@ def analyze(
 
     with user_errors():
         check_format(output_format, out)
+        warm_up()
         if out is not None:
             check_not_input(out, [responses])
         loaded = load_file(

@@ -7,6 +7,7 @@ importing the main application.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 
 import typer
@@ -18,6 +19,24 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Set by the main callback's --debug flag: show tracebacks instead of one-line errors.
 state = {"debug": False}
+
+
+def warm_up() -> None:
+    """Import the analysis libraries in a background thread while the file is read.
+
+    The readers (fastexcel, pyarrow) release the GIL while they parse, so importing
+    pandas and scipy (about a second together) overlaps with reading instead of adding
+    to it. Importing twice is harmless: the second import waits for the first.
+    """
+
+    def load() -> None:
+        import importlib
+
+        for name in ("pandas", "scipy.stats", "cipp.association", "cipp.describe"):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="cipp-warm-up", daemon=True).start()
 
 
 @contextlib.contextmanager

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from cipp.instrument import Demographic, Instrument, Item, Scale
-from cipp.reliability import cronbach_alpha
+from cipp.loading import MISSING_CODE, Responses
+from cipp.reliability import cronbach_alpha_columns
 
 if TYPE_CHECKING:
     import numpy as np
@@ -242,7 +243,7 @@ def describe_component(
     items: Sequence[Item],
     summaries: Sequence[ItemSummary],
     instrument: Instrument,
-    codes: pd.DataFrame,
+    responses: Responses,
 ) -> ComponentSummary:
     """Pool one component's items (``summaries`` in the same order as ``items``)."""
     n_answers = sum(s.n_valid for s in summaries)
@@ -271,10 +272,10 @@ def describe_component(
             pooled.update({level.code: level.n for level in summary.levels})
         mean, sd, median = count_stats(pooled)
         if len(items) >= 2:
-            matrix = codes[[item.id for item in items]].to_numpy(dtype="float64", na_value=np.nan)
-            complete = matrix[~np.isnan(matrix).any(axis=1)]
-            alpha_n = len(complete)
-            alpha = cronbach_alpha(complete)
+            columns = [responses.code_array(item.id) for item in items]
+            complete = np.logical_and.reduce([column != MISSING_CODE for column in columns])
+            alpha_n = int(complete.sum())
+            alpha = cronbach_alpha_columns([column[complete] for column in columns])
         else:
             note = "Cronbach's alpha needs two or more items."
     else:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cipp.describe import group_numeric
 from cipp.errors import CippError
 from cipp.instrument import Scale, normalize_header, normalize_text
-from cipp.loading import Responses
+from cipp.loading import MISSING_CODE, Responses
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,8 +99,10 @@ def item_rows(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Row index of each answer (-1 when missing) and the row labels, least favourable first.
 
-    Rows are the scale's levels from the negative to the positive end (the order a trend
-    test scores them in), or its collapse groups in the same direction with ``collapse``.
+    ``codes`` are integers with MISSING_CODE for a missing answer (Responses.code_array),
+    or floats with NaN. Rows are the scale's levels from the negative to the positive end
+    (the order a trend test scores them in), or its collapse groups in the same direction
+    with ``collapse``.
     """
     import numpy as np
 
@@ -116,11 +118,21 @@ def item_rows(
     lookup = np.full(max(order) - offset + 2, -1, dtype="int64")
     for code, row in position.items():
         lookup[code - offset] = row
-    values = np.asarray(codes, dtype="float64")
-    answered = ~np.isnan(values)
-    rows = np.full(len(values), -1, dtype="int64")
-    rows[answered] = lookup[values[answered].astype("int64") - offset]
-    return rows, labels
+    return translate(codes, lookup, offset), labels
+
+
+def translate(codes: np.ndarray, lookup: np.ndarray, offset: int) -> np.ndarray:
+    """``lookup[code - offset]`` for every code; the lookup's last slot answers for a missing
+    answer (MISSING_CODE or NaN) and for codes outside it."""
+    import numpy as np
+
+    values = np.asarray(codes)
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), MISSING_CODE, values).astype("int64")
+    # Put the missing slot in front too, so one clipped take maps everything: codes below
+    # the table (MISSING_CODE) clip to the front, codes above it to the back.
+    padded = np.concatenate([lookup[-1:], lookup])
+    return np.take(padded, values - (offset - 1), mode="clip")
 
 
 def crosstab(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -> np.ndarray:

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+#: Stands for a missing answer in :meth:`Responses.code_array` (no scale uses it as a code).
+MISSING_CODE = -(2**31)
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -283,7 +286,7 @@ def _read_csv_arrow(
             path,
             read_options=pacsv.ReadOptions(
                 column_names=names,
-                block_size=1 << 24,
+                block_size=1 << 22,
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
             ),
             # Only a quoted cell can hold a line break; without quotes the faster
@@ -419,6 +422,7 @@ class Responses:
     items_not_asked: tuple[str, ...] = ()
     demographics_not_found: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_respondents(self) -> int:
@@ -427,6 +431,19 @@ class Responses:
     @property
     def items_asked(self) -> tuple[Item, ...]:
         return tuple(item for item in self.instrument.items if item.id in self.codes.columns)
+
+    def code_array(self, item_id: str) -> np.ndarray:
+        """An item's codes as a plain int32 array, with :data:`MISSING_CODE` where missing.
+
+        Statistics over many respondents work on these instead of pandas' nullable
+        columns (no masks, no copies into 2-D float blocks).
+        """
+        cached = self._arrays.get(item_id)
+        if cached is None:
+            cached = self.codes[item_id].to_numpy(dtype="int32", na_value=MISSING_CODE)
+            cached.flags.writeable = False
+            self._arrays[item_id] = cached
+        return cached
 
 
 def _header_index(table: RawTable) -> dict[str, list[int]]:
