@@ -209,3 +209,11 @@ def test_sample_size_cli(runner, args, expected):
     result = runner.invoke(app, ["sample-size", *args])
     assert result.exit_code == 0, result.output
     assert expected in result.stdout and "Formula: n" in result.stdout
+
+
+def test_documents_carry_the_apa_line_and_the_terminal_does_not(runner):
+    markdown = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "-f", "markdown"])
+    assert "| APA |" in markdown.stdout
+    assert "Fisher's exact test, N = 29, p = " in markdown.stdout
+    table = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx")])
+    assert "APA" not in table.stdout

@@ -6,9 +6,9 @@ cells, footnotes) is decided once, here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cipp.render.apa import format_p
+from cipp.render.apa import apa_chi_square, format_p
 from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
 from cipp.results import AssociationTest, LevelTable, Results
 
@@ -39,6 +39,16 @@ class TextTable:
     rows: tuple[tuple[str, ...], ...]
     notes: tuple[str, ...] = ()
     key: str = ""
+    # Columns too wide for a terminal (the APA lines); documents show them.
+    hidden_in_terminal: tuple[str, ...] = ()
+
+    def without(self, names: tuple[str, ...]) -> TextTable:
+        """The table without the named columns (section rows are kept)."""
+        keep = [j for j, head in enumerate(self.header) if head not in names]
+        rows = tuple(row if len(row) == 1 else tuple(row[j] for j in keep) for row in self.rows)
+        return replace(
+            self, header=tuple(self.header[j] for j in keep), rows=rows, hidden_in_terminal=()
+        )
 
 
 def level_table(
@@ -258,7 +268,7 @@ def association_tables(results: Results) -> list[TextTable]:
         trend = any(t.result.ordinal for t in tests)
         header: tuple[str, ...] = ("Item", "Test", "χ²", "df", "p", "p adj.", "V")
         header += ("Trend p",) if trend else ()
-        header += ("Expected counts",)
+        header += ("Expected counts", "APA")
         rows: list[tuple[str, ...]] = []
         for test in tests:
             r = test.result
@@ -275,6 +285,7 @@ def association_tables(results: Results) -> list[TextTable]:
             if trend:
                 cells.append(format_p_cell(r.p_linear_by_linear))
             cells.append(_expected_short(test))
+            cells.append(apa_chi_square(r))
             rows.append(tuple(cells))
         label = tests[0].by_label
         what = "collapse groups" if summary.collapsed else "response levels"
@@ -298,6 +309,7 @@ def association_tables(results: Results) -> list[TextTable]:
                 tuple(rows),
                 tuple(n for n in notes if n),
                 key=f"tests_{by}",
+                hidden_in_terminal=("APA",),
             )
         )
     return tables

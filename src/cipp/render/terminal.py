@@ -18,6 +18,7 @@ def rich_table(table: TextTable, width: int = 120) -> Table:
     Rich's own column collapsing crops the right-most columns of a wide Likert table;
     fixing the number columns' widths and giving the rest to the item text avoids that.
     """
+    table = table.without(table.hidden_in_terminal)
     out = Table(
         title=table.caption,
         title_justify="left",
