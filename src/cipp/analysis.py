@@ -37,7 +37,7 @@ class AnalysisOptions:
     bias_corrected: bool = False
     seed: int = 20250101
     resamples: int = 10_000
-    exact_max_steps: int = 100_000
+    exact_max_steps: int = 20_000
     participation: str | None = None
     expected: Mapping[str, float] | None = None
 

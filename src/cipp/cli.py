@@ -131,7 +131,7 @@ def analyze(
             min=0,
             help="Work budget of exact R x C Fisher tests before Monte Carlo is used instead.",
         ),
-    ] = 100_000,
+    ] = 20_000,
     participation: Annotated[
         str | None,
         typer.Option(
