@@ -12,13 +12,13 @@ from cipp.render.tabular import TextTable, all_tables
 from cipp.results import Results
 
 
-def rich_table(table: TextTable, width: int = 120) -> Table:
-    """A rich Table whose number columns are exactly as wide as their widest cell or word.
+def table_frame(table: TextTable, width: int = 120, *, min_first: int = 16) -> Table:
+    """An empty rich Table for ``table``: caption, notes and columns, no rows yet.
 
-    Rich's own column collapsing crops the right-most columns of a wide Likert table;
-    fixing the number columns' widths and giving the rest to the item text avoids that.
+    Number columns are exactly as wide as their widest cell or word, and the item text
+    gets the rest: rich's own column collapsing crops the right-most columns of a wide
+    Likert table.
     """
-    table = table.without(table.hidden_in_terminal)
     out = Table(
         title=table.caption,
         title_justify="left",
@@ -34,14 +34,28 @@ def rich_table(table: TextTable, width: int = 120) -> Table:
         widths.append(max([len(w) for w in words] + [len(c) for c in cells]))
     widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
     room = width - sum(widths) - 3 * len(table.header) - 1
-    out.add_column(table.header[0], overflow="fold", width=max(16, min(widest_first, room, 60)))
+    out.add_column(
+        table.header[0], overflow="fold", width=max(min_first, min(widest_first, room, 60))
+    )
     for head, column_width in zip(table.header[1:], widths, strict=True):
         out.add_column(head, justify="right", width=column_width)
+    return out
+
+
+def add_section_row(out: Table, label: str, width: int) -> None:
+    """A component heading inside a table (a rule above it, except at the top)."""
+    if out.row_count:
+        out.add_section()
+    out.add_row(Text(label, style="bold cyan"), *[""] * (width - 1))
+
+
+def rich_table(table: TextTable, width: int = 120) -> Table:
+    """The terminal view of a TextTable (columns too wide for a terminal left out)."""
+    table = table.without(table.hidden_in_terminal)
+    out = table_frame(table, width)
     for row in table.rows:
         if len(row) == 1:
-            if out.row_count:
-                out.add_section()
-            out.add_row(Text(row[0], style="bold cyan"), *[""] * (len(table.header) - 1))
+            add_section_row(out, row[0], len(table.header))
         else:
             out.add_row(*row)
     return out

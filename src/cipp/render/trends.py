@@ -253,33 +253,15 @@ def _style_of(row: Sequence[str], header: Sequence[str]) -> str | None:
 def rich_trend_table(table: TextTable, width: int = 120) -> Table:
     """A rich Table of a TextTable: number columns as wide as their widest cell; a rise's
     change and direction in green, a fall's in red, significant p values in bold."""
-    from rich.table import Table
     from rich.text import Text
 
-    out = Table(
-        title=table.caption,
-        title_justify="left",
-        title_style="bold",
-        caption="\n".join(table.notes) or None,
-        caption_justify="left",
-        header_style="bold",
-    )
-    widths = []
-    for position, head in enumerate(table.header[1:], start=1):
-        column = [row[position] for row in table.rows if len(row) > position]
-        words = head.split() or [""]
-        widths.append(max([len(w) for w in words] + [len(c) for c in column]))
-    widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
-    room = width - sum(widths) - 3 * len(table.header) - 1
-    out.add_column(table.header[0], overflow="fold", width=max(12, min(widest_first, room, 60)))
-    for head, column_width in zip(table.header[1:], widths, strict=True):
-        out.add_column(head, justify="right", width=column_width)
+    from cipp.render.terminal import add_section_row, table_frame
+
+    out = table_frame(table, width, min_first=12)
     coloured = {"Change", "Direction"}
     for row in table.rows:
         if len(row) == 1:
-            if out.row_count:
-                out.add_section()
-            out.add_row(Text(row[0], style="bold cyan"), *[""] * (len(table.header) - 1))
+            add_section_row(out, row[0], len(table.header))
             continue
         style = _style_of(row, table.header)
         cells: list[Text] = []
