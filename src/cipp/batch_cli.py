@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cipp.cli_common import err_console, user_errors
+from cipp.cli_common import AdjustOption, DecimalsOption, SheetOption, err_console, user_errors
 from cipp.errors import CippError
 
 if TYPE_CHECKING:
@@ -114,9 +114,7 @@ def batch(
             help=f"Repeatable or comma list of: {', '.join(FORMATS)} (default: table).",
         ),
     ] = None,
-    decimals: Annotated[
-        int, typer.Option("--decimals", min=0, max=6, help="Decimals of displayed percentages.")
-    ] = 1,
+    decimals: DecimalsOption = 1,
     by: Annotated[
         list[str] | None,
         typer.Option(
@@ -136,9 +134,7 @@ def batch(
             "every level, within waves and across them.",
         ),
     ] = False,
-    adjust: Annotated[
-        str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
-    ] = "bh",
+    adjust: AdjustOption = "bh",
     workers: Annotated[
         int | None,
         typer.Option(
@@ -148,9 +144,7 @@ def batch(
             "most one per file; 1: one after another).",
         ),
     ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
-    ] = None,
+    sheet: SheetOption = None,
     lenient: Annotated[
         bool,
         typer.Option(

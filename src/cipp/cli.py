@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cipp import __version__, batch_cli
-from cipp.cli_common import err_console, state, user_errors, warm_up
+from cipp.cli_common import (
+    AdjustOption,
+    DecimalsOption,
+    SheetOption,
+    err_console,
+    state,
+    user_errors,
+    warm_up,
+)
 from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
@@ -82,18 +90,14 @@ def analyze(
             "Default: the bundled instrument whose items match the columns.",
         ),
     ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
-    ] = None,
+    sheet: SheetOption = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
     ] = "table",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
-    decimals: Annotated[
-        int, typer.Option("--decimals", min=0, max=6, help="Decimals of displayed percentages.")
-    ] = 1,
+    decimals: DecimalsOption = 1,
     by: Annotated[
         list[str] | None,
         typer.Option(
@@ -112,9 +116,7 @@ def analyze(
             help="Test the scales' collapse groups (e.g. Disagree / Agree) instead of every level.",
         ),
     ] = False,
-    adjust: Annotated[
-        str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
-    ] = "bh",
+    adjust: AdjustOption = "bh",
     bias_corrected: Annotated[
         bool, typer.Option("--bias-corrected", help="Report Bergsma's bias-corrected Cramér's V.")
     ] = False,
@@ -319,7 +321,7 @@ def report(
     collapse: Annotated[
         bool, typer.Option("--collapse", help="Test collapse groups, not every level.")
     ] = False,
-    decimals: Annotated[int, typer.Option("--decimals", min=0, max=6)] = 1,
+    decimals: DecimalsOption = 1,
     min_cell: Annotated[
         int, typer.Option("--min-cell", min=0, help="Mask counts below N by group.")
     ] = 0,

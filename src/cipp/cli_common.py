@@ -9,11 +9,23 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from cipp.errors import CippError
+
+# Options that mean the same in every command that takes them.
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
+]
+DecimalsOption = Annotated[
+    int, typer.Option("--decimals", min=0, max=6, help="Decimals of displayed percentages.")
+]
+AdjustOption = Annotated[
+    str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
+]
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 

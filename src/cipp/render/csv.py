@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import Any
 
 from cipp.results import Results
 
@@ -26,33 +28,40 @@ COLUMNS = (
 )
 
 
+def tidy_rows(results: Results) -> Iterator[tuple[Any, ...]]:
+    """One row per item and level, in COLUMNS order; None where a number does not exist."""
+    for s in results.items:
+        for level in s.levels:
+            yield (
+                s.id,
+                s.text,
+                s.component,
+                s.subtheme,
+                s.kind,
+                s.n_valid,
+                s.n_missing,
+                s.n_invalid,
+                level.code,
+                level.label,
+                level.n,
+                _number(level.percent),
+                _number(level.percent_of_respondents),
+                _number(level.ci_low),
+                _number(level.ci_high),
+            )
+
+
+def _number(value: float) -> float | None:
+    return None if value != value else value
+
+
 def render_csv(results: Results) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for s in results.items:
-        for level in s.levels:
-            writer.writerow(
-                (
-                    s.id,
-                    s.text,
-                    s.component,
-                    s.subtheme or "",
-                    s.kind,
-                    s.n_valid,
-                    s.n_missing,
-                    s.n_invalid,
-                    level.code,
-                    level.label,
-                    level.n,
-                    _plain(level.percent),
-                    _plain(level.percent_of_respondents),
-                    _plain(level.ci_low),
-                    _plain(level.ci_high),
-                )
-            )
+    for row in tidy_rows(results):
+        # Full precision (repr) for numbers, empty cells for what does not exist.
+        writer.writerow(
+            "" if cell is None else repr(cell) if isinstance(cell, float) else cell for cell in row
+        )
     return buffer.getvalue()
-
-
-def _plain(value: float) -> str:
-    return "" if value != value else repr(value)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cipp.outputs import write_with
-from cipp.render.csv import COLUMNS
+from cipp.render.csv import COLUMNS, tidy_rows
 from cipp.render.tabular import TextTable, all_tables
 from cipp.results import Results
 
@@ -74,31 +74,8 @@ def add_table_sheet(workbook: Workbook, table: TextTable, title: str | None = No
 def _data_sheet(workbook: Workbook, results: Results) -> None:
     sheet = workbook.create_sheet("Data")
     sheet.append(list(COLUMNS))
-    for s in results.items:
-        for level in s.levels:
-            sheet.append(
-                [
-                    s.id,
-                    s.text,
-                    s.component,
-                    s.subtheme,
-                    s.kind,
-                    s.n_valid,
-                    s.n_missing,
-                    s.n_invalid,
-                    level.code,
-                    level.label,
-                    level.n,
-                    _cell(level.percent),
-                    _cell(level.percent_of_respondents),
-                    _cell(level.ci_low),
-                    _cell(level.ci_high),
-                ]
-            )
-
-
-def _cell(value: float) -> float | None:
-    return None if value != value else value
+    for row in tidy_rows(results):
+        sheet.append(list(row))
 
 
 def build_workbook(
