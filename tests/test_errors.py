@@ -143,7 +143,7 @@ def test_malformed_instrument_lists_every_problem_with_its_path(runner, tmp_path
     line = one_line_error(runner.invoke(app, ["validate", str(path)]))
     assert "scales.s.colour: unknown key" in line
     assert "items[0].scale: unknown scale 'likert7'" in line
-    assert "items[1].component: 'outcome' is not one of" in line
+    assert "items[1].component (item 'q2'): 'outcome' is not one of" in line
     line = one_line_error(
         runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "-i", str(path)])
     )

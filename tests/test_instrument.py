@@ -104,7 +104,7 @@ def test_every_problem_is_reported_at_once_with_its_path():
     for expected in (
         "colour: unknown key",
         "items[0].scale: unknown scale 'likert7'",
-        "items[1].component: 'outcome' is not one of",
+        "items[1].component (item 'q1'): 'outcome' is not one of",
         "items[1].x: unknown key",
         "items[1].id: duplicate id 'q1'",
         "demographics[0].bins: bins 'young' and 'old' overlap",
@@ -154,7 +154,10 @@ def test_scale_problems(scale, expected):
 
 def test_missing_component_says_what_to_choose():
     message = problems(minimal(items=[{"id": "q1", "text": "Q", "scale": "yn", "component": ""}]))
-    assert "items[0].component: missing: choose one of context, input, process, product" in message
+    assert (
+        "items[0].component (item 'q1'): missing: choose one of context, input, process, product"
+        in message
+    )
 
 
 def test_not_a_mapping():

@@ -437,10 +437,12 @@ def _item(raw: Any, path: str, scale_ids: set[str], p: _Problems) -> Item | None
         p.add(f"{path}.scale", f"unknown scale '{scale}' (scales: {known})")
     component = _text(node, "component", path, p).strip().lower()
     if "component" in node and component not in COMPONENTS:
+        # Name the item too: an imported instrument has many, and the index alone is opaque.
+        where = f"{path}.component" + (f" (item '{node['id']}')" if "id" in node else "")
         if component:
-            p.add(f"{path}.component", f"'{component}' is not one of {', '.join(COMPONENTS)}")
+            p.add(where, f"'{component}' is not one of {', '.join(COMPONENTS)}")
         else:
-            p.add(f"{path}.component", f"missing: choose one of {', '.join(COMPONENTS)}")
+            p.add(where, f"missing: choose one of {', '.join(COMPONENTS)}")
     aliases = _strings(node, "aliases", path, p)
     if "column" in node:
         aliases = (_text(node, "column", path, p), *aliases)

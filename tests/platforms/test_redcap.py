@@ -103,7 +103,7 @@ def test_yaml_validates_after_a_component_map(imported, tmp_path):
     assert "#   - consent_date: a text field validated as date_ymd" in text
     assert 'component: ""  # TODO' in text
     assert missing_components(yaml_path) == list(NEEDS)
-    with pytest.raises(InstrumentError, match="component: missing"):
+    with pytest.raises(InstrumentError, match=r"component \(item 'resources__1'\): missing"):
         load_instrument(yaml_path)
     components = {
         "resources": "process",
