@@ -1,0 +1,71 @@
+"""cipp analyze reads a platform's export as it comes (issue 9, through the core CLI)."""
+
+from __future__ import annotations
+
+import json
+
+from cipp.cli import app
+from tests.conftest import ROOT
+
+PLATFORMS = ROOT / "tests" / "platforms" / "data"
+
+
+def test_qualtrics_export_through_analyze(runner, tmp_path):
+    instrument = tmp_path / "survey.yaml"
+    result = runner.invoke(
+        app,
+        [
+            "instrument",
+            "from-qualtrics",
+            str(PLATFORMS / "qualtrics_survey.qsf"),
+            "--component",
+            "Q1_1=process",
+            "--component",
+            "Q1_2=process",
+            "--component",
+            "gender=context",
+            "-o",
+            str(instrument),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["validate", str(instrument)]).exit_code == 0
+    everyone = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(PLATFORMS / "qualtrics_export.csv"),
+            "-i",
+            str(instrument),
+            "--no-tests",
+            "-f",
+            "json",
+        ],
+    )
+    finished = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(PLATFORMS / "qualtrics_export.csv"),
+            "-i",
+            str(instrument),
+            "--no-tests",
+            "-f",
+            "json",
+            "--complete-only",
+            "--source",
+            "qualtrics",
+        ],
+    )
+    assert everyone.exit_code == 0 and finished.exit_code == 0, finished.output
+    assert (
+        json.loads(finished.stdout)["n_respondents"] < json.loads(everyone.stdout)["n_respondents"]
+    )
+    items = {i["id"]: i for i in json.loads(finished.stdout)["items"]}
+    assert items["Q3__1"]["kind"] == "binary"  # a multi-select option
+    assert sum(level["n"] for level in items["Q1_1"]["levels"]) == items["Q1_1"]["n_valid"]
+
+
+def test_complete_only_refuses_a_plain_file(runner):
+    result = runner.invoke(app, ["analyze", str(ROOT / "data" / "mentors.xlsx"), "--complete-only"])
+    assert result.exit_code == 2 and "--complete-only applies to" in result.stderr
