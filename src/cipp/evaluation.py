@@ -44,10 +44,10 @@ class Evaluation:
 class QualitativeInputs:
     """Where the focus-group strand comes from."""
 
-    segments: tuple[Path, ...]
-    codebook: Path
-    adjudication: Path | None = None
-    pseudonyms: Path | None = None
+    segments: tuple[str | Path, ...]
+    codebook: str | Path
+    adjudication: str | Path | None = None
+    pseudonyms: str | Path | None = None
     coders: tuple[str, ...] | None = None
     quotes: int = 2
 
