@@ -171,3 +171,36 @@ def test_output_never_overwrites_the_input(runner, tmp_path):
     assert "refusing to overwrite an input" in line
     assert path.read_bytes() == before
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["answers.xlsx"]
+
+
+def test_unwritable_output_is_one_line(runner, tmp_path):
+    line = one_line_error(
+        runner.invoke(
+            app,
+            [
+                "analyze",
+                str(DATA / "mentors.xlsx"),
+                "--no-tests",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path / "missing" / "x.json"),
+            ],
+        )
+    )
+    assert "does not exist" in line
+    line = one_line_error(
+        runner.invoke(
+            app,
+            [
+                "analyze",
+                str(DATA / "mentors.xlsx"),
+                "--no-tests",
+                "--format",
+                "json",
+                "--out",
+                str(tmp_path),
+            ],
+        )
+    )
+    assert "is a folder" in line

@@ -38,7 +38,12 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{out}: folder {folder} does not exist")
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; give a file name")
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write in {folder} ({error.strerror})") from None
     os.close(handle)
     tmp = Path(tmp_name)
     try:
@@ -46,6 +51,9 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         # mkstemp makes the file private (0600); give it the permissions of a normal file.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, out)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot write ({error.strerror or error})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
