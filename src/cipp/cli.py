@@ -186,14 +186,14 @@ def analyze(
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.analysis import AnalysisOptions, load_file, parse_expected
     from cipp.analysis import analyze as run_analysis
-    from cipp.outputs import check_not_input
+    from cipp.outputs import check_output
     from cipp.render.dispatch import check_format
 
     with user_errors():
         check_format(output_format, out)
         warm_up()
         if out is not None:
-            check_not_input(out, [responses])
+            check_output(out, [responses])
         loaded = load_file(
             responses,
             instrument=instrument,
@@ -329,7 +329,7 @@ def report(
     """The whole evaluation in one document: surveys, focus groups and the joint display."""
     from cipp.analysis import AnalysisOptions
     from cipp.evaluation import QualitativeInputs, evaluate
-    from cipp.outputs import check_not_input
+    from cipp.outputs import check_output
     from cipp.render.evaluation import REPORT_FORMATS, write_report
 
     with user_errors():
@@ -341,7 +341,7 @@ def report(
             codebook,
             *(p for p in (integration, adjudication, pseudonyms) if p is not None),
         )
-        check_not_input(out, inputs)
+        check_output(out, inputs)
         qualitative = QualitativeInputs(
             segments=tuple(qual),
             codebook=codebook,

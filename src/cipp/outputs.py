@@ -30,9 +30,8 @@ def _umask() -> int:
     return mask
 
 
-@contextlib.contextmanager
-def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
-    """Yield a temporary path beside ``out``; rename it onto ``out`` if the block succeeds."""
+def check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
+    """Fail before any work if ``out`` names an input, a folder, or sits in no folder."""
     out = Path(out)
     check_not_input(out, inputs)
     folder = out.parent if str(out.parent) else Path(".")
@@ -40,6 +39,14 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
         raise OutputError(f"{out}: folder {folder} does not exist")
     if out.is_dir():
         raise OutputError(f"{out}: is a folder; give a file name")
+
+
+@contextlib.contextmanager
+def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``out``; rename it onto ``out`` if the block succeeds."""
+    out = Path(out)
+    check_output(out, inputs)
+    folder = out.parent if str(out.parent) else Path(".")
     try:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
