@@ -602,6 +602,18 @@ def instrument_from_dict(document: Any, *, source: str, path: str | None = None)
     )
 
 
+def safe_load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml's C parser when PyYAML was built with it.
+
+    Same documents, same safety (no arbitrary objects), about ten times faster, which
+    matters when every bundled instrument is read to pick the one a file fits.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+
+
 def load_instrument(path: str | Path) -> Instrument:
     """Load and validate an instrument YAML file."""
     import yaml
@@ -614,7 +626,7 @@ def load_instrument(path: str | Path) -> Instrument:
     except (OSError, UnicodeDecodeError) as error:
         raise InstrumentError(f"{path}: cannot read instrument ({error})") from None
     try:
-        document = yaml.safe_load(text)
+        document = safe_load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -628,7 +640,7 @@ def looks_like_codebook(path: str | Path) -> bool:
     import yaml
 
     try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+        document = safe_load_yaml(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False
     return isinstance(document, Mapping) and "themes" in document and "items" not in document
