@@ -26,6 +26,8 @@ def table_frame(table: TextTable, width: int = 120, *, min_first: int = 16) -> T
         caption="\n".join(table.notes) or None,
         caption_justify="left",
         header_style="bold",
+        # At least as wide as the caption, so a narrow table does not break its title.
+        min_width=min(len(table.caption), width),
     )
     widths = []
     for position, head in enumerate(table.header[1:], start=1):
