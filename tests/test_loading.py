@@ -221,3 +221,25 @@ def test_alpha_by_columns_equals_alpha_of_the_matrix(rows):
         assert math.isnan(by_columns)
     else:
         assert by_columns == pytest.approx(by_matrix)
+
+
+def test_a_title_above_the_header_is_skipped(tmp_path):
+    """Hand-made sheets often start with a title; the header is found below it."""
+    headers = [item.text for item in MENTOR.items]
+    rows = [
+        ["Mentor survey, academic year 2024"],
+        [None],
+        headers,
+        ["Good"] * 3 + ["Yes"] * 8,
+        ["Poor"] * 3 + ["No"] * 8,
+    ]
+    path = write_xlsx(tmp_path / "titled.xlsx", rows)
+    loaded = load_file(path)
+    assert loaded.responses.instrument.id == "mentor"
+    assert loaded.responses.n_respondents == 2
+    assert loaded.responses.codes["program_rating"].tolist() == [3, 2]
+    assert loaded.responses.codes.index.tolist() == [4, 5]  # spreadsheet row numbers
+    rows[3][0] = "Superb"
+    path = write_xlsx(tmp_path / "titled.xlsx", rows)
+    with pytest.raises(DataError, match="row 4, column A"):
+        load_file(path, instrument="mentor")

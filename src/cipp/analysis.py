@@ -12,8 +12,14 @@ from typing import Any
 from cipp.describe import describe_component, describe_demographic, describe_item
 from cipp.errors import CippError
 from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping, translate
-from cipp.instrument import COMPONENTS, Instrument, resolve_instrument
-from cipp.loading import MISSING_CODE, Responses, detect_instrument, load_responses
+from cipp.instrument import COMPONENTS, Instrument, iter_bundled, resolve_instrument
+from cipp.loading import (
+    MISSING_CODE,
+    Responses,
+    detect_instrument,
+    header_lower_down,
+    load_responses,
+)
 from cipp.results import AssociationSummary, AssociationTest, Results
 
 ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
@@ -97,6 +103,7 @@ def load_file(
         path, source=source, sheet=sheet, complete_only=complete_only, instrument=chosen
     )
     note = None
+    table = header_lower_down(table, [chosen] if chosen is not None else iter_bundled())
     if chosen is None:
         choice = detect_instrument(table)
         chosen = choice.instrument

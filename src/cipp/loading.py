@@ -504,6 +504,63 @@ class InstrumentChoice:
     total: int
 
 
+#: How far down a sheet the header row is looked for (title lines above it are common).
+HEADER_SEARCH_ROWS = 10
+
+
+def header_lower_down(table: RawTable, instruments: Iterable[Instrument]) -> RawTable:
+    """The table re-read with its header further down, when that row names more items.
+
+    Hand-made sheets often put a title or a note above the header row ("Mentor survey
+    2024", a blank line, then the questions). The first non-blank row is tried first;
+    a later row among the next few wins only if more items of any of ``instruments``
+    match it, so a sheet whose header is already right is returned unchanged.
+    """
+    instruments = list(instruments)
+
+    def matched(candidate: RawTable) -> int:
+        best = 0
+        for instrument in instruments:
+            try:
+                items, _ = match_columns(candidate, instrument)
+            except (DataError, InstrumentError):
+                continue
+            best = max(best, len(items))
+        return best
+
+    best_table, best_count = table, matched(table)
+    if instruments and best_count == max(len(i.items) for i in instruments):
+        return table
+    for offset in range(min(HEADER_SEARCH_ROWS, table.n_rows - 1)):
+        candidate = _header_at(table, offset)
+        count = matched(candidate)
+        if count > best_count:
+            best_table, best_count = candidate, count
+    return best_table
+
+
+def _header_at(table: RawTable, offset: int) -> RawTable:
+    """The table with its data row ``offset`` as the header (rows above it dropped)."""
+    header = [column[offset].as_py() for column in table.cells]
+    spreadsheet = table.sheet is not None
+    positions = table.positions or tuple(range(len(table.headers)))
+    headers = tuple(
+        str(text).strip()
+        if text is not None and str(text).strip()
+        else f"(column {column_name(positions[j], spreadsheet=spreadsheet)})"
+        for j, text in enumerate(header)
+    )
+    return RawTable(
+        path=table.path,
+        sheet=table.sheet,
+        headers=headers,
+        header_row=int(table.rows[offset]),
+        rows=table.rows[offset + 1 :],
+        cells=[column.slice(offset + 1) for column in table.cells],
+        positions=table.positions,
+    )
+
+
 def detect_instrument(
     table: RawTable, candidates: Iterable[Instrument] | None = None
 ) -> InstrumentChoice:
