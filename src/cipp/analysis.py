@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +144,14 @@ def component_rows(responses: Responses, component: str) -> Any:
     return rows
 
 
+@contextlib.contextmanager
+def _numpy_threads() -> Iterator[ThreadPoolExecutor]:
+    """A thread pool for per-item array work: numpy releases the GIL on large arrays, so
+    a million-row survey's crosstabs run on every core (results do not depend on it)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        yield pool
+
+
 def test_associations(
     responses: Responses, options: AnalysisOptions
 ) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
@@ -178,41 +189,53 @@ def test_associations(
             exact_max_steps=options.exact_max_steps,
         )
 
-    # Each item's rows and each component's scores are the same for every grouping.
-    item_table_rows = {
-        item.id: item_rows(
-            instrument.scale_of(item),
-            responses.code_array(item.id),
-            collapse=options.collapse,
+    items = responses.items_asked
+    components = [c for c in COMPONENTS if any(i.component == c for i in items)]
+    with _numpy_threads() as pool:
+        # Each item's rows and each component's scores are the same for every grouping.
+        table_rows = list(
+            pool.map(
+                lambda item: item_rows(
+                    instrument.scale_of(item),
+                    responses.code_array(item.id),
+                    collapse=options.collapse,
+                ),
+                items,
+            )
         )
-        for item in responses.items_asked
-    }
-    components = [c for c in COMPONENTS if any(i.component == c for i in responses.items_asked)]
-    component_scores = {c: component_rows(responses, c) for c in components}
-    for grouping in groupings:
-        for item in responses.items_asked:
-            rows, labels = item_table_rows[item.id]
-            table = crosstab(rows, grouping.codes, len(labels), len(grouping.labels))
-            fields = {
-                "item": item.id,
-                "text": item.text,
-                "level": "item",
-                "component": item.component,
-                "by": grouping.id,
-                "by_label": grouping.label,
-            }
-            pending.append((fields, run(table, labels, grouping)))
-        for component in components:
-            table = crosstab(component_scores[component], grouping.codes, 2, len(grouping.labels))
-            fields = {
-                "item": component,
+        scores = list(pool.map(lambda c: component_rows(responses, c), components))
+        work = [
+            (grouping, rows, labels)
+            for grouping in groupings
+            for rows, labels in [*table_rows, *((score, COMPONENT_ROWS) for score in scores)]
+        ]
+        tables = list(
+            pool.map(
+                lambda job: crosstab(job[1], job[0].codes, len(job[2]), len(job[0].labels)), work
+            )
+        )
+    subjects = [
+        *(
+            {"item": item.id, "text": item.text, "level": "item", "component": item.component}
+            for item in items
+        ),
+        *(
+            {
+                "item": c,
+                "text": f"{c.capitalize()}: respondents mostly positive",
                 "level": "component",
-                "component": component,
-                "text": f"{component.capitalize()}: respondents mostly positive",
-                "by": grouping.id,
-                "by_label": grouping.label,
+                "component": c,
             }
-            pending.append((fields, run(table, COMPONENT_ROWS, grouping)))
+            for c in components
+        ),
+    ]
+    for position, (grouping, _, labels) in enumerate(work):
+        fields = {
+            **subjects[position % len(subjects)],
+            "by": grouping.id,
+            "by_label": grouping.label,
+        }
+        pending.append((fields, run(tables[position], labels, grouping)))
     p_used = [r.p_value_used if r.testable else math.nan for _, r in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust)
     tests = tuple(
