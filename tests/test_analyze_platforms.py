@@ -69,3 +69,54 @@ def test_qualtrics_export_through_analyze(runner, tmp_path):
 def test_complete_only_refuses_a_plain_file(runner):
     result = runner.invoke(app, ["analyze", str(ROOT / "data" / "mentors.xlsx"), "--complete-only"])
     assert result.exit_code == 2 and "--complete-only applies to" in result.stderr
+
+
+def test_batch_reads_platform_exports_the_same_way(runner, tmp_path):
+    instrument = tmp_path / "survey.yaml"
+    runner.invoke(
+        app,
+        [
+            "instrument",
+            "from-qualtrics",
+            str(PLATFORMS / "qualtrics_survey.qsf"),
+            "--component",
+            "Q1_1=process",
+            "--component",
+            "Q1_2=process",
+            "--component",
+            "gender=context",
+            "-o",
+            str(instrument),
+        ],
+    )
+    single = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(PLATFORMS / "qualtrics_export.csv"),
+            "-i",
+            str(instrument),
+            "--no-tests",
+            "-f",
+            "json",
+            "--complete-only",
+        ],
+    )
+    batch = runner.invoke(
+        app,
+        [
+            "batch",
+            str(PLATFORMS / "qualtrics_export.csv"),
+            "-i",
+            str(instrument),
+            "--no-tests",
+            "-f",
+            "json",
+            "--complete-only",
+            "--workers",
+            "1",
+        ],
+    )
+    assert batch.exit_code == 0, batch.output
+    wave = next(iter(json.loads(batch.stdout)["waves"].values()))
+    assert wave["n_respondents"] == json.loads(single.stdout)["n_respondents"]

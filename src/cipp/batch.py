@@ -188,6 +188,8 @@ class _Job:
     options: AnalysisOptions
     sheet: str | None
     lenient: bool
+    source: str = "auto"
+    complete_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,13 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     if table is None:
         # As cipp.analysis.load_file reads: any platform's export, multi-select answers
         # expanded to the instrument's option items.
-        table = read_export(job.path, sheet=job.sheet, instrument=job.instrument)
+        table = read_export(
+            job.path,
+            sheet=job.sheet,
+            instrument=job.instrument,
+            source=job.source,
+            complete_only=job.complete_only,
+        )
     responses = load_responses(table, job.instrument, lenient=job.lenient, require_all_items=False)
     if job.split_by is None:
         return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
@@ -381,7 +389,7 @@ def _execute(
 
 
 def _detect(
-    files: Sequence[Path], sheet: str | None
+    files: Sequence[Path], sheet: str | None, source: str = "auto", complete_only: bool = False
 ) -> tuple[Instrument, str, dict[int, RawTable]]:
     """The bundled instrument of the first file that matches one, with a note saying so."""
     from cipp.loading import detect_instrument
@@ -390,7 +398,7 @@ def _detect(
     first_error: CippError | None = None
     for index, path in enumerate(files):
         try:
-            table = read_export(path, sheet=sheet)
+            table = read_export(path, sheet=sheet, source=source, complete_only=complete_only)
             choice = detect_instrument(table)
             # As cipp.analysis.load_file does after detecting: multi-select answers
             # expanded to the instrument's option items.
@@ -847,6 +855,8 @@ def run_batch(
     lenient: bool = False,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    source: str = "auto",
+    complete_only: bool = False,
 ) -> BatchResults:
     """Analyse every wave of INPUTS with one instrument and options, then their trends.
 
@@ -861,6 +871,9 @@ def run_batch(
     from the first file that matches a bundled instrument, and uses it for every wave
     (``notes`` says so). Give the newest version of an instrument: waves without one of
     its items have it as not asked.
+
+    ``source`` and ``complete_only``: as for ``cipp analyze`` (the platform that wrote the
+    exports, auto-detected by default; keep only finished Qualtrics or REDCap responses).
 
     ``workers``: processes analysing files at once (default ``min(files, cpu count)``;
     1 runs in this process). The result is identical whatever the number: each file is
@@ -888,7 +901,7 @@ def run_batch(
     notes: list[str] = []
     cached: dict[int, RawTable] = {}
     if instrument is None:
-        chosen, note, cached = _detect(files, sheet)
+        chosen, note, cached = _detect(files, sheet, source, complete_only)
         notes.append(note)
     elif isinstance(instrument, Instrument):
         chosen = instrument
@@ -896,7 +909,7 @@ def run_batch(
         chosen = resolve_instrument(instrument)
 
     jobs = [
-        _Job(index, path, chosen, split_by, options, sheet, lenient)
+        _Job(index, path, chosen, split_by, options, sheet, lenient, source, complete_only)
         for index, path in enumerate(files)
     ]
     count = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cipp.cli_common import AdjustOption, DecimalsOption, SheetOption, err_console, user_errors
+from cipp.cli_common import (
+    AdjustOption,
+    CompleteOnlyOption,
+    DecimalsOption,
+    SheetOption,
+    SourceOption,
+    err_console,
+    user_errors,
+)
 from cipp.errors import CippError
 
 if TYPE_CHECKING:
@@ -153,6 +161,8 @@ def batch(
             "instead of failing the file.",
         ),
     ] = False,
+    source: SourceOption = "auto",
+    complete_only: CompleteOnlyOption = False,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -186,6 +196,8 @@ def batch(
                 lenient=lenient,
                 workers=workers,
                 progress=progress,
+                source=source,
+                complete_only=complete_only,
             )
         for note in result.notes:
             err_console.print(f"cipp: {note}", markup=False)

@@ -15,8 +15,10 @@ import typer
 from cipp import __version__, batch_cli
 from cipp.cli_common import (
     AdjustOption,
+    CompleteOnlyOption,
     DecimalsOption,
     SheetOption,
+    SourceOption,
     err_console,
     state,
     user_errors,
@@ -149,18 +151,8 @@ def analyze(
             help="Expected counts or shares for --participation: 'Year 1=150,Year 2=150,...'.",
         ),
     ] = None,
-    source: Annotated[
-        str,
-        typer.Option(
-            "--source",
-            help="Platform that wrote the export: auto, plain, redcap, "
-            "qualtrics, kobo, odk, google, msforms, spss.",
-        ),
-    ] = "auto",
-    complete_only: Annotated[
-        bool,
-        typer.Option("--complete-only", help="Keep only finished responses (Qualtrics, REDCap)."),
-    ] = False,
+    source: SourceOption = "auto",
+    complete_only: CompleteOnlyOption = False,
     figures: Annotated[
         Path | None,
         typer.Option("--figures", help="Also draw the figures (PNG and SVG) into this folder."),

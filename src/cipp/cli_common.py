@@ -27,6 +27,19 @@ AdjustOption = Annotated[
     str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
 ]
 
+SourceOption = Annotated[
+    str,
+    typer.Option(
+        "--source",
+        help="Platform that wrote the export: auto, plain, redcap, qualtrics, kobo, odk, "
+        "google, msforms, spss.",
+    ),
+]
+CompleteOnlyOption = Annotated[
+    bool,
+    typer.Option("--complete-only", help="Keep only finished responses (Qualtrics, REDCap)."),
+]
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Set by the main callback's --debug flag: show tracebacks instead of one-line errors.
