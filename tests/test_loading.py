@@ -243,3 +243,32 @@ def test_a_title_above_the_header_is_skipped(tmp_path):
     path = write_xlsx(tmp_path / "titled.xlsx", rows)
     with pytest.raises(DataError, match="row 4, column A"):
         load_file(path, instrument="mentor")
+
+
+def test_values_between_whole_number_bins_fall_in_the_lower_bin(tmp_path):
+    """'Under 10' (max 9) and '10-19' (min 10): 9.5 years is under 10; 19.5 is 10-19."""
+    headers = ["Teaching experience (years)", *(item.id for item in MENTOR.items)]
+    answers = ["Good"] * 3 + ["Yes"] * 8
+    rows = [headers, [9.5, *answers], [19.5, *answers], [20, *answers], [0, *answers]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows)
+    from cipp.describe import group_numeric
+
+    responses = load_file(path, instrument="mentor").responses
+    experience = MENTOR.demographic("experience")
+    grouped = group_numeric(experience, responses.demographics["experience"])
+    assert grouped.tolist() == ["Under 10", "10-19", "20 or more", "Under 10"]
+
+
+def test_a_number_outside_every_bin_is_an_error(tmp_path):
+    instrument = tmp_path / "i.yaml"
+    instrument.write_text(
+        "id: t\ntitle: T\nscales:\n  yn:\n    levels: [{code: 1, label: Yes}, {code: 0, label: No}]\n"
+        "items:\n  - {id: q1, text: Q1, scale: yn, component: input}\n"
+        "demographics:\n  - id: age\n    type: numeric\n"
+        "    bins: [{label: young, min: 18, max: 29}, {label: older, min: 30, max: 65}]\n"
+    )
+    path = write_xlsx(tmp_path / "m.xlsx", [["q1", "age"], ["Yes", 29.5], ["No", 70]])
+    with pytest.raises(DataError, match=r"row 3, column B \(age\): '70'"):
+        load_file(path, instrument=instrument)
+    path = write_xlsx(tmp_path / "m.xlsx", [["q1", "age"], ["Yes", 29.5]])
+    assert load_file(path, instrument=instrument).responses.demographics["age"].tolist() == [29.5]

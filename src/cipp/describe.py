@@ -342,16 +342,11 @@ def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
     A value falls in the first bin whose inclusive range holds it; values outside every
     bin (and missing ones) are missing.
     """
-    import numpy as np
     import pandas as pd
 
     series = pd.Series(values)
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
-    codes = np.full(len(numbers), -1, dtype="int64")
-    for position, bin_ in reversed(list(enumerate(demographic.bins))):
-        low = -np.inf if bin_.min is None else bin_.min
-        high = np.inf if bin_.max is None else bin_.max
-        codes[(numbers >= low) & (numbers <= high)] = position
+    codes = demographic.bin_codes(numbers)
     categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
         codes, categories=list(demographic.group_labels), ordered=True
     )

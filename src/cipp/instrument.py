@@ -152,14 +152,15 @@ class Item:
 
 @dataclass(frozen=True)
 class Bin:
-    """A numeric range (both ends inclusive; an open end is None) with its label."""
+    """A numeric range (both ends inclusive; an open end is None) with its label.
+
+    Bins written with whole numbers ("Under 10": max 9; "10-19": min 10) leave a gap
+    between 9 and 10; see :meth:`Demographic.bin_codes` for how values in it are binned.
+    """
 
     label: str
     min: float | None
     max: float | None
-
-    def contains(self, value: float) -> bool:
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,28 @@ class Demographic:
             for spelling in (str(level.code), level.label, *level.aliases):
                 table[normalize_text(spelling)] = level.label
         return table
+
+    def bin_codes(self, values: Any) -> Any:
+        """The bin of each value as its position in ``bins`` (-1: missing or in no bin).
+
+        A bin reaches up to the next bin's minimum when that lies less than one unit above
+        its maximum: with "Under 10" (max 9) and "10-19" (min 10), an experience of 9.5
+        years is "Under 10", as the labels mean. Otherwise both ends are inclusive.
+        """
+        import numpy as np
+
+        numbers = np.asarray(values, dtype="float64")
+        codes = np.full(len(numbers), -1, dtype="int64")
+        minimums = [b.min for b in self.bins if b.min is not None]
+        for position, bin_ in reversed(list(enumerate(self.bins))):
+            inside = np.ones(len(numbers), dtype=bool)
+            if bin_.min is not None:
+                inside &= numbers >= bin_.min
+            if bin_.max is not None:
+                above = [m for m in minimums if bin_.max < m <= bin_.max + 1]
+                inside &= numbers < min(above) if above else numbers <= bin_.max
+            codes[inside & ~np.isnan(numbers)] = position
+        return codes
 
     @property
     def group_labels(self) -> tuple[str, ...]:

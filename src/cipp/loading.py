@@ -720,11 +720,7 @@ def _demographic_column(
         )
         numbers = mapped.floats()
         if demographic.bins:
-            inside = np.zeros(len(numbers), dtype=bool)
-            for bin_ in demographic.bins:
-                low = -np.inf if bin_.min is None else bin_.min
-                high = np.inf if bin_.max is None else bin_.max
-                inside |= (numbers >= low) & (numbers <= high)
+            inside = demographic.bin_codes(numbers) >= 0
             bins = ", ".join(b.label for b in demographic.bins)
             for row in np.flatnonzero(~inside & ~np.isnan(numbers)):
                 mapper.report(
