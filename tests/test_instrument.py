@@ -174,3 +174,12 @@ def test_normalization_of_cells_and_headers():
     assert normalize_text(6.0) == normalize_text("6") == normalize_text(" 6.0 ") == "6"
     assert normalize_text("6.5") == "6.5"
     assert normalize_header('"My mentor was accessible to me?"') == "my mentor was accessible to me"
+
+
+def test_unquoted_yes_no_labels_get_a_hint():
+    message = problems(
+        minimal(
+            scales={"yn": {"levels": [{"code": 1, "label": True}, {"code": 0, "label": False}]}}
+        )
+    )
+    assert "scales.yn.levels[0].label: expected text, got True: put it in quotes" in message

@@ -262,7 +262,8 @@ def test_values_between_whole_number_bins_fall_in_the_lower_bin(tmp_path):
 def test_a_number_outside_every_bin_is_an_error(tmp_path):
     instrument = tmp_path / "i.yaml"
     instrument.write_text(
-        "id: t\ntitle: T\nscales:\n  yn:\n    levels: [{code: 1, label: Yes}, {code: 0, label: No}]\n"
+        "id: t\ntitle: T\nscales:\n  yn:\n"
+        "    levels: [{code: 1, label: 'Yes'}, {code: 0, label: 'No'}]\n"
         "items:\n  - {id: q1, text: Q1, scale: yn, component: input}\n"
         "demographics:\n  - id: age\n    type: numeric\n"
         "    bins: [{label: young, min: 18, max: 29}, {label: older, min: 30, max: 65}]\n"

@@ -315,7 +315,14 @@ def _text(node: Mapping[str, Any], key: str, path: str, p: _Problems, default: s
     value = node.get(key, default)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, bool):
+        p.add(
+            f"{path}.{key}",
+            f"expected text, got {value}: put it in quotes (YAML reads "
+            "unquoted Yes, No, On and Off as true or false)",
+        )
+        return default
+    if not isinstance(value, str | int | float):
         p.add(f"{path}.{key}", f"expected text, got {type(value).__name__}")
         return default
     return str(value)
