@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from html.parser import HTMLParser
 
@@ -63,6 +64,13 @@ def test_joint_display_marks_the_studys_discordance(evaluation):
     # ... focus groups not: more participants voiced negative than positive codes.
     assert product.negative_voices > product.positive_voices
     assert product.fit == product.proposed_fit == "discordance"
+    # The mentors' "not mutually beneficial" theme is quoted from one of its negative codes,
+    # not from the two mentors who found the relationship rewarding.
+    mentors = next(t for t in product.themes if t.theme == "not_mutually_beneficial")
+    assert mentors.quote is not None
+    with (FGD / "segments.csv").open(encoding="utf-8") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle) if row["text"] == mentors.quote}
+    assert codes and "rewarding_relationship" not in codes
     assert product.fit_source == "proposed"
     assert {row.fit for row in evaluation.joint.rows} == {"discordance"}
 

@@ -224,7 +224,7 @@ def _theme_evidence(themes: Any, component: str) -> tuple[list[ThemeEvidence], i
             voices = dict(entry.participants_by_valence)
             positive += voices.get("positive", 0)
             negative += voices.get("negative", 0)
-            quote = entry.quotes[0] if entry.quotes else None
+            quote = _quote_for(theme, entry)
             evidence.append(
                 ThemeEvidence(
                     theme=theme.theme,
@@ -238,6 +238,15 @@ def _theme_evidence(themes: Any, component: str) -> tuple[list[ThemeEvidence], i
                 )
             )
     return evidence, positive, negative
+
+
+def _quote_for(theme: Any, entry: Any) -> Any:
+    """A quote that says what the theme says: from a code of the theme's own valence (a
+    theme like "not mutually beneficial" also holds the few who found it rewarding)."""
+    for code in entry.codes:
+        if code.quotes and (code.valence or theme.valence) == theme.valence:
+            return code.quotes[0]
+    return entry.quotes[0] if entry.quotes else None
 
 
 def _propose(percent: float | None, positive: int, negative: int) -> tuple[str, str]:
