@@ -273,3 +273,13 @@ def test_a_number_outside_every_bin_is_an_error(tmp_path):
         load_file(path, instrument=instrument)
     path = write_xlsx(tmp_path / "m.xlsx", [["q1", "age"], ["Yes", 29.5]])
     assert load_file(path, instrument=instrument).responses.demographics["age"].tolist() == [29.5]
+
+
+def test_rows_with_only_an_id_are_not_respondents(tmp_path):
+    headers = ["Respondent", *(item.text for item in MENTOR.items)]
+    rows = [headers, ["M01", *(["Good"] * 3), *(["Yes"] * 8)], ["M02"], ["M03"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows)
+    results = analyze(load_file(path, instrument="mentor").responses)
+    assert results.n_respondents == 1
+    assert results.item("program_rating").n_missing == 0
+    assert any("2 rows answered no item or demographic" in note for note in results.notes)

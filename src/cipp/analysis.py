@@ -366,6 +366,11 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
             f"{len(responses.invalid)} cells held values outside their scale and "
             "were counted as invalid (not as any level); see invalid_cells."
         )
+    if responses.rows_without_answers:
+        notes.append(
+            f"{responses.rows_without_answers} rows answered no item or demographic (only an "
+            "id or a timestamp) and are not counted as respondents."
+        )
     for item_id in responses.items_not_asked:
         notes.append(f"Item '{item_id}' was not asked in this file (no column).")
     for item_id, n in responses.declared_missing.items():

@@ -425,6 +425,7 @@ class Responses:
     items_not_asked: tuple[str, ...] = ()
     demographics_not_found: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
+    rows_without_answers: int = 0
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -755,7 +756,10 @@ def load_responses(
 
     With ``require_all_items=False`` (batches of waves that used different versions of
     an instrument), an item without a column is recorded as not asked instead of failing.
+    Rows that answer no item and no demographic (only an id or a timestamp) are left out
+    and counted in ``rows_without_answers``.
     """
+    import numpy as np
     import pandas as pd
 
     item_columns, demographic_columns = match_columns(table, instrument)
@@ -805,11 +809,23 @@ def load_responses(
         for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
     other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
+    codes_frame = pd.DataFrame(codes, index=index, copy=False)
+    demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
+    # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
+    answered = np.zeros(table.n_rows, dtype=bool)
+    for position in used:
+        answered |= table.cells[position].is_valid().to_numpy(zero_copy_only=False)
+    empty_rows = int((~answered).sum())
+    if empty_rows:
+        codes_frame = codes_frame[answered]
+        demographics_frame = demographics_frame[answered]
+        other_frame = other_frame[answered]
     return Responses(
         instrument=instrument,
-        codes=pd.DataFrame(codes, index=index, copy=False),
-        demographics=pd.DataFrame(demographics, index=index, copy=False),
+        codes=codes_frame,
+        demographics=demographics_frame,
         other=other_frame,
+        rows_without_answers=empty_rows,
         source=str(table.path),
         sheet=table.sheet,
         invalid=tuple(invalid),
