@@ -156,8 +156,14 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "| 34 or younger | < 5 |" in text  # 4 mentors aged 34 or younger
+    # ... and the next smallest age group, or 4 = 29 - 12 - 8 - 5 could be worked out
+    assert "| 55 or older | < 5 |" in text
     assert "| Female | 24 (82.8) |" in text  # large enough to show
-    assert "Counts below 5 and their percentages are masked" in text
+    assert "Counts from 1 to 4 and their percentages are masked" in text
+    data = runner.invoke(
+        app, ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", "5", "--format", "json"]
+    )
+    assert "json and csv keep every count" in data.stderr
     plain = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "markdown"])
     assert "| 34 or younger | 4 (13.8) |" in plain.stdout
     assert "masked" not in plain.stdout

@@ -183,6 +183,12 @@ def analyze(
 
     with user_errors():
         check_format(output_format, out)
+        if min_cell and output_format in ("json", "csv"):
+            err_console.print(
+                "cipp: note: --min-cell masks counts in tables (table, markdown, html, xlsx, "
+                "docx); json and csv keep every count",
+                markup=False,
+            )
         warm_up()
         if out is not None:
             check_output(out, [responses])

@@ -132,9 +132,25 @@ def masked(n: int, min_cell: int) -> bool:
 
 def mask_note(min_cell: int) -> str:
     return (
-        f"Counts below {min_cell} and their percentages are masked (< {min_cell}) so that "
-        "small groups cannot be identified."
+        f"Counts from 1 to {min_cell - 1} and their percentages are masked (< {min_cell}); "
+        "where one masked count could be worked out from the others, the next smallest is "
+        "masked too."
     )
+
+
+def secondary_masks(counts: list[int], masked_cells: list[bool]) -> list[bool]:
+    """Mask one more cell when exactly one is masked, so it cannot be found by subtraction.
+
+    The extra cell is the smallest other non-zero count (a common rule of statistical
+    disclosure control). Totals printed elsewhere may still allow some recovery.
+    """
+    if sum(masked_cells) != 1:
+        return masked_cells
+    others = [(n, j) for j, n in enumerate(counts) if not masked_cells[j] and n > 0]
+    if not others:
+        return masked_cells
+    _, extra = min(others)
+    return [hit or j == extra for j, hit in enumerate(masked_cells)]
 
 
 def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0) -> TextTable:
@@ -149,8 +165,10 @@ def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0
         rows.append((d.label,))
         if d.kind == "numeric":
             rows.append(("Mean ± SD", mean_sd(d.mean, d.sd)))
-        for category in d.categories:
-            if masked(category.n, min_cell):
+        counts = [category.n for category in d.categories]
+        hide = secondary_masks(counts, [masked(n, min_cell) for n in counts])
+        for category, hidden_cell in zip(d.categories, hide, strict=True):
+            if hidden_cell:
                 hidden = True
                 rows.append((category.label, f"< {min_cell}"))
             else:
@@ -189,10 +207,10 @@ def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) 
             group = scale.positive_group
             positive = {group.label} | {scale.label_of(c) for c in group.codes}
             r = test.result
-            cells = [test.text]
+            shown: list[tuple[int, int] | None] = []
             for label in groups:
                 if label not in r.col_labels:
-                    cells.append("–")
+                    shown.append(None)
                     continue
                 column = r.col_labels.index(label)
                 total = sum(row[column] for row in r.table)
@@ -201,10 +219,24 @@ def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) 
                     for row, level in zip(r.table, r.row_labels, strict=True)
                     if level in positive
                 )
-                if masked(k, min_cell) or masked(total, min_cell):
+                shown.append((k, total))
+            counts = [cell[0] if cell else 0 for cell in shown]
+            hide = secondary_masks(
+                counts,
+                [
+                    cell is not None and (masked(cell[0], min_cell) or masked(cell[1], min_cell))
+                    for cell in shown
+                ],
+            )
+            cells = [test.text]
+            for cell, hidden_cell in zip(shown, hide, strict=True):
+                if cell is None:
+                    cells.append("–")
+                elif hidden_cell:
                     hidden = True
                     cells.append(f"< {min_cell}")
                 else:
+                    k, total = cell
                     cells.append(n_percent(k, 100 * k / total if total else None, decimals))
             rows.append(tuple(cells))
         label = tests[0].by_label
