@@ -20,7 +20,7 @@ from cipp.instrument import COMPONENTS
 from cipp.outputs import write_text, write_with
 from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
-from cipp.render.tabular import TextTable, all_tables, level_table
+from cipp.render.tabular import TextTable, all_tables, level_table, test_name
 from cipp.results import Results
 
 REPORT_FORMATS = ("docx", "html", "markdown", "json", "xlsx")
@@ -52,7 +52,8 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTab
     for row in evaluation.joint.rows:
         surveys = (
             "; ".join(
-                f"{s.title}: {percent(s.positive_percent, decimals)}% ({len(s.items)} items"
+                f"{s.title}: {percent(s.positive_percent, decimals)}% "
+                f"({len(s.items)} item{'' if len(s.items) == 1 else 's'}"
                 + (f"; significant: {'; '.join(s.significant)}" if s.significant else "")
                 + ")"
                 for s in row.surveys
@@ -126,7 +127,7 @@ def _component_tests(results: Results, component: str) -> TextTable | None:
         (
             t.text,
             t.by_label,
-            t.result.test_used or "",
+            test_name(t),
             format_p(t.result.p_value_used),
             format_p(t.p_adjusted) + (" *" if t.significant_adjusted else ""),
         )

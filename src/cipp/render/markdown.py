@@ -7,7 +7,8 @@ from cipp.results import Results
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|").replace("\n", " ")
+    # Asterisks mark significance in cells and notes; in Markdown they would start emphasis.
+    return cell.replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
 
 
 def _numeric(table: TextTable, column: int) -> bool:

@@ -270,7 +270,7 @@ def all_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> lis
     return tables
 
 
-def _test_name(test: AssociationTest) -> str:
+def test_name(test: AssociationTest) -> str:
     r = test.result
     if not r.testable:
         return "not testable"
@@ -307,7 +307,7 @@ def association_tables(results: Results) -> list[TextTable]:
             mark = " *" if test.significant_adjusted else ""
             cells = [
                 test.text,
-                _test_name(test),
+                test_name(test),
                 number_text(r.statistic, 2),
                 "" if r.df is None else str(r.df),
                 format_p_cell(r.p_value_used),
