@@ -173,6 +173,7 @@ def test_normalization_of_cells_and_headers():
     assert normalize_text(" Strongly  AGREE ") == "strongly agree"
     assert normalize_text(6.0) == normalize_text("6") == normalize_text(" 6.0 ") == "6"
     assert normalize_text("6.5") == "6.5"
+    assert normalize_text("2,0") == "2"  # a decimal comma, as European spreadsheets write it
     assert normalize_header('"My mentor was accessible to me?"') == "my mentor was accessible to me"
 
 

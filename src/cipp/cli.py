@@ -353,6 +353,11 @@ def report(
         )
         for note in evaluation.notes:
             err_console.print(f"cipp: {note}", markup=False)
+        if pseudonyms is None:
+            err_console.print(
+                "cipp: note: no --pseudonyms file: names inside quotes are printed as transcribed",
+                markup=False,
+            )
         for warning in evaluation.themes.warnings:
             err_console.print(f"cipp: warning: {warning}", markup=False)
         write_report(

@@ -22,6 +22,7 @@ KINDS = ("likert", "rating", "binary")
 DEMOGRAPHIC_KINDS = ("categorical", "numeric")
 
 _SPACES = re.compile(r"\s+")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 
 def normalize_text(value: object) -> str:
@@ -37,6 +38,8 @@ def normalize_text(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = _SPACES.sub(" ", str(value)).strip().casefold()
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")  # "2,0" from a European spreadsheet is 2
     if text and text[0] in "+-0123456789." and text[-1].isdigit():
         try:
             number = float(text)
