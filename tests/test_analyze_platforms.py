@@ -4,31 +4,35 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cipp.cli import app
 from tests.conftest import ROOT
 
 PLATFORMS = ROOT / "tests" / "platforms" / "data"
 
 
-def test_qualtrics_export_through_analyze(runner, tmp_path):
-    instrument = tmp_path / "survey.yaml"
+@pytest.fixture
+def instrument(runner, tmp_path):
+    """The Qualtrics fixture's instrument, imported with a component for every item."""
+    path = tmp_path / "survey.yaml"
+    components = ["Q1_1=process", "Q1_2=process", "gender=context"]
     result = runner.invoke(
         app,
         [
             "instrument",
             "from-qualtrics",
             str(PLATFORMS / "qualtrics_survey.qsf"),
-            "--component",
-            "Q1_1=process",
-            "--component",
-            "Q1_2=process",
-            "--component",
-            "gender=context",
+            *(arg for c in components for arg in ("--component", c)),
             "-o",
-            str(instrument),
+            str(path),
         ],
     )
     assert result.exit_code == 0, result.output
+    return path
+
+
+def test_qualtrics_export_through_analyze(runner, instrument):
     assert runner.invoke(app, ["validate", str(instrument)]).exit_code == 0
     everyone = runner.invoke(
         app,
@@ -71,24 +75,7 @@ def test_complete_only_refuses_a_plain_file(runner):
     assert result.exit_code == 2 and "--complete-only applies to" in result.stderr
 
 
-def test_batch_reads_platform_exports_the_same_way(runner, tmp_path):
-    instrument = tmp_path / "survey.yaml"
-    runner.invoke(
-        app,
-        [
-            "instrument",
-            "from-qualtrics",
-            str(PLATFORMS / "qualtrics_survey.qsf"),
-            "--component",
-            "Q1_1=process",
-            "--component",
-            "Q1_2=process",
-            "--component",
-            "gender=context",
-            "-o",
-            str(instrument),
-        ],
-    )
+def test_batch_reads_platform_exports_the_same_way(runner, instrument):
     single = runner.invoke(
         app,
         [
