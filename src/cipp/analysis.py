@@ -106,9 +106,10 @@ def load_file(
         path, source=source, sheet=sheet, complete_only=complete_only, instrument=chosen
     )
     note = None
-    table = header_lower_down(table, [chosen] if chosen is not None else iter_bundled())
+    candidates = [chosen] if chosen is not None else list(iter_bundled())
+    table = header_lower_down(table, candidates)
     if chosen is None:
-        choice = detect_instrument(table)
+        choice = detect_instrument(table, candidates)
         chosen = choice.instrument
         note = (
             f"using bundled instrument '{chosen.id}' ({choice.matched} of "

@@ -27,6 +27,7 @@ from cipp.cli_common import (
 from cipp.errors import CippError, InstrumentError
 from cipp.platforms import cli as platforms_cli
 from cipp.qualitative import cli as qual_cli
+from cipp.render.dispatch import FORMATS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,9 +69,6 @@ def _main(
 def main() -> None:
     """Console-script entry point."""
     app()
-
-
-FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx", "docx")
 
 
 def _stdout_console() -> Console:

@@ -66,6 +66,11 @@ class Level:
     label: str
     aliases: tuple[str, ...] = ()
 
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way a cell may give this level: its code, its label, its aliases."""
+        return (str(self.code), self.label, *self.aliases)
+
 
 @dataclass(frozen=True)
 class CollapseGroup:
@@ -122,11 +127,7 @@ class Scale:
 
     def lookup(self) -> dict[str, int]:
         """Map every accepted spelling (code, label, alias; normalized) to a level's code."""
-        table: dict[str, int] = {}
-        for level in self.levels:
-            for spelling in (str(level.code), level.label, *level.aliases):
-                table[normalize_text(spelling)] = level.code
-        return table
+        return {normalize_text(s): level.code for level in self.levels for s in level.spellings}
 
     def missing_keys(self) -> frozenset[str]:
         return frozenset(normalize_text(value) for value in self.missing)
@@ -185,11 +186,7 @@ class Demographic:
 
     def lookup(self) -> dict[str, str]:
         """Map every accepted spelling of a categorical level to its label."""
-        table: dict[str, str] = {}
-        for level in self.levels:
-            for spelling in (str(level.code), level.label, *level.aliases):
-                table[normalize_text(spelling)] = level.label
-        return table
+        return {normalize_text(s): level.label for level in self.levels for s in level.spellings}
 
     def bin_codes(self, values: Any) -> Any:
         """The bin of each value as its position in ``bins`` (-1: missing or in no bin).
@@ -384,7 +381,7 @@ def _levels(nodes: Any, path: str, p: _Problems, *, codes_required: bool) -> tup
             label=_text(node, "label", where, p),
             aliases=_strings(node, "aliases", where, p),
         )
-        for spelling in (str(level.code), level.label, *level.aliases):
+        for spelling in level.spellings:
             key = normalize_text(spelling)
             owner = seen_spellings.setdefault(key, level.label)
             if owner != level.label:
@@ -414,7 +411,7 @@ def _scale(scale_id: str, raw: Any, path: str, p: _Problems) -> Scale | None:
     if positive not in ("high", "low"):
         p.add(f"{path}.positive", f"'{positive}' must be 'high' or 'low' (the positive end)")
     missing = _strings(node, "missing", path, p)
-    spellings = {normalize_text(s) for lv in levels for s in (str(lv.code), lv.label, *lv.aliases)}
+    spellings = {normalize_text(s) for level in levels for s in level.spellings}
     for index, value in enumerate(missing):
         if normalize_text(value) in spellings:
             p.add(f"{path}.missing[{index}]", f"'{value}' is also a level of the scale")

@@ -398,9 +398,7 @@ class Draft:
 
     @staticmethod
     def _missing_values(values: Iterable[str], levels: Sequence[Level]) -> tuple[str, ...]:
-        spellings = {
-            normalize_text(s) for lv in levels for s in (str(lv.code), lv.label, *lv.aliases)
-        }
+        spellings = {normalize_text(s) for level in levels for s in level.spellings}
         out: list[str] = []
         seen: set[str] = set()
         for value in values:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cipp.errors import CippError
 from cipp.outputs import write_text
-from cipp.results import Results
+
+if TYPE_CHECKING:
+    from cipp.results import Results
 
 TEXT_FORMATS = ("table", "json", "csv", "markdown", "html")
 FILE_FORMATS = ("xlsx", "docx")
