@@ -23,12 +23,12 @@ from cipp.cli_common import (
     SheetOption,
     SourceOption,
     err_console,
+    stdout_console,
     user_errors,
 )
 from cipp.errors import CippError
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from cipp.batch import BatchResults, ProgressCallback
 
@@ -209,7 +209,7 @@ def batch(
                 markup=False,
             )
         if "table" in formats and result.waves:
-            print_trends(result, _stdout_console(), decimals=decimals)
+            print_trends(result, stdout_console(), decimals=decimals)
         elif out is None and formats == ("json",):
             sys.stdout.write(render_summary_json(result))
         for name, message in result.errors.items():
@@ -235,10 +235,3 @@ def _count(n: int, noun: str) -> str:
 def _files(result: BatchResults) -> int:
     """Files that gave waves (a split file gives several)."""
     return len(set(result.sources.values()))
-
-
-def _stdout_console() -> Console:
-    from rich.console import Console
-
-    # Piped output (a file, a pager, CI logs) gets room for the table, not 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)

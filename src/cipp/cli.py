@@ -21,6 +21,7 @@ from cipp.cli_common import (
     SourceOption,
     err_console,
     state,
+    stdout_console,
     user_errors,
     warm_up,
 )
@@ -30,8 +31,6 @@ from cipp.qualitative import cli as qual_cli
 from cipp.render.dispatch import FORMATS
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from cipp.results import Results
 
 app = typer.Typer(
@@ -69,13 +68,6 @@ def _main(
 def main() -> None:
     """Console-script entry point."""
     app()
-
-
-def _stdout_console() -> Console:
-    from rich.console import Console
-
-    # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 
 @app.command()
@@ -283,7 +275,7 @@ def _render(
     elif output_format == "table":
         from cipp.render.terminal import print_results
 
-        print_results(results, _stdout_console(), decimals=decimals, min_cell=min_cell)
+        print_results(results, stdout_console(), decimals=decimals, min_cell=min_cell)
     else:
         sys.stdout.write(render_text(results, output_format, decimals=decimals, min_cell=min_cell))
 
@@ -384,7 +376,7 @@ def list_instruments() -> None:
                 str(len(instrument.demographics)),
                 str(path),
             )
-        _stdout_console().print(table)
+        stdout_console().print(table)
 
 
 def _count(n: int, noun: str) -> str:

@@ -7,6 +7,7 @@ importing the main application.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Annotated
@@ -44,6 +45,12 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Set by the main callback's --debug flag: show tracebacks instead of one-line errors.
 state = {"debug": False}
+
+
+def stdout_console() -> Console:
+    """The console for results on stdout."""
+    # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 
 
 def warm_up() -> None:
