@@ -29,7 +29,6 @@ from cipp.cli_common import (
 from cipp.errors import CippError
 
 if TYPE_CHECKING:
-
     from cipp.batch import BatchResults, ProgressCallback
 
 FORMATS = ("table", "json", "csv", "markdown", "xlsx")
