@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cipp.describe import describe_component, describe_demographic, describe_item
+from cipp.describe import (
+    counts_of_levels,
+    describe_component,
+    describe_demographic,
+    describe_item,
+)
 from cipp.errors import CippError
-from cipp.grouping import Grouping, crosstab, item_rows, resolve_grouping, translate
-from cipp.instrument import COMPONENTS, Instrument, iter_bundled, resolve_instrument
+from cipp.grouping import Grouping, JointGroups, level_rows, resolve_grouping
+from cipp.instrument import COMPONENTS, Instrument, Item, iter_bundled, resolve_instrument
 from cipp.loading import (
-    MISSING_CODE,
     Responses,
     detect_instrument,
     header_lower_down,
@@ -124,23 +128,24 @@ def load_file(
 
 def component_rows(responses: Responses, component: str) -> Any:
     """Per respondent: 1 when more than half of their answers to the component's items are
-    in the positive group, 0 when not, -1 when they answered none of them."""
+    in the positive group, 0 when not, -1 when they answered none of them (int8)."""
     import numpy as np
 
     instrument = responses.instrument
-    n_positive = np.zeros(responses.n_respondents, dtype="int64")
-    n_answered = np.zeros(responses.n_respondents, dtype="int64")
+    n_positive = np.zeros(responses.n_respondents, dtype="int32")
+    n_answered = np.zeros(responses.n_respondents, dtype="int32")
     for item in responses.items_asked:
         if item.component != component:
             continue
         scale = instrument.scale_of(item)
-        offset = min(min(scale.codes), 0)
-        positive = np.zeros(max(scale.codes) - offset + 2, dtype="int64")
-        positive[[code - offset for code in scale.positive_group.codes]] = 1
-        codes = responses.code_array(item.id)
-        n_answered += codes != MISSING_CODE
-        n_positive += translate(codes, positive, offset)
-    rows = (n_positive * 2 > n_answered).astype("int64")
+        positive_codes = scale.positive_group.codes
+        # Lookups by level position; the last slot is a missing answer.
+        positive = np.array([c in positive_codes for c in scale.codes] + [0], dtype="uint8")
+        answered = np.array([1] * len(scale.codes) + [0], dtype="uint8")
+        levels = responses.level_index(item.id)
+        n_positive += np.take(positive, levels)
+        n_answered += np.take(answered, levels)
+    rows = (n_positive * 2 > n_answered).astype("int8")
     rows[n_answered == 0] = -1
     return rows
 
@@ -163,6 +168,8 @@ def test_associations(
     linear-by-linear trend test when the groups are ordered); p values are then adjusted
     across all tests of the run.
     """
+    import numpy as np
+
     from cipp.association import adjust_pvalues, test_contingency
 
     if options.adjust not in ADJUST_METHODS:
@@ -192,29 +199,27 @@ def test_associations(
 
     items = responses.items_asked
     components = [c for c in COMPONENTS if any(i.component == c for i in items)]
+    joint = JointGroups(groupings)
+
+    def item_tables(item: Item) -> tuple[tuple[str, ...], list[Any]]:
+        lookup, labels = level_rows(instrument.scale_of(item), collapse=options.collapse)
+        return labels, joint.crosstabs(np.take(lookup, responses.level_index(item.id)), len(labels))
+
+    def component_tables(component: str) -> tuple[tuple[str, ...], list[Any]]:
+        scores = component_rows(responses, component)
+        rows = np.where(scores < 0, len(COMPONENT_ROWS), scores)
+        return COMPONENT_ROWS, joint.crosstabs(rows, len(COMPONENT_ROWS))
+
     with _numpy_threads() as pool:
-        # Each item's rows and each component's scores are the same for every grouping.
-        table_rows = list(
-            pool.map(
-                lambda item: item_rows(
-                    instrument.scale_of(item),
-                    responses.code_array(item.id),
-                    collapse=options.collapse,
-                ),
-                items,
-            )
-        )
-        scores = list(pool.map(lambda c: component_rows(responses, c), components))
-        work = [
-            (grouping, rows, labels)
-            for grouping in groupings
-            for rows, labels in [*table_rows, *((score, COMPONENT_ROWS) for score in scores)]
+        subject_tables = [
+            *pool.map(item_tables, items),
+            *pool.map(component_tables, components),
         ]
-        tables = list(
-            pool.map(
-                lambda job: crosstab(job[1], job[0].codes, len(job[2]), len(job[0].labels)), work
-            )
-        )
+    work = [
+        (grouping, labels, tables[g])
+        for g, grouping in enumerate(groupings)
+        for labels, tables in subject_tables
+    ]
     subjects = [
         *(
             {"item": item.id, "text": item.text, "level": "item", "component": item.component}
@@ -230,13 +235,13 @@ def test_associations(
             for c in components
         ),
     ]
-    for position, (grouping, _, labels) in enumerate(work):
+    for position, (grouping, labels, table) in enumerate(work):
         fields = {
             **subjects[position % len(subjects)],
             "by": grouping.id,
             "by_label": grouping.label,
         }
-        pending.append((fields, run(tables[position], labels, grouping)))
+        pending.append((fields, run(table, labels, grouping)))
     p_used = [r.p_value_used if r.testable else math.nan for _, r in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust)
     tests = tuple(
@@ -343,6 +348,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
             instrument.scale_of(item),
             responses.codes[item.id],
             n_invalid=invalid_by_variable[item.id],
+            counts=counts_of_levels(instrument.scale_of(item), responses.level_index(item.id)),
         )
         for item in items
     )

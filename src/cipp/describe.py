@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from cipp.counting import tally
 from cipp.instrument import Demographic, Instrument, Item, Scale
-from cipp.loading import MISSING_CODE, Responses
-from cipp.reliability import cronbach_alpha_columns
+from cipp.loading import Responses
+from cipp.reliability import cronbach_alpha_levels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -193,9 +194,27 @@ def level_counts(scale: Scale, codes: pd.Series) -> dict[int, int]:
     return {code: int(tally[code - lowest]) for code in scale.codes}
 
 
-def describe_item(item: Item, scale: Scale, codes: pd.Series, *, n_invalid: int = 0) -> ItemSummary:
-    """Count each level of one item (``codes``: nullable integer codes, <NA> = missing)."""
-    counts = level_counts(scale, codes)
+def counts_of_levels(scale: Scale, levels: np.ndarray) -> dict[int, int]:
+    """How many answers each of the scale's codes got, from level positions
+    (Responses.level_index); the same as :func:`level_counts` on the codes."""
+    counts = tally(levels, len(scale.codes))
+    return {code: int(counts[j]) for j, code in enumerate(scale.codes)}
+
+
+def describe_item(
+    item: Item,
+    scale: Scale,
+    codes: pd.Series,
+    *,
+    n_invalid: int = 0,
+    counts: Mapping[int, int] | None = None,
+) -> ItemSummary:
+    """Count each level of one item (``codes``: nullable integer codes, <NA> = missing).
+
+    ``counts`` (each code's count) may be given when already known, as analyze() does
+    from the responses' level positions; they are then not counted again."""
+    if counts is None:
+        counts = level_counts(scale, codes)
     n_respondents = len(codes)
     n_valid = sum(counts.values())
     levels = []
@@ -265,17 +284,15 @@ def describe_component(
     alpha_n = 0
     note = None
     if shared is not None:
-        import numpy as np
-
         pooled: Counter[int] = Counter()
         for summary in summaries:
             pooled.update({level.code: level.n for level in summary.levels})
         mean, sd, median = count_stats(pooled)
         if len(items) >= 2:
-            columns = [responses.code_array(item.id) for item in items]
-            complete = np.logical_and.reduce([column != MISSING_CODE for column in columns])
-            alpha_n = int(complete.sum())
-            alpha = cronbach_alpha_columns([column[complete] for column in columns])
+            alpha, alpha_n = cronbach_alpha_levels(
+                [responses.level_index(item.id) for item in items],
+                instrument.scale(shared).codes,
+            )
         else:
             note = "Cronbach's alpha needs two or more items."
     else:

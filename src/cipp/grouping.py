@@ -7,6 +7,8 @@ almost nothing next to reading the file.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -94,31 +96,48 @@ def _natural_key(text: str) -> tuple[int, float, str]:
         return (1, 0.0, normalized)
 
 
+def _row_of_code(scale: Scale, *, collapse: bool) -> tuple[dict[int, int], tuple[str, ...]]:
+    """Each level code's row and the row labels, least favourable first: the scale's
+    levels from the negative to the positive end (the order a trend test scores them in),
+    or with ``collapse`` its collapse groups in the same direction."""
+    order = scale.ordered_codes
+    if collapse and scale.collapse:
+        groups = sorted(scale.collapse, key=lambda g: min(order.index(c) for c in g.codes))
+        position = {code: i for i, g in enumerate(groups) for code in g.codes}
+        return position, tuple(g.label for g in groups)
+    return {code: i for i, code in enumerate(order)}, tuple(scale.label_of(c) for c in order)
+
+
 def item_rows(
     scale: Scale, codes: np.ndarray, *, collapse: bool
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Row index of each answer (-1 when missing) and the row labels, least favourable first.
 
     ``codes`` are integers with MISSING_CODE for a missing answer (Responses.code_array),
-    or floats with NaN. Rows are the scale's levels from the negative to the positive end
-    (the order a trend test scores them in), or its collapse groups in the same direction
-    with ``collapse``.
+    or floats with NaN. Rows are as :func:`level_rows` orders them.
     """
     import numpy as np
 
+    position, labels = _row_of_code(scale, collapse=collapse)
     order = scale.ordered_codes
-    if collapse and scale.collapse:
-        groups = sorted(scale.collapse, key=lambda g: min(order.index(c) for c in g.codes))
-        position = {code: i for i, g in enumerate(groups) for code in g.codes}
-        labels = tuple(g.label for g in groups)
-    else:
-        position = {code: i for i, code in enumerate(order)}
-        labels = tuple(scale.label_of(code) for code in order)
     offset = min(min(order), 0)
     lookup = np.full(max(order) - offset + 2, -1, dtype="int64")
     for code, row in position.items():
         lookup[code - offset] = row
     return translate(codes, lookup, offset), labels
+
+
+def level_rows(scale: Scale, *, collapse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The row of each level position (Responses.level_index), and the row labels.
+
+    The lookup has one entry per level plus one for a missing answer, which goes to the
+    row after the last (``len(labels)``), the slot :func:`crosstabs` cuts off.
+    """
+    import numpy as np
+
+    position, labels = _row_of_code(scale, collapse=collapse)
+    lookup = np.array([position[code] for code in scale.codes] + [len(labels)], dtype="uint8")
+    return lookup, labels
 
 
 def translate(codes: np.ndarray, lookup: np.ndarray, offset: int) -> np.ndarray:
@@ -148,3 +167,50 @@ def crosstab(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -
     flat = rows * (n_groups + 1) + groups
     counts = np.bincount(flat, minlength=(n_rows + 1) * (n_groups + 1))
     return counts.reshape(n_rows + 1, n_groups + 1)[:n_rows, :n_groups]
+
+
+#: The most joint groups one bincount may count at once; more groupings than fit are
+#: counted in further passes.
+JOINT_GROUPS_LIMIT = 1 << 16
+
+
+class JointGroups:
+    """Respondents' groups in several groupings at once, as one joint code each.
+
+    :meth:`crosstabs` counts an item against every grouping with one ``bincount`` over
+    (row, joint group) and takes each grouping's table as a margin of that count, so a
+    survey's crosstabs cost one pass per item, not one per item and grouping.
+    """
+
+    def __init__(self, groupings: Sequence[Grouping]) -> None:
+        import numpy as np
+
+        self.groupings = tuple(groupings)
+        self._packs: list[tuple[list[int], np.ndarray]] = []
+        for grouping in self.groupings:
+            size = len(grouping.labels) + 1  # the last slot: group unknown
+            if not self._packs or math.prod(self._packs[-1][0]) * size > JOINT_GROUPS_LIMIT:
+                self._packs.append(([], np.zeros(len(grouping.codes), dtype="int64")))
+            sizes, codes = self._packs[-1]
+            sizes.append(size)
+            codes *= size
+            codes += np.where(grouping.codes < 0, size - 1, grouping.codes)
+
+    def crosstabs(self, rows: np.ndarray, n_rows: int) -> list[np.ndarray]:
+        """One ``n_rows x n_groups`` table of counts per grouping, over respondents whose
+        row and group are both known; ``rows[i]`` is in 0..n_rows, ``n_rows`` when the
+        row is unknown. Equal to :func:`crosstab` for each grouping."""
+        import numpy as np
+
+        tables: list[np.ndarray] = []
+        for sizes, codes in self._packs:
+            n_joint = math.prod(sizes)
+            key = np.multiply(rows, n_joint, dtype="int64")
+            key += codes
+            joint = np.bincount(key, minlength=(n_rows + 1) * n_joint)
+            joint = joint.reshape(n_rows + 1, *sizes)
+            for axis, size in enumerate(sizes, start=1):
+                others = tuple(a for a in range(1, len(sizes) + 1) if a != axis)
+                margin = joint.sum(axis=others) if others else joint
+                tables.append(margin[:n_rows, : size - 1])
+        return tables

@@ -26,6 +26,7 @@ from cipp.instrument import (
     Demographic,
     Instrument,
     Item,
+    Scale,
     iter_bundled,
     normalize_header,
     normalize_text,
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
 
 #: Stands for a missing answer in :meth:`Responses.code_array` (no scale uses it as a code).
 MISSING_CODE = -(2**31)
+
+#: How much of a CSV file pyarrow parses per block (and per thread at a time); each
+#: block becomes one chunk of every column.
+CSV_BLOCK_BYTES = 1 << 22
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -64,14 +69,41 @@ def _text_array(values: Any) -> pa.Array:
     import pyarrow as pa
 
     if isinstance(values, pa.ChunkedArray):
+        if _is_text_dictionary(values.type):
+            # Kept in the reader's chunks: the mapper works chunk by chunk, so the
+            # chunks never need one shared dictionary (which would copy every index).
+            return values
         values = values.combine_chunks()
     if isinstance(values, pa.Array):
-        kind = values.type
-        if kind == pa.string() or (pa.types.is_dictionary(kind) and kind.value_type == pa.string()):
+        if values.type == pa.string() or _is_text_dictionary(values.type):
             return values
         return values.cast(pa.string())
     texts = (_cell_text(v) for v in values)
     return pa.array([t.strip() or None if t is not None else None for t in texts], type=pa.string())
+
+
+def _is_text_dictionary(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_dictionary(kind) and kind.value_type == pa.string())
+
+
+def answered_rows(columns: Sequence[Any]) -> np.ndarray:
+    """For each row, whether any of ``columns`` (Arrow arrays) holds a value there.
+
+    Works on the validity bitmaps (one bit per cell), so a million rows of 34 columns
+    cost a few milliseconds.
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n_rows = len(columns[0]) if columns else 0
+    if not columns or any(column.null_count == 0 for column in columns):
+        return np.full(n_rows, bool(columns))
+    filled = pc.is_valid(columns[0])
+    for column in columns[1:]:
+        filled = pc.or_(filled, pc.is_valid(column))
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,8 +111,9 @@ class RawTable:
     """A sheet or CSV file as text cells, before any instrument is applied.
 
     ``rows`` holds the spreadsheet row number of each data row (the header is row
-    ``header_row``); ``cells[j]`` is column ``j`` as an Arrow string array (null for a
-    blank cell). Any sequence of texts is accepted for ``cells`` and converted, so
+    ``header_row``); ``cells[j]`` is column ``j`` as an Arrow string array, or a
+    dictionary-encoded one (possibly chunked, as the CSV reader returns it), null for a
+    blank cell. Any sequence of texts is accepted for ``cells`` and converted, so
     platform readers can build a RawTable from plain lists. ``positions`` are the
     columns' 0-based positions in the sheet (for column letters) when they do not start
     at column A.
@@ -155,10 +188,7 @@ def _table_from_columns(
     texts = [_text_array(column) for column in columns]
     if not texts or len(texts[0]) == 0:
         return None
-    filled = np.zeros(len(texts[0]), dtype=bool)
-    for column in texts:
-        filled |= column.is_valid().to_numpy(zero_copy_only=False)
-    nonblank = np.flatnonzero(filled)
+    nonblank = np.flatnonzero(answered_rows(texts))
     if len(nonblank) == 0:
         return None
     header_at = int(nonblank[0])
@@ -287,7 +317,7 @@ def _read_csv_arrow(
             path,
             read_options=pacsv.ReadOptions(
                 column_names=names,
-                block_size=1 << 22,
+                block_size=CSV_BLOCK_BYTES,
                 encoding="utf8" if encoding.startswith("utf-8") else encoding,
             ),
             # Only a quoted cell can hold a line break; without quotes the faster
@@ -296,7 +326,9 @@ def _read_csv_arrow(
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False
             ),
+            # Texts are checked to be UTF-8 below, once per distinct value, not per cell.
             convert_options=pacsv.ConvertOptions(
+                check_utf8=False,
                 column_types=dict.fromkeys(names, text),
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
@@ -305,14 +337,24 @@ def _read_csv_arrow(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
-    columns = [column.unify_dictionaries().combine_chunks() for column in table.columns]
+    try:
+        for column in table.columns:
+            for chunk in column.chunks:
+                chunk.dictionary.validate(full=True)
+    except pa.ArrowInvalid:
+        return None  # not UTF-8 after all, past the sample the encoding was judged from
+    columns: list[Any] = list(table.columns)
     if encoding == "utf-8-sig" and columns:
-        # pyarrow keeps the byte-order mark; drop it from the first header.
-        first = columns[0].dictionary.to_pylist()
-        fixed = [v.lstrip("\ufeff") if isinstance(v, str) else v for v in first]
-        columns[0] = pa.DictionaryArray.from_arrays(
-            columns[0].indices, pa.array(fixed, pa.string())
+        # pyarrow keeps the byte-order mark; drop it from the first header (in the
+        # first chunk that holds any line).
+        chunks = list(columns[0].chunks)
+        first = next(j for j, chunk in enumerate(chunks) if len(chunk))
+        texts = chunks[first].dictionary.to_pylist()
+        fixed = [v.lstrip("\ufeff") if isinstance(v, str) else v for v in texts]
+        chunks[first] = pa.DictionaryArray.from_arrays(
+            chunks[first].indices, pa.array(fixed, pa.string())
         )
+        columns[0] = pa.chunked_array(chunks, type=columns[0].type)
     return _table_from_columns(path, None, columns)
 
 
@@ -427,6 +469,7 @@ class Responses:
     columns: dict[str, str] = field(default_factory=dict)
     rows_without_answers: int = 0
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_respondents(self) -> int:
@@ -448,6 +491,37 @@ class Responses:
             cached.flags.writeable = False
             self._arrays[item_id] = cached
         return cached
+
+    def level_index(self, item_id: str) -> np.ndarray:
+        """Each answer to an item as its level's position in ``scale.levels``, and the
+        number of levels where the answer is missing.
+
+        A uint8 array (uint16 for a scale of 255 levels or more): counts, crosstabs and
+        component scores of a million respondents are computed from these, one byte a
+        cell. The loader fills them in as it maps the cells.
+        """
+        cached = self._levels.get(item_id)
+        if cached is None:
+            import numpy as np
+
+            scale = self.instrument.scale_of(self.instrument.item(item_id))
+            codes = self.codes[item_id].to_numpy(dtype="float64", na_value=np.nan)
+            distinct, rows = np.unique(codes, return_inverse=True)
+            cached = level_positions(scale, distinct)[rows.reshape(-1)]
+            cached.flags.writeable = False
+            self._levels[item_id] = cached
+        return cached
+
+
+def level_positions(scale: Scale, codes: np.ndarray) -> np.ndarray:
+    """The position of each code (a float, NaN when missing) among ``scale.levels``;
+    ``len(scale.levels)`` for a missing or unknown code."""
+    import numpy as np
+
+    position = {float(code): j for j, code in enumerate(scale.codes)}
+    missing = len(scale.codes)
+    dtype = "uint8" if missing < 255 else "uint16"
+    return np.array([position.get(float(code), missing) for code in codes], dtype=dtype)
 
 
 def _header_index(table: RawTable) -> dict[str, list[int]]:
@@ -620,7 +694,36 @@ class _Mapped:
                 if np.iinfo(d).min <= low and high <= np.iinfo(d).max
             )
         codes = np.where(missing, 0, self.values).astype(dtype)
-        return pd.arrays.IntegerArray(codes[self.indices], missing[self.indices])
+        return pd.arrays.IntegerArray(np.take(codes, self.indices), np.take(missing, self.indices))
+
+
+def _distinct_and_indices(column: Any) -> tuple[list[str | None], np.ndarray]:
+    """A column's distinct texts (None, the blank, first) and each row's index into them.
+
+    Dictionary-encoded chunks (as the CSV reader returns them) each bring their own small
+    dictionary; every chunk's indices are translated into one shared numbering with a
+    single numpy gather, straight into the output.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    number: dict[str | None, int] = {None: 0}
+    indices = np.empty(len(column), dtype="int32")
+    start = 0
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+        texts = encoded.dictionary.to_pylist()
+        shared = np.array(
+            [number.setdefault(text, len(number)) for text in texts] + [0], dtype="int32"
+        )
+        local = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+        np.take(shared, local, out=indices[start : start + len(chunk)])
+        start += len(chunk)
+    return list(number), indices
 
 
 class _Mapper:
@@ -646,18 +749,14 @@ class _Mapper:
     ) -> _Mapped:
         """Map each distinct value once; the rows refer to them by index."""
         import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
 
-        column = self.table.cells[position]
-        encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
-        distinct = encoded.dictionary.to_pylist()
-        blank = len(distinct)
-        indices = encoded.indices.fill_null(blank).to_numpy(zero_copy_only=False)
-        values = np.full(blank + 1, np.nan)
+        distinct, indices = _distinct_and_indices(self.table.cells[position])
+        values = np.full(len(distinct), np.nan)
         declared: list[int] = []
         bad: list[int] = []
         for index, text in enumerate(distinct):
+            if text is None:
+                continue
             key = normalize_text(text)
             if key in lookup:
                 values[index] = lookup[key]
@@ -673,7 +772,11 @@ class _Mapper:
         if bad:
             for row in np.flatnonzero(np.isin(indices, bad)):
                 self.report(
-                    int(self.table.rows[row]), position, variable, distinct[indices[row]], allowed
+                    int(self.table.rows[row]),
+                    position,
+                    variable,
+                    str(distinct[indices[row]]),
+                    allowed,
                 )
         return _Mapped(values, indices, n_declared)
 
@@ -778,6 +881,7 @@ def load_responses(
     mapper = _Mapper(table, lenient, invalid)
     index = pd.Index(table.rows, name="row")
     codes: dict[str, Any] = {}
+    levels: dict[str, np.ndarray] = {}
     declared_missing: dict[str, int] = {}
     for item in instrument.items:
         if item.id not in item_columns:
@@ -791,6 +895,7 @@ def load_responses(
             item_columns[item.id], item.id, lookup, scale.missing_keys(), allowed
         )
         codes[item.id] = mapped.integers()
+        levels[item.id] = np.take(level_positions(scale, mapped.values), mapped.indices)
         declared_missing[item.id] = mapped.declared
     demographics: dict[str, Any] = {}
     for demographic in instrument.demographics:
@@ -812,14 +917,15 @@ def load_responses(
     codes_frame = pd.DataFrame(codes, index=index, copy=False)
     demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
     # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
-    answered = np.zeros(table.n_rows, dtype=bool)
-    for position in used:
-        answered |= table.cells[position].is_valid().to_numpy(zero_copy_only=False)
-    empty_rows = int((~answered).sum())
+    answered = answered_rows([table.cells[position] for position in sorted(used)])
+    empty_rows = int(len(answered) - np.count_nonzero(answered))
     if empty_rows:
         codes_frame = codes_frame[answered]
         demographics_frame = demographics_frame[answered]
         other_frame = other_frame[answered]
+        levels = {item_id: array[answered] for item_id, array in levels.items()}
+    for array in levels.values():
+        array.flags.writeable = False
     return Responses(
         instrument=instrument,
         codes=codes_frame,
@@ -835,4 +941,5 @@ def load_responses(
             d.id for d in instrument.demographics if d.id not in demographic_columns
         ),
         columns=columns,
+        _levels=levels,
     )
