@@ -6,6 +6,9 @@ the commands so that ``cipp --help`` and ``cipp --version`` start instantly.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -66,8 +69,30 @@ def _main(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    When the command is done, the process ends without Python's interpreter teardown:
+    freeing pandas, scipy and a big survey object by object takes up to a quarter of a
+    second and does nothing for the user. Exit handlers that the command registered
+    still run first (they run in reverse order of registration, so all of them come
+    before the one registered here), and stdout and stderr are flushed.
+    """
+    status = 0
+
+    def end_without_teardown() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(status)
+
+    atexit.register(end_without_teardown)
+    try:
+        app()
+    except SystemExit as stop:
+        # As Python turns SystemExit into an exit status: None is 0, a message is 1.
+        code = stop.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+        raise
 
 
 @app.command()

@@ -179,7 +179,8 @@ class JointGroups:
 
     :meth:`crosstabs` counts an item against every grouping with one ``bincount`` over
     (row, joint group) and takes each grouping's table as a margin of that count, so a
-    survey's crosstabs cost one pass per item, not one per item and grouping.
+    survey's crosstabs cost one pass per item, not one per item and grouping. One
+    instance is for one thread.
     """
 
     def __init__(self, groupings: Sequence[Grouping]) -> None:
@@ -187,6 +188,9 @@ class JointGroups:
 
         self.groupings = tuple(groupings)
         self._packs: list[tuple[list[int], np.ndarray]] = []
+        # Reused for every item's keys (not thread-safe): fresh memory for each item
+        # costs more in page faults than the counting.
+        self._key: np.ndarray | None = None
         for grouping in self.groupings:
             size = len(grouping.labels) + 1  # the last slot: group unknown
             if not self._packs or math.prod(self._packs[-1][0]) * size > JOINT_GROUPS_LIMIT:
@@ -203,9 +207,12 @@ class JointGroups:
         import numpy as np
 
         tables: list[np.ndarray] = []
+        if self._key is None or len(self._key) != len(rows):
+            self._key = np.empty(len(rows), dtype="int64")
+        key = self._key
         for sizes, codes in self._packs:
             n_joint = math.prod(sizes)
-            key = np.multiply(rows, n_joint, dtype="int64")
+            np.multiply(rows, n_joint, out=key, dtype="int64")
             key += codes
             joint = np.bincount(key, minlength=(n_rows + 1) * n_joint)
             joint = joint.reshape(n_rows + 1, *sizes)

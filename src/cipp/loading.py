@@ -217,14 +217,19 @@ def _table_from_columns(
     )
 
 
-def _select(column: pa.Array, rows: np.ndarray) -> pa.Array:
-    """The given rows of a column; a zero-copy slice when they are contiguous (no gaps)."""
+def _select(column: Any, rows: np.ndarray) -> Any:
+    """The given rows (ascending) of a column; a zero-copy slice when they are contiguous.
+
+    Otherwise a filter, which keeps a chunked column's chunks and their dictionaries.
+    """
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
         return column.slice(int(rows[0]), len(rows))
-    return pc.take(column, pa.array(rows))
+    keep = np.zeros(len(column), dtype=bool)
+    keep[rows] = True
+    return column.filter(pa.array(keep))
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
@@ -338,12 +343,9 @@ def _read_csv_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     try:
-        for column in table.columns:
-            for chunk in column.chunks:
-                chunk.dictionary.validate(full=True)
+        columns: list[Any] = [_spaces_as_blank(column) for column in table.columns]
     except pa.ArrowInvalid:
         return None  # not UTF-8 after all, past the sample the encoding was judged from
-    columns: list[Any] = list(table.columns)
     if encoding == "utf-8-sig" and columns:
         # pyarrow keeps the byte-order mark; drop it from the first header (in the
         # first chunk that holds any line).
@@ -356,6 +358,30 @@ def _read_csv_arrow(
         )
         columns[0] = pa.chunked_array(chunks, type=columns[0].type)
     return _table_from_columns(path, None, columns)
+
+
+def _spaces_as_blank(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column with cells of nothing but spaces made blank (null), as the other
+    readers give them, after checking that its texts are UTF-8 (ArrowInvalid if not).
+
+    Both are done on each chunk's dictionary, once per distinct text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = []
+    changed = False
+    for chunk in column.chunks:
+        chunk.dictionary.validate(full=True)
+        texts = chunk.dictionary.to_pylist()
+        spaces = [j for j, text in enumerate(texts) if text is not None and not text.strip()]
+        if spaces:
+            hit = pc.is_in(chunk.indices, value_set=pa.array(spaces, pa.int32()))
+            indices = pc.if_else(hit, pa.scalar(None, pa.int32()), chunk.indices)
+            chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+            changed = True
+        chunks.append(chunk)
+    return pa.chunked_array(chunks, type=column.type) if changed else column
 
 
 def _read_csv(path: Path) -> RawTable:
@@ -669,7 +695,10 @@ def detect_instrument(
 
 @dataclass(frozen=True, eq=False)
 class _Mapped:
-    """A column mapped to numbers: ``values[indices[i]]`` is row i's (NaN when missing)."""
+    """A column mapped to numbers: ``values[indices[i]]`` is row i's (NaN when missing).
+
+    ``indices`` is the mapper's shared buffer: use it before mapping the next column.
+    """
 
     values: np.ndarray
     indices: np.ndarray
@@ -697,8 +726,11 @@ class _Mapped:
         return pd.arrays.IntegerArray(np.take(codes, self.indices), np.take(missing, self.indices))
 
 
-def _distinct_and_indices(column: Any) -> tuple[list[str | None], np.ndarray]:
-    """A column's distinct texts (None, the blank, first) and each row's index into them.
+def _distinct_and_indices(
+    column: Any, out: np.ndarray | None = None
+) -> tuple[list[str | None], np.ndarray]:
+    """A column's distinct texts (None, the blank, first) and each row's index into them
+    (written into ``out`` when given: an int32 array as long as the column).
 
     Dictionary-encoded chunks (as the CSV reader returns them) each bring their own small
     dictionary; every chunk's indices are translated into one shared numbering with a
@@ -710,7 +742,7 @@ def _distinct_and_indices(column: Any) -> tuple[list[str | None], np.ndarray]:
 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     number: dict[str | None, int] = {None: 0}
-    indices = np.empty(len(column), dtype="int32")
+    indices = np.empty(len(column), dtype="int32") if out is None else out
     start = 0
     for chunk in chunks:
         if not len(chunk):
@@ -721,7 +753,7 @@ def _distinct_and_indices(column: Any) -> tuple[list[str | None], np.ndarray]:
             [number.setdefault(text, len(number)) for text in texts] + [0], dtype="int32"
         )
         local = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
-        np.take(shared, local, out=indices[start : start + len(chunk)])
+        np.take(shared, local, out=indices[start : start + len(chunk)], mode="clip")
         start += len(chunk)
     return list(number), indices
 
@@ -737,6 +769,10 @@ class _Mapper:
         self.table = table
         self.lenient = lenient
         self.invalid = invalid
+        # One buffer for every column's row indices: a column's mapping is used up
+        # before the next column is mapped, and fresh memory for each (4 bytes a row)
+        # costs more in page faults than the mapping itself.
+        self._indices: np.ndarray | None = None
 
     def map_column(
         self,
@@ -750,7 +786,9 @@ class _Mapper:
         """Map each distinct value once; the rows refer to them by index."""
         import numpy as np
 
-        distinct, indices = _distinct_and_indices(self.table.cells[position])
+        if self._indices is None:
+            self._indices = np.empty(self.table.n_rows, dtype="int32")
+        distinct, indices = _distinct_and_indices(self.table.cells[position], self._indices)
         values = np.full(len(distinct), np.nan)
         declared: list[int] = []
         bad: list[int] = []
@@ -801,6 +839,16 @@ class _Mapper:
         )
 
 
+def _trimmed(column: Any) -> Any:
+    """A column's texts without surrounding spaces (blank when nothing is left), as every
+    reader leaves them otherwise; the columns outside the instrument are kept this way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
+
+
 def _parse_number(value: str) -> float | None:
     """A number as people type it, also with a decimal comma ("21,5")."""
     text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
@@ -839,9 +887,11 @@ def _demographic_column(
     labels = list(demographic.group_labels)
     lookup = {key: float(labels.index(label)) for key, label in demographic.lookup().items()}
     mapped = mapper.map_column(position, demographic.id, lookup, missing, ", ".join(labels))
-    table = np.where(np.isnan(mapped.values), -1, mapped.values).astype("int64")
+    table = np.where(np.isnan(mapped.values), -1, mapped.values).astype(
+        "int8" if len(labels) < 127 else "int32"
+    )
     categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
-        table[mapped.indices],
+        np.take(table, mapped.indices),
         categories=labels,
         ordered=demographic.ordered,
     )
@@ -905,7 +955,7 @@ def load_responses(
             )
     used = set(item_columns.values()) | set(demographic_columns.values())
     other = {
-        table.headers[j]: table.cells[j].to_pandas()
+        table.headers[j]: _trimmed(table.cells[j]).to_pandas()
         for j in range(len(table.headers))
         if j not in used
     }
