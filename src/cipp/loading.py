@@ -539,6 +539,23 @@ class Responses:
         return cached
 
 
+def _codes_of_levels(scale: Scale, levels: np.ndarray) -> Any:
+    """An item's codes from its level positions, as a pandas nullable integer array in the
+    smallest integer type that holds every code of the scale."""
+    import numpy as np
+    import pandas as pd
+
+    low, high = min(scale.codes), max(scale.codes)
+    dtype = next(
+        d
+        for d in ("int8", "int16", "int32", "int64")
+        if np.iinfo(d).min <= low and high <= np.iinfo(d).max
+    )
+    # By level position; the last slot (a missing answer) holds a 0 that the mask hides.
+    code_of = np.array([*scale.codes, 0], dtype=dtype)
+    return pd.arrays.IntegerArray(np.take(code_of, levels), levels == len(scale.codes))
+
+
 def level_positions(scale: Scale, codes: np.ndarray) -> np.ndarray:
     """The position of each code (a float, NaN when missing) among ``scale.levels``;
     ``len(scale.levels)`` for a missing or unknown code."""
@@ -706,24 +723,6 @@ class _Mapped:
 
     def floats(self) -> np.ndarray:
         return self.values[self.indices]
-
-    def integers(self) -> Any:
-        """A pandas nullable integer array in the smallest dtype that holds the codes."""
-        import numpy as np
-        import pandas as pd
-
-        missing = np.isnan(self.values)
-        known = self.values[~missing]
-        dtype = "int64"
-        if len(known):
-            low, high = known.min(), known.max()
-            dtype = next(
-                d
-                for d in ("int8", "int16", "int32", "int64")
-                if np.iinfo(d).min <= low and high <= np.iinfo(d).max
-            )
-        codes = np.where(missing, 0, self.values).astype(dtype)
-        return pd.arrays.IntegerArray(np.take(codes, self.indices), np.take(missing, self.indices))
 
 
 def _distinct_and_indices(
@@ -944,8 +943,8 @@ def load_responses(
         mapped = mapper.map_column(
             item_columns[item.id], item.id, lookup, scale.missing_keys(), allowed
         )
-        codes[item.id] = mapped.integers()
         levels[item.id] = np.take(level_positions(scale, mapped.values), mapped.indices)
+        codes[item.id] = _codes_of_levels(scale, levels[item.id])
         declared_missing[item.id] = mapped.declared
     demographics: dict[str, Any] = {}
     for demographic in instrument.demographics:
