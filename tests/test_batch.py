@@ -458,3 +458,81 @@ def test_terminal_marks_rises_green_and_falls_red():
     console = Console(record=True, width=100, force_terminal=True, color_system="standard")
     console.print(table)
     assert "\x1b[32m" in console.export_text(styles=True)  # green
+
+
+# --- participation within waves ---------------------------------------------------------
+
+
+def test_participation_is_tested_within_each_wave(raw):
+    from scipy.stats import chisquare
+
+    options = AnalysisOptions(by=(), participation="gender")
+    batch = run_batch([MENTEES], split_by="academic_year", options=options, workers=1)
+    assert list(batch.waves) == ["2023", "2024"]
+    for year, results in batch.waves.items():
+        counts = raw.loc[raw["academic_year"] == year, "Gender"].value_counts()
+        observed = [int(counts["Female"]), int(counts["Male"])]
+        fit = results.to_dict()["goodness_of_fit"]
+        assert fit["column"] == "gender"
+        assert fit["labels"] == ["Female", "Male"] and fit["observed"] == observed
+        expected = chisquare(observed)
+        assert fit["statistic"] == pytest.approx(expected.statistic, rel=1e-12)
+        assert fit["p_value"] == pytest.approx(expected.pvalue, rel=1e-12)
+
+
+def test_participation_with_expected_shares_in_every_wave():
+    options = AnalysisOptions(by=(), participation="gender", expected={"Female": 1, "Male": 1})
+    batch = run_batch([MENTEES], split_by="academic_year", options=options, workers=1)
+    even = run_batch(
+        [MENTEES],
+        split_by="academic_year",
+        options=AnalysisOptions(by=(), participation="gender"),
+        workers=1,
+    )
+    for year in batch.waves:
+        assert (
+            batch.waves[year].to_dict()["goodness_of_fit"]["statistic"]
+            == even.waves[year].to_dict()["goodness_of_fit"]["statistic"]
+        )
+
+
+def test_participation_in_the_split_column_is_refused(runner):
+    result = runner.invoke(
+        app,
+        ["batch", str(MENTEES), "--split-by", "academic_year", "--participation", "Academic year"],
+    )
+    assert result.exit_code == 2
+    assert "is the --split-by column" in result.stderr
+    assert "cipp analyze FILE --participation" in result.stderr
+
+
+def test_expected_without_participation_is_refused(runner):
+    result = runner.invoke(app, ["batch", str(MENTEES), "--expected", "Female=1,Male=1"])
+    assert result.exit_code == 2
+    assert "--expected needs --participation" in result.stderr
+
+
+def test_batch_participation_reaches_the_summary(tmp_path, runner):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "batch",
+            str(MENTEES),
+            "--split-by",
+            "academic_year",
+            "--participation",
+            "gender",
+            "--no-tests",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    for wave in summary["waves"].values():
+        assert wave["goodness_of_fit"]["column"] == "gender"

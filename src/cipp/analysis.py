@@ -326,6 +326,8 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
     the tests ``options`` ask for (by default: every item against the instrument's tested
     demographics)."""
     options = options or AnalysisOptions()
+    if options.expected is not None and not options.participation:
+        raise CippError("--expected needs --participation COLUMN")
     instrument = responses.instrument
     invalid_by_variable = Counter(cell.variable for cell in responses.invalid)
     items = responses.items_asked

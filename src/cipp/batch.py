@@ -29,7 +29,7 @@ from cipp import __version__
 from cipp.analysis import ADJUST_METHODS, AnalysisOptions
 from cipp.describe import plain
 from cipp.errors import CippError, DataError, InstrumentError
-from cipp.instrument import COMPONENTS, Instrument, resolve_instrument
+from cipp.instrument import COMPONENTS, Instrument, normalize_header, resolve_instrument
 
 if TYPE_CHECKING:
     from cipp.loading import RawTable, Responses
@@ -845,6 +845,16 @@ class BatchResults:
         }
 
 
+def _same_column(instrument: Instrument, first: str, second: str) -> bool:
+    """Whether two option values name the same column (the same header, or the same
+    demographic by its id, label or an alias)."""
+    a, b = normalize_header(first), normalize_header(second)
+    return a == b or any(
+        a in headers and b in headers
+        for headers in ({normalize_header(h) for h in d.headers()} for d in instrument.demographics)
+    )
+
+
 def run_batch(
     inputs: Iterable[str | Path] | str | Path,
     *,
@@ -890,6 +900,8 @@ def run_batch(
         raise CippError(f"--workers must be at least 1, got {workers}")
     if options.adjust not in ADJUST_METHODS:
         raise CippError(f"--adjust '{options.adjust}' is not one of {', '.join(ADJUST_METHODS)}")
+    if options.expected is not None and not options.participation:
+        raise CippError("--expected needs --participation COLUMN")
     if isinstance(inputs, str | Path):
         inputs = [inputs]
     given = expand_inputs(inputs)
@@ -907,6 +919,13 @@ def run_batch(
         chosen = instrument
     else:
         chosen = resolve_instrument(instrument)
+    participation = options.participation
+    if split_by is not None and participation and _same_column(chosen, split_by, participation):
+        raise CippError(
+            f"--participation {participation} is the --split-by column: each wave holds one "
+            "of its values; to test participation across the waves, run "
+            f"'cipp analyze FILE --participation {participation}'"
+        )
 
     jobs = [
         _Job(index, path, chosen, split_by, options, sheet, lenient, source, complete_only)

@@ -162,6 +162,22 @@ def batch(
     ] = False,
     source: SourceOption = "auto",
     complete_only: CompleteOnlyOption = False,
+    participation: Annotated[
+        str | None,
+        typer.Option(
+            "--participation",
+            help="Within each wave, test whether respondents are spread evenly "
+            "(or as --expected) across this column.",
+        ),
+    ] = None,
+    expected: Annotated[
+        str | None,
+        typer.Option(
+            "--expected",
+            help="Expected counts or shares for --participation in every wave: "
+            "'Year 1=150,Year 2=150,...'.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -171,7 +187,7 @@ def batch(
 
     A file that fails is listed, the other waves finish, and the exit code is 1.
     """
-    from cipp.analysis import AnalysisOptions
+    from cipp.analysis import AnalysisOptions, parse_expected
     from cipp.batch import run_batch
     from cipp.render.trends import print_trends, render_summary_json, write_batch
 
@@ -183,7 +199,11 @@ def batch(
                 "(without it, one of table or json goes to stdout)"
             )
         options = AnalysisOptions(
-            by=() if no_tests else (tuple(by) if by else None), collapse=collapse, adjust=adjust
+            by=() if no_tests else (tuple(by) if by else None),
+            collapse=collapse,
+            adjust=adjust,
+            participation=participation,
+            expected=parse_expected(expected) if expected else None,
         )
         with _progress_bar() as progress:
             result = run_batch(
