@@ -126,6 +126,21 @@ def test_choice_text_export(instrument, tmp_path):
     assert loaded.declared_missing["Q1_1"] == 1
 
 
+def test_choice_label_ending_in_a_colon_is_labelled_without_it(instrument, tmp_path):
+    gender = next(d for d in instrument.demographics if d.id == "gender")
+    assert gender.levels[-1].label == "Prefer to self-describe"
+    assert "Prefer to self-describe:" in gender.levels[-1].aliases
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    body = [
+        "a,b,0,100,300,1,c,R_1,Agree,Agree,Somewhat,,,,Yes,Prefer to self-describe:,x,21,",
+        "a,b,0,100,300,1,c,R_2,Agree,Agree,Somewhat,,,,Yes,Prefer to self-describe,,22,",
+    ]
+    path = tmp_path / "self-describe.csv"
+    path.write_text("\n".join(lines[:3] + body) + "\n", encoding="utf-8")
+    loaded = load_responses(read_export(path, instrument=instrument), instrument)
+    assert loaded.demographics["gender"].tolist() == ["Prefer to self-describe"] * 2
+
+
 def test_not_a_qualtrics_file(tmp_path):
     bad = tmp_path / "bad.qsf"
     bad.write_text("not json", encoding="utf-8")

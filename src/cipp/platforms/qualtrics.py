@@ -108,8 +108,18 @@ def _choices(
         if number is not None and number < 0:
             missing.append((code, label))
         else:
-            choices.append(Choice(code, label))
+            choices.append(_choice(code, label))
     return choices, missing, codes
+
+
+def _choice(code: str, label: str) -> Choice:
+    """A choice whose label ends in a colon ("Other:", "Prefer to self-describe:", the
+    prompt of a text box) is labelled without it; exports holding the label as shown
+    still match, by an alias."""
+    plain = label.rstrip().rstrip(":").rstrip()
+    if plain and plain != label:
+        return Choice(code, plain, aliases=(label,))
+    return Choice(code, label)
 
 
 def _blocks(document: dict[str, Any]) -> list[dict[str, Any]]:
