@@ -149,3 +149,90 @@ def test_forced_source_that_does_not_fit(source):
 
     with pytest.raises(DataError, match="not a"):
         read_export(DATA / "redcap_raw.csv", source=source)
+
+
+# --- KoboToolbox and ODK exports scaffolded -----------------------------------------------
+
+KOBO = DATA / "kobo_export.csv"
+ODK = DATA / "odk_export.csv"
+XLSFORM_COMPONENTS = {
+    "context_goals": "context",
+    "process_support": "process",
+    "useful": "product",
+    "resources": "input",
+    "recommend": "product",
+}
+XLSFORM_OPTIONS = ImportOptions(
+    demographics=("gender", "age"), components=XLSFORM_COMPONENTS, missing_codes=("99",)
+)
+RESOURCES_CHOSEN = {"library": 3, "mentor": 3, "workshops": 3}  # of the 5 who answered
+
+
+def _analyzed(path, result):
+    from cipp.analysis import analyze, load_file
+
+    return analyze(load_file(path, instrument=result.instrument).responses)
+
+
+def test_kobo_scaffold_skips_submission_fields_and_reads_split_multi_selects():
+    result = scaffold(KOBO, XLSFORM_OPTIONS)
+    report = result.report
+    skipped = dict(report.skipped)
+    for meta in ("start", "end", "_id", "_uuid", "_submission_time", "_index"):
+        assert skipped[meta] == "metadata of the export"
+    assert skipped["resources/library"] == "an option of the multi-select 'resources'"
+    assert "index" not in [item.id for item in result.instrument.items]
+    assert any("from-xlsform" in note for note in report.notes)
+    ids = [item.id for item in result.instrument.items]
+    assert ids == [
+        "context_goals",
+        "process_support",
+        "useful",
+        "resources__library",
+        "resources__mentor",
+        "resources__workshops",
+        "recommend",
+    ]
+    # 99 is a declared missing code, not the top of a 1-99 "rating"
+    goals = result.instrument.scale_of(result.instrument.item("context_goals"))
+    assert goals.codes == (1, 2, 3, 4, 5) and "99" in goals.missing
+
+
+def test_kobo_scaffold_reads_its_own_export():
+    results = _analyzed(KOBO, scaffold(KOBO, XLSFORM_OPTIONS))
+    by_id = {item.id: item for item in results.items}
+    for option, chosen in RESOURCES_CHOSEN.items():
+        levels = {level.label: level.n for level in by_id[f"resources__{option}"].levels}
+        assert levels["Selected"] == chosen
+    goals = {level.code: level.n for level in by_id["context_goals"].levels}
+    assert goals == {1: 0, 2: 1, 3: 0, 4: 2, 5: 2}
+    assert by_id["context_goals"].n_missing == 1  # the 99
+
+
+def test_odk_scaffold_skips_central_columns_and_reads_space_joined_multi_selects():
+    result = scaffold(ODK, XLSFORM_OPTIONS)
+    skipped = dict(result.report.skipped)
+    for meta in ("SubmissionDate", "SubmitterName", "ReviewState", "DeviceID", "KEY"):
+        assert skipped[meta] == "metadata of the export"
+    assert "resources__library" in [item.id for item in result.instrument.items]
+    results = _analyzed(ODK, result)
+    by_id = {item.id: item for item in results.items}
+    chosen = {
+        option: {level.label: level.n for level in by_id[f"resources__{option}"].levels}["Selected"]
+        for option in RESOURCES_CHOSEN
+    }
+    assert chosen == RESOURCES_CHOSEN
+
+
+def test_a_column_with_one_answer_is_skipped(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("q1,site\nAgree,North\nDisagree,North\nAgree,North\n", encoding="utf-8")
+    result = scaffold(path)
+    assert dict(result.report.skipped)["site"] == "the same answer in every row ('North')"
+
+
+def test_terminal_tables_print_option_brackets_as_text():
+    from cipp.render.terminal import render_text
+
+    text = render_text(_analyzed(ODK, scaffold(ODK, XLSFORM_OPTIONS)))
+    assert "resources [library]" in text and "resources [workshops]" in text

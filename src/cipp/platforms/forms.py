@@ -8,7 +8,10 @@ rating scale (Google's linear scale); other short answer lists become levels in 
 of first appearance; long or varied answers are free text. Multi-select answers are
 recognised by their separator (Microsoft: ``;`` after every option; Google: ``, ``, when
 the parts recur as answers on their own) and become one binary item per option.
-Everything guessed is in the import report.
+Everything guessed is in the import report. A KoboToolbox or ODK export can be
+scaffolded too when its form is not at hand: the submission's own columns are skipped,
+and a select_multiple question is read from its 1/0 ``<question>/<choice>`` columns or
+from answers of space-joined choice names.
 
 Exports (as the platforms document them; the tests use hand-written fixtures, not real
 downloads): Google Forms CSV has ``Timestamp`` (or its translation) first; Microsoft
@@ -21,6 +24,7 @@ of 1/0 without an instrument; a Google one needs the instrument (labels may hold
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -136,14 +140,109 @@ def looks_like_msforms(table: RawTable) -> bool:
 
 
 def metadata_columns(table: RawTable) -> set[int]:
-    """Positions of a Forms export's own columns (timestamp, respondent, score)."""
+    """Positions of an export's own columns (timestamp, respondent, score; for KoboToolbox
+    and ODK the submission's fields and the form's metadata questions)."""
     if looks_like_msforms(table):
         names = MSFORMS_COLUMNS
     elif looks_like_google(table):
         names = GOOGLE_COLUMNS | GOOGLE_TIMESTAMPS
+    elif _xlsform_platform(table) is not None:
+        return {j for j, h in enumerate(table.headers) if _is_xlsform_metadata(h)}
     else:
         names = frozenset()
     return {j for j, h in enumerate(table.headers) if normalize_header(h) in names}
+
+
+#: An XLSForm choice name (no spaces: select_multiple answers are joined by spaces).
+_CHOICE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+#: The submission's own columns in an ODK Central CSV export.
+ODK_CENTRAL_COLUMNS = frozenset(
+    {
+        "SubmissionDate",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+        "KEY",
+        "instanceID",
+    }
+)
+
+
+def _xlsform_platform(table: RawTable) -> str | None:
+    from cipp.platforms import xlsform
+
+    if xlsform.looks_like_odk(table):
+        return "odk"
+    if xlsform.looks_like_kobo(table):
+        return "kobo"
+    return None
+
+
+def _is_xlsform_metadata(header: str) -> bool:
+    """Kobo's ``_id``, ``_uuid``, ``__version__`` ...; ODK's ``KEY``, ``meta-instanceID``,
+    ``SubmissionDate``; and questions of the form's metadata types (start, end, deviceid)."""
+    from cipp.platforms.xlsform import METADATA_TYPES, ODK_COLUMNS
+
+    name = header.strip()
+    last = re.split(r"[/-]", name)[-1]
+    return (
+        name.startswith("_")
+        or name in ODK_COLUMNS
+        or name in ODK_CENTRAL_COLUMNS
+        or name.lower().startswith(("meta-", "meta/"))
+        or last.lower() in METADATA_TYPES
+    )
+
+
+def _xlsform_multi_selects(
+    table: RawTable, columns: list[list[str]], skip: set[int]
+) -> dict[int, tuple[str, list[str], list[int]]]:
+    """KoboToolbox and ODK select_multiple questions: a column of space-separated choice
+    names, ``<question>``, beside one 1/0 column per choice, ``<question>/<choice>``.
+
+    Returns, by the question column's position: the separator, the choice names and the
+    positions of their columns.
+    """
+    found: dict[int, tuple[str, list[str], list[int]]] = {}
+    headers = [h.strip() for h in table.headers]
+    for position, header in enumerate(headers):
+        if position in skip or not columns[position]:
+            continue
+        for separator in ("/", "-"):
+            prefix = header + separator
+            options = [
+                (j, h[len(prefix) :])
+                for j, h in enumerate(headers)
+                if h.startswith(prefix) and h[len(prefix) :] and j not in skip
+            ]
+            option_names = {name for _, name in options}
+            if (
+                options
+                and all(set(columns[j]) <= {"0", "1"} for j, _ in options)
+                and all(set(value.split()) <= option_names for value in columns[position])
+            ):
+                found[position] = (separator, [n for _, n in options], [j for j, _ in options])
+                break
+        else:
+            # Without split columns (ODK Central's default): answers that are choice names
+            # joined by spaces, some of them more than one, each name in two answers or
+            # more (the words of free text seldom recur like that).
+            answers = columns[position]
+            uses = Counter(token for value in answers for token in set(value.split()))
+            if (
+                any(len(value.split()) > 1 for value in answers)
+                and len(uses) <= _MAX_LEVELS
+                and all(_CHOICE_NAME.match(name) and n >= 2 for name, n in uses.items())
+            ):
+                found[position] = ("/", list(uses), [])
+    return found
 
 
 def _options_ms(values: Iterable[str]) -> list[str]:
@@ -215,7 +314,7 @@ def _fits(scale: Scale, values: Iterable[str], missing_codes: Iterable[str] = ()
 
 
 def _rating(values: list[str]) -> list[int] | None:
-    if not all(_NUMBER.match(v.strip()) for v in values):
+    if not values or not all(_NUMBER.match(v.strip()) for v in values):
         return None
     numbers = [float(v) for v in values]
     if not all(n.is_integer() for n in numbers):
@@ -240,7 +339,7 @@ def scaffold(
         if looks_like_msforms(table)
         else "google"
         if looks_like_google(table)
-        else "forms"
+        else _xlsform_platform(table) or "forms"
     )
     draft = Draft(platform, path, options)
     meta = metadata_columns(table)
@@ -248,6 +347,21 @@ def scaffold(
     columns = [
         [v for v in tables.texts(table, j) if v is not None] for j in range(len(table.headers))
     ]
+    missing = {normalize_text(code) for code in options.missing_codes}
+    multi_selects: dict[int, tuple[str, list[str], list[int]]] = {}
+    option_of: dict[int, str] = {}
+    if platform in ("kobo", "odk"):
+        multi_selects = _xlsform_multi_selects(table, columns, meta)
+        option_of = {
+            j: table.headers[position].strip()
+            for position, (_, _, split) in multi_selects.items()
+            for j in split
+        }
+        name = "a KoboToolbox" if platform == "kobo" else "an ODK"
+        draft.notes.append(
+            f"This is {name} export: 'cipp instrument from-xlsform FORM.xlsx' reads the "
+            "form itself (labels, choice lists, groups) and guesses less."
+        )
     fitting_of = {
         j: [s for s in scales if _fits(s, dict.fromkeys(values), options.missing_codes)]
         for j, values in enumerate(columns)
@@ -257,6 +371,24 @@ def scaffold(
     uses = {id(s): sum(s in fits for fits in fitting_of.values()) for s in scales}
     for position, header in enumerate(table.headers):
         question = slug(header)
+        if position in multi_selects and not draft.wants_demographic(question):
+            separator, names, split = multi_selects[position]
+            text = header.strip()
+            draft.add_multi(
+                question,
+                text,
+                [Choice(name, name) for name in names],
+                source_id=text,
+                option_source=text.replace("{", "{{").replace("}", "}}") + separator + "{code}",
+            )
+            draft.guessed.append(
+                f"{question}: multi-select with options {', '.join(names)} (from its "
+                + (f"{text}{separator}<option> columns)" if split else "space-joined answers)")
+            )
+            continue
+        if position in option_of:
+            draft.skip(header, f"an option of the multi-select '{option_of[position]}'")
+            continue
         if position in meta:
             draft.skip(header, "metadata of the export")
             continue
@@ -288,7 +420,9 @@ def scaffold(
             draft.add_on_scale(question, header, chosen, source_id=header)
             also = f" (also fits {', '.join(s.id for s in fitting[1:3])})" if fitting[1:] else ""
             draft.guessed.append(f"{question}: answers fit the scale '{chosen.id}'{also}")
-        elif (codes := _rating(distinct)) is not None:
+        elif (
+            codes := _rating([v for v in distinct if normalize_text(v) not in missing])
+        ) is not None:
             draft.add_choice(
                 question,
                 header,
@@ -300,6 +434,8 @@ def scaffold(
             )
         elif all(_NUMBER.match(v.strip()) for v in distinct):
             draft.add_number(question, header)
+        elif len(distinct) == 1:
+            draft.skip(header, f"the same answer in every row ('{distinct[0]}')")
         elif (
             len(distinct) <= _MAX_LEVELS
             and len(distinct) < len(values)

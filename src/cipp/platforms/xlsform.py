@@ -60,7 +60,7 @@ _SKIPPED = {
     "xml-external": "an external data file",
     "csv-external": "an external data file",
 }
-_METADATA = {
+METADATA_TYPES = {
     "start",
     "end",
     "today",
@@ -257,7 +257,7 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
             draft.add_number(name, label, aliases=translations)
         elif kind in ("text", "string"):
             draft.add_free_text(name)
-        elif kind in _METADATA:
+        elif kind in METADATA_TYPES:
             draft.skip(name, f"metadata ({kind})")
         elif kind in _SKIPPED:
             draft.skip(name, _SKIPPED[kind])

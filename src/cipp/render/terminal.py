@@ -19,11 +19,12 @@ def table_frame(table: TextTable, width: int = 120, *, min_first: int = 16) -> T
     gets the rest: rich's own column collapsing crops the right-most columns of a wide
     Likert table.
     """
+    # Texts are plain (Text, not strings): rich would read "Question [Option]" as markup.
     out = Table(
-        title=table.caption,
+        title=Text(table.caption),
         title_justify="left",
         title_style="bold",
-        caption="\n".join(table.notes) or None,
+        caption=Text("\n".join(table.notes)) if table.notes else None,
         caption_justify="left",
         header_style="bold",
         # At least as wide as the caption, so a narrow table does not break its title.
@@ -37,10 +38,10 @@ def table_frame(table: TextTable, width: int = 120, *, min_first: int = 16) -> T
     widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
     room = width - sum(widths) - 3 * len(table.header) - 1
     out.add_column(
-        table.header[0], overflow="fold", width=max(min_first, min(widest_first, room, 60))
+        Text(table.header[0]), overflow="fold", width=max(min_first, min(widest_first, room, 60))
     )
     for head, column_width in zip(table.header[1:], widths, strict=True):
-        out.add_column(head, justify="right", width=column_width)
+        out.add_column(Text(head), justify="right", width=column_width)
     return out
 
 
@@ -59,7 +60,7 @@ def rich_table(table: TextTable, width: int = 120) -> Table:
         if len(row) == 1:
             add_section_row(out, row[0], len(table.header))
         else:
-            out.add_row(*row)
+            out.add_row(*(Text(cell) for cell in row))
     return out
 
 
