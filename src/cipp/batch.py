@@ -166,8 +166,8 @@ class WaveCounts:
     """One wave's counts that the trend tests are built from.
 
     ``items[id]``: answers per row of ``rows[id]`` (the scale's levels least favourable
-    first, or its collapse groups with ``collapse``), from ``grouping.item_rows`` and
-    ``grouping.crosstab`` exactly as the association tests count them. ``components[c]``:
+    first, or its collapse groups with ``collapse``), from ``grouping.level_rows`` exactly
+    as the association tests count them. ``components[c]``:
     respondents (not mostly positive, mostly positive) on component ``c``'s items, as
     the association tests of components count them. Items and components the wave did
     not ask are absent. Small on purpose: this is what crosses the process boundary
@@ -212,23 +212,22 @@ def _wave_counts(responses: Responses, options: AnalysisOptions) -> WaveCounts:
     import numpy as np
 
     from cipp.analysis import component_rows
-    from cipp.grouping import crosstab, item_rows
+    from cipp.counting import tally
+    from cipp.grouping import level_rows
 
     instrument = responses.instrument
-    one_group = np.zeros(responses.n_respondents, dtype="int64")
     items: dict[str, tuple[int, ...]] = {}
     rows: dict[str, tuple[str, ...]] = {}
     for item in responses.items_asked:
-        codes = responses.codes[item.id].to_numpy(dtype="float64", na_value=math.nan)
-        row_index, labels = item_rows(instrument.scale_of(item), codes, collapse=options.collapse)
-        table = crosstab(row_index, one_group, len(labels), 1)
-        items[item.id] = tuple(int(n) for n in table[:, 0])
+        lookup, labels = level_rows(instrument.scale_of(item), collapse=options.collapse)
+        counts = tally(np.take(lookup, responses.level_index(item.id)), len(labels))
+        items[item.id] = tuple(int(n) for n in counts)
         rows[item.id] = labels
     components: dict[str, tuple[int, int]] = {}
     for component in COMPONENTS:
         if any(i.component == component for i in responses.items_asked):
-            table = crosstab(component_rows(responses, component), one_group, 2, 1)
-            components[component] = (int(table[0, 0]), int(table[1, 0]))
+            not_mostly, mostly = tally(component_rows(responses, component), 2)
+            components[component] = (int(not_mostly), int(mostly))
     return WaveCounts(items=items, rows=rows, components=components)
 
 

@@ -1,8 +1,8 @@
 """Grouping respondents: demographics (or any column) as integer group codes, and crosstabs.
 
-A crosstab of an item against a grouping variable is built in one numpy pass over integer
-codes (``bincount`` of ``row * n_groups + group``), so a whole survey's tables cost
-almost nothing next to reading the file.
+An item's crosstabs against every grouping variable come from one numpy ``bincount``
+over (row, joint group) integer codes (:class:`JointGroups`), so a whole survey's tables
+cost little next to reading the file; :func:`crosstab` is the plain one-grouping version.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cipp.describe import group_numeric
 from cipp.errors import CippError
 from cipp.instrument import Scale, normalize_header, normalize_text
-from cipp.loading import MISSING_CODE, Responses
+from cipp.loading import Responses
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,62 +96,28 @@ def _natural_key(text: str) -> tuple[int, float, str]:
         return (1, 0.0, normalized)
 
 
-def _row_of_code(scale: Scale, *, collapse: bool) -> tuple[dict[int, int], tuple[str, ...]]:
-    """Each level code's row and the row labels, least favourable first: the scale's
-    levels from the negative to the positive end (the order a trend test scores them in),
-    or with ``collapse`` its collapse groups in the same direction."""
+def level_rows(scale: Scale, *, collapse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The row of each level position (Responses.level_index), and the row labels.
+
+    Rows run least favourable first: the scale's levels from the negative to the
+    positive end (the order a trend test scores them in), or with ``collapse`` its
+    collapse groups in the same direction. The lookup has one entry per level plus one
+    for a missing answer, which goes to the row after the last (``len(labels)``), the
+    slot :meth:`JointGroups.crosstabs` leaves out.
+    """
+    import numpy as np
+
     order = scale.ordered_codes
     if collapse and scale.collapse:
         groups = sorted(scale.collapse, key=lambda g: min(order.index(c) for c in g.codes))
         position = {code: i for i, g in enumerate(groups) for code in g.codes}
-        return position, tuple(g.label for g in groups)
-    return {code: i for i, code in enumerate(order)}, tuple(scale.label_of(c) for c in order)
-
-
-def item_rows(
-    scale: Scale, codes: np.ndarray, *, collapse: bool
-) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Row index of each answer (-1 when missing) and the row labels, least favourable first.
-
-    ``codes`` are integers with MISSING_CODE for a missing answer (Responses.code_array),
-    or floats with NaN. Rows are as :func:`level_rows` orders them.
-    """
-    import numpy as np
-
-    position, labels = _row_of_code(scale, collapse=collapse)
-    order = scale.ordered_codes
-    offset = min(min(order), 0)
-    lookup = np.full(max(order) - offset + 2, -1, dtype="int64")
-    for code, row in position.items():
-        lookup[code - offset] = row
-    return translate(codes, lookup, offset), labels
-
-
-def level_rows(scale: Scale, *, collapse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
-    """The row of each level position (Responses.level_index), and the row labels.
-
-    The lookup has one entry per level plus one for a missing answer, which goes to the
-    row after the last (``len(labels)``), the slot :func:`crosstabs` cuts off.
-    """
-    import numpy as np
-
-    position, labels = _row_of_code(scale, collapse=collapse)
-    lookup = np.array([position[code] for code in scale.codes] + [len(labels)], dtype="uint8")
+        labels = tuple(g.label for g in groups)
+    else:
+        position = {code: i for i, code in enumerate(order)}
+        labels = tuple(scale.label_of(code) for code in order)
+    dtype = "uint8" if len(labels) < 255 else "uint16"
+    lookup = np.array([position[code] for code in scale.codes] + [len(labels)], dtype=dtype)
     return lookup, labels
-
-
-def translate(codes: np.ndarray, lookup: np.ndarray, offset: int) -> np.ndarray:
-    """``lookup[code - offset]`` for every code; the lookup's last slot answers for a missing
-    answer (MISSING_CODE or NaN) and for codes outside it."""
-    import numpy as np
-
-    values = np.asarray(codes)
-    if values.dtype.kind == "f":
-        values = np.where(np.isnan(values), MISSING_CODE, values).astype("int64")
-    # Put the missing slot in front too, so one clipped take maps everything: codes below
-    # the table (MISSING_CODE) clip to the front, codes above it to the back.
-    padded = np.concatenate([lookup[-1:], lookup])
-    return np.take(padded, values - (offset - 1), mode="clip")
 
 
 def crosstab(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -> np.ndarray:
