@@ -609,3 +609,106 @@ def test_component_rows_follow_the_more_than_half_rule():
     assert scores.tolist() == [1, 0, 1, 1, 0, 0, -1, 0]
     assert component_rows(responses, "process").tolist() == [0, 1, -1, -1, -1, -1, 1, 1]
     assert component_rows(responses, "product").tolist() == [-1] * len(rows)
+
+
+# --- found in review ----------------------------------------------------------------------
+
+
+def test_crosstab_of_one_byte_rows_with_many_groups():
+    rows = np.array([0, 1, -1, 1, 0], dtype="int8")
+    groups = np.array([0, 129, 5, -1, 129], dtype="int64")
+    table = crosstab(rows, groups, 2, 130)
+    assert table.shape == (2, 130)
+    assert table[0, 0] == 1 and table[1, 129] == 1 and table[0, 129] == 1
+    assert table.sum() == 3
+
+
+def test_monte_carlo_fisher_p_value_is_a_number():
+    from cipp.association import test_contingency
+
+    table = np.array(
+        [
+            [0, 2, 1, 1],
+            [0, 0, 5, 0],
+            [2, 1, 2, 0],
+            [0, 3, 0, 1],
+            [0, 1, 0, 0],
+            [1, 0, 2, 0],
+            [1, 1, 1, 1],
+            [0, 1, 0, 2],
+            [0, 0, 1, 0],
+            [0, 2, 1, 0],
+        ]
+    )
+    result = test_contingency(
+        table,
+        row_labels=[f"r{i}" for i in range(10)],
+        col_labels=list("abcd"),
+        exact_max_steps=0,
+        resamples=500,
+        seed=1,
+    )
+    assert result.exact_method == "monte carlo"
+    assert isinstance(result.p_exact, float) and 0 < result.p_exact <= 1
+
+
+YES_NO = {
+    "id": "yn",
+    "title": "YN",
+    "scales": {
+        "yn": {
+            "label": "Yes/No",
+            "levels": [{"code": 1, "label": "Yes"}, {"code": 0, "label": "No"}],
+        }
+    },
+    "items": [{"id": "q1", "text": "Q1", "scale": "yn", "component": "process"}],
+}
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_grouping_by_a_column_with_blank_cells(tmp_path, blank):
+    from cipp.instrument import instrument_from_dict
+
+    path = tmp_path / "by.csv"
+    path.write_text(f"Q1,Site\nYes,North\nNo,South\nYes,{blank}\nYes,South\n", encoding="utf-8")
+    responses = load_responses(read_table(path), instrument_from_dict(YES_NO, source="test"))
+    grouping = resolve_grouping(responses, "Site")
+    assert grouping.labels == ("North", "South")
+    assert grouping.codes.tolist() == [0, 1, -1, 1]
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_batch_split_skips_rows_that_answered_nothing(tmp_path, blank):
+    from cipp.batch import run_batch
+    from cipp.instrument import instrument_from_dict
+
+    path = tmp_path / "split.csv"
+    path.write_text(f"Q1,Site\nYes,North\nNo,South\n{blank},North\nYes,South\n", encoding="utf-8")
+    batch = run_batch(
+        [path],
+        instrument=instrument_from_dict(YES_NO, source="test"),
+        split_by="Site",
+        options=AnalysisOptions(by=()),
+        workers=1,
+    )
+    assert not batch.errors
+    assert {name: r.n_respondents for name, r in batch.waves.items()} == {"North": 1, "South": 2}
+
+
+def test_a_scale_of_256_levels_is_tested(tmp_path):
+    from cipp.instrument import instrument_from_dict
+
+    levels = [{"code": c, "label": f"L{c}"} for c in range(256)]
+    spec = {
+        "id": "s256",
+        "title": "256 levels",
+        "scales": {"s": {"label": "0-255", "kind": "rating", "levels": levels}},
+        "items": [{"id": "q", "text": "Q", "scale": "s", "component": "process"}],
+    }
+    path = tmp_path / "s256.csv"
+    path.write_text("Q,Group\n3,A\n200,B\n17,A\n255,B\n", encoding="utf-8")
+    responses = load_responses(read_table(path), instrument_from_dict(spec, source="test"))
+    assert responses.level_index("q").dtype == np.uint16
+    results = analyze(responses, AnalysisOptions(by=("Group",), resamples=200))
+    test = next(t for t in results.associations if t.item == "q")
+    assert test.result.n == 4

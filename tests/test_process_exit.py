@@ -45,3 +45,29 @@ def test_output_file_is_complete(tmp_path):
     result = cipp("analyze", str(DATA / "mentors.xlsx"), "--format", "json", "--out", str(out))
     assert result.returncode == 0
     assert json.loads(out.read_text())["n_respondents"] == 29
+
+
+def test_an_uncaught_error_still_exits_one():
+    # Writing --version to a full device fails inside the command: Python's status is 1.
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "cipp", "--version"], stdout=full, stderr=subprocess.PIPE
+        )
+    assert result.returncode == 1
+    assert b"OSError" in result.stderr
+
+
+def test_a_program_calling_main_keeps_its_own_exit_status():
+    program = (
+        "import sys\n"
+        "sys.argv = ['cipp', '--version']\n"
+        "from cipp.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.exit(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 3
+    assert result.stdout.startswith("cipp ")

@@ -1,4 +1,4 @@
-from cipp.cli import main
+from cipp.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

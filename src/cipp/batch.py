@@ -251,6 +251,8 @@ def _take_rows(table: RawTable, mask: Any) -> RawTable:
 
 
 def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
+    import numpy as np
+
     from cipp.grouping import resolve_grouping
     from cipp.loading import load_responses
     from cipp.platforms import read_export
@@ -271,14 +273,20 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     grouping = resolve_grouping(responses, job.split_by, option="--split-by")
     demographic = any(d.id == grouping.id for d in job.instrument.demographics)
     waves = []
+    # Respondents by their spreadsheet row: rows that answered nothing are in the table
+    # but are no respondents (and so in no wave).
+    respondent_rows = responses.codes.index.to_numpy()
     for position, label in enumerate(grouping.labels):
-        mask = grouping.codes == position
-        if not mask.any():
+        wave_rows = respondent_rows[grouping.codes == position]
+        if not len(wave_rows):
             continue
         # Reloading the wave's own rows (rather than slicing the loaded responses) keeps
         # every per-file figure exact per wave: declared-missing counts, invalid cells.
         part = load_responses(
-            _take_rows(table, mask), job.instrument, lenient=job.lenient, require_all_items=False
+            _take_rows(table, np.isin(table.rows, wave_rows)),
+            job.instrument,
+            lenient=job.lenient,
+            require_all_items=False,
         )
         # A demographic's waves follow the instrument's level order; any other column's
         # values sort naturally ('2023' before '2024', 'Wave 2' before 'Wave 10').

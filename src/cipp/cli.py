@@ -69,13 +69,20 @@ def _main(
 
 
 def main() -> None:
-    """Console-script entry point.
+    """Run the cipp command line (for programs that call it and go on afterwards)."""
+    app()
 
-    When the command is done, the process ends without Python's interpreter teardown:
-    freeing pandas, scipy and a big survey object by object takes up to a quarter of a
-    second and does nothing for the user. Exit handlers that the command registered
-    still run first (they run in reverse order of registration, so all of them come
-    before the one registered here), and stdout and stderr are flushed.
+
+def run() -> None:
+    """The installed ``cipp`` command and ``python -m cipp``: :func:`main`, then the
+    process ends without Python's interpreter teardown.
+
+    Freeing pandas, scipy and a big survey object by object takes up to a quarter of a
+    second and does nothing for the user. Exit handlers that the command registered still
+    run first (in reverse order of registration, so all before the one registered here),
+    stdout and stderr are flushed, and the exit status is the one Python would give:
+    the command's, 1 after an uncaught error (its traceback printed as usual), 130 after
+    Ctrl-C.
     """
     status = 0
 
@@ -87,11 +94,17 @@ def main() -> None:
 
     atexit.register(end_without_teardown)
     try:
-        app()
+        main()
     except SystemExit as stop:
         # As Python turns SystemExit into an exit status: None is 0, a message is 1.
         code = stop.code
         status = code if isinstance(code, int) else (0 if code is None else 1)
+        raise
+    except KeyboardInterrupt:
+        status = 130
+        raise
+    except BaseException:
+        status = 1
         raise
 
 

@@ -76,9 +76,9 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
     for header in responses.other.columns:
         if normalize_header(header) == key:
             raw = responses.other[header]
-            texts = raw.where(raw.notna(), None)
-            distinct = sorted({t for t in texts if t is not None}, key=_natural_key)
-            categorical = pd.Categorical(texts, categories=distinct)
+            # Blank cells may be None or NaN (pandas' str dtype); neither is a category.
+            distinct = sorted(raw.dropna().unique().tolist(), key=_natural_key)
+            categorical = pd.Categorical(raw, categories=distinct)
             return _from_categorical(str(header), str(header), categorical, ordered=False)
     known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
     known += [str(h) for h in responses.other.columns]
@@ -128,8 +128,9 @@ def crosstab(rows: np.ndarray, groups: np.ndarray, n_rows: int, n_groups: int) -
     """
     import numpy as np
 
-    rows = np.where(rows < 0, n_rows, rows)
-    groups = np.where(groups < 0, n_groups, groups)
+    # In int64 whatever the codes' own type: the flat index outgrows a small one.
+    rows = np.where(rows < 0, n_rows, rows).astype("int64")
+    groups = np.where(groups < 0, n_groups, groups).astype("int64")
     flat = rows * (n_groups + 1) + groups
     counts = np.bincount(flat, minlength=(n_rows + 1) * (n_groups + 1))
     return counts.reshape(n_rows + 1, n_groups + 1)[:n_rows, :n_groups]
