@@ -206,3 +206,41 @@ def test_report_fails_when_a_real_name_survives(runner, tmp_path):
 def test_report_rejects_unknown_format(runner, tmp_path):
     result = runner.invoke(app, report_args("pdf", tmp_path / "r.pdf"))
     assert result.exit_code == 2 and "not one of docx, html" in result.stderr
+
+
+def test_a_survey_without_answers_to_a_component_adds_nothing_to_it(runner, tmp_path):
+    """Blank every mentee product item: the product row is the mentors' alone, not NaN."""
+    workbook = load_workbook(SURVEYS[0])
+    sheet = workbook.active
+    headers = [cell.value for cell in sheet[1]]
+    product = [
+        "My mentor motivated me to improve my work productivity.",
+        "The goals of the mentorship program were achieved.",
+    ]
+    for text in product:
+        column = headers.index(text) + 1
+        for row in range(2, sheet.max_row + 1):
+            sheet.cell(row=row, column=column).value = None
+    blanked = tmp_path / "mentees-no-product.xlsx"
+    workbook.save(blanked)
+    qualitative = QualitativeInputs(
+        segments=(FGD / "segments.csv",),
+        codebook=FGD / "codebook.yaml",
+        adjudication=FGD / "adjudication.csv",
+        pseudonyms=FGD / "pseudonyms.yaml",
+    )
+    both = {r.component: r for r in evaluate([blanked, SURVEYS[1]], qualitative).joint.rows}
+    mentors = {r.component: r for r in evaluate([SURVEYS[1]], qualitative).joint.rows}
+    assert both["product"].positive_percent == pytest.approx(mentors["product"].positive_percent)
+    assert both["product"].proposed_fit == mentors["product"].proposed_fit
+    out = tmp_path / "report.json"
+    args = report_args("json", out)
+    args[args.index(str(SURVEYS[0]))] = str(blanked)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert "NaN" not in text  # missing numbers are null
+    document = json.loads(text)
+    joint = {row["component"]: row for row in document["joint_display"]}
+    mentee_product = joint["product"]["quantitative"]["surveys"][0]
+    assert mentee_product["positive_percent"] is None

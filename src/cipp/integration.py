@@ -249,8 +249,12 @@ def _quote_for(theme: Any, entry: Any) -> Any:
     return entry.quotes[0] if entry.quotes else None
 
 
-def _propose(percent: float | None, positive: int, negative: int) -> tuple[str, str]:
+def _propose(
+    percent: float | None, positive: int, negative: int, *, asked: bool = True
+) -> tuple[str, str]:
     if percent is None:
+        if asked:
+            return "expansion", "no survey answers to this component's items"
         return "expansion", "no survey item covers this component"
     survey = "positive" if percent >= 50 else "negative"
     survey_text = f"{percent:.1f}% of survey answers positive"
@@ -291,12 +295,15 @@ def joint_display(
     rows = []
     for component in COMPONENTS:
         evidence = [e for r in surveys if (e := _survey_evidence(r, component)) is not None]
-        answers = sum(e.n_answers for e in evidence)
+        # A survey whose respondents answered none of the component's items has no
+        # percentage (NaN) and adds nothing to the pooled one.
+        answered = [e for e in evidence if e.n_answers]
+        answers = sum(e.n_answers for e in answered)
         percent = (
-            sum(e.positive_percent * e.n_answers for e in evidence) / answers if answers else None
+            sum(e.positive_percent * e.n_answers for e in answered) / answers if answers else None
         )
         theme_rows, positive, negative = _theme_evidence(themes, component)
-        proposed, reason = _propose(percent, positive, negative)
+        proposed, reason = _propose(percent, positive, negative, asked=bool(evidence))
         fit = integration.fits.get(component, proposed)
         rows.append(
             JointRow(

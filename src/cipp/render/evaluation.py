@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cipp.describe import plain
 from cipp.evaluation import Evaluation
 from cipp.instrument import COMPONENTS
 from cipp.outputs import write_text, write_with
@@ -353,7 +354,10 @@ def write_report(
     title = "CIPP evaluation: " + " and ".join(r.instrument.title for r in evaluation.surveys)
     names = evaluation.pseudonyms
     if output_format == "json":
-        text = json.dumps(evaluation.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        # Missing numbers (a survey with no answers to a component) are null, as in the
+        # JSON of cipp analyze.
+        document = plain(evaluation.to_dict())
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     elif output_format == "markdown":
         text = render_markdown(parts, title)
     elif output_format == "html":
