@@ -217,3 +217,60 @@ def test_documents_carry_the_apa_line_and_the_terminal_does_not(runner):
     assert "Fisher's exact test, N = 29, p = " in markdown.stdout
     table = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx")])
     assert "APA" not in table.stdout
+
+
+# --- columns outside the instrument ----------------------------------------------------
+
+
+@pytest.fixture()
+def with_site(tmp_path):
+    """The mentor file with a Site column typed inconsistently, and a copy headed twice."""
+    frame = pd.read_excel(DATA / "mentors.xlsx")
+    frame["Site"] = (["North", "north ", "2", "2.0", "South", "  SOUTH"] * 5)[: len(frame)]
+    path = tmp_path / "site.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_an_extra_column_groups_as_instrument_columns_read(with_site):
+    from cipp.grouping import resolve_grouping
+
+    responses = load_file(with_site, instrument="mentor").responses
+    grouping = resolve_grouping(responses, "site")
+    # case, spacing and a number's spelling make no new group; each group is labelled
+    # by its most common spelling, in natural order
+    assert grouping.labels == ("2", "North", "South")
+    raw = pd.read_csv(with_site)["Site"].str.strip().str.lower().replace({"2.0": "2"})
+    expected = raw.map({"2": 0, "north": 1, "south": 2}).tolist()
+    assert grouping.codes.tolist() == expected
+
+
+def test_an_extra_column_headed_twice_is_an_error(tmp_path, runner):
+    frame = pd.read_excel(DATA / "mentors.xlsx")
+    frame["Site"] = "North"
+    frame["site"] = "South"
+    path = tmp_path / "twice.csv"
+    frame.to_csv(path, index=False)
+    result = runner.invoke(app, ["analyze", str(path), "--by", "Site"])
+    assert result.exit_code == 2
+    assert "2 columns of" in result.stderr and "'Site', 'site'" in result.stderr
+
+
+def test_participation_names_its_own_option_and_matches_labels_loosely(runner):
+    result = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--participation", "Nope"])
+    assert result.exit_code == 2
+    assert "--participation Nope: no such demographic or column" in result.stderr
+    loaded = load_file(DATA / "mentors.xlsx").responses
+    options = AnalysisOptions(by=(), participation="gender", expected={"female": 1, "MALE": 1})
+    fit = analyze(loaded, options).goodness_of_fit
+    assert fit is not None and fit.result.labels == ("Female", "Male")
+
+
+def test_expected_category_absent_from_an_extra_column_counts_zero(with_site):
+    loaded = load_file(with_site, instrument="mentor").responses
+    expected = {"North": 1, "South": 1, "2": 1, "East": 1}
+    options = AnalysisOptions(by=(), participation="Site", expected=expected)
+    fit = analyze(loaded, options).goodness_of_fit
+    assert fit is not None
+    assert fit.result.labels == ("2", "North", "South", "East")
+    assert fit.result.observed[-1] == 0 and sum(fit.result.observed) == 29

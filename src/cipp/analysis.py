@@ -17,7 +17,14 @@ from cipp.describe import (
 )
 from cipp.errors import CippError
 from cipp.grouping import Grouping, JointGroups, level_rows, resolve_grouping
-from cipp.instrument import COMPONENTS, Instrument, Item, iter_bundled, resolve_instrument
+from cipp.instrument import (
+    COMPONENTS,
+    Instrument,
+    Item,
+    iter_bundled,
+    normalize_text,
+    resolve_instrument,
+)
 from cipp.loading import (
     Responses,
     detect_instrument,
@@ -290,17 +297,34 @@ def participation(
 ) -> Participation:
     """Goodness of fit of respondents across a column's categories (equal shares by default).
 
-    Categories of a categorical demographic that nobody chose count as zero.
+    Categories of a categorical demographic that nobody chose count as zero; so do the
+    categories ``expected`` names for a column outside the instrument that no respondent
+    has (a wave of a batch may lack one). ``expected``'s labels match the categories
+    whatever their case and spacing.
     """
     import numpy as np
 
     from cipp.association import goodness_of_fit
 
-    grouping = resolve_grouping(responses, column)
+    grouping = resolve_grouping(responses, column, option="--participation")
     known = grouping.codes[grouping.codes >= 0]
-    counts = np.bincount(known, minlength=len(grouping.labels))
+    counts = np.bincount(known, minlength=len(grouping.labels)).tolist()
+    labels = list(grouping.labels)
+    if expected is not None:
+        spelled = {normalize_text(label): label for label in labels}
+        demographic = any(d.id == grouping.id for d in responses.instrument.demographics)
+        matched: dict[str, float] = {}
+        for key, value in expected.items():
+            label = spelled.get(normalize_text(str(key)))
+            if label is None and not demographic:
+                label = str(key)
+                labels.append(label)
+                counts.append(0)
+                spelled[normalize_text(label)] = label
+            matched[label if label is not None else str(key)] = value
+        expected = matched
     return Participation(
-        grouping.id, grouping.label, goodness_of_fit(counts.tolist(), grouping.labels, expected)
+        grouping.id, grouping.label, goodness_of_fit(counts, tuple(labels), expected)
     )
 
 

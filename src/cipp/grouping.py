@@ -19,6 +19,7 @@ from cipp.loading import Responses
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,10 +51,8 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
     """The grouping named by a demographic id or label, or by any other column's header.
 
     Numeric demographics are grouped by the instrument's bins (age groups); a column
-    outside the instrument is grouped by its distinct values, in sorted order.
+    outside the instrument is grouped by its distinct answers (see :func:`_from_texts`).
     """
-    import pandas as pd
-
     instrument = responses.instrument
     key = normalize_header(name)
     for demographic in instrument.demographics:
@@ -73,13 +72,15 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
                 values = group_numeric(demographic, values)
             ordered = demographic.ordered or demographic.kind == "numeric"
             return _from_categorical(demographic.id, demographic.label, values, ordered)
-    for header in responses.other.columns:
-        if normalize_header(header) == key:
-            raw = responses.other[header]
-            # Blank cells may be None or NaN (pandas' str dtype); neither is a category.
-            distinct = sorted(raw.dropna().unique().tolist(), key=_natural_key)
-            categorical = pd.Categorical(raw, categories=distinct)
-            return _from_categorical(str(header), str(header), categorical, ordered=False)
+    headers = [h for h in responses.other.columns if normalize_header(h) == key]
+    if len(headers) > 1:
+        listed = ", ".join(f"'{h}'" for h in headers)
+        raise CippError(
+            f"{option} {name}: {len(headers)} columns of {responses.source} are headed so "
+            f"({listed}); rename all but one"
+        )
+    if headers:
+        return _from_texts(str(headers[0]), responses.other[headers[0]])
     known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
     known += [str(h) for h in responses.other.columns]
     raise CippError(
@@ -87,13 +88,57 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
     )
 
 
-def _natural_key(text: str) -> tuple[int, float, str]:
-    """Sort numbers numerically ('2' before '10'), then text."""
+def _from_texts(header: str, texts: pd.Series) -> Grouping:
+    """A column outside the instrument grouped by its answers, as an instrument's columns
+    are read: case, spacing and a number's spelling ("2", "2.0") do not make a new group.
+
+    Each group is labelled with its most common spelling; groups are in natural order
+    ('2' before '10'); blank cells (None or NaN) are in no group.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, spellings = pd.factorize(texts, use_na_sentinel=True)
+    uses = np.bincount(codes[codes >= 0], minlength=len(spellings))
+    spelling_of: dict[str | float, tuple[int, str]] = {}
+    group_keys = [_group_key(str(spelling)) for spelling in spellings]
+    for spelling, group_key, n in zip(spellings, group_keys, uses, strict=True):
+        best = spelling_of.get(group_key)
+        if best is None or n > best[0]:
+            spelling_of[group_key] = (int(n), str(spelling))
+    labels = sorted((label for _, label in spelling_of.values()), key=_natural_key)
+    position = {key: labels.index(label) for key, (_, label) in spelling_of.items()}
+    lookup = np.array([position[k] for k in group_keys] + [-1], dtype="int64")
+    return Grouping(
+        id=header,
+        label=header,
+        labels=tuple(labels),
+        codes=np.take(lookup, np.where(codes < 0, len(group_keys), codes)),
+        ordered=False,
+    )
+
+
+def _group_key(text: str) -> str | float:
+    """What makes two answers the same group: their normalized text, or their value when
+    they are numbers."""
     normalized = normalize_text(text)
     try:
-        return (0, float(normalized), normalized)
+        number = float(normalized)
+    except ValueError:
+        return normalized
+    return number if math.isfinite(number) else normalized
+
+
+def _natural_key(text: str) -> tuple[int, float, str]:
+    """Sort numbers numerically ('2' before '10'), then text ('nan' and 'inf' are text)."""
+    normalized = normalize_text(text)
+    try:
+        number = float(normalized)
     except ValueError:
         return (1, 0.0, normalized)
+    if not math.isfinite(number):
+        return (1, 0.0, normalized)
+    return (0, number, normalized)
 
 
 def level_rows(scale: Scale, *, collapse: bool) -> tuple[np.ndarray, tuple[str, ...]]:
