@@ -156,10 +156,29 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "| 34 or younger | < 5 |" in text  # 4 mentors aged 34 or younger
-    # ... and the next smallest age group, or 4 = 29 - 12 - 8 - 5 could be worked out
-    assert "| 55 or older | < 5 |" in text
+    # ... and the next smallest age group (5: not small itself, so not "< 5"), or
+    # 4 = 29 - 12 - 8 - 5 could be worked out
+    assert "| 55 or older | masked |" in text
+    assert 'the next smallest is masked too, shown as "masked"' in text
     assert "| Female | 24 (82.8) |" in text  # large enough to show
     assert "Counts from 1 to 4 and their percentages are masked" in text
+    participation = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(DATA / "mentors.xlsx"),
+            "--min-cell",
+            "6",
+            "--no-tests",
+            "--participation",
+            "gender",
+            "--format",
+            "markdown",
+        ],
+    )
+    # 5 men: masked in the participation table too, with the women's 24 beside it
+    assert "| Male | < 6 | 14.5 |" in participation.stdout
+    assert "| Female | masked | 14.5 |" in participation.stdout
     data = runner.invoke(
         app, ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", "5", "--format", "json"]
     )

@@ -219,9 +219,9 @@ def tables_of_tests(
 ) -> list[TextTable]:
     """The report's tables of tests: participation, association and positive-share-by-group
     tables built from ``results``, then the ``extra`` tables that are not one of those
-    (same key). ``min_cell`` masks small counts in the by-group tables."""
+    (same key). ``min_cell`` masks small counts in the participation and by-group tables."""
     tables = [
-        *participation_table(results),
+        *participation_table(results, min_cell=min_cell),
         *association_tables(results),
         *breakdown_tables(results, decimals=decimals, min_cell=min_cell),
     ]

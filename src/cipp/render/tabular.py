@@ -130,12 +130,21 @@ def masked(n: int, min_cell: int) -> bool:
     return 0 < n < min_cell
 
 
+#: How a count masked only so that another cannot be worked out by subtraction shows.
+SECONDARY_MASK = "masked"
+
+
 def mask_note(min_cell: int) -> str:
     return (
         f"Counts from 1 to {min_cell - 1} and their percentages are masked (< {min_cell}); "
         "where one masked count could be worked out from the others, the next smallest is "
-        "masked too."
+        f'masked too, shown as "{SECONDARY_MASK}".'
     )
+
+
+def mask_text(n: int, min_cell: int) -> str:
+    """A masked cell: "< N" for a small count, SECONDARY_MASK for one masked to protect it."""
+    return f"< {min_cell}" if masked(n, min_cell) else SECONDARY_MASK
 
 
 def secondary_masks(counts: list[int], masked_cells: list[bool]) -> list[bool]:
@@ -156,7 +165,8 @@ def secondary_masks(counts: list[int], masked_cells: list[bool]) -> list[bool]:
 def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0) -> TextTable:
     """n (%) per category; numeric demographics also as mean ± SD.
 
-    With ``min_cell``, categories with fewer respondents than that are shown as "< N".
+    With ``min_cell``, categories with fewer respondents than that are shown as "< N"
+    (and one more as "masked" where the first could be worked out by subtraction).
     """
     header = ("Characteristic", "n (%)")
     rows: list[tuple[str, ...]] = []
@@ -170,7 +180,7 @@ def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0
         for category, hidden_cell in zip(d.categories, hide, strict=True):
             if hidden_cell:
                 hidden = True
-                rows.append((category.label, f"< {min_cell}"))
+                rows.append((category.label, mask_text(category.n, min_cell)))
             else:
                 rows.append((category.label, n_percent(category.n, category.percent, decimals)))
         if d.n_missing:
@@ -234,7 +244,9 @@ def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) 
                     cells.append("–")
                 elif hidden_cell:
                     hidden = True
-                    cells.append(f"< {min_cell}")
+                    k, total = cell
+                    small = masked(k, min_cell) or masked(total, min_cell)
+                    cells.append(f"< {min_cell}" if small else SECONDARY_MASK)
                 else:
                     k, total = cell
                     cells.append(n_percent(k, 100 * k / total if total else None, decimals))
@@ -264,7 +276,7 @@ def all_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> lis
     tables.append(components_table(results, decimals=decimals))
     if results.demographics:
         tables.append(demographics_table(results, decimals=decimals, min_cell=min_cell))
-    tables.extend(participation_table(results))
+    tables.extend(participation_table(results, min_cell=min_cell))
     tables.extend(association_tables(results))
     tables.extend(breakdown_tables(results, decimals=decimals, min_cell=min_cell))
     return tables
@@ -347,20 +359,28 @@ def association_tables(results: Results) -> list[TextTable]:
     return tables
 
 
-def participation_table(results: Results) -> list[TextTable]:
-    """Observed and expected respondents per category, with the goodness-of-fit test."""
+def participation_table(results: Results, *, min_cell: int = 0) -> list[TextTable]:
+    """Observed and expected respondents per category, with the goodness-of-fit test.
+
+    With ``min_cell``, observed counts are masked as in the demographics table."""
     fit = results.goodness_of_fit
     if fit is None:
         return []
     r = fit.result
+    observed = list(r.observed)
+    hide = secondary_masks(observed, [masked(n, min_cell) for n in observed])
     rows = tuple(
-        (label, str(o), number_text(e, 1))
-        for label, o, e in zip(r.labels, r.observed, r.expected, strict=True)
+        (label, mask_text(o, min_cell) if hidden_cell else str(o), number_text(e, 1))
+        for label, o, e, hidden_cell in zip(r.labels, observed, r.expected, hide, strict=True)
     )
     caption = f"Participation by {fit.label.lower()}"
     from cipp.render.apa import apa_goodness_of_fit
 
-    notes = (f"Chi-square goodness of fit against {r.expected_source}: {apa_goodness_of_fit(r)}.",)
+    notes: tuple[str, ...] = (
+        f"Chi-square goodness of fit against {r.expected_source}: {apa_goodness_of_fit(r)}.",
+    )
+    if any(hide):
+        notes += (mask_note(min_cell),)
     return [
         TextTable(caption, ("Category", "Observed", "Expected"), rows, notes, key="participation")
     ]
