@@ -236,3 +236,19 @@ def test_terminal_tables_print_option_brackets_as_text():
 
     text = render_text(_analyzed(ODK, scaffold(ODK, XLSFORM_OPTIONS)))
     assert "resources [library]" in text and "resources [workshops]" in text
+
+
+def test_scaffold_levels_ignore_case_spacing_and_missing_codes(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text(
+        "Gender,Age,Q1\n"
+        "Male,21,Yes\nfemale,22,No\nFemale,NA,Yes\nFemale , 23 ,No\nNA,24,Yes\n"
+        "Male,,No\n Male,25,Yes\nFemale,21,Yes\n",
+        encoding="utf-8",
+    )
+    result = scaffold(path, ImportOptions(missing_codes=("NA",), demographics=("age",)))
+    gender = result.instrument.scale_of(result.instrument.item("gender"))
+    assert [level.label for level in gender.levels] == ["Male", "Female"]
+    assert "NA" in gender.missing
+    age = next(d for d in result.instrument.demographics if d.id == "age")
+    assert age.kind == "numeric"

@@ -259,6 +259,15 @@ def is_ms_multi(values: list[str]) -> bool:
     return bool(values) and all(v.rstrip().endswith(";") for v in values)
 
 
+def _distinct_answers(values: list[str]) -> list[str]:
+    """The different answers in order of first appearance, told apart as the loader tells
+    levels apart (case and spacing aside), each spelled as most answers spell it."""
+    spellings: dict[str, Counter[str]] = {}
+    for value in values:
+        spellings.setdefault(normalize_text(value), Counter())[value] += 1
+    return [counts.most_common(1)[0][0] for counts in spellings.values()]
+
+
 def google_multi_options(values: list[str]) -> list[str] | None:
     """The options of a Google multi-select column, or None if it looks single-choice.
 
@@ -344,10 +353,17 @@ def scaffold(
     draft = Draft(platform, path, options)
     meta = metadata_columns(table)
     scales = known_scales()
-    columns = [
-        [v for v in tables.texts(table, j) if v is not None] for j in range(len(table.headers))
-    ]
     missing = {normalize_text(code) for code in options.missing_codes}
+    # Each column's answers as the loader will read them: trimmed, blanks and the
+    # declared missing codes left out (they are missing values, not levels).
+    columns = [
+        [
+            v.strip()
+            for v in tables.texts(table, j)
+            if v is not None and v.strip() and normalize_text(v) not in missing
+        ]
+        for j in range(len(table.headers))
+    ]
     multi_selects: dict[int, tuple[str, list[str], list[int]]] = {}
     option_of: dict[int, str] = {}
     if platform in ("kobo", "odk"):
@@ -393,7 +409,7 @@ def scaffold(
             draft.skip(header, "metadata of the export")
             continue
         values = columns[position]
-        distinct = list(dict.fromkeys(values))
+        distinct = _distinct_answers(values)
         if not values:
             draft.skip(header, "no answers")
             continue
@@ -420,9 +436,7 @@ def scaffold(
             draft.add_on_scale(question, header, chosen, source_id=header)
             also = f" (also fits {', '.join(s.id for s in fitting[1:3])})" if fitting[1:] else ""
             draft.guessed.append(f"{question}: answers fit the scale '{chosen.id}'{also}")
-        elif (
-            codes := _rating([v for v in distinct if normalize_text(v) not in missing])
-        ) is not None:
+        elif (codes := _rating(distinct)) is not None:
             draft.add_choice(
                 question,
                 header,
