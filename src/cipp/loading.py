@@ -126,6 +126,9 @@ class RawTable:
     rows: Any
     cells: Any
     positions: tuple[int, ...] | None = None
+    #: Values the file itself declares missing, by header (SPSS user-missing codes,
+    #: Stata's .a-.z): missing whatever the instrument says.
+    file_missing: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         import numpy as np
@@ -848,6 +851,12 @@ def _trimmed(column: Any) -> Any:
     return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
 
 
+def _file_missing(table: RawTable, position: int) -> frozenset[str]:
+    """The values a column's file declares missing, as normalized texts."""
+    declared = table.file_missing.get(table.headers[position], frozenset())
+    return frozenset(normalize_text(value) for value in declared)
+
+
 def _parse_number(value: str) -> float | None:
     """A number as people type it, also with a decimal comma ("21,5")."""
     text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
@@ -864,7 +873,9 @@ def _demographic_column(
     import numpy as np
     import pandas as pd
 
-    missing = frozenset(normalize_text(v) for v in demographic.missing)
+    missing = frozenset(normalize_text(v) for v in demographic.missing) | _file_missing(
+        mapper.table, position
+    )
     if demographic.kind == "numeric":
         mapped = mapper.map_column(
             position, demographic.id, {}, missing, "a number", parse=_parse_number
@@ -941,7 +952,11 @@ def load_responses(
             allowed += f"; missing: {', '.join(scale.missing)}"
         lookup = {key: float(code) for key, code in scale.lookup().items()}
         mapped = mapper.map_column(
-            item_columns[item.id], item.id, lookup, scale.missing_keys(), allowed
+            item_columns[item.id],
+            item.id,
+            lookup,
+            scale.missing_keys() | _file_missing(table, item_columns[item.id]),
+            allowed,
         )
         levels[item.id] = np.take(level_positions(scale, mapped.values), mapped.indices)
         codes[item.id] = _codes_of_levels(scale, levels[item.id])

@@ -199,3 +199,29 @@ def test_not_an_spss_file(tmp_path):
 
 def test_bundled_yaml_loads(mentee):
     assert load_instrument(mentee.path).id == "mentee"
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_an_export_reads_back_with_the_instrument_it_was_made_with(tmp_path, suffix):
+    """The file's own missing values (a user-missing 99 cipp chose for "N/A", Stata's .a)
+    are missing on the way back, though the instrument only declares "N/A"."""
+    from openpyxl import load_workbook
+
+    from ..conftest import DATA
+
+    mentor = resolve_instrument("mentor")
+    workbook = load_workbook(DATA / "mentors.xlsx")
+    sheet = workbook.active
+    column = [c.value for c in sheet[1]].index("How would you rate the mentorship program?")
+    sheet.cell(row=2, column=column + 1).value = "N/A"
+    source = tmp_path / "mentors.xlsx"
+    workbook.save(source)
+    table = read_table(source)
+    loaded = load_responses(table, mentor)
+    out = tmp_path / f"mentors{suffix}"
+    stata = suffix == ".dta"
+    write_export(build_export(loaded, table, stata=stata), out, stata=stata, inputs=[])
+    again = load_responses(read_export(out), mentor)
+    for item in mentor.items:
+        assert again.codes[item.id].tolist() == loaded.codes[item.id].tolist()
+    assert again.declared_missing["program_rating"] == 1

@@ -148,12 +148,21 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
 
 
 def read_responses(path: Path) -> RawTable:
-    """The data of an SPSS/Stata file as text cells: codes, not labels; case n is row n."""
+    """The data of an SPSS/Stata file as text cells: codes, not labels; case n is row n.
+
+    The values the file declares missing (user-missing codes, Stata's .a-.z) go with the
+    table (``file_missing``): they are missing with any instrument, so cipp reads its own
+    exports back whatever the instrument declares."""
     frame, meta = _read(path, metadataonly=False)
     stata = path.suffix.lower() in STATA_SUFFIXES
     columns = []
     for name in meta.column_names:
         columns.append(tuple(_cell(value, stata) for value in frame[name].tolist()))
+    file_missing = {
+        name: frozenset(codes)
+        for name in meta.column_names
+        if (codes := _missing_codes(meta, name, stata))
+    }
     return RawTable(
         path=path,
         sheet=None,
@@ -161,6 +170,7 @@ def read_responses(path: Path) -> RawTable:
         header_row=0,
         rows=tuple(range(1, len(frame) + 1)),
         cells=tuple(columns),
+        file_missing=file_missing,
     )
 
 

@@ -30,7 +30,13 @@ def positions(table: RawTable) -> tuple[int, ...]:
 
 def renamed(table: RawTable, headers: Sequence[str]) -> RawTable:
     """The table with new headers (same columns)."""
-    return replace(table, headers=tuple(headers), positions=positions(table))
+    new_name = dict(zip(table.headers, headers, strict=True))
+    return replace(
+        table,
+        headers=tuple(headers),
+        positions=positions(table),
+        file_missing={new_name[h]: values for h, values in table.file_missing.items()},
+    )
 
 
 def drop_first_rows(table: RawTable, count: int) -> RawTable:
