@@ -225,3 +225,50 @@ def test_an_export_reads_back_with_the_instrument_it_was_made_with(tmp_path, suf
     for item in mentor.items:
         assert again.codes[item.id].tolist() == loaded.codes[item.id].tolist()
     assert again.declared_missing["program_rating"] == 1
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_demographics_keep_their_declared_missing_values(tmp_path, suffix):
+    import yaml
+    from openpyxl import load_workbook
+
+    from cipp.instrument import bundled_paths, instrument_from_dict
+
+    from ..conftest import DATA
+
+    path = bundled_paths()["mentor"]
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for demographic in document["demographics"]:
+        if demographic["id"] == "gender":
+            demographic["missing"] = ["Prefer not to say"]
+        if demographic["id"] == "age":
+            demographic["missing"] = ["NA"]
+    mentor = instrument_from_dict(document, source="test")
+    workbook = load_workbook(DATA / "mentors.xlsx")
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("Gender") + 1).value = "Prefer not to say"
+    sheet.cell(row=3, column=headers.index("Age") + 1).value = "NA"
+    source = tmp_path / "mentors.xlsx"
+    workbook.save(source)
+    table = read_table(source)
+    loaded = load_responses(table, mentor)
+    out = tmp_path / f"mentors{suffix}"
+    stata = suffix == ".dta"
+    write_export(build_export(loaded, table, stata=stata), out, stata=stata, inputs=[])
+    if stata:
+        frame, meta = pyreadstat.read_dta(str(out), user_missing=True)
+        assert frame["gender"].tolist()[0] == "a" and frame["age"].tolist()[1] == "a"
+    else:
+        frame, meta = pyreadstat.read_sav(str(out), user_missing=True)
+        assert frame["gender"].tolist()[0] == 99
+        assert frame["age"].tolist()[1] == meta.missing_ranges["age"][0]["lo"] == 99
+        assert meta.missing_ranges["gender"] == [{"lo": 99.0, "hi": 99.0}]
+        assert meta.variable_value_labels["gender"][99] == "Prefer not to say"
+    again = load_responses(read_export(out), mentor)
+    assert again.declared_missing["gender"] == 1 and again.declared_missing["age"] == 1
+    for column in ("gender", "age"):
+        assert (
+            again.demographics[column].isna().tolist()
+            == loaded.demographics[column].isna().tolist()
+        )

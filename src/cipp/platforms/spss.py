@@ -23,13 +23,13 @@ read it back with pyreadstat and compare codes, labels and missing values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.errors import CippError, DataError, OutputError
-from cipp.instrument import Scale, normalize_header, normalize_text
+from cipp.instrument import normalize_header, normalize_text
 from cipp.loading import RawTable, Responses
 from cipp.platforms.draft import (
     Choice,
@@ -237,17 +237,18 @@ def _numeric_missing(scale_missing: Iterable[str]) -> list[int]:
     return out
 
 
-def _missing_plan(scale: Scale, used: set[str]) -> tuple[list[int], dict[int, str]]:
-    """Numeric user-missing codes of a scale and their labels.
+def _missing_plan(
+    missing_values: Sequence[str], taken: set[float], used: set[str]
+) -> tuple[list[int], dict[int, str]]:
+    """Numeric user-missing codes of a scale or demographic, and their labels.
 
-    Numeric entries of ``missing`` are the codes; the first text entry labels them. A
-    scale whose missing values are all text, and whose data holds some, gets one code
-    (99, or the next free one) for them.
+    Numeric entries of ``missing_values`` are the codes; the first text entry labels
+    them. When all are text and the data holds some, one code is made up for them: 99,
+    or 999, 9999 ... when a level or an answer (``taken``) already has it.
     """
-    codes = _numeric_missing(scale.missing)
-    texts = [m for m in scale.missing if as_code(m) is None]
+    codes = _numeric_missing(missing_values)
+    texts = [m for m in missing_values if as_code(m) is None]
     if not codes and used:
-        taken = set(scale.codes)
         candidate = 99
         while candidate in taken:
             candidate = candidate * 10 + 9
@@ -256,12 +257,61 @@ def _missing_plan(scale: Scale, used: set[str]) -> tuple[list[int], dict[int, st
     return codes, {code: label for code in codes}
 
 
+def _with_missing_codes(
+    name: str,
+    values: list[float],
+    raw: list[str | None],
+    missing_values: Sequence[str],
+    taken: set[float],
+    *,
+    stata: bool,
+    notes: list[str],
+) -> tuple[Any, list[Any], dict[Any, str]]:
+    """One numeric variable of the export: ``values`` (NaN where missing), with the cells
+    that held a declared missing value (``raw`` beside them) given a user-missing code.
+
+    Their own code when they spell a number, else the first numeric missing code (see
+    :func:`_missing_plan`); Stata gets them as extended missing values .a, .b, ...
+    Blank cells stay system-missing. Returns the column, its missing values as
+    pyreadstat takes them, and the labels of those values.
+    """
+    import numpy as np
+    import pandas as pd
+
+    declared = {normalize_text(m) for m in missing_values}
+    used = {
+        normalize_text(text)
+        for text, value in zip(raw, values, strict=True)
+        if text is not None and value != value and normalize_text(text) in declared
+    }
+    missing_codes, missing_labels = _missing_plan(missing_values, taken, used)
+    coded: list[Any] = []
+    for text, value in zip(raw, values, strict=True):
+        if value == value:
+            coded.append(value)
+        elif text is not None and normalize_text(text) in used:
+            own = as_code(text)
+            coded.append(float(own if own in missing_codes else missing_codes[0]))
+        else:
+            coded.append(np.nan)
+    if stata and missing_codes:
+        letters = {code: chr(ord("a") + i) for i, code in enumerate(missing_codes[:26])}
+        coded = [
+            letters[int(v)] if isinstance(v, float) and v == v and int(v) in letters else v
+            for v in coded
+        ]
+        labels = {letter: missing_labels[code] for code, letter in letters.items()}
+        return pd.Series(coded, dtype=object), list(letters.values()), labels
+    declared_codes = _spss_missing(missing_codes, notes, name) if missing_codes else []
+    return pd.Series(coded, dtype="float64"), declared_codes, dict(missing_labels)
+
+
 def build_export(responses: Responses, table: RawTable, *, stata: bool = False) -> ExportData:
     """Codes, labels, user-missing values and measure levels of loaded responses.
 
-    Declared-missing cells (a value the scale lists as missing) keep a user-missing
-    code: their own code when they spell a number, else the scale's first numeric
-    missing code. Blank cells are system-missing.
+    Declared-missing cells (a value the scale or demographic lists as missing) keep a
+    user-missing code: their own code when they spell a number, else the first numeric
+    missing code (one is made up when there is none). Blank cells are system-missing.
     """
     import numpy as np
     import pandas as pd
@@ -283,39 +333,20 @@ def build_export(responses: Responses, table: RawTable, *, stata: bool = False) 
         name = _variable_name(item.id, taken, stata=stata, notes=notes)
         codes = responses.codes[item.id]
         raw = texts(table, positions[normalize_header(responses.columns[item.id])])
-        raw_rows = [raw[i] for i in rows]
-        declared = scale.missing_keys()
-        used = {
-            normalize_text(value)
-            for value, code in zip(raw_rows, codes.tolist(), strict=True)
-            if value is not None and code is pd.NA and normalize_text(value) in declared
-        }
-        missing_codes, missing_labels = _missing_plan(scale, used)
-        values: list[Any] = []
-        for value, code in zip(raw_rows, codes.tolist(), strict=True):
-            if code is not pd.NA and code is not None:
-                values.append(float(code))
-            elif value is not None and normalize_text(value) in used:
-                own = as_code(value)
-                values.append(float(own if own in missing_codes else missing_codes[0]))
-            else:
-                values.append(np.nan)
+        values = [np.nan if code is pd.NA else float(code) for code in codes.tolist()]
+        data[name], declared, missing_labels = _with_missing_codes(
+            name,
+            values,
+            [raw[i] for i in rows],
+            scale.missing,
+            set(map(float, scale.codes)),
+            stata=stata,
+            notes=notes,
+        )
+        if declared:
+            missing[name] = declared
         level_labels: dict[Any, str] = {level.code: level.label for level in scale.levels}
-        if stata and missing_codes:
-            letters = {code: chr(ord("a") + i) for i, code in enumerate(missing_codes[:26])}
-            values = [
-                letters[int(v)] if isinstance(v, float) and v == v and int(v) in letters else v
-                for v in values
-            ]
-            data[name] = pd.Series(values, dtype=object)
-            missing[name] = list(letters.values())
-            for code, letter in letters.items():
-                level_labels[letter] = missing_labels[code]
-        else:
-            data[name] = pd.Series(values, dtype="float64")
-            if missing_codes:
-                missing[name] = _spss_missing(missing_codes, notes, name)
-                level_labels.update(missing_labels)
+        level_labels.update(missing_labels)
         labels[name] = item.text
         value_labels[name] = level_labels
         measure[name] = "nominal" if scale.kind == "binary" else "ordinal"
@@ -326,17 +357,34 @@ def build_export(responses: Responses, table: RawTable, *, stata: bool = False) 
         name = _variable_name(demographic.id, taken, stata=stata, notes=notes)
         column = responses.demographics[demographic.id]
         labels[name] = demographic.label
+        raw = texts(table, positions[normalize_header(responses.columns[demographic.id])])
         if demographic.kind == "numeric":
-            data[name] = pd.Series(np.asarray(column, dtype="float64"))
+            values = [float(v) for v in np.asarray(column, dtype="float64")]
+            taken_values = {v for v in values if v == v}
             measure[name] = "scale"
-            continue
-        code_of = {level.label: level.code for level in demographic.levels}
-        data[name] = pd.Series(
-            [float(code_of[v]) if isinstance(v, str) and v in code_of else np.nan for v in column],
-            dtype="float64",
+            level_labels = {}
+        else:
+            code_of = {level.label: level.code for level in demographic.levels}
+            values = [
+                float(code_of[v]) if isinstance(v, str) and v in code_of else np.nan for v in column
+            ]
+            taken_values = {float(level.code) for level in demographic.levels}
+            measure[name] = "ordinal" if demographic.ordered else "nominal"
+            level_labels = {level.code: level.label for level in demographic.levels}
+        data[name], declared, missing_labels = _with_missing_codes(
+            name,
+            values,
+            [raw[i] for i in rows],
+            demographic.missing,
+            taken_values,
+            stata=stata,
+            notes=notes,
         )
-        value_labels[name] = {level.code: level.label for level in demographic.levels}
-        measure[name] = "ordinal" if demographic.ordered else "nominal"
+        if declared:
+            missing[name] = declared
+        level_labels.update(missing_labels)
+        if level_labels:
+            value_labels[name] = level_labels
 
     other = {normalize_header(h): h for h in responses.other.columns}
     for text_name in instrument.free_text:
@@ -344,8 +392,8 @@ def build_export(responses: Responses, table: RawTable, *, stata: bool = False) 
         if header is None:
             continue
         name = _variable_name(text_name, taken, stata=stata, notes=notes)
-        values = [v if isinstance(v, str) else "" for v in responses.other[header].tolist()]
-        data[name] = pd.Series(values, dtype=object)
+        answers = [v if isinstance(v, str) else "" for v in responses.other[header].tolist()]
+        data[name] = pd.Series(answers, dtype=object)
         measure[name] = "nominal"
     frame = pd.DataFrame(data)
     if stata:
