@@ -252,3 +252,24 @@ def test_scaffold_levels_ignore_case_spacing_and_missing_codes(tmp_path):
     assert "NA" in gender.missing
     age = next(d for d in result.instrument.demographics if d.id == "age")
     assert age.kind == "numeric"
+
+
+def test_kobo_labels_and_free_text_are_not_multi_selects(tmp_path):
+    path = tmp_path / "kobo_labels.csv"
+    rows = [
+        ("Strongly agree", "very good"),
+        ("Strongly agree", "not good"),
+        ("Agree", "very good program"),
+        ("Agree", "good program"),
+        ("Strongly disagree", "not enough time"),
+        ("Strongly disagree", "not enough time"),
+        ("Disagree", "very good"),
+        ("Disagree", "not good"),
+    ]
+    lines = ["_id;_uuid;The goals were clear;comments"]
+    lines += [f"{i};u{i};{goal};{comment}" for i, (goal, comment) in enumerate(rows, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = scaffold(path)
+    ids = [item.id for item in result.instrument.items]
+    assert ids[0] == "the_goals_were_clear"  # on a known scale
+    assert not [i for i in ids if "__" in i]  # neither column read as a multi-select

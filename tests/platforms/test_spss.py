@@ -272,3 +272,21 @@ def test_demographics_keep_their_declared_missing_values(tmp_path, suffix):
             again.demographics[column].isna().tolist()
             == loaded.demographics[column].isna().tolist()
         )
+
+
+def test_a_labelled_stata_missing_value_no_case_holds_is_still_missing(tmp_path):
+    from ..conftest import DATA
+
+    mentee = resolve_instrument("mentee")
+    table = read_table(DATA / "mentees.xlsx")
+    loaded = load_responses(table, mentee)
+    out = tmp_path / "mentees.dta"
+    write_export(build_export(loaded, table, stata=True), out, stata=True, inputs=[])
+    back = from_spss(out, ImportOptions(components={i.id: "process" for i in mentee.items}))
+    for item in back.instrument.items:
+        if item.id not in {i.id for i in mentee.items}:
+            continue  # the demographics, exported without missing values
+        scale = back.instrument.scale_of(item)
+        assert all(not level.label.startswith(("N/A", "Missing")) for level in scale.levels)
+        assert ".a" in scale.missing
+    assert not [g for g in back.report.guessed if "not whole numbers" in g]

@@ -153,8 +153,9 @@ def metadata_columns(table: RawTable) -> set[int]:
     return {j for j, h in enumerate(table.headers) if normalize_header(h) in names}
 
 
-#: An XLSForm choice name (no spaces: select_multiple answers are joined by spaces).
-_CHOICE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+#: An XLSForm choice name as forms write them (no spaces: select_multiple answers are
+#: joined by spaces; lower case, which tells them from labels).
+_CHOICE_NAME = re.compile(r"^[a-z_][a-z0-9_.\-]*$")
 
 #: The submission's own columns in an ODK Central CSV export.
 ODK_CENTRAL_COLUMNS = frozenset(
@@ -231,18 +232,31 @@ def _xlsform_multi_selects(
                 found[position] = (separator, [n for _, n in options], [j for j, _ in options])
                 break
         else:
-            # Without split columns (ODK Central's default): answers that are choice names
-            # joined by spaces, some of them more than one, each name in two answers or
-            # more (the words of free text seldom recur like that).
-            answers = columns[position]
-            uses = Counter(token for value in answers for token in set(value.split()))
-            if (
-                any(len(value.split()) > 1 for value in answers)
-                and len(uses) <= _MAX_LEVELS
-                and all(_CHOICE_NAME.match(name) and n >= 2 for name, n in uses.items())
-            ):
-                found[position] = ("/", list(uses), [])
+            if _space_joined_names(columns[position]):
+                found[position] = ("/", _space_joined_names(columns[position]), [])
     return found
+
+
+def _space_joined_names(answers: list[str]) -> list[str]:
+    """The choice names of a select_multiple column without split columns (ODK Central's
+    default), or [] when the answers do not look like one.
+
+    They must be XLSForm choice names as forms write them (lower case, no spaces), joined
+    by single spaces, some answers naming one and some more than one, none naming one
+    twice, and every name in two answers or more; labels ("Strongly agree") and most free
+    text fail.
+    """
+    uses: Counter[str] = Counter()
+    sizes = set()
+    for value in answers:
+        tokens = value.split(" ")
+        if len(set(tokens)) != len(tokens) or not all(_CHOICE_NAME.match(t) for t in tokens):
+            return []
+        sizes.add(min(len(tokens), 2))
+        uses.update(tokens)
+    if sizes != {1, 2} or len(uses) > _MAX_LEVELS or min(uses.values()) < 2:
+        return []
+    return list(uses)
 
 
 def _options_ms(values: Iterable[str]) -> list[str]:
@@ -387,7 +401,12 @@ def scaffold(
     uses = {id(s): sum(s in fits for fits in fitting_of.values()) for s in scales}
     for position, header in enumerate(table.headers):
         question = slug(header)
-        if position in multi_selects and not draft.wants_demographic(question):
+        joined_only = position in multi_selects and not multi_selects[position][2]
+        if (
+            position in multi_selects
+            and not draft.wants_demographic(question)
+            and not (joined_only and fitting_of.get(position))
+        ):
             separator, names, split = multi_selects[position]
             text = header.strip()
             draft.add_multi(

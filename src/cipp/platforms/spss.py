@@ -80,8 +80,16 @@ def _read(path: Path, *, metadataonly: bool) -> tuple[Any, Any]:
 
 
 def _missing_codes(meta: Any, name: str, stata: bool) -> list[str]:
+    """The values a file declares missing in a variable, as text.
+
+    Stata: every extended missing value .a-.z that occurs in the data or has a value
+    label (a labelled .a is missing even when no case holds it). SPSS: the user-missing
+    values and ranges."""
     if stata:
-        return [f".{letter}" for letter in (meta.missing_user_values or {}).get(name, [])]
+        occurring = (meta.missing_user_values or {}).get(name, [])
+        labelled = (getattr(meta, "variable_value_labels", None) or {}).get(name, {})
+        letters = [*occurring, *(k for k in labelled if isinstance(k, str) and len(k) == 1)]
+        return [f".{letter}" for letter in dict.fromkeys(letters) if letter.isalpha()]
     out: list[str] = []
     for entry in (getattr(meta, "missing_ranges", None) or {}).get(name, []):
         lo, hi = entry.get("lo"), entry.get("hi")
