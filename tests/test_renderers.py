@@ -159,7 +159,8 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     # ... and the next smallest age group (5: not small itself, so not "< 5"), or
     # 4 = 29 - 12 - 8 - 5 could be worked out
     assert "| 55 or older | masked |" in text
-    assert 'the next smallest is masked too, shown as "masked"' in text
+    assert 'are masked too, shown as "masked"' in text
+    assert "Test statistics printed beside masked counts can still narrow them down" in text
     assert "| Female | 24 (82.8) |" in text  # large enough to show
     assert "Counts from 1 to 4 and their percentages are masked" in text
     participation = runner.invoke(
@@ -179,6 +180,23 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     # 5 men: masked in the participation table too, with the women's 24 beside it
     assert "| Male | < 6 | 14.5 |" in participation.stdout
     assert "| Female | masked | 14.5 |" in participation.stdout
+    by_gender = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(DATA / "mentors.xlsx"),
+            "--by",
+            "gender",
+            "--min-cell",
+            "5",
+            "-f",
+            "markdown",
+        ],
+    )
+    # 20 of 24 women positive would show that 4 were not: masked, with the men's cell
+    assert "| Quality of your experience as a participant in the program | masked | masked |" in (
+        by_gender.stdout
+    )
     data = runner.invoke(
         app, ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", "5", "--format", "json"]
     )

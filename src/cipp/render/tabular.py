@@ -137,8 +137,10 @@ SECONDARY_MASK = "masked"
 def mask_note(min_cell: int) -> str:
     return (
         f"Counts from 1 to {min_cell - 1} and their percentages are masked (< {min_cell}); "
-        "where one masked count could be worked out from the others, the next smallest is "
-        f'masked too, shown as "{SECONDARY_MASK}".'
+        "counts that would let one be worked out (the next smallest where one masked "
+        "count could be found by subtraction, or a count whose group's other answers "
+        f'number fewer than {min_cell}) are masked too, shown as "{SECONDARY_MASK}". Test '
+        "statistics printed beside masked counts can still narrow them down."
     )
 
 
@@ -234,7 +236,13 @@ def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) 
             hide = secondary_masks(
                 counts,
                 [
-                    cell is not None and (masked(cell[0], min_cell) or masked(cell[1], min_cell))
+                    cell is not None
+                    and (
+                        masked(cell[0], min_cell)
+                        or masked(cell[1], min_cell)
+                        # k of n shown would give away the n - k other answers
+                        or masked(cell[1] - cell[0], min_cell)
+                    )
                     for cell in shown
                 ],
             )
