@@ -274,3 +274,18 @@ def test_expected_category_absent_from_an_extra_column_counts_zero(with_site):
     assert fit is not None
     assert fit.result.labels == ("2", "North", "South", "East")
     assert fit.result.observed[-1] == 0 and sum(fit.result.observed) == 29
+
+
+def test_expected_label_given_twice_is_an_error():
+    with pytest.raises(CippError, match="given twice"):
+        parse_expected("Year 1=150,year 1=10")
+
+
+def test_group_keys_keep_long_ids_and_odd_numbers_apart():
+    from cipp.grouping import _group_key
+
+    assert _group_key("2") == _group_key("2.0") == _group_key(" 2 ") == _group_key("2e0")
+    assert _group_key("12345678901234567890") != _group_key("12345678901234567891")
+    assert _group_key("1,000") != _group_key("1")
+    assert _group_key("1_0") != _group_key("10")
+    assert _group_key("North") == _group_key(" north")

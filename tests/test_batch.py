@@ -536,3 +536,13 @@ def test_batch_participation_reaches_the_summary(tmp_path, runner):
     summary = json.loads((out / "summary.json").read_text())
     for wave in summary["waves"].values():
         assert wave["goodness_of_fit"]["column"] == "gender"
+
+
+def test_a_value_spelled_differently_in_two_files_names_both_waves_by_file(tmp_path):
+    frame = pd.read_excel(DATA / "mentors.xlsx")
+    first, second = frame.iloc[:15].copy(), frame.iloc[15:].copy()
+    first["Site"], second["Site"] = "North", "north"
+    first.to_csv(tmp_path / "s2023.csv", index=False)
+    second.to_csv(tmp_path / "s2024.csv", index=False)
+    batch = run_batch([tmp_path], instrument="mentor", split_by="Site", options=NO_TESTS, workers=1)
+    assert list(batch.waves) == ["North (s2023)", "north (s2024)"]

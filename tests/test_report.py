@@ -244,3 +244,8 @@ def test_a_survey_without_answers_to_a_component_adds_nothing_to_it(runner, tmp_
     joint = {row["component"]: row for row in document["joint_display"]}
     mentee_product = joint["product"]["quantitative"]["surveys"][0]
     assert mentee_product["positive_percent"] is None
+    markdown = tmp_path / "report.md"
+    args = report_args("markdown", markdown)
+    args[args.index(str(SURVEYS[0]))] = str(blanked)
+    assert runner.invoke(app, args).exit_code == 0
+    assert ": no answers (2 items)" in markdown.read_text()

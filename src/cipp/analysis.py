@@ -321,7 +321,10 @@ def participation(
                 labels.append(label)
                 counts.append(0)
                 spelled[normalize_text(label)] = label
-            matched[label if label is not None else str(key)] = value
+            name = label if label is not None else str(key)
+            if name in matched:
+                raise CippError(f"--expected: '{key}' is given twice (as '{name}')")
+            matched[name] = value
         expected = matched
     return Participation(
         grouping.id, grouping.label, goodness_of_fit(counts, tuple(labels), expected)
@@ -341,6 +344,8 @@ def parse_expected(text: str) -> dict[str, float]:
             raise CippError(
                 f"--expected: '{part.strip()}' is not LABEL=NUMBER (e.g. 'Year 1=150,Year 2=148')"
             )
+        if any(normalize_text(label) == normalize_text(seen) for seen in expected):
+            raise CippError(f"--expected: '{label.strip()}' is given twice")
         expected[label.strip()] = number
     return expected
 

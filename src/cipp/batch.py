@@ -29,7 +29,13 @@ from cipp import __version__
 from cipp.analysis import ADJUST_METHODS, AnalysisOptions
 from cipp.describe import plain
 from cipp.errors import CippError, DataError, InstrumentError
-from cipp.instrument import COMPONENTS, Instrument, normalize_header, resolve_instrument
+from cipp.instrument import (
+    COMPONENTS,
+    Instrument,
+    normalize_header,
+    normalize_text,
+    resolve_instrument,
+)
 
 if TYPE_CHECKING:
     from cipp.loading import RawTable, Responses
@@ -852,6 +858,10 @@ class BatchResults:
         }
 
 
+def _value_key(value: str | None) -> str | None:
+    return None if value is None else normalize_text(value)
+
+
 def _same_column(instrument: Instrument, first: str, second: str) -> bool:
     """Whether two option values name the same column (the same header, or the same
     demographic by its id, label or an alias)."""
@@ -943,7 +953,9 @@ def run_batch(
 
     errors: dict[str, str] = {}
     found: list[tuple[tuple[Any, ...], int, str, _Wave]] = []
-    values = Counter(w.value for o in outcomes for w in o.waves)
+    # A value in several files ("North" in one, "north" in another) names waves with the
+    # file's name in brackets, told apart as groups are.
+    values = Counter(_value_key(w.value) for o in outcomes for w in o.waves)
     for outcome in outcomes:
         notes.extend(outcome.notes)
         file_name = names[outcome.index]
@@ -954,7 +966,8 @@ def run_batch(
             if wave.value is None:
                 name, key = file_name, natural_key(file_name)
             else:
-                name = wave.value if values[wave.value] == 1 else f"{wave.value} ({file_name})"
+                once = values[_value_key(wave.value)] == 1
+                name = wave.value if once else f"{wave.value} ({file_name})"
                 key = wave.order
             found.append((key, outcome.index, name, wave))
     found.sort(key=lambda entry: (entry[0], entry[1]))

@@ -8,6 +8,7 @@ cost little next to reading the file; :func:`crosstab` is the plain one-grouping
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -107,7 +108,8 @@ def _from_texts(header: str, texts: pd.Series) -> Grouping:
         if best is None or n > best[0]:
             spelling_of[group_key] = (int(n), str(spelling))
     labels = sorted((label for _, label in spelling_of.values()), key=_natural_key)
-    position = {key: labels.index(label) for key, (_, label) in spelling_of.items()}
+    place = {label: j for j, label in enumerate(labels)}
+    position = {key: place[label] for key, (_, label) in spelling_of.items()}
     lookup = np.array([position[k] for k in group_keys] + [-1], dtype="int64")
     return Grouping(
         id=header,
@@ -118,15 +120,19 @@ def _from_texts(header: str, texts: pd.Series) -> Grouping:
     )
 
 
+#: A number as typed in a cell: "2", "-3", "2.0", "1e3" (not "1,000", "1_0" or "nan").
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _group_key(text: str) -> str | float:
     """What makes two answers the same group: their normalized text, or their value when
-    they are numbers."""
-    normalized = normalize_text(text)
-    try:
-        number = float(normalized)
-    except ValueError:
-        return normalized
-    return number if math.isfinite(number) else normalized
+    they are plain numbers that a float holds exactly (so long ids stay apart)."""
+    stripped = text.strip()
+    if _PLAIN_NUMBER.fullmatch(stripped):
+        number = float(stripped)
+        if math.isfinite(number) and abs(number) < 2**53:
+            return number
+    return normalize_text(text)
 
 
 def _natural_key(text: str) -> tuple[int, float, str]:

@@ -20,7 +20,7 @@ from cipp.evaluation import Evaluation
 from cipp.instrument import COMPONENTS
 from cipp.outputs import write_text, write_with
 from cipp.render.apa import format_p
-from cipp.render.numbers import COMPONENT_NAMES, percent
+from cipp.render.numbers import COMPONENT_NAMES, missing, percent
 from cipp.render.tabular import TextTable, all_tables, level_table, test_name
 from cipp.results import Results
 
@@ -53,7 +53,7 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTab
     for row in evaluation.joint.rows:
         surveys = (
             "; ".join(
-                f"{s.title}: {percent(s.positive_percent, decimals)}% "
+                f"{s.title}: {_share(s.positive_percent, decimals)} "
                 f"({len(s.items)} item{'' if len(s.items) == 1 else 's'}"
                 + (f"; significant: {'; '.join(s.significant)}" if s.significant else "")
                 + ")"
@@ -243,6 +243,11 @@ def _all_text(parts: list[Section]) -> str:
             texts += [table.caption, *table.header, *table.notes]
             texts += [cell for row in table.rows for cell in row]
     return "\n".join(texts)
+
+
+def _share(value: float | None, decimals: int) -> str:
+    """A survey's % positive in the joint display; "no answers" when it has none."""
+    return "no answers" if missing(value) else f"{percent(value, decimals)}%"
 
 
 def render_markdown(parts: list[Section], title: str) -> str:
