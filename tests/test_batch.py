@@ -546,3 +546,20 @@ def test_a_value_spelled_differently_in_two_files_names_both_waves_by_file(tmp_p
     second.to_csv(tmp_path / "s2024.csv", index=False)
     batch = run_batch([tmp_path], instrument="mentor", split_by="Site", options=NO_TESTS, workers=1)
     assert list(batch.waves) == ["North (s2023)", "north (s2024)"]
+
+
+def test_split_waves_test_participation_over_the_whole_files_categories(raw, tmp_path):
+    frame = raw.copy()
+    sites = ["North", "South", "East"]
+    frame["Site"] = [sites[i % 3] for i in range(len(frame))]
+    frame.loc[(frame["academic_year"] == "2023") & (frame["Site"] == "East"), "Site"] = "north"
+    path = tmp_path / "sites.csv"
+    frame.to_csv(path, index=False)
+    options = AnalysisOptions(by=(), participation="Site")
+    batch = run_batch([path], split_by="academic_year", options=options, workers=1)
+    fits = {year: r.to_dict()["goodness_of_fit"] for year, r in batch.waves.items()}
+    assert fits["2023"]["labels"] == fits["2024"]["labels"] == ["East", "North", "South"]
+    assert fits["2023"]["observed"][0] == 0 and fits["2023"]["df"] == fits["2024"]["df"] == 2
+    for year, fit in fits.items():
+        wave = frame[frame["academic_year"] == year]["Site"].str.lower()
+        assert fit["observed"] == [int((wave == s.lower()).sum()) for s in fit["labels"]]

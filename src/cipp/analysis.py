@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,9 @@ class AnalysisOptions:
     exact_max_steps: int = 20_000
     participation: str | None = None
     expected: Mapping[str, float] | None = None
+    #: Categories of a --participation column outside the instrument to test over even
+    #: where no respondent chose them (cipp batch: a split file's, for each wave).
+    participation_categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -293,14 +296,18 @@ def _summarize(
 
 
 def participation(
-    responses: Responses, column: str, expected: Mapping[str, float] | None = None
+    responses: Responses,
+    column: str,
+    expected: Mapping[str, float] | None = None,
+    categories: Sequence[str] = (),
 ) -> Participation:
     """Goodness of fit of respondents across a column's categories (equal shares by default).
 
-    Categories of a categorical demographic that nobody chose count as zero; so do the
-    categories ``expected`` names for a column outside the instrument that no respondent
-    has (a wave of a batch may lack one). ``expected``'s labels match the categories
-    whatever their case and spacing.
+    Categories of a categorical demographic that nobody chose count as zero. For a column
+    outside the instrument, so do the ``categories`` given (in that order: cipp batch
+    gives a split file's categories to each of its waves) and those ``expected`` names
+    that no respondent has. ``expected``'s labels match the categories whatever their
+    case and spacing.
     """
     import numpy as np
 
@@ -310,9 +317,15 @@ def participation(
     known = grouping.codes[grouping.codes >= 0]
     counts = np.bincount(known, minlength=len(grouping.labels)).tolist()
     labels = list(grouping.labels)
+    demographic = any(d.id == grouping.id for d in responses.instrument.demographics)
+    if categories and not demographic:
+        count_of = {normalize_text(label): n for label, n in zip(labels, counts, strict=True)}
+        given = {normalize_text(category) for category in categories}
+        extra = [label for label in labels if normalize_text(label) not in given]
+        labels = [*categories, *extra]
+        counts = [count_of.get(normalize_text(label), 0) for label in labels]
     if expected is not None:
         spelled = {normalize_text(label): label for label in labels}
-        demographic = any(d.id == grouping.id for d in responses.instrument.demographics)
         matched: dict[str, float] = {}
         for key, value in expected.items():
             label = spelled.get(normalize_text(str(key)))
@@ -410,7 +423,9 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         associations, summary = test_associations(responses, options)
     fit = None
     if options.participation:
-        fit = participation(responses, options.participation, options.expected)
+        fit = participation(
+            responses, options.participation, options.expected, options.participation_categories
+        )
     return Results(
         instrument=instrument,
         associations=associations,

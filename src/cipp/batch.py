@@ -278,6 +278,11 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
         return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
     grouping = resolve_grouping(responses, job.split_by, option="--split-by")
     demographic = any(d.id == grouping.id for d in job.instrument.demographics)
+    options = job.options
+    if options.participation:
+        # Every wave is tested over the whole file's categories, also those it lacks.
+        tested = resolve_grouping(responses, options.participation, option="--participation")
+        options = replace(options, participation_categories=tested.labels)
     waves = []
     # Respondents by their spreadsheet row: rows that answered nothing are in the table
     # but are no respondents (and so in no wave).
@@ -297,7 +302,7 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
         # A demographic's waves follow the instrument's level order; any other column's
         # values sort naturally ('2023' before '2024', 'Wave 2' before 'Wave 10').
         order = (0, position, ()) if demographic else (1, 0, natural_key(label))
-        waves.append(_analyze_wave(part, label, order, job.options))
+        waves.append(_analyze_wave(part, label, order, options))
     notes = []
     unknown = int((grouping.codes < 0).sum())
     if unknown:
