@@ -166,8 +166,10 @@ def level_rows(scale: Scale, *, collapse: bool) -> tuple[np.ndarray, tuple[str, 
     else:
         position = {code: i for i, code in enumerate(order)}
         labels = tuple(scale.label_of(code) for code in order)
-    dtype = "uint8" if len(labels) < 255 else "uint16"
-    lookup = np.array([position[code] for code in scale.codes] + [len(labels)], dtype=dtype)
+    lookup = np.array(
+        [position[code] for code in scale.codes] + [len(labels)],
+        dtype=np.min_scalar_type(len(labels)),
+    )
     return lookup, labels
 
 

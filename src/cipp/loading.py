@@ -509,11 +509,8 @@ class Responses:
         return tuple(item for item in self.instrument.items if item.id in self.codes.columns)
 
     def code_array(self, item_id: str) -> np.ndarray:
-        """An item's codes as a plain int32 array, with :data:`MISSING_CODE` where missing.
-
-        Statistics over many respondents work on these instead of pandas' nullable
-        columns (no masks, no copies into 2-D float blocks).
-        """
+        """An item's codes as a plain int32 array, with :data:`MISSING_CODE` where missing
+        (for code outside cipp; cipp's own statistics use :meth:`level_index`)."""
         cached = self._arrays.get(item_id)
         if cached is None:
             cached = self.codes[item_id].to_numpy(dtype="int32", na_value=MISSING_CODE)
@@ -525,7 +522,7 @@ class Responses:
         """Each answer to an item as its level's position in ``scale.levels``, and the
         number of levels where the answer is missing.
 
-        A uint8 array (uint16 for a scale of 255 levels or more): counts, crosstabs and
+        A uint8 array (uint16 for a scale of 256 levels or more): counts, crosstabs and
         component scores of a million respondents are computed from these, one byte a
         cell. The loader fills them in as it maps the cells.
         """
@@ -566,8 +563,10 @@ def level_positions(scale: Scale, codes: np.ndarray) -> np.ndarray:
 
     position = {float(code): j for j, code in enumerate(scale.codes)}
     missing = len(scale.codes)
-    dtype = "uint8" if missing < 255 else "uint16"
-    return np.array([position.get(float(code), missing) for code in codes], dtype=dtype)
+    return np.array(
+        [position.get(float(code), missing) for code in codes],
+        dtype=np.min_scalar_type(missing),
+    )
 
 
 def _header_index(table: RawTable) -> dict[str, list[int]]:

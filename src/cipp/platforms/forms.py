@@ -157,24 +157,6 @@ def metadata_columns(table: RawTable) -> set[int]:
 #: joined by spaces; lower case, which tells them from labels).
 _CHOICE_NAME = re.compile(r"^[a-z_][a-z0-9_.\-]*$")
 
-#: The submission's own columns in an ODK Central CSV export.
-ODK_CENTRAL_COLUMNS = frozenset(
-    {
-        "SubmissionDate",
-        "SubmitterID",
-        "SubmitterName",
-        "AttachmentsPresent",
-        "AttachmentsExpected",
-        "Status",
-        "ReviewState",
-        "DeviceID",
-        "Edits",
-        "FormVersion",
-        "KEY",
-        "instanceID",
-    }
-)
-
 
 def _xlsform_platform(table: RawTable) -> str | None:
     from cipp.platforms import xlsform
@@ -189,13 +171,12 @@ def _xlsform_platform(table: RawTable) -> str | None:
 def _is_xlsform_metadata(header: str) -> bool:
     """Kobo's ``_id``, ``_uuid``, ``__version__`` ...; ODK's ``KEY``, ``meta-instanceID``,
     ``SubmissionDate``; and questions of the form's metadata types (start, end, deviceid)."""
-    from cipp.platforms.xlsform import METADATA_TYPES, ODK_COLUMNS
+    from cipp.platforms.xlsform import METADATA_TYPES, ODK_CENTRAL_COLUMNS
 
     name = header.strip()
     last = re.split(r"[/-]", name)[-1]
     return (
         name.startswith("_")
-        or name in ODK_COLUMNS
         or name in ODK_CENTRAL_COLUMNS
         or name.lower().startswith(("meta-", "meta/"))
         or last.lower() in METADATA_TYPES
@@ -232,8 +213,8 @@ def _xlsform_multi_selects(
                 found[position] = (separator, [n for _, n in options], [j for j, _ in options])
                 break
         else:
-            if _space_joined_names(columns[position]):
-                found[position] = ("/", _space_joined_names(columns[position]), [])
+            if names := _space_joined_names(columns[position]):
+                found[position] = ("/", names, [])
     return found
 
 

@@ -80,6 +80,18 @@ KOBO_COLUMNS = frozenset(
     {"_id", "_uuid", "_submission_time", "_validation_status", "_index", "_submitted_by"}
 )
 ODK_COLUMNS = frozenset({"KEY", "meta-instanceID", "SubmissionDate", "SubmitterID"})
+#: Every column an ODK Central CSV export adds for the submission itself.
+ODK_CENTRAL_COLUMNS = ODK_COLUMNS | {
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+    "instanceID",
+}
 
 
 def _sheet_names(path: Path) -> list[str]:
