@@ -1,0 +1,225 @@
+"""``cipp qual ...``: the focus-group commands.
+
+Each command opens its inputs, makes the library calls, renders and writes; errors
+become one line on stderr and exit code 2 (``user_errors``). Library modules are
+imported inside the commands so that ``cipp --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cipp.cli.common import err_console, user_errors
+
+app = typer.Typer(help="Focus groups: inter-coder agreement and themes.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    """Output formats of the qualitative commands."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+SegmentsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Coded segments: CSV, TSV or xlsx (one row per code per unit per coder; "
+        "QualCoder, Taguette and requal exports read as they are) or a REFI-QDA .qdpx.",
+        show_default=False,
+    ),
+]
+CodebookOpt = Annotated[
+    Path, typer.Option("--codebook", "-c", help="Codebook YAML.", show_default=False)
+]
+CoderOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--coder",
+        help="Coder of a segment file without a coder column (Taguette); repeat per file.",
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write to this file instead of standard output."),
+]
+
+
+def _coder_list(value: str | None) -> list[str] | None:
+    return [name.strip() for name in value.split(",") if name.strip()] if value else None
+
+
+def _width(out: Path | None) -> int:
+    """Tables: the terminal's width on stdout (at least 130), 200 columns in a file."""
+    import shutil
+
+    return 200 if out is not None else max(130, shutil.get_terminal_size((130, 24)).columns)
+
+
+def _emit(text: str, out: Path | None, inputs: list[Path]) -> None:
+    from cipp.render.files import write_text
+
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_text(out, text, inputs=inputs)
+        err_console.print(f"cipp: wrote {out}", markup=False)
+
+
+def _say(lines: tuple[str, ...] | list[str], kind: str) -> None:
+    for line in lines:
+        err_console.print(f"cipp: {kind}: {line}", markup=False)
+
+
+@app.command()
+def agreement(
+    segments: SegmentsArg,
+    codebook: CodebookOpt,
+    coders: Annotated[
+        str | None,
+        typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),
+    ] = None,
+    coder: CoderOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+    disagreements: Annotated[
+        Path | None,
+        typer.Option(
+            "--disagreements",
+            help="Also write every disagreement to this CSV for adjudication (decisions "
+            "already in the file are kept).",
+        ),
+    ] = None,
+) -> None:
+    """Inter-coder agreement per code: kappa, alpha, AC1, Brennan-Prediger, pooled."""
+    with user_errors():
+        from cipp.flow.adjudication import (
+            apply_decisions,
+            disagreements_csv,
+            find_disagreements,
+            read_adjudication,
+        )
+        from cipp.flow.intercoder import analyse_agreement
+        from cipp.model.errors import CippError
+        from cipp.read.codebook import load_codebook
+        from cipp.read.segments import read_segments
+        from cipp.render.files import write_text
+        from cipp.render.qualitative import render
+
+        book = load_codebook(codebook, complete=False)
+        coding = read_segments(segments, book, coders=coder)
+        results = analyse_agreement(coding, book, coders=_coder_list(coders))
+        inputs = [*segments, codebook]
+        if disagreements is not None:
+            if len(results.coders) != 2:
+                raise CippError("--disagreements needs exactly two coders (use --coders A,B)")
+            found = find_disagreements(coding, results.coders, codebook=book)
+            kept = 0
+            if disagreements.exists():
+                earlier = read_adjudication(disagreements)
+                found = apply_decisions(found, earlier)
+                kept = sum(1 for item in found if item.decision is not None)
+            write_text(disagreements, disagreements_csv(found), inputs=inputs)
+            detail = f"; kept {kept} earlier decisions" if kept else ""
+            err_console.print(
+                f"cipp: wrote {len(found)} disagreements to {disagreements}{detail}", markup=False
+            )
+        _emit(render(results, fmt.value, width=_width(out)), out, inputs)
+
+
+@app.command()
+def themes(
+    segments: SegmentsArg,
+    codebook: CodebookOpt,
+    adjudication: Annotated[
+        Path | None,
+        typer.Option("--adjudication", "-a", help="Adjudication CSV with decisions filled."),
+    ] = None,
+    pseudonyms: Annotated[
+        Path | None,
+        typer.Option(
+            "--pseudonyms",
+            "-p",
+            help="Names to replace in quotes: YAML (name: replacement) or CSV (name, replacement).",
+        ),
+    ] = None,
+    quotes: Annotated[
+        int, typer.Option("--quotes", "-k", min=0, help="Quotes per code and theme.")
+    ] = 2,
+    label: Annotated[
+        str,
+        typer.Option(
+            "--label",
+            help="Quote label template; fields: group, session, participant, document, segment_id.",
+        ),
+    ] = "{group}, FGD {session}, P{participant}",
+    coders: Annotated[
+        str | None,
+        typer.Option("--coders", help="The two coders whose coding is adjudicated (A,B)."),
+    ] = None,
+    coder: CoderOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
+    with user_errors():
+        from cipp.flow.adjudication import final_coding, read_adjudication
+        from cipp.flow.anonymise import load_pseudonyms
+        from cipp.flow.themes import summarize_themes
+        from cipp.read.codebook import load_codebook
+        from cipp.read.segments import read_segments
+        from cipp.render.qualitative import render
+
+        book = load_codebook(codebook)
+        names = load_pseudonyms(pseudonyms) if pseudonyms is not None else None
+        coding = read_segments(segments, book, coders=coder)
+        decisions = read_adjudication(adjudication) if adjudication is not None else None
+        final = final_coding(
+            coding, coders=_coder_list(coders), adjudication=decisions, codebook=book
+        )
+        results = summarize_themes(final, book, quotes=quotes, label=label, pseudonyms=names)
+        text = render(results, fmt.value, width=_width(out))
+        if names is not None:
+            names.check(text, where=str(out) if out else "the output")
+        inputs = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
+        _emit(text, out, inputs)
+        _say(results.warnings, "warning")
+
+
+@app.command("codebook-from")
+def codebook_from(
+    source: Annotated[
+        Path,
+        typer.Argument(help="A REFI-QDA codebook (.qdc) or project (.qdpx).", show_default=False),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the codebook YAML here (default: stdout)."),
+    ] = None,
+) -> None:
+    """Seed a codebook YAML from a REFI-QDA codebook; fill in components and valences."""
+    with user_errors():
+        from cipp.read.codebook import codebook_to_yaml
+        from cipp.read.refi import read_qdc
+
+        book, notes = read_qdc(source)
+        header = (
+            f"Codebook seeded by cipp from {source.name}.\n"
+            "Fill in each theme's component (context | input | process | product) and\n"
+            "valence (positive | negative | mixed | neutral); cipp validate lists what is missing."
+        )
+        _emit(codebook_to_yaml(book, header=header), out, [source])
+        _say(notes, "note")
+        lacking = sum(1 for theme in book.themes if theme.component is None)
+        if lacking:
+            _say(
+                [f"{lacking} themes need a component and a valence before `cipp qual themes`"],
+                "note",
+            )

@@ -1,0 +1,1007 @@
+"""Waves and trends: every academic year's survey analysed the same way, and what changed.
+
+:func:`run_batch` analyses several *waves* (one per response file, or one per value of a
+column with ``split_by``) with the same instrument and options, in worker processes when
+there are several files, and then compares the waves item by item and component by
+component (:class:`Trend`). One bad file does not stop the batch: its one-line error is
+kept in :attr:`BatchResults.errors` and the other waves finish.
+
+Waves are aligned by item id: files are loaded with ``require_all_items=False``, so a wave
+that used an older version of the instrument (an item added or dropped since) simply has
+that item *not asked*. Not asked is ``None`` in every trend figure, never zero, and such
+a wave is left out of that item's test.
+
+Nothing here prints or exits; a ``progress`` callback lets the caller show a bar.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cipp import __version__
+from cipp.flow.analysis import ADJUST_METHODS, AnalysisOptions
+from cipp.model.errors import CippError, DataError, InstrumentError
+from cipp.model.instrument import COMPONENTS, Instrument, normalize_header, normalize_text
+from cipp.read.instrument import resolve_instrument
+from cipp.stats.describe import plain
+
+if TYPE_CHECKING:
+    from cipp.model.responses import Responses
+    from cipp.model.results import Results
+    from cipp.model.table import RawTable
+
+__all__ = [
+    "MIN_CHANGE",
+    "BatchResults",
+    "ProgressCallback",
+    "Trend",
+    "TrendPoint",
+    "Trends",
+    "WaveCounts",
+    "compute_trends",
+    "expand_inputs",
+    "natural_key",
+    "run_batch",
+]
+
+#: Folders contribute the files with these suffixes (temporary "~$" and hidden files aside).
+RESPONSE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
+
+#: A change of at least this many percentage points in % positive, from the first wave
+#: that asked an item to the last, is a rise or a fall; anything smaller is steady.
+MIN_CHANGE = 5.0
+
+# Differences of percentages are not exact in binary floating point (55.0 - 50.0 may come
+# out a hair below 5.0); a change within this of the threshold counts as reaching it.
+_EPS = 1e-9
+
+#: ``progress(done, total, name)``: ``done`` of ``total`` files are finished, ``name`` is
+#: the file that just finished ("" for the first call, before any work starts).
+ProgressCallback = Callable[[int, int, str], None]
+
+DEFAULT_OPTIONS = AnalysisOptions()
+
+NAN = math.nan
+
+COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key that orders digit runs by value: '2023' < '2024', 'wave 2' < 'wave 10'."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+
+def _is_response_file(path: Path) -> bool:
+    return (
+        path.is_file()
+        and path.suffix.lower() in RESPONSE_SUFFIXES
+        and not path.name.startswith(("~$", "."))
+    )
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> tuple[Path, ...]:
+    """The response files named by INPUTS: files as given, folders' response files and
+    glob matches (``*``, ``?``, ``[...]``, ``**``) in natural order; duplicates dropped.
+
+    A path that does not exist and matches nothing is an error (a typo), as is a folder
+    or glob without any .xlsx / .csv file; an unreadable *file* is not an error here but
+    a failed wave later.
+    """
+    import glob
+
+    files: list[Path] = []
+    for given in inputs:
+        text = str(given)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.iterdir() if _is_response_file(p)),
+                key=lambda p: natural_key(p.name),
+            )
+            if not found:
+                raise DataError(f"{path}: the folder holds no .xlsx or .csv response files")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        elif any(ch in text for ch in "*?["):
+            found = sorted(
+                (Path(m) for m in glob.glob(text, recursive=True) if _is_response_file(Path(m))),
+                key=lambda p: natural_key(str(p)),
+            )
+            if not found:
+                raise DataError(f"{text}: no .xlsx or .csv file matches this pattern")
+            files.extend(found)
+        else:
+            raise DataError(f"{path}: file not found")
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    if not unique:
+        raise DataError("no input files given")
+    return tuple(unique.values())
+
+
+def _file_names(files: Sequence[Path]) -> list[str]:
+    """One distinct name per file: its stem; where stems clash, its file name, then
+    folder/name, then a number."""
+    names = [p.stem for p in files]
+    for longer in (lambda p: p.name, lambda p: f"{p.parent.name}/{p.name}"):
+        clashes = Counter(n.casefold() for n in names)
+        names = [
+            longer(p) if clashes[n.casefold()] > 1 else n for p, n in zip(files, names, strict=True)
+        ]
+    seen: Counter[str] = Counter()
+    out = []
+    for name in names:
+        seen[name.casefold()] += 1
+        out.append(name if seen[name.casefold()] == 1 else f"{name} #{seen[name.casefold()]}")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# One file's work (runs in a worker process)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaveCounts:
+    """One wave's counts that the trend tests are built from.
+
+    ``items[id]``: answers per row of ``rows[id]`` (the scale's levels least favourable
+    first, or its collapse groups with ``collapse``), from ``grouping.level_rows`` exactly
+    as the association tests count them. ``components[c]``:
+    respondents (not mostly positive, mostly positive) on component ``c``'s items, as
+    the association tests of components count them. Items and components the wave did
+    not ask are absent. Small on purpose: this is what crosses the process boundary
+    besides the wave's Results.
+    """
+
+    items: Mapping[str, tuple[int, ...]]
+    rows: Mapping[str, tuple[str, ...]]
+    components: Mapping[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Job:
+    index: int
+    path: Path
+    instrument: Instrument
+    split_by: str | None
+    options: AnalysisOptions
+    sheet: str | None
+    lenient: bool
+    source: str = "auto"
+    complete_only: bool = False
+
+
+@dataclass(frozen=True)
+class _Wave:
+    value: str | None  # the split column's value; None when the whole file is the wave
+    order: tuple[Any, ...]
+    results: Results
+    counts: WaveCounts
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    index: int
+    waves: tuple[_Wave, ...] = ()
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _wave_counts(responses: Responses, options: AnalysisOptions) -> WaveCounts:
+    import numpy as np
+
+    from cipp.flow.analysis import component_rows
+    from cipp.flow.grouping import level_rows
+    from cipp.stats.counting import tally
+
+    instrument = responses.instrument
+    items: dict[str, tuple[int, ...]] = {}
+    rows: dict[str, tuple[str, ...]] = {}
+    for item in responses.items_asked:
+        lookup, labels = level_rows(instrument.scale_of(item), collapse=options.collapse)
+        counts = tally(np.take(lookup, responses.level_index(item.id)), len(labels))
+        items[item.id] = tuple(int(n) for n in counts)
+        rows[item.id] = labels
+    components: dict[str, tuple[int, int]] = {}
+    for component in COMPONENTS:
+        if any(i.component == component for i in responses.items_asked):
+            not_mostly, mostly = tally(component_rows(responses, component), 2)
+            components[component] = (int(not_mostly), int(mostly))
+    return WaveCounts(items=items, rows=rows, components=components)
+
+
+def _analyze_wave(
+    responses: Responses, value: str | None, order: tuple[Any, ...], options: AnalysisOptions
+) -> _Wave:
+    from cipp.flow.analysis import analyze
+
+    return _Wave(value, order, analyze(responses, options), _wave_counts(responses, options))
+
+
+def _take_rows(table: RawTable, mask: Any) -> RawTable:
+    """The rows of a raw table where ``mask`` is true, with their spreadsheet row numbers."""
+    import numpy as np
+    import pyarrow as pa
+
+    take = pa.array(np.flatnonzero(mask))
+    return replace(
+        table, rows=table.rows[mask], cells=[column.take(take) for column in table.cells]
+    )
+
+
+def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
+    import numpy as np
+
+    from cipp.flow.grouping import resolve_grouping
+    from cipp.platforms import read_export
+    from cipp.read.responses import load_responses
+
+    if table is None:
+        # As cipp.flow.analysis.load_file reads: any platform's export, multi-select answers
+        # expanded to the instrument's option items.
+        table = read_export(
+            job.path,
+            sheet=job.sheet,
+            instrument=job.instrument,
+            source=job.source,
+            complete_only=job.complete_only,
+        )
+    responses = load_responses(table, job.instrument, lenient=job.lenient, require_all_items=False)
+    if job.split_by is None:
+        return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
+    grouping = resolve_grouping(responses, job.split_by, option="--split-by")
+    demographic = any(d.id == grouping.id for d in job.instrument.demographics)
+    options = job.options
+    if options.participation:
+        # Every wave is tested over the whole file's categories, also those it lacks.
+        tested = resolve_grouping(responses, options.participation, option="--participation")
+        options = replace(options, participation_categories=tested.labels)
+    waves = []
+    # Respondents by their spreadsheet row: rows that answered nothing are in the table
+    # but are no respondents (and so in no wave).
+    respondent_rows = responses.codes.index.to_numpy()
+    for position, label in enumerate(grouping.labels):
+        wave_rows = respondent_rows[grouping.codes == position]
+        if not len(wave_rows):
+            continue
+        # Reloading the wave's own rows (rather than slicing the loaded responses) keeps
+        # every per-file figure exact per wave: declared-missing counts, invalid cells.
+        part = load_responses(
+            _take_rows(table, np.isin(table.rows, wave_rows)),
+            job.instrument,
+            lenient=job.lenient,
+            require_all_items=False,
+        )
+        # A demographic's waves follow the instrument's level order; any other column's
+        # values sort naturally ('2023' before '2024', 'Wave 2' before 'Wave 10').
+        order = (0, position, ()) if demographic else (1, 0, natural_key(label))
+        waves.append(_analyze_wave(part, label, order, options))
+    notes = []
+    unknown = int((grouping.codes < 0).sum())
+    if unknown:
+        notes.append(
+            f"{job.path}: {unknown} respondents with no {grouping.label} are in no wave "
+            f"(of {responses.n_respondents})."
+        )
+    if not waves:
+        raise DataError(f"{job.path}: --split-by {job.split_by}: the column is empty")
+    return _Outcome(job.index, tuple(waves), notes=tuple(notes))
+
+
+def _run_job(job: _Job, table: RawTable | None = None) -> _Outcome:
+    """Analyse one file; a problem with the file becomes the outcome's error, not an exception.
+
+    Module-level so that worker processes can unpickle it by name.
+    """
+    try:
+        return _analyze_job(job, table)
+    except CippError as error:
+        return _Outcome(job.index, error=_one_line(error))
+    except OSError as error:  # unreadable: permissions, a file that vanished mid-run
+        return _Outcome(job.index, error=_one_line(f"{job.path}: {error.strerror or error}"))
+
+
+def _mp_context() -> Any:
+    """Worker processes start from a fork server that has imported the heavy libraries once.
+
+    Forking the caller itself is unsafe once pyarrow's or fastexcel's threads run in it;
+    spawning re-imports pandas and scipy in every worker. The fork server does neither.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        [
+            "cipp.flow.batch",
+            "cipp.flow.analysis",
+            "cipp.stats.association",
+            "cipp.read.tables",
+            "cipp.read.responses",
+            "pandas",
+            "pyarrow",
+        ]
+    )
+    return context
+
+
+def _main_reimportable() -> bool:
+    """Whether worker processes can import the calling program's main module, as the
+    fork server and spawn start methods do: not when it was read from standard input."""
+    import sys
+    from multiprocessing import process
+
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None):
+        return True
+    path = getattr(main, "__file__", None)
+    if path is None:  # interactive sessions and notebooks: nothing to import
+        return True
+    return os.path.isfile(os.path.join(getattr(process, "ORIGINAL_DIR", None) or "", path))
+
+
+def _execute(
+    jobs: Sequence[_Job],
+    names: Sequence[str],
+    workers: int,
+    progress: ProgressCallback | None,
+    cached: dict[int, RawTable],
+) -> list[_Outcome]:
+    total = len(jobs)
+    outcomes: dict[int, _Outcome] = {}
+    if progress is not None:
+        progress(0, total, "")
+    if workers == 1 or total == 1 or not _main_reimportable():
+        for done, job in enumerate(jobs, start=1):
+            outcomes[job.index] = _run_job(job, cached.pop(job.index, None))
+            if progress is not None:
+                progress(done, total, names[job.index])
+        return [outcomes[job.index] for job in jobs]
+
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    cached.clear()  # the workers read their files themselves
+    pool = ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_mp_context())
+    try:
+        futures = {pool.submit(_run_job, job): job for job in jobs}
+        for done, future in enumerate(as_completed(futures), start=1):
+            job = futures[future]
+            try:
+                outcomes[job.index] = future.result()
+            except BrokenProcessPool as error:
+                outcomes[job.index] = _Outcome(
+                    job.index,
+                    error=_one_line(
+                        f"{job.path}: the worker process analysing it stopped unexpectedly "
+                        f"({error or 'killed'}); try --workers 1"
+                    ),
+                )
+            if progress is not None:
+                progress(done, total, names[job.index])
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [outcomes[job.index] for job in jobs]
+
+
+def _detect(
+    files: Sequence[Path], sheet: str | None, source: str = "auto", complete_only: bool = False
+) -> tuple[Instrument, str, dict[int, RawTable]]:
+    """The bundled instrument of the first file that matches one, with a note saying so."""
+    from cipp.platforms import expand_choices, read_export
+    from cipp.read.responses import detect_instrument
+
+    first_error: CippError | None = None
+    for index, path in enumerate(files):
+        try:
+            table = read_export(path, sheet=sheet, source=source, complete_only=complete_only)
+            choice = detect_instrument(table)
+            # As cipp.flow.analysis.load_file does after detecting: multi-select answers
+            # expanded to the instrument's option items.
+            table = expand_choices(table, choice.instrument)
+        except CippError as error:
+            first_error = first_error or error
+            continue
+        note = (
+            f"using bundled instrument '{choice.instrument.id}' for every wave, detected from "
+            f"{path} ({choice.matched} of {choice.total} items matched its columns)"
+        )
+        return choice.instrument, note, {index: table}
+    raise InstrumentError(
+        f"no input file matches a bundled instrument (give --instrument); first problem: "
+        f"{_one_line(first_error)}"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Trends
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One wave's figures for one item or component.
+
+    ``asked`` is False when the wave did not ask the item (no column in its file) or none
+    of a component's items; then every figure is None (NaN in Python), never zero.
+    ``n``: answers to the item (for a component: respondents who answered any of its
+    items). ``positive_percent`` / ``top_percent``: share of valid answers in the scale's
+    positive group / its most favourable level, as in the wave's own tables (components
+    pool all answers to their items, like the component table). ``mean``: of the level
+    codes, for rating and Likert items and for components whose items share one scale.
+    ``mostly_positive_percent`` (components only): respondents with more than half of
+    their answers positive, the share the component's test compares. The changes are
+    from ``previous_wave``, the latest earlier wave that asked the item, in points.
+    """
+
+    wave: str
+    asked: bool
+    n: int | None
+    positive_percent: float
+    top_percent: float
+    mean: float
+    mostly_positive_percent: float
+    previous_wave: str | None
+    positive_change: float
+    top_change: float
+    mean_change: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(  # type: ignore[no-any-return]
+            {
+                "wave": self.wave,
+                "asked": self.asked,
+                "n": self.n,
+                "positive_percent": self.positive_percent,
+                "top_percent": self.top_percent,
+                "mean": self.mean,
+                "mostly_positive_percent": self.mostly_positive_percent,
+                "previous_wave": self.previous_wave,
+                "change_from_previous": {
+                    "positive_percent": self.positive_change,
+                    "top_percent": self.top_change,
+                    "mean": self.mean_change,
+                },
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One item (``level="item"``) or CIPP component (``level="component"``) across waves.
+
+    ``points``: one per wave of the batch, in wave order. ``first_wave`` / ``last_wave``:
+    the first and last waves with answers to it; the changes (percentage points for the
+    percentages) are between those two. ``direction`` is "rise", "fall" or "steady" by
+    the rule of :func:`direction_of` (None when fewer than two waves have answers).
+
+    ``test`` is cipp.stats.association.test_contingency on the wave x response table (rows: the
+    item's levels, or collapse groups; for components: respondents not mostly / mostly
+    positive; columns: the waves that asked it, in order): Pearson chi-square, Fisher's
+    exact test when expected counts are small, and the linear-by-linear trend test with
+    the waves scored by their position in the batch (1, 2, ...). ``p_adjusted`` adjusts
+    the test's p (``p_value_used``) across every trend test of the batch.
+    """
+
+    level: str
+    id: str
+    text: str
+    component: str
+    scale: str | None
+    kind: str | None
+    positive_label: str | None
+    points: tuple[TrendPoint, ...]
+    first_wave: str | None
+    last_wave: str | None
+    positive_change: float
+    top_change: float
+    mean_change: float
+    direction: str | None
+    test: Any
+    p_adjusted: float
+    significant: bool
+    notes: tuple[str, ...] = ()
+
+    @property
+    def waves_asked(self) -> tuple[str, ...]:
+        return tuple(p.wave for p in self.points if p.asked)
+
+    def to_dict(self) -> dict[str, Any]:
+        from cipp.render.apa import apa_chi_square, apa_linear_by_linear
+
+        test = None
+        if self.test is not None:
+            test = self.test.to_dict()
+            test["apa"] = apa_chi_square(self.test)
+            test["apa_trend"] = apa_linear_by_linear(self.test)
+        return plain(  # type: ignore[no-any-return]
+            {
+                "level": self.level,
+                "id": self.id,
+                "text": self.text,
+                "component": self.component,
+                "scale": self.scale,
+                "kind": self.kind,
+                "positive_label": self.positive_label,
+                "waves": [point.to_dict() for point in self.points],
+                "waves_asked": list(self.waves_asked),
+                "first_wave": self.first_wave,
+                "last_wave": self.last_wave,
+                "change": {
+                    "positive_percent": self.positive_change,
+                    "top_percent": self.top_change,
+                    "mean": self.mean_change,
+                },
+                "direction": self.direction,
+                "test": test,
+                "p_value": self.test.p_value_used if self.test is not None else NAN,
+                "p_trend": self.test.p_linear_by_linear if self.test is not None else NAN,
+                "p_adjusted": self.p_adjusted,
+                "significant": self.significant,
+                "notes": list(self.notes),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Trends:
+    """Every item's and component's trend across the waves of a batch, and the rules used."""
+
+    waves: tuple[str, ...]
+    items: tuple[Trend, ...]
+    components: tuple[Trend, ...]
+    min_change: float
+    alpha: float
+    adjust: str
+    collapsed: bool
+    tests: int
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "waves": list(self.waves),
+            "rule": self.rule,
+            "min_change": self.min_change,
+            "alpha": self.alpha,
+            "adjust": self.adjust,
+            "collapsed": self.collapsed,
+            "tests": self.tests,
+            "items": [t.to_dict() for t in self.items],
+            "components": [t.to_dict() for t in self.components],
+        }
+
+
+def direction_of(change: float, min_change: float = MIN_CHANGE) -> str | None:
+    """'rise' when % positive went up by at least ``min_change`` points from the first wave
+    to the last, 'fall' when it went down by at least that much, 'steady' otherwise; None
+    when there is no change to judge (fewer than two waves with answers).
+
+    The direction is about size, so a director sees what moved; whether a move is more
+    than chance is the test's p, reported beside it and never folded into the direction.
+    """
+    if math.isnan(change):
+        return None
+    if change >= min_change - _EPS:
+        return "rise"
+    if change <= -min_change + _EPS:
+        return "fall"
+    return "steady"
+
+
+def _rule(min_change: float, alpha: float, method: str) -> str:
+    return (
+        f"▲ rise when % positive is at least {min_change:g} percentage points higher in "
+        f"the last wave than in the first with answers, ▼ fall when at least "
+        f"{min_change:g} points lower, steady otherwise. Whether a change is more than chance "
+        f"is the test's p ({ADJUST_METHODS.get(method, method)}-adjusted p < {alpha:g}), "
+        "reported beside the direction, not part of it."
+    )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    n: int
+    positive: float
+    top: float
+    mean: float
+    mostly_positive: float = NAN
+
+
+def _points(
+    names: Sequence[str], figures: Sequence[_Figures | None]
+) -> tuple[tuple[TrendPoint, ...], str | None, str | None, tuple[float, float, float]]:
+    points = []
+    previous: tuple[str, _Figures] | None = None
+    answered: list[tuple[str, _Figures]] = []
+    for name, f in zip(names, figures, strict=True):
+        if f is None:
+            points.append(TrendPoint(name, False, None, NAN, NAN, NAN, NAN, None, NAN, NAN, NAN))
+            continue
+        before = previous[1] if previous is not None else None
+        points.append(
+            TrendPoint(
+                wave=name,
+                asked=True,
+                n=f.n,
+                positive_percent=f.positive,
+                top_percent=f.top,
+                mean=f.mean,
+                mostly_positive_percent=f.mostly_positive,
+                previous_wave=previous[0] if previous is not None else None,
+                positive_change=f.positive - before.positive if before is not None else NAN,
+                top_change=f.top - before.top if before is not None else NAN,
+                mean_change=f.mean - before.mean if before is not None else NAN,
+            )
+        )
+        previous = (name, f)
+        if f.n:
+            answered.append((name, f))
+    if len(answered) < 2:
+        return tuple(points), None, None, (NAN, NAN, NAN)
+    (first, a), (last, b) = answered[0], answered[-1]
+    return tuple(points), first, last, (b.positive - a.positive, b.top - a.top, b.mean - a.mean)
+
+
+def _test(
+    columns: Sequence[tuple[int, str, Sequence[int]]],
+    row_labels: Sequence[str],
+    options: AnalysisOptions,
+) -> Any:
+    """test_contingency of the rows x waves table; ``columns``: (position, wave, counts)."""
+    import numpy as np
+
+    from cipp.stats.association import test_contingency
+
+    table = np.array([counts for _, _, counts in columns], dtype="int64").T
+    return test_contingency(
+        table,
+        row_labels=row_labels,
+        col_labels=[name for _, name, _ in columns],
+        ordinal=True,
+        col_scores=[position + 1 for position, _, _ in columns],
+        bias_corrected=options.bias_corrected,
+        seed=options.seed,
+        resamples=options.resamples,
+        exact_max_steps=options.exact_max_steps,
+    )
+
+
+def compute_trends(
+    waves: Sequence[tuple[str, Results, WaveCounts]],
+    instrument: Instrument,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    *,
+    min_change: float = MIN_CHANGE,
+) -> Trends:
+    """Compare waves (in the order given) item by item and component by component.
+
+    Each wave's n, % positive, % top level and mean are its own Results' figures (so they
+    equal its tables); the tests are described on :class:`Trend`; p values are adjusted
+    with ``options.adjust`` across all trend tests. Checked in tests/test_batch.py against
+    the whole file's counts (waves add up to it) and against a chi-square and a
+    linear-by-linear test computed independently from a pandas crosstab.
+    """
+    from cipp.stats.association import adjust_pvalues
+
+    names = [name for name, _, _ in waves]
+    pending: list[dict[str, Any]] = []
+    for item in instrument.items:
+        asked = [item.id in counts.items for _, _, counts in waves]
+        if not any(asked):
+            continue
+        scale = instrument.scale_of(item)
+        figures: list[_Figures | None] = []
+        columns = []
+        for position, (name, results, counts) in enumerate(waves):
+            if item.id not in counts.items:
+                figures.append(None)
+                continue
+            s = results.item(item.id)
+            mean = s.mean if s.kind != "binary" else NAN
+            figures.append(_Figures(s.n_valid, s.positive_percent, s.top_percent, mean))
+            columns.append((position, name, counts.items[item.id]))
+        rows = next(counts.rows[item.id] for _, _, counts in waves if item.id in counts.items)
+        notes = [
+            f"Not asked in {', '.join(n for n, a in zip(names, asked, strict=True) if not a)}."
+        ]
+        pending.append(
+            {
+                "level": "item",
+                "id": item.id,
+                "text": item.text,
+                "component": item.component,
+                "scale": scale.id,
+                "kind": scale.kind,
+                "positive_label": scale.positive_group.label,
+                "figures": figures,
+                "test": _test(columns, rows, options),
+                "notes": notes if not all(asked) else [],
+            }
+        )
+    for component in COMPONENTS:
+        figures = []
+        columns = []
+        members: list[tuple[str, ...]] = []
+        shared: set[str | None] = set()
+        for position, (name, results, counts) in enumerate(waves):
+            summary = next((c for c in results.components if c.component == component), None)
+            if summary is None or component not in counts.components:
+                figures.append(None)
+                continue
+            split = counts.components[component]
+            n = sum(split)
+            binary = summary.scale is not None and instrument.scale(summary.scale).kind == "binary"
+            figures.append(
+                _Figures(
+                    n,
+                    summary.positive_percent,
+                    summary.top_percent,
+                    NAN if binary else summary.mean,
+                    100 * split[1] / n if n else NAN,
+                )
+            )
+            columns.append((position, name, split))
+            members.append(summary.items)
+            shared.add(summary.scale)
+        if not columns:
+            continue
+        notes = []
+        if len(set(members)) > 1:
+            notes.append(
+                "Not every wave asked the same items of this component; each wave's "
+                "figures pool the items it asked."
+            )
+        scale_id = next(iter(shared)) if len(shared) == 1 else None
+        pending.append(
+            {
+                "level": "component",
+                "id": component,
+                "text": component.capitalize(),
+                "component": component,
+                "scale": scale_id,
+                "kind": instrument.scale(scale_id).kind if scale_id else None,
+                "positive_label": None,
+                "figures": figures,
+                "test": _test(columns, COMPONENT_ROWS, options),
+                "notes": notes,
+            }
+        )
+    p_used = [r["test"].p_value_used if r["test"].testable else NAN for r in pending]
+    adjusted = adjust_pvalues(p_used, method=options.adjust) if pending else []
+    items: list[Trend] = []
+    components: list[Trend] = []
+    for record, p_adj in zip(pending, adjusted, strict=True):
+        points, first, last, change = _points(names, record.pop("figures"))
+        test = record.pop("test")
+        if not test.testable:
+            record["notes"].append(f"Not tested: {test.reason}.")
+        trend = Trend(
+            **{k: v for k, v in record.items() if k != "notes"},
+            points=points,
+            first_wave=first,
+            last_wave=last,
+            positive_change=change[0],
+            top_change=change[1],
+            mean_change=change[2],
+            direction=direction_of(change[0], min_change),
+            test=test,
+            p_adjusted=p_adj,
+            significant=bool(test.testable and p_adj < options.alpha),
+            notes=tuple(record["notes"]),
+        )
+        (items if trend.level == "item" else components).append(trend)
+    return Trends(
+        waves=tuple(names),
+        items=tuple(items),
+        components=tuple(components),
+        min_change=min_change,
+        alpha=options.alpha,
+        adjust=options.adjust,
+        collapsed=options.collapse,
+        tests=sum(1 for p in p_used if not math.isnan(p)),
+        rule=_rule(min_change, options.alpha, options.adjust),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The batch
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchResults:
+    """Everything a batch found: ``waves`` (name -> Results, in wave order), ``trends``,
+    ``errors`` (the wave's or file's name -> one-line message of each file that failed).
+
+    ``inputs`` are the files the batch read (none is ever written to); ``notes`` say how
+    the instrument was chosen and which respondents are in no wave.
+    """
+
+    waves: Mapping[str, Results]
+    trends: Trends
+    errors: Mapping[str, str]
+    instrument: Instrument
+    inputs: tuple[Path, ...]
+    split_by: str | None = None
+    notes: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``cipp batch`` (summary.json): every wave's full
+        ``Results.to_dict()``, the trends and the errors."""
+        return {
+            "cipp_version": __version__,
+            "instrument": {"id": self.instrument.id, "title": self.instrument.title},
+            "inputs": [str(path) for path in self.inputs],
+            "split_by": self.split_by,
+            "notes": list(self.notes),
+            "waves": {name: results.to_dict() for name, results in self.waves.items()},
+            "trends": self.trends.to_dict(),
+            "errors": dict(self.errors),
+        }
+
+
+def _value_key(value: str | None) -> str | None:
+    return None if value is None else normalize_text(value)
+
+
+def _same_column(instrument: Instrument, first: str, second: str) -> bool:
+    """Whether two option values name the same column (the same header, or the same
+    demographic by its id, label or an alias)."""
+    a, b = normalize_header(first), normalize_header(second)
+    return a == b or any(
+        a in headers and b in headers
+        for headers in ({normalize_header(h) for h in d.headers()} for d in instrument.demographics)
+    )
+
+
+def run_batch(
+    inputs: Iterable[str | Path] | str | Path,
+    *,
+    instrument: str | Path | Instrument | None = None,
+    split_by: str | None = None,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    sheet: str | None = None,
+    lenient: bool = False,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    source: str = "auto",
+    complete_only: bool = False,
+) -> BatchResults:
+    """Analyse every wave of INPUTS with one instrument and options, then their trends.
+
+    ``inputs``: files, folders (their .xlsx/.csv files) or glob patterns. Each file is one
+    wave named after its stem; with ``split_by`` (a demographic's id or label, or any
+    column's header, resolved like ``--by``) each value of that column in each file is
+    one wave named after the value (a value found in several files gets the file's name
+    in brackets). Waves are in natural order of their names ('2023' before '2024', 'wave
+    2' before 'wave 10'; a demographic's values in the instrument's order).
+
+    ``instrument``: an Instrument, a bundled name or a YAML path; None detects it once,
+    from the first file that matches a bundled instrument, and uses it for every wave
+    (``notes`` says so). Give the newest version of an instrument: waves without one of
+    its items have it as not asked.
+
+    ``source`` and ``complete_only``: as for ``cipp analyze`` (the platform that wrote the
+    exports, auto-detected by default; keep only finished Qualtrics or REDCap responses).
+
+    ``workers``: processes analysing files at once (default ``min(files, cpu count)``;
+    1 runs in this process). The result is identical whatever the number: each file is
+    analysed by the same code with the same seeds, and waves are put in order afterwards.
+    Workers start from a fork server, which imports the calling script's main module: in
+    a script, call run_batch under ``if __name__ == "__main__":`` (the multiprocessing
+    rule), or pass ``workers=1``. Code read from standard input runs serially.
+
+    A file that cannot be read or analysed becomes an entry of ``errors`` and the other
+    waves go on. Raises CippError only for problems with the request itself (no input,
+    an unknown instrument, bad options, no file matching any bundled instrument).
+    """
+    if workers is not None and workers < 1:
+        raise CippError(f"--workers must be at least 1, got {workers}")
+    if options.adjust not in ADJUST_METHODS:
+        raise CippError(f"--adjust '{options.adjust}' is not one of {', '.join(ADJUST_METHODS)}")
+    if options.expected is not None and not options.participation:
+        raise CippError("--expected needs --participation COLUMN")
+    if isinstance(inputs, str | Path):
+        inputs = [inputs]
+    given = expand_inputs(inputs)
+    given_names = _file_names(given)
+    order = sorted(range(len(given)), key=lambda k: (natural_key(given_names[k]), k))
+    files = [given[k] for k in order]
+    names = [given_names[k] for k in order]
+
+    notes: list[str] = []
+    cached: dict[int, RawTable] = {}
+    if instrument is None:
+        chosen, note, cached = _detect(files, sheet, source, complete_only)
+        notes.append(note)
+    elif isinstance(instrument, Instrument):
+        chosen = instrument
+    else:
+        chosen = resolve_instrument(instrument)
+    participation = options.participation
+    if split_by is not None and participation and _same_column(chosen, split_by, participation):
+        raise CippError(
+            f"--participation {participation} is the --split-by column: each wave holds one "
+            "of its values; to test participation across the waves, run "
+            f"'cipp analyze FILE --participation {participation}'"
+        )
+
+    jobs = [
+        _Job(index, path, chosen, split_by, options, sheet, lenient, source, complete_only)
+        for index, path in enumerate(files)
+    ]
+    count = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    outcomes = _execute(jobs, names, count, progress, cached)
+
+    errors: dict[str, str] = {}
+    found: list[tuple[tuple[Any, ...], int, str, _Wave]] = []
+    # A value in several files ("North" in one, "north" in another) names waves with the
+    # file's name in brackets, told apart as groups are.
+    values = Counter(_value_key(w.value) for o in outcomes for w in o.waves)
+    for outcome in outcomes:
+        notes.extend(outcome.notes)
+        file_name = names[outcome.index]
+        if outcome.error is not None:
+            errors[file_name] = outcome.error
+            continue
+        for wave in outcome.waves:
+            if wave.value is None:
+                name, key = file_name, natural_key(file_name)
+            else:
+                once = values[_value_key(wave.value)] == 1
+                name = wave.value if once else f"{wave.value} ({file_name})"
+                key = wave.order
+            found.append((key, outcome.index, name, wave))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+
+    waves: dict[str, Results] = {}
+    counts: list[tuple[str, Results, WaveCounts]] = []
+    sources: dict[str, str] = {}
+    for _, index, name, wave in found:
+        detail = {
+            "name": name,
+            "file": str(files[index]),
+            "split_by": split_by,
+            "value": wave.value,
+        }
+        results = replace(wave.results, extra={**wave.results.extra, "wave": detail})
+        waves[name] = results
+        sources[name] = str(files[index])
+        counts.append((name, results, wave.counts))
+    return BatchResults(
+        waves=waves,
+        trends=compute_trends(counts, chosen, options),
+        errors=errors,
+        instrument=chosen,
+        inputs=tuple(files),
+        split_by=split_by,
+        notes=tuple(notes),
+        sources=sources,
+    )

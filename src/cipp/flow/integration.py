@@ -1,0 +1,325 @@
+"""The joint display: survey results beside focus-group themes, one row per CIPP component.
+
+For each component cipp proposes how the two strands fit, from the data:
+
+- the surveys lean positive when at least half of all valid answers to the component's
+  items (pooled over every survey) are in the positive group, negative otherwise;
+- the focus groups lean positive or negative by the participants who voiced a positive
+  or a negative code in the component's themes (themes whose component, or one of
+  whose ``also`` components, it is; neutral recommendations do not count); a tie, or no
+  positive or negative voice at all, leaves them without a lean;
+- same lean: **confirmation**; opposite leans: **discordance**; the focus groups
+  without a lean, or no survey item on the component: **expansion** (the strands speak
+  to different things).
+
+The researcher can set the fit and write the meta-inference in an integration YAML::
+
+    components:
+      product:
+        fit: discordance
+        meta_inference: Surveys looked satisfied; the focus groups were not.
+
+and the output says which fits were proposed and which were set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cipp.model.errors import InstrumentError
+from cipp.model.instrument import COMPONENTS
+from cipp.model.results import Results
+
+FITS = ("confirmation", "expansion", "discordance")
+
+
+@dataclass(frozen=True)
+class SurveyEvidence:
+    """One survey's result for one component."""
+
+    instrument: str
+    title: str
+    n_respondents: int
+    items: tuple[tuple[str, str, float], ...]  # (item id, text, % positive)
+    positive_percent: float
+    n_answers: int
+    significant: tuple[str, ...]  # APA lines of tests significant after adjustment
+
+
+@dataclass(frozen=True)
+class ThemeEvidence:
+    """One theme voiced by one group, with a quote."""
+
+    theme: str
+    name: str
+    valence: str | None
+    group: str
+    participants: int
+    of_participants: int
+    quote: str | None
+    quote_label: str | None
+
+
+@dataclass(frozen=True)
+class JointRow:
+    """One CIPP component: both strands, how they fit, and what that means."""
+
+    component: str
+    surveys: tuple[SurveyEvidence, ...]
+    positive_percent: float | None
+    themes: tuple[ThemeEvidence, ...]
+    positive_voices: int
+    negative_voices: int
+    proposed_fit: str
+    fit: str
+    fit_source: str  # "proposed" | "set"
+    reason: str
+    meta_inference: str
+
+    def to_dict(self) -> dict[str, Any]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for theme in self.themes:
+            groups.setdefault(theme.group, []).append(
+                {
+                    "theme": theme.theme,
+                    "name": theme.name,
+                    "valence": theme.valence,
+                    "participants": theme.participants,
+                    "of_participants": theme.of_participants,
+                    "quote": theme.quote,
+                    "quote_label": theme.quote_label,
+                }
+            )
+        return {
+            "component": self.component,
+            "quantitative": {
+                "positive_percent": self.positive_percent,
+                "surveys": [
+                    {
+                        "instrument": s.instrument,
+                        "title": s.title,
+                        "n_respondents": s.n_respondents,
+                        "positive_percent": s.positive_percent,
+                        "n_answers": s.n_answers,
+                        "items": [
+                            {"id": i, "text": t, "positive_percent": p} for i, t, p in s.items
+                        ],
+                        "significant_tests": list(s.significant),
+                    }
+                    for s in self.surveys
+                ],
+            },
+            "themes": groups,
+            "positive_voices": self.positive_voices,
+            "negative_voices": self.negative_voices,
+            "proposed_fit": self.proposed_fit,
+            "fit": self.fit,
+            "fit_source": self.fit_source,
+            "reason": self.reason,
+            "meta_inference": self.meta_inference,
+        }
+
+
+@dataclass(frozen=True)
+class JointDisplay:
+    rows: tuple[JointRow, ...]
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [row.to_dict() for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Integration:
+    """The researcher's decisions: a fit and a meta-inference per component (both optional)."""
+
+    fits: Mapping[str, str]
+    meta_inferences: Mapping[str, str]
+
+
+def load_integration(path: str | Path) -> Integration:
+    """Read and validate an integration YAML (every problem reported with its key path)."""
+    import yaml
+
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InstrumentError(f"{path}: integration file not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InstrumentError(f"{path}: not a readable YAML file ({error})") from None
+    problems: list[str] = []
+    fits: dict[str, str] = {}
+    inferences: dict[str, str] = {}
+    if not isinstance(document, Mapping):
+        raise InstrumentError(f"{path}: expected a mapping with 'components'")
+    for key in document:
+        if key != "components":
+            problems.append(f"{key}: unknown key (expected: components)")
+    components = document.get("components") or {}
+    if not isinstance(components, Mapping):
+        problems.append("components: expected a mapping of component -> {fit, meta_inference}")
+        components = {}
+    for component, entry in components.items():
+        where = f"components.{component}"
+        if component not in COMPONENTS:
+            problems.append(f"{where}: '{component}' is not one of {', '.join(COMPONENTS)}")
+            continue
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: expected a mapping with fit and/or meta_inference")
+            continue
+        for key, value in entry.items():
+            if key == "fit":
+                if value not in FITS:
+                    problems.append(f"{where}.fit: '{value}' is not one of {', '.join(FITS)}")
+                else:
+                    fits[component] = value
+            elif key == "meta_inference":
+                if not isinstance(value, str):
+                    problems.append(f"{where}.meta_inference: expected text")
+                else:
+                    inferences[component] = " ".join(value.split())
+            else:
+                problems.append(f"{where}.{key}: unknown key (expected: fit, meta_inference)")
+    if problems:
+        raise InstrumentError(f"{path}: {len(problems)} problems: " + "; ".join(problems))
+    return Integration(fits, inferences)
+
+
+def _survey_evidence(results: Results, component: str) -> SurveyEvidence | None:
+    summary = next((c for c in results.components if c.component == component), None)
+    if summary is None:
+        return None
+    from cipp.render.apa import apa_chi_square
+
+    items = tuple(
+        (s.id, s.text, s.positive_percent) for s in results.items if s.component == component
+    )
+    significant = tuple(
+        f"{t.text} by {t.by_label.lower()}: {apa_chi_square(t.result)}, adjusted p = "
+        f"{t.p_adjusted:.3f}"
+        for t in results.associations
+        if t.component == component and t.significant_adjusted
+    )
+    return SurveyEvidence(
+        results.instrument.id,
+        results.instrument.title,
+        results.n_respondents,
+        items,
+        summary.positive_percent,
+        summary.n_answers,
+        significant,
+    )
+
+
+def _theme_evidence(themes: Any, component: str) -> tuple[list[ThemeEvidence], int, int]:
+    evidence = []
+    positive = negative = 0
+    for theme in themes.themes:
+        if theme.component != component and component not in theme.also:
+            continue
+        for entry in theme.groups:
+            voices = dict(entry.participants_by_valence)
+            positive += voices.get("positive", 0)
+            negative += voices.get("negative", 0)
+            quote = _quote_for(theme, entry)
+            evidence.append(
+                ThemeEvidence(
+                    theme=theme.theme,
+                    name=theme.name,
+                    valence=theme.valence,
+                    group=entry.group,
+                    participants=entry.participants,
+                    of_participants=entry.of_participants,
+                    quote=quote.text if quote else None,
+                    quote_label=quote.label if quote else None,
+                )
+            )
+    return evidence, positive, negative
+
+
+def _quote_for(theme: Any, entry: Any) -> Any:
+    """A quote that says what the theme says: from a code of the theme's own valence (a
+    theme like "not mutually beneficial" also holds the few who found it rewarding)."""
+    for code in entry.codes:
+        if code.quotes and (code.valence or theme.valence) == theme.valence:
+            return code.quotes[0]
+    return entry.quotes[0] if entry.quotes else None
+
+
+def _propose(
+    percent: float | None, positive: int, negative: int, *, asked: bool = True
+) -> tuple[str, str]:
+    if percent is None:
+        if asked:
+            return "expansion", "no survey answers to this component's items"
+        return "expansion", "no survey item covers this component"
+    survey = "positive" if percent >= 50 else "negative"
+    survey_text = f"{percent:.1f}% of survey answers positive"
+    if positive == negative:
+        voices = (
+            "no positive or negative voices"
+            if positive == 0
+            else "as many positive as negative voices"
+        )
+        return "expansion", f"{survey_text}; focus groups with {voices}"
+    groups = "positive" if positive > negative else "negative"
+    voice_text = (
+        f"focus groups mostly {groups} ({negative} negative, {positive} positive "
+        "participant voices)"
+    )
+    if survey == groups:
+        return "confirmation", f"{survey_text}; {voice_text}"
+    return "discordance", f"{survey_text}; {voice_text}"
+
+
+def _default_inference(component: str, fit: str, reason: str) -> str:
+    name = component.capitalize()
+    if fit == "discordance":
+        return (
+            f"{name}: the strands disagree ({reason}); the focus groups qualify what the "
+            "survey percentages suggest."
+        )
+    if fit == "confirmation":
+        return f"{name}: both strands point the same way ({reason})."
+    return f"{name}: the focus groups add aspects the survey items do not measure ({reason})."
+
+
+def joint_display(
+    surveys: Sequence[Results], themes: Any, integration: Integration | None = None
+) -> JointDisplay:
+    """One row per CIPP component from the surveys' Results and the ThemeResults."""
+    integration = integration or Integration({}, {})
+    rows = []
+    for component in COMPONENTS:
+        evidence = [e for r in surveys if (e := _survey_evidence(r, component)) is not None]
+        # A survey whose respondents answered none of the component's items has no
+        # percentage (NaN) and adds nothing to the pooled one.
+        answered = [e for e in evidence if e.n_answers]
+        answers = sum(e.n_answers for e in answered)
+        percent = (
+            sum(e.positive_percent * e.n_answers for e in answered) / answers if answers else None
+        )
+        theme_rows, positive, negative = _theme_evidence(themes, component)
+        proposed, reason = _propose(percent, positive, negative, asked=bool(evidence))
+        fit = integration.fits.get(component, proposed)
+        rows.append(
+            JointRow(
+                component=component,
+                surveys=tuple(evidence),
+                positive_percent=percent,
+                themes=tuple(theme_rows),
+                positive_voices=positive,
+                negative_voices=negative,
+                proposed_fit=proposed,
+                fit=fit,
+                fit_source="set" if component in integration.fits else "proposed",
+                reason=reason,
+                meta_inference=integration.meta_inferences.get(
+                    component, _default_inference(component, fit, reason)
+                ),
+            )
+        )
+    return JointDisplay(tuple(rows))

@@ -1,0 +1,465 @@
+"""Read survey exports (.xlsx, .csv) into validated responses.
+
+Reading happens in two steps. :func:`read_table` turns a file into raw text cells with
+their spreadsheet row numbers, knowing nothing about instruments. :func:`load_responses`
+finds each item's and demographic's column, then maps every distinct cell value to a
+level code once (not once per cell): by code, label or alias, ignoring case and spacing.
+Blank cells and the scale's declared missing values become missing; anything else is an
+error naming the file, sheet, row, column and value (or, when lenient, an invalid cell
+that is reported and counted).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cipp.model.errors import DataError, InstrumentError
+from cipp.model.instrument import Demographic, Instrument, normalize_header, normalize_text
+from cipp.model.responses import InvalidCell, Responses, _codes_of_levels, level_positions
+from cipp.model.table import RawTable, answered_rows, column_name
+from cipp.read.instrument import iter_bundled
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def _header_index(table: RawTable) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for position, header in enumerate(table.headers):
+        index.setdefault(normalize_header(header), []).append(position)
+    return index
+
+
+def _find_column(
+    table: RawTable, index: dict[str, list[int]], variable: str, headers: Iterable[str]
+) -> int | None:
+    for header in headers:
+        positions = index.get(normalize_header(header), [])
+        if len(positions) > 1:
+            letters = ", ".join(table.column_label(p) for p in positions)
+            raise DataError(
+                f"{table.where()}: '{header}' ({variable}) heads more than one "
+                f"column ({letters}); rename or remove the duplicates"
+            )
+        if positions:
+            return positions[0]
+    return None
+
+
+def match_columns(table: RawTable, instrument: Instrument) -> tuple[dict[str, int], dict[str, int]]:
+    """Find each item's and demographic's column: by id, by text or label, or by alias."""
+    index = _header_index(table)
+    items: dict[str, int] = {}
+    demographics: dict[str, int] = {}
+    taken: dict[int, str] = {}
+    for variable, headers, found in (
+        *((item.id, item.headers(), items) for item in instrument.items),
+        *((d.id, d.headers(), demographics) for d in instrument.demographics),
+    ):
+        position = _find_column(table, index, variable, headers)
+        if position is None:
+            continue
+        if position in taken:
+            raise InstrumentError(
+                f"{table.where(column=position)}: the column matches both "
+                f"'{taken[position]}' and '{variable}' in instrument '{instrument.id}'"
+            )
+        taken[position] = variable
+        found[variable] = position
+    return items, demographics
+
+
+@dataclass(frozen=True)
+class InstrumentChoice:
+    """Which bundled instrument was picked for a file, and why."""
+
+    instrument: Instrument
+    matched: int
+    total: int
+
+
+#: How far down a sheet the header row is looked for (title lines above it are common).
+HEADER_SEARCH_ROWS = 10
+
+
+def header_lower_down(table: RawTable, instruments: Iterable[Instrument]) -> RawTable:
+    """The table re-read with its header further down, when that row names more items.
+
+    Hand-made sheets often put a title or a note above the header row ("Mentor survey
+    2024", a blank line, then the questions). The first non-blank row is tried first;
+    a later row among the next few wins only if more items of any of ``instruments``
+    match it, so a sheet whose header is already right is returned unchanged.
+    """
+    instruments = list(instruments)
+
+    def matched(candidate: RawTable) -> int:
+        best = 0
+        for instrument in instruments:
+            try:
+                items, _ = match_columns(candidate, instrument)
+            except (DataError, InstrumentError):
+                continue
+            best = max(best, len(items))
+        return best
+
+    best_table, best_count = table, matched(table)
+    if instruments and best_count == max(len(i.items) for i in instruments):
+        return table
+    for offset in range(min(HEADER_SEARCH_ROWS, table.n_rows - 1)):
+        candidate = _header_at(table, offset)
+        count = matched(candidate)
+        if count > best_count:
+            best_table, best_count = candidate, count
+    return best_table
+
+
+def _header_at(table: RawTable, offset: int) -> RawTable:
+    """The table with its data row ``offset`` as the header (rows above it dropped)."""
+    header = [column[offset].as_py() for column in table.cells]
+    spreadsheet = table.sheet is not None
+    positions = table.positions or tuple(range(len(table.headers)))
+    headers = tuple(
+        str(text).strip()
+        if text is not None and str(text).strip()
+        else f"(column {column_name(positions[j], spreadsheet=spreadsheet)})"
+        for j, text in enumerate(header)
+    )
+    return RawTable(
+        path=table.path,
+        sheet=table.sheet,
+        headers=headers,
+        header_row=int(table.rows[offset]),
+        rows=table.rows[offset + 1 :],
+        cells=[column.slice(offset + 1) for column in table.cells],
+        positions=table.positions,
+    )
+
+
+def detect_instrument(
+    table: RawTable, candidates: Iterable[Instrument] | None = None
+) -> InstrumentChoice:
+    """Pick the bundled instrument whose items all match the file's columns.
+
+    With several complete matches, the one with more items wins (a file with 11 mentor
+    columns is not the 3-item subset of another instrument).
+    """
+    scored = []
+    for instrument in candidates if candidates is not None else iter_bundled():
+        try:
+            items, _ = match_columns(table, instrument)
+        except (DataError, InstrumentError):
+            items = {}
+        scored.append((len(items), instrument))
+    complete = [(n, i) for n, i in scored if n == len(i.items)]
+    if complete:
+        n, best = max(complete, key=lambda pair: pair[0])
+        return InstrumentChoice(best, n, len(best.items))
+    if not scored:
+        raise InstrumentError("no bundled instruments found; give --instrument PATH")
+    n, closest = max(scored, key=lambda pair: pair[0] / len(pair[1].items))
+    items, _ = ({}, None) if n == 0 else match_columns(table, closest)
+    expected = "; ".join(f"{i.id} ('{i.text}')" for i in closest.items if i.id not in items)
+    raise InstrumentError(
+        f"{table.where()}: no bundled instrument matches the file's columns; the closest, "
+        f"'{closest.id}', found {n} of {len(closest.items)} items and expected columns "
+        f"headed by id or question text: {expected} (or give --instrument)"
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Mapped:
+    """A column mapped to numbers: ``values[indices[i]]`` is row i's (NaN when missing).
+
+    ``indices`` is the mapper's shared buffer: use it before mapping the next column.
+    """
+
+    values: np.ndarray
+    indices: np.ndarray
+    declared: int
+
+    def floats(self) -> np.ndarray:
+        return self.values[self.indices]
+
+
+def _distinct_and_indices(
+    column: Any, out: np.ndarray | None = None
+) -> tuple[list[str | None], np.ndarray]:
+    """A column's distinct texts (None, the blank, first) and each row's index into them
+    (written into ``out`` when given: an int32 array as long as the column).
+
+    Dictionary-encoded chunks (as the CSV reader returns them) each bring their own small
+    dictionary; every chunk's indices are translated into one shared numbering with a
+    single numpy gather, straight into the output.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    number: dict[str | None, int] = {None: 0}
+    indices = np.empty(len(column), dtype="int32") if out is None else out
+    start = 0
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+        texts = encoded.dictionary.to_pylist()
+        shared = np.array(
+            [number.setdefault(text, len(number)) for text in texts] + [0], dtype="int32"
+        )
+        local = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+        np.take(shared, local, out=indices[start : start + len(chunk)], mode="clip")
+        start += len(chunk)
+    return list(number), indices
+
+
+class _Mapper:
+    """Maps a column's distinct values to numbers, once per value, collecting invalid cells.
+
+    Arrow's dictionary encoding gives each distinct text an index; the few distinct
+    texts are looked up in Python, and the result is spread over the rows with numpy.
+    """
+
+    def __init__(self, table: RawTable, lenient: bool, invalid: list[InvalidCell]) -> None:
+        self.table = table
+        self.lenient = lenient
+        self.invalid = invalid
+        # One buffer for every column's row indices: a column's mapping is used up
+        # before the next column is mapped, and fresh memory for each (4 bytes a row)
+        # costs more in page faults than the mapping itself.
+        self._indices: np.ndarray | None = None
+
+    def map_column(
+        self,
+        position: int,
+        variable: str,
+        lookup: Mapping[str, float],
+        missing: frozenset[str],
+        allowed: str,
+        parse: Callable[[str], float | None] | None = None,
+    ) -> _Mapped:
+        """Map each distinct value once; the rows refer to them by index."""
+        import numpy as np
+
+        if self._indices is None:
+            self._indices = np.empty(self.table.n_rows, dtype="int32")
+        distinct, indices = _distinct_and_indices(self.table.cells[position], self._indices)
+        values = np.full(len(distinct), np.nan)
+        declared: list[int] = []
+        bad: list[int] = []
+        for index, text in enumerate(distinct):
+            if text is None:
+                continue
+            key = normalize_text(text)
+            if key in lookup:
+                values[index] = lookup[key]
+            elif not key:
+                continue  # a cell of spaces is blank
+            elif key in missing:
+                declared.append(index)
+            elif parse is not None and (number := parse(text)) is not None:
+                values[index] = number
+            else:
+                bad.append(index)
+        n_declared = int(np.isin(indices, declared).sum()) if declared else 0
+        if bad:
+            for row in np.flatnonzero(np.isin(indices, bad)):
+                self.report(
+                    int(self.table.rows[row]),
+                    position,
+                    variable,
+                    str(distinct[indices[row]]),
+                    allowed,
+                )
+        return _Mapped(values, indices, n_declared)
+
+    def report(self, row: int, position: int, variable: str, value: str, allowed: str) -> None:
+        """Stop at an invalid cell, or (lenient) record it."""
+        table = self.table
+        if not self.lenient:
+            raise DataError(
+                f"{table.where(row, position)}: '{value}' is not an allowed value of "
+                f"'{variable}' (allowed: {allowed}; leave blank if missing, or use --lenient)"
+            )
+        self.invalid.append(
+            InvalidCell(
+                file=str(table.path),
+                sheet=table.sheet,
+                row=row,
+                column=table.column_label(position),
+                header=table.headers[position],
+                variable=variable,
+                value=value,
+            )
+        )
+
+
+def _trimmed(column: Any) -> Any:
+    """A column's texts without surrounding spaces (blank when nothing is left), as every
+    reader leaves them otherwise; the columns outside the instrument are kept this way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.utf8_trim_whitespace(column.cast(pa.string()))
+    return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
+
+
+def _file_missing(table: RawTable, position: int) -> frozenset[str]:
+    """The values a column's file declares missing, as normalized texts."""
+    declared = table.file_missing.get(table.headers[position], frozenset())
+    return frozenset(normalize_text(value) for value in declared)
+
+
+def _parse_number(value: str) -> float | None:
+    """A number as people type it, also with a decimal comma ("21,5")."""
+    text = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _demographic_column(
+    mapper: _Mapper, position: int, demographic: Demographic
+) -> tuple[Any, int]:
+    import numpy as np
+    import pandas as pd
+
+    missing = frozenset(normalize_text(v) for v in demographic.missing) | _file_missing(
+        mapper.table, position
+    )
+    if demographic.kind == "numeric":
+        mapped = mapper.map_column(
+            position, demographic.id, {}, missing, "a number", parse=_parse_number
+        )
+        numbers = mapped.floats()
+        if demographic.bins:
+            inside = demographic.bin_codes(numbers) >= 0
+            bins = ", ".join(b.label for b in demographic.bins)
+            for row in np.flatnonzero(~inside & ~np.isnan(numbers)):
+                mapper.report(
+                    int(mapper.table.rows[row]),
+                    position,
+                    demographic.id,
+                    f"{numbers[row]:g}",
+                    f"a number inside the bins {bins}",
+                )
+                numbers[row] = np.nan
+        return numbers, mapped.declared
+    labels = list(demographic.group_labels)
+    lookup = {key: float(labels.index(label)) for key, label in demographic.lookup().items()}
+    mapped = mapper.map_column(position, demographic.id, lookup, missing, ", ".join(labels))
+    table = np.where(np.isnan(mapped.values), -1, mapped.values).astype(
+        "int8" if len(labels) < 127 else "int32"
+    )
+    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
+        np.take(table, mapped.indices),
+        categories=labels,
+        ordered=demographic.ordered,
+    )
+    return categorical, mapped.declared
+
+
+def load_responses(
+    table: RawTable,
+    instrument: Instrument,
+    *,
+    lenient: bool = False,
+    require_all_items: bool = True,
+) -> Responses:
+    """Validate a raw table against an instrument and map every cell to a code.
+
+    With ``require_all_items=False`` (batches of waves that used different versions of
+    an instrument), an item without a column is recorded as not asked instead of failing.
+    Rows that answer no item and no demographic (only an id or a timestamp) are left out
+    and counted in ``rows_without_answers``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    item_columns, demographic_columns = match_columns(table, instrument)
+    absent = [item for item in instrument.items if item.id not in item_columns]
+    if absent and (require_all_items or len(absent) == len(instrument.items)):
+        wanted = "; ".join(f"{item.id} ('{item.text}')" for item in absent)
+        raise DataError(
+            f"{table.where()}: {len(absent)} of {len(instrument.items)} items of instrument "
+            f"'{instrument.id}' have no column; expected a column headed by the item id or "
+            f"its question text: {wanted}"
+        )
+    if not table.n_rows:
+        raise DataError(f"{table.where()}: the header row has no responses below it")
+
+    invalid: list[InvalidCell] = []
+    mapper = _Mapper(table, lenient, invalid)
+    index = pd.Index(table.rows, name="row")
+    codes: dict[str, Any] = {}
+    levels: dict[str, np.ndarray] = {}
+    declared_missing: dict[str, int] = {}
+    for item in instrument.items:
+        if item.id not in item_columns:
+            continue
+        scale = instrument.scale_of(item)
+        allowed = scale.allowed_text()
+        if scale.missing:
+            allowed += f"; missing: {', '.join(scale.missing)}"
+        lookup = {key: float(code) for key, code in scale.lookup().items()}
+        mapped = mapper.map_column(
+            item_columns[item.id],
+            item.id,
+            lookup,
+            scale.missing_keys() | _file_missing(table, item_columns[item.id]),
+            allowed,
+        )
+        levels[item.id] = np.take(level_positions(scale, mapped.values), mapped.indices)
+        codes[item.id] = _codes_of_levels(scale, levels[item.id])
+        declared_missing[item.id] = mapped.declared
+    demographics: dict[str, Any] = {}
+    for demographic in instrument.demographics:
+        if demographic.id in demographic_columns:
+            demographics[demographic.id], declared_missing[demographic.id] = _demographic_column(
+                mapper, demographic_columns[demographic.id], demographic
+            )
+    used = set(item_columns.values()) | set(demographic_columns.values())
+    other = {
+        table.headers[j]: _trimmed(table.cells[j]).to_pandas()
+        for j in range(len(table.headers))
+        if j not in used
+    }
+    columns = {
+        variable: table.headers[position]
+        for variable, position in (*item_columns.items(), *demographic_columns.items())
+    }
+    other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
+    codes_frame = pd.DataFrame(codes, index=index, copy=False)
+    demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
+    # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
+    answered = answered_rows([table.cells[position] for position in sorted(used)])
+    empty_rows = int(len(answered) - np.count_nonzero(answered))
+    if empty_rows:
+        codes_frame = codes_frame[answered]
+        demographics_frame = demographics_frame[answered]
+        other_frame = other_frame[answered]
+        levels = {item_id: array[answered] for item_id, array in levels.items()}
+    for array in levels.values():
+        array.flags.writeable = False
+    return Responses(
+        instrument=instrument,
+        codes=codes_frame,
+        demographics=demographics_frame,
+        other=other_frame,
+        rows_without_answers=empty_rows,
+        source=str(table.path),
+        sheet=table.sheet,
+        invalid=tuple(invalid),
+        declared_missing=declared_missing,
+        items_not_asked=tuple(item.id for item in absent),
+        demographics_not_found=tuple(
+            d.id for d in instrument.demographics if d.id not in demographic_columns
+        ),
+        columns=columns,
+        _levels=levels,
+    )

@@ -1,0 +1,370 @@
+"""Descriptive statistics: n (%) per level with Wilson intervals, components, demographics.
+
+Percentages are exact floats on a 0-100 scale; rounding happens only in renderers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from cipp.model.instrument import Demographic, Instrument, Item, Scale
+from cipp.model.responses import Responses
+from cipp.stats.counting import tally
+from cipp.stats.reliability import cronbach_alpha_levels
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+NAN = float("nan")
+
+
+def _json_number(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def plain(value: Any) -> Any:
+    """Turn a dataclass dict into JSON-ready values (NaN -> None, tuples -> lists)."""
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return _json_number(value)
+    return value
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for k of n, in percent (NaN when n = 0).
+
+    Uses scipy.stats.binomtest(...).proportion_ci(method="wilson"); agrees with R's
+    prop.test(k, n, correct = FALSE)$conf.int and statsmodels' proportion_confint
+    (method="wilson").
+    """
+    if n == 0:
+        return NAN, NAN
+    from scipy.stats import binomtest
+
+    interval = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+    return 100 * float(interval.low), 100 * float(interval.high)
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    """How many respondents chose one level."""
+
+    code: int
+    label: str
+    n: int
+    percent: float
+    percent_of_respondents: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """The distribution of one item's answers."""
+
+    id: str
+    text: str
+    component: str
+    subtheme: str | None
+    scale: str
+    kind: str
+    n_respondents: int
+    n_valid: int
+    n_missing: int
+    n_invalid: int
+    levels: tuple[LevelCount, ...]
+    mean: float
+    sd: float
+    median: float
+    top_percent: float
+    positive_percent: float
+    positive_label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(asdict(self))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ComponentSummary:
+    """One CIPP component's items taken together.
+
+    ``top_percent`` and ``positive_percent`` pool all valid answers to the component's
+    items; mean, SD, median and Cronbach's alpha are given only when every item uses
+    the same scale (codes of different scales cannot be averaged).
+    """
+
+    component: str
+    items: tuple[str, ...]
+    n_items: int
+    n_answers: int
+    top_percent: float
+    positive_percent: float
+    scale: str | None
+    mean: float
+    sd: float
+    median: float
+    alpha: float
+    alpha_n: int
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(asdict(self))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    label: str
+    n: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class DemographicSummary:
+    """n (%) per category; for numeric demographics also mean, SD and the bins' counts."""
+
+    id: str
+    label: str
+    kind: str
+    n_valid: int
+    n_missing: int
+    categories: tuple[CategoryCount, ...]
+    mean: float = NAN
+    sd: float = NAN
+    median: float = NAN
+    min: float = NAN
+    max: float = NAN
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(asdict(self))  # type: ignore[no-any-return]
+
+
+def _code_stats(values: np.ndarray) -> tuple[float, float, float]:
+    import numpy as np
+
+    if len(values) == 0:
+        return NAN, NAN, NAN
+    sd = float(np.std(values, ddof=1)) if len(values) > 1 else NAN
+    return float(np.mean(values)), sd, float(np.median(values))
+
+
+def count_stats(counts: Mapping[int, int]) -> tuple[float, float, float]:
+    """Mean, SD (n - 1) and median of codes given how many answers each code got.
+
+    The same numbers numpy's mean, std(ddof=1) and median give on the answers
+    themselves (a test checks this), in time proportional to the number of levels.
+    """
+    total = sum(counts.values())
+    if total == 0:
+        return NAN, NAN, NAN
+    mean = sum(code * n for code, n in counts.items()) / total
+    sd = (
+        math.sqrt(sum(n * (code - mean) ** 2 for code, n in counts.items()) / (total - 1))
+        if total > 1
+        else NAN
+    )
+    # The median is the mean of the answers ranked (total - 1) // 2 and total // 2.
+    wanted = [(total - 1) // 2, total // 2]
+    found = []
+    seen = 0
+    for code in sorted(counts):
+        seen += counts[code]
+        while wanted and wanted[0] < seen:
+            found.append(code)
+            wanted.pop(0)
+    return mean, sd, (found[0] + found[1]) / 2
+
+
+def level_counts(scale: Scale, codes: pd.Series) -> dict[int, int]:
+    """How many answers each of the scale's codes got (missing answers are not counted)."""
+    import numpy as np
+
+    lowest = min(scale.codes) - 1  # stands for a missing answer
+    values = codes.to_numpy(dtype="int64", na_value=lowest) - lowest
+    tally = np.bincount(values, minlength=max(scale.codes) - lowest + 1)
+    return {code: int(tally[code - lowest]) for code in scale.codes}
+
+
+def counts_of_levels(scale: Scale, levels: np.ndarray) -> dict[int, int]:
+    """How many answers each of the scale's codes got, from level positions
+    (Responses.level_index); the same as :func:`level_counts` on the codes."""
+    counts = tally(levels, len(scale.codes))
+    return {code: int(counts[j]) for j, code in enumerate(scale.codes)}
+
+
+def describe_item(
+    item: Item,
+    scale: Scale,
+    codes: pd.Series,
+    *,
+    n_invalid: int = 0,
+    counts: Mapping[int, int] | None = None,
+) -> ItemSummary:
+    """Count each level of one item (``codes``: nullable integer codes, <NA> = missing).
+
+    ``counts`` (each code's count) may be given when already known, as analyze() does
+    from the responses' level positions; they are then not counted again."""
+    if counts is None:
+        counts = level_counts(scale, codes)
+    n_respondents = len(codes)
+    n_valid = sum(counts.values())
+    levels = []
+    for level in scale.levels:
+        n = counts[level.code]
+        low, high = wilson_interval(n, n_valid)
+        levels.append(
+            LevelCount(
+                code=level.code,
+                label=level.label,
+                n=n,
+                percent=100 * n / n_valid if n_valid else NAN,
+                percent_of_respondents=100 * n / n_respondents if n_respondents else NAN,
+                ci_low=low,
+                ci_high=high,
+            )
+        )
+    positive = scale.positive_group
+    mean, sd, median = count_stats(counts)
+    return ItemSummary(
+        id=item.id,
+        text=item.text,
+        component=item.component,
+        subtheme=item.subtheme,
+        scale=scale.id,
+        kind=scale.kind,
+        n_respondents=n_respondents,
+        n_valid=n_valid,
+        n_missing=n_respondents - n_valid - n_invalid,
+        n_invalid=n_invalid,
+        levels=tuple(levels),
+        mean=mean,
+        sd=sd,
+        median=median,
+        top_percent=100 * counts[scale.top_code] / n_valid if n_valid else NAN,
+        positive_percent=(
+            100 * sum(counts[c] for c in positive.codes) / n_valid if n_valid else NAN
+        ),
+        positive_label=positive.label,
+    )
+
+
+def describe_component(
+    component: str,
+    items: Sequence[Item],
+    summaries: Sequence[ItemSummary],
+    instrument: Instrument,
+    responses: Responses,
+) -> ComponentSummary:
+    """Pool one component's items (``summaries`` in the same order as ``items``)."""
+    n_answers = sum(s.n_valid for s in summaries)
+    top = sum(
+        level.n
+        for s in summaries
+        for level in s.levels
+        if level.code == instrument.scale(s.scale).top_code
+    )
+    positive = sum(
+        level.n
+        for s in summaries
+        for level in s.levels
+        if level.code in instrument.scale(s.scale).positive_group.codes
+    )
+    scales = {item.scale for item in items}
+    shared = next(iter(scales)) if len(scales) == 1 else None
+    mean = sd = median = alpha = NAN
+    alpha_n = 0
+    note = None
+    if shared is not None:
+        pooled: Counter[int] = Counter()
+        for summary in summaries:
+            pooled.update({level.code: level.n for level in summary.levels})
+        mean, sd, median = count_stats(pooled)
+        if len(items) >= 2:
+            alpha, alpha_n = cronbach_alpha_levels(
+                [responses.level_index(item.id) for item in items],
+                instrument.scale(shared).codes,
+            )
+        else:
+            note = "Cronbach's alpha needs two or more items."
+    else:
+        note = "Items use different scales: mean, SD, median and alpha are not pooled."
+    return ComponentSummary(
+        component=component,
+        items=tuple(item.id for item in items),
+        n_items=len(items),
+        n_answers=n_answers,
+        top_percent=100 * top / n_answers if n_answers else NAN,
+        positive_percent=100 * positive / n_answers if n_answers else NAN,
+        scale=shared,
+        mean=mean,
+        sd=sd,
+        median=median,
+        alpha=alpha,
+        alpha_n=alpha_n,
+        note=note,
+    )
+
+
+def describe_demographic(demographic: Demographic, values: pd.Series) -> DemographicSummary:
+    """n (%) per category (valid percent); for numbers also mean, SD, median and range."""
+    import pandas as pd
+
+    if demographic.kind == "numeric":
+        numbers = values.dropna().to_numpy(dtype="float64")
+        grouped = group_numeric(demographic, values)
+        counts = grouped.value_counts().reindex(list(demographic.group_labels), fill_value=0)
+        mean, sd, median = _code_stats(numbers)
+        extra = {
+            "mean": mean,
+            "sd": sd,
+            "median": median,
+            "min": float(numbers.min()) if len(numbers) else NAN,
+            "max": float(numbers.max()) if len(numbers) else NAN,
+        }
+        n_valid = len(numbers)
+    else:
+        series = pd.Series(values)
+        counts = series.value_counts().reindex(list(demographic.group_labels), fill_value=0)
+        n_valid = int(series.notna().sum())
+        extra = {}
+    categories = tuple(
+        CategoryCount(
+            label=str(label), n=int(n), percent=100 * int(n) / n_valid if n_valid else NAN
+        )
+        for label, n in counts.items()
+    )
+    return DemographicSummary(
+        id=demographic.id,
+        label=demographic.label,
+        kind=demographic.kind,
+        n_valid=n_valid,
+        n_missing=len(values) - n_valid,
+        categories=categories,
+        **extra,
+    )
+
+
+def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
+    """Numeric values as an ordered categorical of the demographic's bin labels.
+
+    A value falls in the first bin whose inclusive range holds it; values outside every
+    bin (and missing ones) are missing.
+    """
+    import pandas as pd
+
+    series = pd.Series(values)
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+    codes = demographic.bin_codes(numbers)
+    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
+        codes, categories=list(demographic.group_labels), ordered=True
+    )
+    return pd.Series(categorical, index=series.index)
