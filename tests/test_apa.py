@@ -7,8 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from cipp import association
-from cipp.association import goodness_of_fit, test_contingency
 from cipp.render.apa import (
     apa_chi_square,
     apa_goodness_of_fit,
@@ -16,6 +14,8 @@ from cipp.render.apa import (
     format_p,
     format_unit,
 )
+from cipp.stats import association
+from cipp.stats.association import goodness_of_fit, test_contingency
 
 
 @pytest.mark.parametrize(

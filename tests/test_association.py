@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from cipp import association
-from cipp.association import (
+from cipp.model.errors import CippError, DataError
+from cipp.stats import association
+from cipp.stats.association import (
     adjust_pvalues,
     fisher_exact_rxc,
     goodness_of_fit,
     test_contingency,
 )
-from cipp.errors import CippError, DataError
 
 # R: Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4)  (filled by column)
 JOB = np.array([1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11]).reshape(4, 4).T

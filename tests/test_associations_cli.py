@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from cipp.analysis import AnalysisOptions, analyze, load_file, parse_expected
 from cipp.cli import app
-from cipp.errors import CippError
+from cipp.flow.analysis import AnalysisOptions, analyze, load_file, parse_expected
+from cipp.model.errors import CippError
 from tests.conftest import DATA
 
 ASSOCIATION_KEYS = {
@@ -233,7 +233,7 @@ def with_site(tmp_path):
 
 
 def test_an_extra_column_groups_as_instrument_columns_read(with_site):
-    from cipp.grouping import resolve_grouping
+    from cipp.flow.grouping import resolve_grouping
 
     responses = load_file(with_site, instrument="mentor").responses
     grouping = resolve_grouping(responses, "site")
@@ -282,7 +282,7 @@ def test_expected_label_given_twice_is_an_error():
 
 
 def test_group_keys_keep_long_ids_and_odd_numbers_apart():
-    from cipp.grouping import _group_key
+    from cipp.flow.grouping import _group_key
 
     assert _group_key("2") == _group_key("2.0") == _group_key(" 2 ") == _group_key("2e0")
     assert _group_key("12345678901234567890") != _group_key("12345678901234567891")

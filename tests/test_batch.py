@@ -20,8 +20,10 @@ import pytest
 from openpyxl import load_workbook
 from scipy.stats import chi2, chi2_contingency
 
-from cipp.analysis import AnalysisOptions, analyze, load_file
-from cipp.batch import (
+from cipp.cli import app
+from cipp.cli.batch import parse_formats
+from cipp.flow.analysis import AnalysisOptions, analyze, load_file
+from cipp.flow.batch import (
     BatchResults,
     _Job,
     _run_job,
@@ -30,9 +32,7 @@ from cipp.batch import (
     natural_key,
     run_batch,
 )
-from cipp.batch_cli import parse_formats
-from cipp.cli import app
-from cipp.errors import CippError, DataError
+from cipp.model.errors import CippError, DataError
 from cipp.render.trends import render_trends_csv, safe_name, wave_folders
 from tests.conftest import DATA, write_xlsx
 

@@ -13,23 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cipp.grouping
-import cipp.loading
-from cipp.analysis import AnalysisOptions, analyze, component_rows
-from cipp.counting import tally
-from cipp.describe import counts_of_levels, level_counts
-from cipp.grouping import Grouping, JointGroups, crosstab, resolve_grouping
-from cipp.instrument import instrument_from_dict
-from cipp.loading import (
-    MISSING_CODE,
-    RawTable,
-    _distinct_and_indices,
-    answered_rows,
-    level_positions,
-    load_responses,
-    read_table,
-)
-from cipp.reliability import cronbach_alpha_columns, cronbach_alpha_levels, variance_of_counts
+import cipp.flow.grouping
+import cipp.read.tables
+from cipp.flow.analysis import AnalysisOptions, analyze, component_rows
+from cipp.flow.grouping import Grouping, JointGroups, crosstab, resolve_grouping
+from cipp.model.responses import MISSING_CODE, level_positions
+from cipp.model.table import RawTable, answered_rows
+from cipp.read.instrument import instrument_from_dict
+from cipp.read.responses import _distinct_and_indices, load_responses
+from cipp.read.tables import read_table
+from cipp.stats.counting import tally
+from cipp.stats.describe import counts_of_levels, level_counts
+from cipp.stats.reliability import cronbach_alpha_columns, cronbach_alpha_levels, variance_of_counts
 
 # --- tally ----------------------------------------------------------------------------
 
@@ -104,12 +99,12 @@ def test_joint_crosstabs_equal_one_crosstab_per_grouping(case):
 @given(case=groupings_and_rows())
 def test_joint_crosstabs_over_several_packs_equal_crosstabs(case):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cipp.grouping, "JOINT_GROUPS_LIMIT", 4)
+        patch.setattr(cipp.flow.grouping, "JOINT_GROUPS_LIMIT", 4)
         _check_joint_crosstabs(*case)
 
 
 def test_small_joint_limit_really_splits_the_groupings_into_packs(monkeypatch):
-    monkeypatch.setattr(cipp.grouping, "JOINT_GROUPS_LIMIT", 4)
+    monkeypatch.setattr(cipp.flow.grouping, "JOINT_GROUPS_LIMIT", 4)
     rng = np.random.default_rng(3)
     groupings = [
         Grouping(f"g{g}", f"G{g}", ("a", "b", "c"), rng.integers(-1, 3, 50), ordered=True)
@@ -370,7 +365,7 @@ def _french_csv_bytes(*, blank_rows: bool, n: int = 300, seed: int = 7) -> bytes
 def _slow_read_table(path, monkeypatch):
     """read_table through the csv module (the fast reader declines the file)."""
     with monkeypatch.context() as patch:
-        patch.setattr(cipp.loading, "_read_csv_arrow", lambda *args, **kwargs: None)
+        patch.setattr(cipp.read.tables, "_read_csv_arrow", lambda *args, **kwargs: None)
         return read_table(path)
 
 
@@ -383,7 +378,7 @@ def _read_both(tmp_path, monkeypatch, *, blank_rows: bool) -> tuple[RawTable, Ra
     """The CSV file read by the fast path in 256-byte blocks, and by the slow path."""
     path = tmp_path / "réponses.csv"
     path.write_bytes(_french_csv_bytes(blank_rows=blank_rows))
-    monkeypatch.setattr(cipp.loading, "CSV_BLOCK_BYTES", 256)
+    monkeypatch.setattr(cipp.read.tables, "CSV_BLOCK_BYTES", 256)
     fast = read_table(path)
     slow = _slow_read_table(path, monkeypatch)
     assert all(isinstance(column, pa.ChunkedArray) for column in fast.cells)  # Arrow read it
@@ -503,19 +498,19 @@ def test_answered_rows_is_any_cell_not_null(columns, encoded):
 def test_cp1252_byte_after_an_ascii_head_falls_back_to_the_slow_path(
     tmp_path, monkeypatch, block_bytes
 ):
-    monkeypatch.setattr(cipp.loading, "CSV_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(cipp.read.tables, "CSV_BLOCK_BYTES", block_bytes)
     filler = b"".join(b"R%05d,Oui,plain text\n" % i for i in range(4000))
     assert len(filler) > 65536
     path = tmp_path / "windows.csv"
     path.write_bytes(b"Identifiant,Recommanderiez-vous,Boisson\n" + filler + b"R9,Non,caf\xe9\n")
     answers = []
-    real = cipp.loading._read_csv_arrow
+    real = cipp.read.tables._read_csv_arrow
 
     def spy(*args, **kwargs):
         answers.append(real(*args, **kwargs))
         return answers[-1]
 
-    monkeypatch.setattr(cipp.loading, "_read_csv_arrow", spy)
+    monkeypatch.setattr(cipp.read.tables, "_read_csv_arrow", spy)
     table = read_table(path)
     assert answers == [None]  # tried, declined: the slow path read the file
     assert table.n_rows == 4001 and table.rows[-1] == 4002
@@ -624,7 +619,7 @@ def test_crosstab_of_one_byte_rows_with_many_groups():
 
 
 def test_monte_carlo_fisher_p_value_is_a_number():
-    from cipp.association import test_contingency
+    from cipp.stats.association import test_contingency
 
     table = np.array(
         [
@@ -667,7 +662,7 @@ YES_NO = {
 
 @pytest.mark.parametrize("blank", ["", "  "])
 def test_grouping_by_a_column_with_blank_cells(tmp_path, blank):
-    from cipp.instrument import instrument_from_dict
+    from cipp.read.instrument import instrument_from_dict
 
     path = tmp_path / "by.csv"
     path.write_text(f"Q1,Site\nYes,North\nNo,South\nYes,{blank}\nYes,South\n", encoding="utf-8")
@@ -679,8 +674,8 @@ def test_grouping_by_a_column_with_blank_cells(tmp_path, blank):
 
 @pytest.mark.parametrize("blank", ["", "  "])
 def test_batch_split_skips_rows_that_answered_nothing(tmp_path, blank):
-    from cipp.batch import run_batch
-    from cipp.instrument import instrument_from_dict
+    from cipp.flow.batch import run_batch
+    from cipp.read.instrument import instrument_from_dict
 
     path = tmp_path / "split.csv"
     path.write_text(f"Q1,Site\nYes,North\nNo,South\n{blank},North\nYes,South\n", encoding="utf-8")
@@ -696,7 +691,7 @@ def test_batch_split_skips_rows_that_answered_nothing(tmp_path, blank):
 
 
 def test_a_scale_of_256_levels_is_tested(tmp_path):
-    from cipp.instrument import instrument_from_dict
+    from cipp.read.instrument import instrument_from_dict
 
     levels = [{"code": c, "label": f"L{c}"} for c in range(256)]
     spec = {

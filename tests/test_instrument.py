@@ -8,15 +8,9 @@ import sys
 import pytest
 
 from cipp.cli import app
-from cipp.errors import InstrumentError
-from cipp.instrument import (
-    COMPONENTS,
-    bundled_paths,
-    instrument_from_dict,
-    normalize_header,
-    normalize_text,
-    resolve_instrument,
-)
+from cipp.model.errors import InstrumentError
+from cipp.model.instrument import COMPONENTS, normalize_header, normalize_text
+from cipp.read.instrument import bundled_paths, instrument_from_dict, resolve_instrument
 
 
 def test_bundled_instruments_reconstruct_the_study():

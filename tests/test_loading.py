@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cipp.analysis import analyze, load_file
-from cipp.errors import DataError
-from cipp.instrument import normalize_text, resolve_instrument
-from cipp.loading import column_name, read_table
+from cipp.flow.analysis import analyze, load_file
+from cipp.model.errors import DataError
+from cipp.model.instrument import normalize_text
+from cipp.model.table import column_name
+from cipp.read.instrument import resolve_instrument
+from cipp.read.tables import read_table
 from tests.conftest import DATA, write_xlsx
 
 MENTOR = resolve_instrument("mentor")
@@ -157,7 +159,7 @@ def test_counts_sum_to_valid_and_percents_in_range(tmp_path_factory, answers):
     header = ",".join(item.text for item in RATING_ITEMS)
     path.write_text(header + "\n" + "\n".join(f"{a},{a},{a}" for a in answers) + "\n")
     table = read_table(path)
-    from cipp.loading import load_responses
+    from cipp.read.responses import load_responses
 
     # A row left wholly blank is not a respondent (exports end in blank rows).
     respondents = sum(1 for a in answers if a.strip())
@@ -192,7 +194,7 @@ def test_count_stats_equal_numpy_on_the_answers(answers):
     """Item statistics are computed from level counts; they must equal numpy's."""
     import numpy as np
 
-    from cipp.describe import count_stats
+    from cipp.stats.describe import count_stats
 
     counts: dict[int, int] = {}
     for answer in answers:
@@ -212,7 +214,7 @@ def test_alpha_by_columns_equals_alpha_of_the_matrix(rows):
 
     import numpy as np
 
-    from cipp.reliability import cronbach_alpha, cronbach_alpha_columns
+    from cipp.stats.reliability import cronbach_alpha, cronbach_alpha_columns
 
     matrix = np.array(rows)
     by_matrix = cronbach_alpha(matrix)
@@ -251,7 +253,7 @@ def test_values_between_whole_number_bins_fall_in_the_lower_bin(tmp_path):
     answers = ["Good"] * 3 + ["Yes"] * 8
     rows = [headers, [9.5, *answers], [19.5, *answers], [20, *answers], [0, *answers]]
     path = write_xlsx(tmp_path / "m.xlsx", rows)
-    from cipp.describe import group_numeric
+    from cipp.stats.describe import group_numeric
 
     responses = load_file(path, instrument="mentor").responses
     experience = MENTOR.demographic("experience")

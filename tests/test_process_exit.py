@@ -61,7 +61,7 @@ def test_a_program_calling_main_keeps_its_own_exit_status():
     program = (
         "import sys\n"
         "sys.argv = ['cipp', '--version']\n"
-        "from cipp.cli import main\n"
+        "from cipp.cli.app import main\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"

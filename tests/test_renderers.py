@@ -9,8 +9,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from cipp.analysis import analyze_file
 from cipp.cli import app
+from cipp.flow.analysis import analyze_file
 from cipp.render.csv import render_csv
 from cipp.render.markdown import render_markdown
 from tests.conftest import DATA
@@ -78,7 +78,7 @@ def test_wilson_interval_agrees_with_statsmodels(mentors):
 def test_cronbach_alpha_by_hand():
     """3 respondents x 2 items: item variances 1 and 1, total scores 2, 4, 6 (variance 4):
     alpha = 2/1 * (1 - 2/4) = 1.0; and a worked example with alpha = 0.5."""
-    from cipp.reliability import cronbach_alpha
+    from cipp.stats.reliability import cronbach_alpha
 
     assert cronbach_alpha([[1, 1], [2, 2], [3, 3]]) == pytest.approx(1.0)
     # items (1,2,3) and (1,3,2): variances 1, 1; totals 2, 5, 5 (variance 3);

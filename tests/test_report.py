@@ -11,9 +11,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cipp.cli import app
-from cipp.errors import InstrumentError
-from cipp.evaluation import QualitativeInputs, evaluate
-from cipp.integration import load_integration
+from cipp.flow.evaluation import QualitativeInputs, evaluate
+from cipp.flow.integration import load_integration
+from cipp.model.errors import InstrumentError
 from tests.conftest import DATA
 
 FGD = DATA / "fgd"

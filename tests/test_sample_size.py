@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cipp.errors import CippError, DataError
-from cipp.sample_size import inflate_for_nonresponse, sample_size_proportion
+from cipp.model.errors import CippError, DataError
+from cipp.stats.sample_size import inflate_for_nonresponse, sample_size_proportion
 
 
 def test_openepi_default_needs_384():

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from cipp.analysis import AnalysisOptions, analyze_file
 from cipp.cli import app
+from cipp.flow.analysis import AnalysisOptions, analyze_file
 from tests.conftest import DATA
 
 TABLE_1 = {  # Excellent, Very good, Good, Poor, Very poor

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from cipp.instrument import Instrument, normalize_header
-from cipp.loading import Responses, load_responses, read_table
+from cipp.model.instrument import Instrument, normalize_header
+from cipp.model.responses import Responses
 from cipp.platforms import read_export
 from cipp.platforms.draft import split_option_text
+from cipp.read.responses import load_responses
+from cipp.read.tables import read_table
 
 from ..conftest import write_xlsx
 

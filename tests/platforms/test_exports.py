@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cipp.errors import DataError
-from cipp.instrument import resolve_instrument
-from cipp.loading import read_table
+from cipp.model.errors import DataError
 from cipp.platforms import ImportOptions, check_columns, from_redcap, read_export, unmatched_report
 from cipp.platforms.exports import SOURCES, detect_source
 from cipp.platforms.tables import texts
+from cipp.read.instrument import resolve_instrument
+from cipp.read.tables import read_table
 
 from ..conftest import DATA as EXAMPLES
 from ..conftest import write_xlsx

@@ -6,12 +6,13 @@ import dataclasses
 
 import pytest
 
-from cipp.instrument import load_instrument
-from cipp.loading import load_responses, read_table
 from cipp.platforms import ImportOptions, from_redcap, read_export, scaffold
 from cipp.platforms.exports import detect_source
 from cipp.platforms.forms import google_multi_options
 from cipp.platforms.tables import texts
+from cipp.read.instrument import load_instrument
+from cipp.read.responses import load_responses
+from cipp.read.tables import read_table
 
 from ..conftest import write_xlsx
 from .common import DATA, RESOURCES, assert_same_counts, msforms_rows
@@ -145,7 +146,7 @@ def test_scaffold_of_a_plain_file_with_numbers(tmp_path):
 
 @pytest.mark.parametrize("source", ["google", "msforms"])
 def test_forced_source_that_does_not_fit(source):
-    from cipp.errors import DataError
+    from cipp.model.errors import DataError
 
     with pytest.raises(DataError, match="not a"):
         read_export(DATA / "redcap_raw.csv", source=source)
@@ -169,7 +170,7 @@ RESOURCES_CHOSEN = {"library": 3, "mentor": 3, "workshops": 3}  # of the 5 who a
 
 
 def _analyzed(path, result):
-    from cipp.analysis import analyze, load_file
+    from cipp.flow.analysis import analyze, load_file
 
     return analyze(load_file(path, instrument=result.instrument).responses)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cipp.cli import app
-from cipp.instrument import load_instrument
 from cipp.platforms import missing_components
+from cipp.read.instrument import load_instrument
 
 from ..conftest import DATA as EXAMPLES
 from .common import DATA, write_workbook, xlsform_rows

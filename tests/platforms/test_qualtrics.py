@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from cipp.errors import DataError, InstrumentError
-from cipp.instrument import load_instrument
-from cipp.loading import load_responses, read_table
+from cipp.model.errors import DataError, InstrumentError
 from cipp.platforms import ImportOptions, from_qualtrics, read_export
 from cipp.platforms.exports import detect_source
 from cipp.platforms.tables import texts
+from cipp.read.instrument import load_instrument
+from cipp.read.responses import load_responses
+from cipp.read.tables import read_table
 
 from .common import DATA, assert_same_counts
 

@@ -7,13 +7,13 @@ import dataclasses
 
 import pytest
 
-from cipp.errors import InstrumentError
-from cipp.instrument import load_instrument
-from cipp.loading import load_responses
+from cipp.model.errors import InstrumentError
 from cipp.platforms import ImportOptions, from_redcap, missing_components, read_export
 from cipp.platforms.exports import detect_source
 from cipp.platforms.redcap import parse_choices
 from cipp.platforms.tables import texts
+from cipp.read.instrument import load_instrument
+from cipp.read.responses import load_responses
 
 from .common import DATA, assert_same_counts
 
@@ -145,7 +145,7 @@ def test_exports_give_the_plain_counts(instrument, tmp_path, name):
 
 
 def _table(path):
-    from cipp.loading import read_table
+    from cipp.read.tables import read_table
 
     return read_table(path)
 

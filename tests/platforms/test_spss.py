@@ -7,12 +7,13 @@ import sys
 
 import pytest
 
-from cipp.errors import CippError
-from cipp.instrument import load_instrument, resolve_instrument
-from cipp.loading import load_responses, read_table
+from cipp.model.errors import CippError
 from cipp.platforms import ImportOptions, from_spss, read_export
 from cipp.platforms.spss import build_export, write_export
 from cipp.platforms.tables import texts
+from cipp.read.instrument import load_instrument, resolve_instrument
+from cipp.read.responses import load_responses
+from cipp.read.tables import read_table
 
 from ..conftest import write_xlsx
 
@@ -232,7 +233,7 @@ def test_demographics_keep_their_declared_missing_values(tmp_path, suffix):
     import yaml
     from openpyxl import load_workbook
 
-    from cipp.instrument import bundled_paths, instrument_from_dict
+    from cipp.read.instrument import bundled_paths, instrument_from_dict
 
     from ..conftest import DATA
 

@@ -6,12 +6,12 @@ import dataclasses
 
 import pytest
 
-from cipp.errors import InstrumentError
-from cipp.instrument import load_instrument
-from cipp.loading import read_table
+from cipp.model.errors import InstrumentError
 from cipp.platforms import ImportOptions, from_xlsform, read_export
 from cipp.platforms.exports import detect_source
 from cipp.platforms.tables import texts
+from cipp.read.instrument import load_instrument
+from cipp.read.tables import read_table
 
 from ..conftest import write_xlsx
 from .common import (

@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cipp.instrument import bundled_paths, load_instrument
 from cipp.platforms import instrument_to_yaml, missing_components
 from cipp.platforms.yamlio import _scalar
+from cipp.read.instrument import bundled_paths, load_instrument
 
 
 @pytest.mark.parametrize("name", sorted(bundled_paths()))

@@ -21,13 +21,13 @@ def fgd(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def codebook():
-    from cipp.qualitative.codebook import load_codebook
+    from cipp.read.codebook import load_codebook
 
     return load_codebook(FGD / "codebook.yaml")
 
 
 @pytest.fixture(scope="session")
 def coding(codebook):
-    from cipp.qualitative.segments import read_segments
+    from cipp.read.segments import read_segments
 
     return read_segments(FGD / "segments.csv", codebook)

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from cipp.errors import CippError, DataError
-from cipp.qualitative.adjudication import (
+from cipp.flow.adjudication import (
     disagreements_csv,
     final_coding,
     find_disagreements,
     read_adjudication,
 )
-from cipp.qualitative.anonymise import load_pseudonyms, quote_label
-from cipp.qualitative.intercoder import analyse_agreement
-from cipp.qualitative.segments import Unit
-from cipp.qualitative.themes import summarize_themes
+from cipp.flow.anonymise import load_pseudonyms, quote_label
+from cipp.flow.intercoder import analyse_agreement
+from cipp.flow.themes import summarize_themes
+from cipp.model.errors import CippError, DataError
+from cipp.read.segments import Unit
 
 from .conftest import FGD
 
@@ -88,7 +88,7 @@ def test_more_than_two_coders_must_be_chosen(codebook, tmp_path: Path):
         + "u3,D,t,x,\nu3,D,t,y,\nu3,D,t,z,felt_encouraged\n",
         encoding="utf-8",
     )
-    from cipp.qualitative.segments import read_segments
+    from cipp.read.segments import read_segments
 
     coding = read_segments(path, codebook)
     with pytest.raises(DataError, match="choose the two whose coding is adjudicated"):

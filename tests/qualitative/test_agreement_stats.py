@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from cipp.qualitative.agreement import (
+from cipp.stats.agreement import (
     agreement_parts,
     brennan_prediger,
     coefficients,

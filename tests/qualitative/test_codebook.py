@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cipp.errors import InstrumentError
-from cipp.qualitative.codebook import (
+from cipp.model.errors import InstrumentError
+from cipp.read.codebook import (
     codebook_to_yaml,
     load_codebook,
     parse_codebook,
     validate_codebook,
 )
-from cipp.qualitative.refi import read_qdc
+from cipp.read.refi import read_qdc
 
 from .conftest import FGD
 

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cipp.cli import app
-from cipp.qualitative.adjudication import final_coding, read_adjudication
-from cipp.qualitative.anonymise import load_pseudonyms
-from cipp.qualitative.intercoder import analyse_agreement
-from cipp.qualitative.themes import summarize_themes
+from cipp.flow.adjudication import final_coding, read_adjudication
+from cipp.flow.anonymise import load_pseudonyms
+from cipp.flow.intercoder import analyse_agreement
+from cipp.flow.themes import summarize_themes
 
 from .conftest import FGD
 
@@ -293,7 +293,7 @@ def test_codebook_from_qdc(runner, fgd: Path):
     )
     _ok(result)
     assert "18 themes need a component and a valence" in result.stderr
-    from cipp.qualitative.codebook import validate_codebook
+    from cipp.read.codebook import validate_codebook
 
     assert sum("missing component" in line for line in validate_codebook(out)) == 18
     line = _error(runner.invoke(app, ["qual", "themes", str(fgd / "segments.csv"), "-c", str(out)]))

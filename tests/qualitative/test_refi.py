@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cipp.errors import DataError
-from cipp.qualitative.adjudication import final_coding, read_adjudication
-from cipp.qualitative.intercoder import analyse_agreement
-from cipp.qualitative.refi import normalise_text, read_qdpx_rows
-from cipp.qualitative.segments import read_segments
-from cipp.qualitative.themes import summarize_themes
+from cipp.flow.adjudication import final_coding, read_adjudication
+from cipp.flow.intercoder import analyse_agreement
+from cipp.flow.themes import summarize_themes
+from cipp.model.errors import DataError
+from cipp.read.refi import normalise_text, read_qdpx_rows
+from cipp.read.segments import read_segments
 
 from .conftest import FGD
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cipp.errors import DataError
-from cipp.qualitative.segments import read_segments, sniff_delimiter
+from cipp.model.errors import DataError
+from cipp.read.segments import read_segments, sniff_delimiter
 
 from ..conftest import write_xlsx
 from .conftest import FGD
@@ -126,7 +126,7 @@ def test_taguette_export_needs_a_coder(tmp_path: Path, codebook):
         "id,document,tag,content\n3,FGD1,guidance_on_studies,She planned my revision.\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataError, match="give the coder with --coder"):
+    with pytest.raises(DataError, match="give the coder with `coder`"):
         read_segments(path, codebook)
     coding = read_segments(path, codebook, coders=["ann"])
     assert coding.coders == ("ann",)

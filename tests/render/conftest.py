@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cipp.analysis import analyze_file
+from cipp.flow.analysis import analyze_file
+from cipp.model.results import Results
 from cipp.render.tabular import TextTable
-from cipp.results import Results
 from tests.conftest import DATA
 
 #: An association table as the CLI will pass it in ``extra``: one test per row.

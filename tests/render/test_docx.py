@@ -10,7 +10,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from cipp.errors import OutputError
+from cipp.model.errors import OutputError
 from cipp.render.docx import render_docx, table_title
 from cipp.render.tabular import (
     all_tables,

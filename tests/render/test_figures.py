@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from cipp.errors import OutputError
+from cipp.model.errors import OutputError
 from cipp.render.figures import (
     WRAP,
     _segments,

@@ -7,6 +7,7 @@ importing the main application.
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -71,6 +72,29 @@ def warm_up() -> None:
     threading.Thread(target=load, name="cipp-warm-up", daemon=True).start()
 
 
+#: Library parameters whose flag is not the parameter's name with dashes.
+FLAGS = {
+    "exact_max_steps": "--exact-steps",
+    "output_format": "--format",
+    "output_formats": "--format",
+    "out": "--out",
+    "coder_names": "--coder",
+}
+_OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
+
+
+def as_flags(message: str) -> str:
+    """A library message with its parameters (`` `split_by='year'` ``, see
+    cipp.model.errors.option) named as the flags of the command line (``--split-by year``)."""
+
+    def flag(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        text = FLAGS.get(name, "--" + name.replace("_", "-"))
+        return text if value is None else f"{text} {value}"
+
+    return _OPTION.sub(flag, message)
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Report a CippError (or a missing file) as one line on stderr and exit with code 2."""
@@ -79,5 +103,5 @@ def user_errors() -> Iterator[None]:
     except CippError as error:
         if state["debug"]:
             raise
-        err_console.print(f"cipp: error: {error}", markup=False)
+        err_console.print(f"cipp: error: {as_flags(str(error))}", markup=False)
         raise typer.Exit(2) from None

@@ -243,7 +243,7 @@ def final_coding(
     else:
         raise DataError(
             f"the segments have {len(coding.coders)} coders ({', '.join(coding.coders)}); "
-            "choose the two whose coding is adjudicated with --coders A,B"
+            "choose the two whose coding is adjudicated with `coders`"
         )
     if len(chosen) > 2:
         raise DataError(f"the final coding is built from two coders, not {len(chosen)}")
@@ -280,7 +280,7 @@ def final_coding(
         notes.append(f"{single} units were read by one coder only; that coder's codes are used")
     if undecided:
         where = f" in {adjudication.source}" if adjudication is not None else ""
-        action = "" if adjudication is not None else " (no --adjudication file was given)"
+        action = "" if adjudication is not None else " (no `adjudication` file was given)"
         warnings.append(
             f"{len(undecided)} of {len(disagreements)} disagreements are undecided{where}"
             f"{action} and left out of the final coding until decided:"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cipp.flow.grouping import Grouping, JointGroups, level_rows, resolve_grouping
-from cipp.model.errors import CippError
+from cipp.model.errors import CippError, option
 from cipp.model.instrument import COMPONENTS, Instrument, Item, normalize_text
 from cipp.model.responses import Responses
 from cipp.model.results import AssociationSummary, AssociationTest, Results
@@ -162,7 +162,9 @@ def test_associations(
     from cipp.stats.association import adjust_pvalues, test_contingency
 
     if options.adjust not in ADJUST_METHODS:
-        raise CippError(f"--adjust '{options.adjust}' is not one of {', '.join(ADJUST_METHODS)}")
+        raise CippError(
+            f"{option('adjust', repr(options.adjust))} is not one of {', '.join(ADJUST_METHODS)}"
+        )
     instrument = responses.instrument
     names = options.by
     if names is None:
@@ -303,7 +305,7 @@ def participation(
 
     from cipp.stats.association import goodness_of_fit
 
-    grouping = resolve_grouping(responses, column, option="--participation")
+    grouping = resolve_grouping(responses, column, parameter="participation")
     known = grouping.codes[grouping.codes >= 0]
     counts = np.bincount(known, minlength=len(grouping.labels)).tolist()
     labels = list(grouping.labels)
@@ -326,7 +328,7 @@ def participation(
                 spelled[normalize_text(label)] = label
             name = label if label is not None else str(key)
             if name in matched:
-                raise CippError(f"--expected: '{key}' is given twice (as '{name}')")
+                raise CippError(f"`expected`: '{key}' is given twice (as '{name}')")
             matched[name] = value
         expected = matched
     return Participation(
@@ -345,10 +347,10 @@ def parse_expected(text: str) -> dict[str, float]:
             number = math.nan
         if not sep or not label.strip() or not math.isfinite(number) or number < 0:
             raise CippError(
-                f"--expected: '{part.strip()}' is not LABEL=NUMBER (e.g. 'Year 1=150,Year 2=148')"
+                f"`expected`: '{part.strip()}' is not LABEL=NUMBER (e.g. 'Year 1=150,Year 2=148')"
             )
         if any(normalize_text(label) == normalize_text(seen) for seen in expected):
-            raise CippError(f"--expected: '{label.strip()}' is given twice")
+            raise CippError(f"`expected`: '{label.strip()}' is given twice")
         expected[label.strip()] = number
     return expected
 
@@ -359,7 +361,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
     demographics)."""
     options = options or AnalysisOptions()
     if options.expected is not None and not options.participation:
-        raise CippError("--expected needs --participation COLUMN")
+        raise CippError("`expected` needs `participation` (the column whose shares it gives)")
     instrument = responses.instrument
     invalid_by_variable = Counter(cell.variable for cell in responses.invalid)
     items = responses.items_asked

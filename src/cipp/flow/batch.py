@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from cipp import __version__
 from cipp.flow.analysis import ADJUST_METHODS, AnalysisOptions
-from cipp.model.errors import CippError, DataError, InstrumentError
+from cipp.model.errors import CippError, DataError, InstrumentError, option
 from cipp.model.instrument import COMPONENTS, Instrument, normalize_header, normalize_text
 from cipp.read.instrument import resolve_instrument
 from cipp.stats.describe import plain
@@ -272,12 +272,12 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     responses = load_responses(table, job.instrument, lenient=job.lenient, require_all_items=False)
     if job.split_by is None:
         return _Outcome(job.index, (_analyze_wave(responses, None, (), job.options),))
-    grouping = resolve_grouping(responses, job.split_by, option="--split-by")
+    grouping = resolve_grouping(responses, job.split_by, parameter="split_by")
     demographic = any(d.id == grouping.id for d in job.instrument.demographics)
     options = job.options
     if options.participation:
         # Every wave is tested over the whole file's categories, also those it lacks.
-        tested = resolve_grouping(responses, options.participation, option="--participation")
+        tested = resolve_grouping(responses, options.participation, parameter="participation")
         options = replace(options, participation_categories=tested.labels)
     waves = []
     # Respondents by their spreadsheet row: rows that answered nothing are in the table
@@ -307,7 +307,7 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
             f"(of {responses.n_respondents})."
         )
     if not waves:
-        raise DataError(f"{job.path}: --split-by {job.split_by}: the column is empty")
+        raise DataError(f"{job.path}: {option('split_by', job.split_by)}: the column is empty")
     return _Outcome(job.index, tuple(waves), notes=tuple(notes))
 
 
@@ -398,7 +398,7 @@ def _execute(
                     job.index,
                     error=_one_line(
                         f"{job.path}: the worker process analysing it stopped unexpectedly "
-                        f"({error or 'killed'}); try --workers 1"
+                        f"({error or 'killed'}); try `workers=1`"
                     ),
                 )
             if progress is not None:
@@ -434,7 +434,7 @@ def _detect(
         )
         return choice.instrument, note, {index: table}
     raise InstrumentError(
-        f"no input file matches a bundled instrument (give --instrument); first problem: "
+        f"no input file matches a bundled instrument (give `instrument`); first problem: "
         f"{_one_line(first_error)}"
     )
 
@@ -923,11 +923,13 @@ def run_batch(
     an unknown instrument, bad options, no file matching any bundled instrument).
     """
     if workers is not None and workers < 1:
-        raise CippError(f"--workers must be at least 1, got {workers}")
+        raise CippError(f"{option('workers', workers)}: must be at least 1")
     if options.adjust not in ADJUST_METHODS:
-        raise CippError(f"--adjust '{options.adjust}' is not one of {', '.join(ADJUST_METHODS)}")
+        raise CippError(
+            f"{option('adjust', repr(options.adjust))} is not one of {', '.join(ADJUST_METHODS)}"
+        )
     if options.expected is not None and not options.participation:
-        raise CippError("--expected needs --participation COLUMN")
+        raise CippError("`expected` needs `participation` (the column whose shares it gives)")
     if isinstance(inputs, str | Path):
         inputs = [inputs]
     given = expand_inputs(inputs)
@@ -948,8 +950,8 @@ def run_batch(
     participation = options.participation
     if split_by is not None and participation and _same_column(chosen, split_by, participation):
         raise CippError(
-            f"--participation {participation} is the --split-by column: each wave holds one "
-            "of its values; to test participation across the waves, run "
+            f"{option('participation', participation)} is the `split_by` column: each wave "
+            "holds one of its values; to test participation across the waves, run "
             f"'cipp analyze FILE --participation {participation}'"
         )
 

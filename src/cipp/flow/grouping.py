@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cipp.model.errors import CippError
+from cipp.model.errors import CippError, option
 from cipp.model.instrument import Scale, normalize_header, normalize_text
 from cipp.model.responses import Responses
 from cipp.stats.describe import group_numeric
@@ -48,7 +48,7 @@ def _from_categorical(id_: str, label: str, values: object, ordered: bool) -> Gr
     )
 
 
-def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -> Grouping:
+def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") -> Grouping:
     """The grouping named by a demographic id or label, or by any other column's header.
 
     Numeric demographics are grouped by the instrument's bins (age groups); a column
@@ -60,15 +60,15 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
         if key in {normalize_header(h) for h in demographic.headers()}:
             if demographic.id not in responses.demographics.columns:
                 raise CippError(
-                    f"{option} {name}: demographic '{demographic.id}' has no column in "
+                    f"{option(parameter, name)}: demographic '{demographic.id}' has no column in "
                     f"{responses.source}"
                 )
             values = responses.demographics[demographic.id]
             if demographic.kind == "numeric":
                 if not demographic.bins:
                     raise CippError(
-                        f"{option} {name}: numeric demographic '{demographic.id}' has no bins "
-                        "in the instrument to group it by"
+                        f"{option(parameter, name)}: numeric demographic '{demographic.id}' has "
+                        "no bins in the instrument to group it by"
                     )
                 values = group_numeric(demographic, values)
             ordered = demographic.ordered or demographic.kind == "numeric"
@@ -77,15 +77,16 @@ def resolve_grouping(responses: Responses, name: str, *, option: str = "--by") -
     if len(headers) > 1:
         listed = ", ".join(f"'{h}'" for h in headers)
         raise CippError(
-            f"{option} {name}: {len(headers)} columns of {responses.source} are headed so "
-            f"({listed}); rename all but one"
+            f"{option(parameter, name)}: {len(headers)} columns of {responses.source} are "
+            f"headed so ({listed}); rename all but one"
         )
     if headers:
         return _from_texts(str(headers[0]), responses.other[headers[0]])
     known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
     known += [str(h) for h in responses.other.columns]
     raise CippError(
-        f"{option} {name}: no such demographic or column (available: {', '.join(known) or 'none'})"
+        f"{option(parameter, name)}: no such demographic or column "
+        f"(available: {', '.join(known) or 'none'})"
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from cipp.flow.adjudication import FinalCoding
 from cipp.flow.anonymise import DEFAULT_LABEL, Pseudonyms, check_template, quote_label
-from cipp.model.errors import CippError
+from cipp.model.errors import CippError, option
 from cipp.read.codebook import COMPONENTS, Codebook, Theme
 from cipp.read.segments import Unit
 
@@ -268,7 +268,7 @@ def summarize_themes(
     shows the positive code in 2 of 8 mentors, as the study reports.
     """
     if quotes < 0:
-        raise CippError(f"--quotes must be 0 or more, not {quotes}")
+        raise CippError(f"{option('quotes', quotes)} must be 0 or more")
     quoter = _Quoter(label, pseudonyms)
     sizes = group_sizes(final.units)
     size = {group.group: group for group in sizes}

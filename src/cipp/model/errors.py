@@ -22,3 +22,15 @@ class DataError(CippError):
 
 class OutputError(CippError):
     """An output cannot be written (for example, it would overwrite an input)."""
+
+
+def option(name: str, *value: object) -> str:
+    """How a message names one of the library's parameters: `` `adjust` `` or, with the
+    value that is wrong, `` `adjust=holms` ``.
+
+    The library speaks in its own parameter names, which a notebook user typed; the
+    command line rewrites these spans into the flags its user typed (``--adjust holms``).
+    """
+    if not value:
+        return f"`{name}`"
+    return f"`{name}={value[0]}`"

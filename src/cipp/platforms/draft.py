@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from cipp.errors import InstrumentError
-from cipp.instrument import (
+from cipp.model.errors import InstrumentError
+from cipp.model.instrument import (
     COMPONENTS,
     Demographic,
     Instrument,

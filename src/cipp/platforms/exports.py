@@ -1,8 +1,8 @@
 """Response exports as they come: recognise the platform, hand the loader raw text cells.
 
-:func:`read_export` returns the same :class:`~cipp.loading.RawTable` that
-:func:`cipp.loading.read_table` returns for a plain file, so
-:func:`cipp.loading.load_responses` maps labels, codes, aliases and missing values the
+:func:`read_export` returns the same :class:`~cipp.model.table.RawTable` that
+:func:`cipp.read.tables.read_table` returns for a plain file, so
+:func:`cipp.read.responses.load_responses` maps labels, codes, aliases and missing values the
 same way for every platform. Cells stay text: an answer "N/A" is missing only if the
 instrument's scale says so.
 
@@ -27,11 +27,13 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from cipp.errors import DataError, InstrumentError
-from cipp.instrument import Instrument, Item, normalize_header
-from cipp.loading import RawTable, match_columns, read_table
+from cipp.model.errors import DataError, InstrumentError
+from cipp.model.instrument import Instrument, Item, normalize_header
+from cipp.model.table import RawTable
 from cipp.platforms import forms, qualtrics, redcap, spss, tables, xlsform
 from cipp.platforms.draft import split_option_text
+from cipp.read.responses import match_columns
+from cipp.read.tables import read_table
 
 SOURCES = ("auto", "plain", "redcap", "qualtrics", "kobo", "odk", "google", "msforms", "spss")
 _UNCHECKED = frozenset({"0", "unchecked", "not selected", "false", "no"})
@@ -108,7 +110,7 @@ def read_export(
 
     ``source`` is one of :data:`SOURCES`; ``auto`` recognises the platform by extension
     and headers, anything else forces it (and fails if the file does not look like
-    it). A plain .xlsx/.csv comes back exactly as :func:`cipp.loading.read_table`
+    it). A plain .xlsx/.csv comes back exactly as :func:`cipp.read.tables.read_table`
     returns it. ``complete_only`` keeps Qualtrics responses with ``Finished`` = 1 and
     REDCap records whose forms are Complete. With an ``instrument``, joined or partly
     blank multi-select answers are expanded to its option items (see the module

@@ -29,15 +29,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cipp.errors import InstrumentError
-from cipp.instrument import (
-    Level,
-    Scale,
-    iter_bundled,
-    normalize_header,
-    normalize_text,
-)
-from cipp.loading import RawTable, read_table
+from cipp.model.errors import InstrumentError
+from cipp.model.instrument import Level, Scale, normalize_header, normalize_text
+from cipp.model.table import RawTable
 from cipp.platforms import tables
 from cipp.platforms.draft import (
     Choice,
@@ -47,6 +41,8 @@ from cipp.platforms.draft import (
     option_text,
     slug,
 )
+from cipp.read.instrument import iter_bundled
+from cipp.read.tables import read_table
 
 GOOGLE_TIMESTAMPS = frozenset(
     {

@@ -24,9 +24,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cipp.errors import DataError, InstrumentError
-from cipp.instrument import normalize_text
-from cipp.loading import RawTable
+from cipp.model.errors import DataError, InstrumentError
+from cipp.model.instrument import normalize_text
+from cipp.model.table import RawTable
 from cipp.platforms.draft import (
     Choice,
     Draft,

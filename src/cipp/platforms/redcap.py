@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cipp.errors import DataError, InstrumentError
-from cipp.instrument import normalize_header, normalize_text
-from cipp.loading import RawTable, read_table
+from cipp.model.errors import DataError, InstrumentError
+from cipp.model.instrument import normalize_header, normalize_text
+from cipp.model.table import RawTable
 from cipp.platforms.draft import (
     Choice,
     Draft,
@@ -39,6 +39,7 @@ from cipp.platforms.draft import (
     slug,
 )
 from cipp.platforms.tables import first_texts, keep_rows, renamed, texts
+from cipp.read.tables import read_table
 
 #: Canonical keys, in REDCap's fixed column order, with both header spellings.
 COLUMNS = (
@@ -239,7 +240,7 @@ def _is_status(cells: list[str | None]) -> bool:
 
 
 def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
-    """Tidy a REDCap export read by :func:`cipp.loading.read_table`.
+    """Tidy a REDCap export read by :func:`cipp.read.tables.read_table`.
 
     ``complete_only`` keeps records whose filled-in form status columns (``<form>_complete``
     or "Complete?") all say Complete (2).

@@ -1,7 +1,7 @@
 """SPSS (.sav, .zsav) and Stata (.dta) through pyreadstat: metadata in, codes in, data out.
 
 pyreadstat is optional (``pip install 'cipp[spss]'``); it is imported inside the
-functions, and its absence is a one-line :class:`~cipp.errors.CippError`.
+functions, and its absence is a one-line :class:`~cipp.model.errors.CippError`.
 
 Import (metadata): a variable with value labels is an item (levels are the labelled
 codes; variable label = text); SPSS user-missing values (discrete, or small integer
@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cipp.errors import CippError, DataError, OutputError
-from cipp.instrument import normalize_header, normalize_text
-from cipp.loading import RawTable, Responses
+from cipp.model.errors import CippError, DataError, OutputError
+from cipp.model.instrument import normalize_header, normalize_text
+from cipp.model.responses import Responses
+from cipp.model.table import RawTable
 from cipp.platforms.draft import (
     Choice,
     Draft,
@@ -423,7 +424,7 @@ def _spss_missing(codes: list[int], notes: list[str], name: str) -> list[Any]:
 
 def write_export(data: ExportData, out: Path, *, stata: bool, inputs: Iterable[Path]) -> None:
     """Write a .sav (or .dta) atomically, never over an input."""
-    from cipp.outputs import write_with
+    from cipp.render.files import write_with
 
     pyreadstat = pyreadstat_module()
 

@@ -1,4 +1,4 @@
-"""Small helpers for reshaping a :class:`~cipp.loading.RawTable` (Arrow string columns).
+"""Small helpers for reshaping a :class:`~cipp.model.table.RawTable` (Arrow string columns).
 
 Platform readers rename headers, drop header-like rows and replace a joined
 multi-select column by one column per option. These helpers keep the row numbers
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from cipp.loading import RawTable
+from cipp.model.table import RawTable
 
 
 def texts(table: RawTable, column: int) -> list[str | None]:

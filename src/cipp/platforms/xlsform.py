@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cipp.errors import DataError, InstrumentError
-from cipp.instrument import Instrument, normalize_header
-from cipp.loading import RawTable, read_table
+from cipp.model.errors import DataError, InstrumentError
+from cipp.model.instrument import Instrument, normalize_header
+from cipp.model.table import RawTable
 from cipp.platforms import tables
 from cipp.platforms.draft import (
     Choice,
@@ -36,6 +36,7 @@ from cipp.platforms.draft import (
     plain_text,
 )
 from cipp.platforms.tables import texts
+from cipp.read.tables import read_table
 
 _SKIPPED = {
     "note": "a note (no answer)",

@@ -1,6 +1,6 @@
 """Writing an instrument as the documented YAML, and finding items that still need a component.
 
-:func:`instrument_to_yaml` emits the format :func:`cipp.instrument.load_instrument`
+:func:`instrument_to_yaml` emits the format :func:`cipp.read.instrument.load_instrument`
 reads (the tests load every written file back and compare it field by field). The
 output is deterministic (no dates, stable order), so re-importing a changed
 questionnaire diffs cleanly. An item without a component is written as
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cipp.errors import InstrumentError
-from cipp.instrument import COMPONENTS, Demographic, Instrument, Item, Level, Scale
+from cipp.model.errors import InstrumentError
+from cipp.model.instrument import COMPONENTS, Demographic, Instrument, Item, Level, Scale
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()/'?!-]*")
 # Characters YAML may not hold unescaped, or reads as line breaks (JSON escapes only
@@ -165,7 +165,7 @@ def missing_components(path: str | Path) -> list[str]:
     """Ids of the items of an instrument YAML whose ``component`` is missing or empty.
 
     Reads the YAML without validating it (an empty component is exactly what makes
-    :func:`cipp.instrument.load_instrument` refuse the file), so ``cipp validate`` can
+    :func:`cipp.read.instrument.load_instrument` refuse the file), so ``cipp validate`` can
     say which items still need one. Items without an id are listed as ``items[N]``.
     """
     import yaml

@@ -158,14 +158,14 @@ def detect_instrument(
         n, best = max(complete, key=lambda pair: pair[0])
         return InstrumentChoice(best, n, len(best.items))
     if not scored:
-        raise InstrumentError("no bundled instruments found; give --instrument PATH")
+        raise InstrumentError("no bundled instruments found; give `instrument` (a YAML path)")
     n, closest = max(scored, key=lambda pair: pair[0] / len(pair[1].items))
     items, _ = ({}, None) if n == 0 else match_columns(table, closest)
     expected = "; ".join(f"{i.id} ('{i.text}')" for i in closest.items if i.id not in items)
     raise InstrumentError(
         f"{table.where()}: no bundled instrument matches the file's columns; the closest, "
         f"'{closest.id}', found {n} of {len(closest.items)} items and expected columns "
-        f"headed by id or question text: {expected} (or give --instrument)"
+        f"headed by id or question text: {expected} (or give `instrument`)"
     )
 
 
@@ -282,7 +282,7 @@ class _Mapper:
         if not self.lenient:
             raise DataError(
                 f"{table.where(row, position)}: '{value}' is not an allowed value of "
-                f"'{variable}' (allowed: {allowed}; leave blank if missing, or use --lenient)"
+                f"'{variable}' (allowed: {allowed}; leave blank if missing, or use `lenient`)"
             )
         self.invalid.append(
             InvalidCell(

@@ -260,10 +260,10 @@ def raw_rows(path: Path, *, coder: str | None = None) -> list[RawRow]:
     elif coder and "coder" in mapping:
         raise DataError(
             f"{path}: the file has a coder column ('{headers[mapping['coder']]}'); "
-            "--coder is only for files without one (Taguette)"
+            "`coder` is only for files without one (Taguette)"
         )
     if missing:
-        hint = " (give the coder with --coder)" if missing == ["coder"] else ""
+        hint = " (give the coder with `coder`)" if missing == ["coder"] else ""
         raise DataError(
             f"{path}: missing column(s) {', '.join(missing)}{hint}; found: {', '.join(headers)}"
         )

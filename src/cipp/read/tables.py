@@ -304,7 +304,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         return _read_spreadsheet(path, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise DataError(f"{path}: --sheet applies to workbooks, not CSV files")
+            raise DataError(f"{path}: `sheet` applies to workbooks, not CSV files")
         return _read_csv(path)
     raise DataError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
 

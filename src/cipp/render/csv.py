@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from cipp.results import Results
+from cipp.model.results import Results
 
 COLUMNS = (
     "item",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cipp.errors import CippError
-from cipp.outputs import write_text
+from cipp.model.errors import CippError, option
+from cipp.render.files import write_text
 
 if TYPE_CHECKING:
-    from cipp.results import Results
+    from cipp.model.results import Results
 
 TEXT_FORMATS = ("table", "json", "csv", "markdown", "html")
 FILE_FORMATS = ("xlsx", "docx")
@@ -28,10 +28,13 @@ SUFFIXES = {
 def check_format(output_format: str, out: Path | None) -> None:
     """Fail early (before any reading) on an unknown format or a file format without --out."""
     if output_format not in FORMATS:
-        raise CippError(f"--format '{output_format}' is not one of {', '.join(FORMATS)}")
+        raise CippError(
+            f"{option('output_format', repr(output_format))} is not one of {', '.join(FORMATS)}"
+        )
     if output_format in FILE_FORMATS and out is None:
         raise CippError(
-            f"--format {output_format} writes a file: give --out PATH{SUFFIXES[output_format]}"
+            f"{option('output_format', output_format)} writes a file: give `out` (a path ending "
+            f"in {SUFFIXES[output_format]})"
         )
 
 
@@ -59,7 +62,7 @@ def render_text(
         from cipp.render.html import render_html
 
         return render_html(results, decimals=decimals, min_cell=min_cell)
-    raise CippError(f"--format {output_format} is not a text format")
+    raise CippError(f"{option('output_format', output_format)} is not a text format")
 
 
 def write_output(

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp import __version__
-from cipp.outputs import write_with
+from cipp.model.results import Results
+from cipp.render.files import write_with
 from cipp.render.report_summary import summarize, tables_of_tests
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
-from cipp.results import Results
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject

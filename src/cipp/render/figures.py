@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cipp.errors import OutputError
-from cipp.outputs import check_not_input, write_bytes, write_text
+from cipp.model.errors import OutputError
+from cipp.model.results import LevelTable, Results
+from cipp.render.files import check_not_input, write_bytes, write_text
 from cipp.render.numbers import COMPONENT_NAMES
-from cipp.results import LevelTable, Results
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

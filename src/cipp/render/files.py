@@ -21,7 +21,7 @@ def check_not_input(out: Path, inputs: Iterable[Path]) -> None:
     target = Path(out).resolve()
     for source in inputs:
         if Path(source).resolve() == target:
-            raise OutputError(f"{out}: refusing to overwrite an input file; choose another --out")
+            raise OutputError(f"{out}: refusing to overwrite an input file; choose another `out`")
 
 
 def _umask() -> int:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from html import escape
 
 from cipp import __version__
+from cipp.model.results import LevelTable, Results
 from cipp.render.report_summary import (
     ComponentFinding,
     Summary,
@@ -24,7 +25,6 @@ from cipp.render.report_summary import (
     tables_of_tests,
 )
 from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
-from cipp.results import LevelTable, Results
 
 __all__ = ["html_table", "render_html"]
 

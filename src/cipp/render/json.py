@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cipp.results import Results
+from cipp.model.results import Results
 
 
 def render_json(results: Results) -> str:

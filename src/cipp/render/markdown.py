@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from cipp.model.results import Results
 from cipp.render.tabular import TextTable, all_tables
-from cipp.results import Results
 
 
 def _escape(cell: str) -> str:

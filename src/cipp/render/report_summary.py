@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cipp.describe import ItemSummary
-from cipp.instrument import COMPONENTS
+from cipp.model.instrument import COMPONENTS
+from cipp.model.results import Results
 from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
 from cipp.render.tabular import (
@@ -25,7 +25,7 @@ from cipp.render.tabular import (
     breakdown_tables,
     participation_table,
 )
-from cipp.results import Results
+from cipp.stats.describe import ItemSummary
 
 ALPHA = 0.05
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from cipp.model.results import AssociationTest, LevelTable, Results
 from cipp.render.apa import apa_chi_square, format_p
 from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
-from cipp.results import AssociationTest, LevelTable, Results
 
 
 def _unit(value: float | None) -> str:

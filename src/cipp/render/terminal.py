@@ -8,8 +8,8 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from cipp.model.results import Results
 from cipp.render.tabular import TextTable, all_tables
-from cipp.results import Results
 
 
 def table_frame(table: TextTable, width: int = 120, *, min_first: int = 16) -> Table:

@@ -4,7 +4,7 @@ What is in a trends table (captions, column heads, cells, footnotes) is decided 
 TextTables, and shown in the terminal (rises ▲ green, falls ▼ red), Markdown and Excel
 the same way the single-file tables are. :func:`write_batch` writes one folder per wave,
 with that wave's outputs by the existing renderers, and the combined summary on top.
-Rounding happens here and nowhere else; the numbers come from cipp.batch unchanged.
+Rounding happens here and nowhere else; the numbers come from cipp.flow.batch unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cipp.errors import OutputError
+from cipp.model.errors import OutputError
 from cipp.render.numbers import COMPONENT_NAMES, missing, number, percent
 from cipp.render.tabular import TextTable, format_p_cell
 
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.table import Table
 
-    from cipp.batch import BatchResults, Trend
-    from cipp.results import Results
+    from cipp.flow.batch import BatchResults, Trend
+    from cipp.model.results import Results
 
 #: What ``--format`` names, and the extension of the file each writes per wave.
 EXTENSIONS = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "xlsx": "xlsx"}
@@ -467,7 +467,7 @@ def wave_folders(names: Iterable[str]) -> dict[str, str]:
 def _write_wave(
     results: Results, output_format: str, path: Path, *, decimals: int, inputs: Sequence[Path]
 ) -> None:
-    from cipp.outputs import write_text
+    from cipp.render.files import write_text
 
     if output_format == "xlsx":
         from cipp.render.xlsx import render_xlsx
@@ -495,7 +495,7 @@ def _write_wave(
 
 def _folder(path: Path) -> None:
     if path.exists() and not path.is_dir():
-        raise OutputError(f"{path}: exists and is not a folder; choose another --out")
+        raise OutputError(f"{path}: exists and is not a folder; choose another `out`")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -514,7 +514,7 @@ def write_batch(
     ``summary.json`` (always, last: ``BatchResults.to_dict()``). Every file is written to
     a temporary file and renamed, and none may be one of the batch's inputs.
     """
-    from cipp.outputs import check_not_input, write_text, write_with
+    from cipp.render.files import check_not_input, write_text, write_with
 
     unknown = [f for f in formats if f not in EXTENSIONS]
     if unknown:

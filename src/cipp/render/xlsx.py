@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cipp.outputs import write_with
+from cipp.model.results import Results
 from cipp.render.csv import COLUMNS, tidy_rows
+from cipp.render.files import write_with
 from cipp.render.tabular import TextTable, all_tables
-from cipp.results import Results
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
