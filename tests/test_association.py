@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from cipp import to_dict
 from cipp.model.errors import CippError, DataError
 from cipp.stats import association
 from cipp.stats.association import (
@@ -269,7 +270,7 @@ def test_one_non_empty_row_is_not_testable():
     assert res.reason is not None and "two non-empty rows" in res.reason
     assert math.isnan(res.p_value_used)
     assert res.dropped_rows == ("a", "c")
-    payload = res.to_dict()
+    payload = to_dict(res)
     assert payload["p_value"] is None and payload["p_value_used"] is None
     json.dumps(payload)
 
@@ -318,7 +319,7 @@ def test_bias_corrected_v_is_zero_when_association_is_below_its_bias(job):
 
 
 def test_to_dict_is_json_ready(job):
-    payload = job.to_dict()
+    payload = to_dict(job)
     text = json.dumps(payload, allow_nan=False)
     assert json.loads(text)["table"][0] == [1, 3, 10, 6]
     assert payload["p_value_used"] == payload["p_exact"]
@@ -469,4 +470,4 @@ def test_goodness_of_fit_label_mismatch_is_a_data_error():
 def test_goodness_of_fit_without_responses_is_not_testable():
     gof = goodness_of_fit([0, 0, 0], ["A", "B", "C"])
     assert not gof.testable and gof.reason == "no responses"
-    assert gof.to_dict()["p_value"] is None
+    assert to_dict(gof)["p_value"] is None

@@ -16,6 +16,7 @@ from scipy.stats import chi2_contingency
 from cipp.cli import app
 from cipp.flow.analysis import AnalysisOptions, analyze, load_file, parse_expected
 from cipp.model.errors import CippError
+from cipp.render.prose import association_sentences
 from tests.conftest import DATA
 
 ASSOCIATION_KEYS = {
@@ -54,7 +55,7 @@ def test_default_tests_are_the_instruments_tested_demographics(mentee_results):
     assert summary.tests == 42 and len(mentee_results.associations) == 42
     assert (
         "No item or component was associated with gender after Benjamini-Hochberg "
-        "adjustment (14 tests)." in summary.sentences
+        "adjustment (14 tests)." in association_sentences(summary, mentee_results.associations)
     )
 
 

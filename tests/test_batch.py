@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from scipy.stats import chi2, chi2_contingency
 
+from cipp import to_dict
 from cipp.cli import app
 from cipp.cli.batch import parse_formats
 from cipp.flow.analysis import AnalysisOptions, analyze, load_file
@@ -185,7 +186,7 @@ def test_an_item_missing_from_one_wave_is_not_asked_never_zero(three_waves):
     assert trend.test.col_labels == ("wave_2023", "wave_2024")
     assert trend.test.dropped_cols == ()
     assert trend.notes == ("Not asked in wave_2022.",)
-    point = trend.to_dict()["waves"][0]
+    point = to_dict(trend)["waves"][0]
     assert point["asked"] is False
     assert point["n"] is None and point["positive_percent"] is None and point["mean"] is None
     row = next(
@@ -254,7 +255,7 @@ def test_a_corrupt_file_is_listed_and_the_other_waves_finish(folder_with_bad_fil
     assert "not a readable spreadsheet" in batch.errors["wave_2023"]
     assert "have no column" in batch.errors["wave_2025"]
     assert all("\n" not in message for message in batch.errors.values())
-    assert batch.to_dict()["errors"] == batch.errors
+    assert to_dict(batch)["errors"] == batch.errors
     assert batch.trends.waves == ("wave_2022", "wave_2024")
 
 
@@ -304,9 +305,9 @@ def test_parallel_equals_serial(waves_folder):
         [waves_folder], options=options, workers=2, progress=lambda *call: calls.append(call)
     )
     serial = run_batch([waves_folder], options=options, workers=1)
-    assert parallel.to_dict() == serial.to_dict()
-    assert json.dumps(parallel.to_dict(), allow_nan=False) == json.dumps(
-        serial.to_dict(), allow_nan=False
+    assert to_dict(parallel) == to_dict(serial)
+    assert json.dumps(to_dict(parallel), allow_nan=False) == json.dumps(
+        to_dict(serial), allow_nan=False
     )
     assert all(r.associations for r in parallel.waves.values())
     assert calls[0] == (0, 3, "") and [c[0] for c in calls] == [0, 1, 2, 3]
@@ -320,12 +321,12 @@ def test_what_crosses_the_process_boundary_pickles(three_waves, waves_folder):
     outcome = pickle.loads(pickle.dumps(_run_job(job)))
     (wave,) = outcome.waves
     loaded = load_file(job.path, instrument=instrument, require_all_items=False)
-    assert wave.results.to_dict() == analyze(loaded.responses, NO_TESTS).to_dict()
+    assert to_dict(wave.results) == to_dict(analyze(loaded.responses, NO_TESTS))
     assert wave.counts.items["mentor_accessible"] == tuple(
         level.n for level in wave.results.item("mentor_accessible").levels
     )
     copy = pickle.loads(pickle.dumps(three_waves))
-    assert isinstance(copy, BatchResults) and copy.to_dict() == three_waves.to_dict()
+    assert isinstance(copy, BatchResults) and to_dict(copy) == to_dict(three_waves)
 
 
 # --- the direction rule and names -------------------------------------------------------
@@ -388,10 +389,10 @@ def test_cli_writes_wave_folders_and_the_summary(runner, tmp_path):
         rows = list(csv.DictReader((out / wave / f"{wave}.csv").open(encoding="utf-8")))
         assert sum(int(r["n"]) for r in rows if r["item"] == "mentor_accessible") == n
         assert f"n = {n} respondents" in (out / wave / f"{wave}.md").read_text(encoding="utf-8")
-    # summary.json is the API's BatchResults.to_dict().
+    # summary.json is the API's to_dict(BatchResults).
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     api = run_batch([str(MENTEES)], split_by="academic_year", options=NO_TESTS, workers=1)
-    assert summary == json.loads(json.dumps(api.to_dict()))
+    assert summary == json.loads(json.dumps(to_dict(api)))
     assert set(summary) >= {"waves", "trends", "errors"} and summary["errors"] == {}
     assert [t["id"] for t in summary["trends"]["components"]] == [
         "context",
@@ -421,7 +422,7 @@ def test_cli_json_to_stdout_equals_the_api(runner, waves_folder):
     result = runner.invoke(app, ["batch", str(waves_folder), "--no-tests", "--format", "json"])
     assert result.exit_code == 0, result.output
     api = run_batch([str(waves_folder)], options=NO_TESTS, workers=1)
-    assert json.loads(result.stdout) == json.loads(json.dumps(api.to_dict()))
+    assert json.loads(result.stdout) == json.loads(json.dumps(to_dict(api)))
 
 
 def test_cli_help(runner):
@@ -472,7 +473,7 @@ def test_participation_is_tested_within_each_wave(raw):
     for year, results in batch.waves.items():
         counts = raw.loc[raw["academic_year"] == year, "Gender"].value_counts()
         observed = [int(counts["Female"]), int(counts["Male"])]
-        fit = results.to_dict()["goodness_of_fit"]
+        fit = to_dict(results)["goodness_of_fit"]
         assert fit["column"] == "gender"
         assert fit["labels"] == ["Female", "Male"] and fit["observed"] == observed
         expected = chisquare(observed)
@@ -491,8 +492,8 @@ def test_participation_with_expected_shares_in_every_wave():
     )
     for year in batch.waves:
         assert (
-            batch.waves[year].to_dict()["goodness_of_fit"]["statistic"]
-            == even.waves[year].to_dict()["goodness_of_fit"]["statistic"]
+            to_dict(batch.waves[year])["goodness_of_fit"]["statistic"]
+            == to_dict(even.waves[year])["goodness_of_fit"]["statistic"]
         )
 
 
@@ -557,7 +558,7 @@ def test_split_waves_test_participation_over_the_whole_files_categories(raw, tmp
     frame.to_csv(path, index=False)
     options = AnalysisOptions(by=(), participation="Site")
     batch = run_batch([path], split_by="academic_year", options=options, workers=1)
-    fits = {year: r.to_dict()["goodness_of_fit"] for year, r in batch.waves.items()}
+    fits = {year: to_dict(r)["goodness_of_fit"] for year, r in batch.waves.items()}
     assert fits["2023"]["labels"] == fits["2024"]["labels"] == ["East", "North", "South"]
     assert fits["2023"]["observed"][0] == 0 and fits["2023"]["df"] == fits["2024"]["df"] == 2
     for year, fit in fits.items():

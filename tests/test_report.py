@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from cipp import to_dict
 from cipp.cli import app
 from cipp.flow.evaluation import QualitativeInputs, evaluate
 from cipp.flow.integration import load_integration
@@ -76,7 +77,7 @@ def test_joint_display_marks_the_studys_discordance(evaluation):
 
 
 def test_json_has_every_section(evaluation):
-    document = evaluation.to_dict()
+    document = to_dict(evaluation)
     assert [s["instrument"]["id"] for s in document["surveys"]] == ["mentee", "mentor"]
     assert {"coders", "units", "codes", "pooled"} <= set(document["agreement"])
     assert document["themes"]["groups"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cipp import to_dict
 from cipp.model.errors import CippError, DataError
 from cipp.stats.sample_size import inflate_for_nonresponse, sample_size_proportion
 
@@ -100,7 +101,7 @@ def test_invalid_inputs_raise_one_line_data_errors():
 
 
 def test_to_dict_is_json_ready():
-    payload = sample_size_proportion(population=1_000_000, nonresponse=0.1).to_dict()
+    payload = to_dict(sample_size_proportion(population=1_000_000, nonresponse=0.1))
     assert json.loads(json.dumps(payload, allow_nan=False))["n_rounded"] == 384
 
 

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from cipp.render.html import render_html
+from cipp.render.prose import association_sentences
 from cipp.render.tabular import components_table, demographics_table, level_table
 from tests.render.conftest import ASSOCIATIONS
 
@@ -181,7 +182,7 @@ def test_summary_reads_the_runs_association_records(mentees):
         f"1 of {n_component} tests significant after Benjamini-Hochberg adjustment: "
         f"“{flagged.text}” by Gender (adjusted p = .012)." in summary
     )
-    for sentence in mentees.association_summary.sentences:
+    for sentence in association_sentences(results.association_summary, results.associations):
         assert sentence in summary
     # Every record is shown in the tests section, one table per grouping variable (the
     # section also holds the positive-share-by-group tables, keyed groups_*).

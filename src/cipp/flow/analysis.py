@@ -13,7 +13,8 @@ from cipp.flow.grouping import Grouping, JointGroups, level_rows, resolve_groupi
 from cipp.model.errors import CippError, option
 from cipp.model.instrument import COMPONENTS, Instrument, Item, normalize_text
 from cipp.model.responses import Responses
-from cipp.model.results import AssociationSummary, AssociationTest, Results
+from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
+from cipp.model.tests import ADJUST_METHODS
 from cipp.read.instrument import iter_bundled, resolve_instrument
 from cipp.read.responses import detect_instrument, header_lower_down, load_responses
 from cipp.stats.describe import (
@@ -23,7 +24,6 @@ from cipp.stats.describe import (
     describe_item,
 )
 
-ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
 COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
 
 
@@ -50,25 +50,6 @@ class AnalysisOptions:
     #: Categories of a --participation column outside the instrument to test over even
     #: where no respondent chose them (cipp batch: a split file's, for each wave).
     participation_categories: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Participation:
-    """Chi-square goodness of fit of respondents across one column's categories."""
-
-    column: str
-    label: str
-    result: Any
-
-    def to_dict(self) -> dict[str, Any]:
-        from cipp.render.apa import apa_goodness_of_fit
-
-        return {
-            "column": self.column,
-            "label": self.label,
-            **self.result.to_dict(),
-            "apa": apa_goodness_of_fit(self.result),
-        }
 
 
 @dataclass(frozen=True)
@@ -250,40 +231,17 @@ def test_associations(
 def _summarize(
     tests: tuple[AssociationTest, ...], groupings: list[Grouping], options: AnalysisOptions
 ) -> AssociationSummary:
-    method = ADJUST_METHODS[options.adjust]
     testable = [t for t in tests if t.result.testable]
-    sentences = []
-    for grouping in groupings:
-        mine = [t for t in testable if t.by == grouping.id]
-        hits = [t for t in mine if t.significant_adjusted]
-        what = grouping.label[:1].lower() + grouping.label[1:]
-        if not hits:
-            sentences.append(
-                f"No item or component was associated with {what} after "
-                f"{method} adjustment ({len(mine)} tests)."
-            )
-        else:
-            named = ", ".join(t.text for t in hits)
-            sentences.append(
-                f"{len(hits)} of {len(mine)} tests remained associated with "
-                f"{what} after {method} adjustment: {named}."
-            )
-    significant = sum(t.significant for t in testable)
-    adjusted = sum(t.significant_adjusted for t in testable)
-    sentences.append(
-        f"{len(testable)} tests ran ({len(tests) - len(testable)} not testable); {significant} "
-        f"had p < {options.alpha:g} before and {adjusted} after {method} adjustment."
-    )
     return AssociationSummary(
         tests=len(testable),
         not_testable=len(tests) - len(testable),
-        significant=significant,
-        significant_adjusted=adjusted,
+        significant=sum(t.significant for t in testable),
+        significant_adjusted=sum(t.significant_adjusted for t in testable),
         adjust=options.adjust,
         alpha=options.alpha,
         collapsed=options.collapse,
         by=tuple(g.id for g in groupings),
-        sentences=tuple(sentences),
+        by_labels=tuple(g.label for g in groupings),
     )
 
 

@@ -20,17 +20,18 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cipp import __version__
-from cipp.flow.analysis import ADJUST_METHODS, AnalysisOptions
+from cipp.flow.analysis import AnalysisOptions
 from cipp.model.errors import CippError, DataError, InstrumentError, option
 from cipp.model.instrument import COMPONENTS, Instrument, normalize_header, normalize_text
+from cipp.model.results import WaveInfo
+from cipp.model.tests import ADJUST_METHODS
+from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends, WaveCounts
 from cipp.read.instrument import resolve_instrument
-from cipp.stats.describe import plain
 
 if TYPE_CHECKING:
     from cipp.model.responses import Responses
@@ -161,24 +162,6 @@ def _file_names(files: Sequence[Path]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # One file's work (runs in a worker process)
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaveCounts:
-    """One wave's counts that the trend tests are built from.
-
-    ``items[id]``: answers per row of ``rows[id]`` (the scale's levels least favourable
-    first, or its collapse groups with ``collapse``), from ``grouping.level_rows`` exactly
-    as the association tests count them. ``components[c]``:
-    respondents (not mostly positive, mostly positive) on component ``c``'s items, as
-    the association tests of components count them. Items and components the wave did
-    not ask are absent. Small on purpose: this is what crosses the process boundary
-    besides the wave's Results.
-    """
-
-    items: Mapping[str, tuple[int, ...]]
-    rows: Mapping[str, tuple[str, ...]]
-    components: Mapping[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -444,159 +427,6 @@ def _detect(
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """One wave's figures for one item or component.
-
-    ``asked`` is False when the wave did not ask the item (no column in its file) or none
-    of a component's items; then every figure is None (NaN in Python), never zero.
-    ``n``: answers to the item (for a component: respondents who answered any of its
-    items). ``positive_percent`` / ``top_percent``: share of valid answers in the scale's
-    positive group / its most favourable level, as in the wave's own tables (components
-    pool all answers to their items, like the component table). ``mean``: of the level
-    codes, for rating and Likert items and for components whose items share one scale.
-    ``mostly_positive_percent`` (components only): respondents with more than half of
-    their answers positive, the share the component's test compares. The changes are
-    from ``previous_wave``, the latest earlier wave that asked the item, in points.
-    """
-
-    wave: str
-    asked: bool
-    n: int | None
-    positive_percent: float
-    top_percent: float
-    mean: float
-    mostly_positive_percent: float
-    previous_wave: str | None
-    positive_change: float
-    top_change: float
-    mean_change: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(  # type: ignore[no-any-return]
-            {
-                "wave": self.wave,
-                "asked": self.asked,
-                "n": self.n,
-                "positive_percent": self.positive_percent,
-                "top_percent": self.top_percent,
-                "mean": self.mean,
-                "mostly_positive_percent": self.mostly_positive_percent,
-                "previous_wave": self.previous_wave,
-                "change_from_previous": {
-                    "positive_percent": self.positive_change,
-                    "top_percent": self.top_change,
-                    "mean": self.mean_change,
-                },
-            }
-        )
-
-
-@dataclass(frozen=True)
-class Trend:
-    """One item (``level="item"``) or CIPP component (``level="component"``) across waves.
-
-    ``points``: one per wave of the batch, in wave order. ``first_wave`` / ``last_wave``:
-    the first and last waves with answers to it; the changes (percentage points for the
-    percentages) are between those two. ``direction`` is "rise", "fall" or "steady" by
-    the rule of :func:`direction_of` (None when fewer than two waves have answers).
-
-    ``test`` is cipp.stats.association.test_contingency on the wave x response table (rows: the
-    item's levels, or collapse groups; for components: respondents not mostly / mostly
-    positive; columns: the waves that asked it, in order): Pearson chi-square, Fisher's
-    exact test when expected counts are small, and the linear-by-linear trend test with
-    the waves scored by their position in the batch (1, 2, ...). ``p_adjusted`` adjusts
-    the test's p (``p_value_used``) across every trend test of the batch.
-    """
-
-    level: str
-    id: str
-    text: str
-    component: str
-    scale: str | None
-    kind: str | None
-    positive_label: str | None
-    points: tuple[TrendPoint, ...]
-    first_wave: str | None
-    last_wave: str | None
-    positive_change: float
-    top_change: float
-    mean_change: float
-    direction: str | None
-    test: Any
-    p_adjusted: float
-    significant: bool
-    notes: tuple[str, ...] = ()
-
-    @property
-    def waves_asked(self) -> tuple[str, ...]:
-        return tuple(p.wave for p in self.points if p.asked)
-
-    def to_dict(self) -> dict[str, Any]:
-        from cipp.render.apa import apa_chi_square, apa_linear_by_linear
-
-        test = None
-        if self.test is not None:
-            test = self.test.to_dict()
-            test["apa"] = apa_chi_square(self.test)
-            test["apa_trend"] = apa_linear_by_linear(self.test)
-        return plain(  # type: ignore[no-any-return]
-            {
-                "level": self.level,
-                "id": self.id,
-                "text": self.text,
-                "component": self.component,
-                "scale": self.scale,
-                "kind": self.kind,
-                "positive_label": self.positive_label,
-                "waves": [point.to_dict() for point in self.points],
-                "waves_asked": list(self.waves_asked),
-                "first_wave": self.first_wave,
-                "last_wave": self.last_wave,
-                "change": {
-                    "positive_percent": self.positive_change,
-                    "top_percent": self.top_change,
-                    "mean": self.mean_change,
-                },
-                "direction": self.direction,
-                "test": test,
-                "p_value": self.test.p_value_used if self.test is not None else NAN,
-                "p_trend": self.test.p_linear_by_linear if self.test is not None else NAN,
-                "p_adjusted": self.p_adjusted,
-                "significant": self.significant,
-                "notes": list(self.notes),
-            }
-        )
-
-
-@dataclass(frozen=True)
-class Trends:
-    """Every item's and component's trend across the waves of a batch, and the rules used."""
-
-    waves: tuple[str, ...]
-    items: tuple[Trend, ...]
-    components: tuple[Trend, ...]
-    min_change: float
-    alpha: float
-    adjust: str
-    collapsed: bool
-    tests: int
-    rule: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "waves": list(self.waves),
-            "rule": self.rule,
-            "min_change": self.min_change,
-            "alpha": self.alpha,
-            "adjust": self.adjust,
-            "collapsed": self.collapsed,
-            "tests": self.tests,
-            "items": [t.to_dict() for t in self.items],
-            "components": [t.to_dict() for t in self.components],
-        }
-
-
 def direction_of(change: float, min_change: float = MIN_CHANGE) -> str | None:
     """'rise' when % positive went up by at least ``min_change`` points from the first wave
     to the last, 'fall' when it went down by at least that much, 'steady' otherwise; None
@@ -612,16 +442,6 @@ def direction_of(change: float, min_change: float = MIN_CHANGE) -> str | None:
     if change <= -min_change + _EPS:
         return "fall"
     return "steady"
-
-
-def _rule(min_change: float, alpha: float, method: str) -> str:
-    return (
-        f"▲ rise when % positive is at least {min_change:g} percentage points higher in "
-        f"the last wave than in the first with answers, ▼ fall when at least "
-        f"{min_change:g} points lower, steady otherwise. Whether a change is more than chance "
-        f"is the test's p ({ADJUST_METHODS.get(method, method)}-adjusted p < {alpha:g}), "
-        "reported beside the direction, not part of it."
-    )
 
 
 @dataclass(frozen=True)
@@ -825,46 +645,12 @@ def compute_trends(
         adjust=options.adjust,
         collapsed=options.collapse,
         tests=sum(1 for p in p_used if not math.isnan(p)),
-        rule=_rule(min_change, options.alpha, options.adjust),
     )
 
 
 # --------------------------------------------------------------------------------------------
 # The batch
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchResults:
-    """Everything a batch found: ``waves`` (name -> Results, in wave order), ``trends``,
-    ``errors`` (the wave's or file's name -> one-line message of each file that failed).
-
-    ``inputs`` are the files the batch read (none is ever written to); ``notes`` say how
-    the instrument was chosen and which respondents are in no wave.
-    """
-
-    waves: Mapping[str, Results]
-    trends: Trends
-    errors: Mapping[str, str]
-    instrument: Instrument
-    inputs: tuple[Path, ...]
-    split_by: str | None = None
-    notes: tuple[str, ...] = ()
-    sources: Mapping[str, str] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``cipp batch`` (summary.json): every wave's full
-        ``Results.to_dict()``, the trends and the errors."""
-        return {
-            "cipp_version": __version__,
-            "instrument": {"id": self.instrument.id, "title": self.instrument.title},
-            "inputs": [str(path) for path in self.inputs],
-            "split_by": self.split_by,
-            "notes": list(self.notes),
-            "waves": {name: results.to_dict() for name, results in self.waves.items()},
-            "trends": self.trends.to_dict(),
-            "errors": dict(self.errors),
-        }
 
 
 def _value_key(value: str | None) -> str | None:
@@ -987,13 +773,8 @@ def run_batch(
     counts: list[tuple[str, Results, WaveCounts]] = []
     sources: dict[str, str] = {}
     for _, index, name, wave in found:
-        detail = {
-            "name": name,
-            "file": str(files[index]),
-            "split_by": split_by,
-            "value": wave.value,
-        }
-        results = replace(wave.results, extra={**wave.results.extra, "wave": detail})
+        detail = WaveInfo(name=name, file=str(files[index]), split_by=split_by, value=wave.value)
+        results = replace(wave.results, wave=detail)
         waves[name] = results
         sources[name] = str(files[index])
         counts.append((name, results, wave.counts))

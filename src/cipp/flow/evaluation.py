@@ -11,33 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cipp.flow.analysis import AnalysisOptions, analyze, load_file
-from cipp.flow.integration import JointDisplay, joint_display, load_integration
-from cipp.model.results import Results
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Everything ``cipp report`` shows."""
-
-    surveys: tuple[Results, ...]
-    agreement: Any  # cipp.AgreementResults
-    themes: Any  # cipp.ThemeResults
-    joint: JointDisplay
-    pseudonyms: Any = None  # cipp.Pseudonyms, to check outputs for real names
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``cipp report --format json``."""
-        return {
-            "surveys": [results.to_dict() for results in self.surveys],
-            "agreement": self.agreement.to_dict(),
-            "themes": self.themes.to_dict(),
-            "joint_display": self.joint.to_dict(),
-            "notes": list(self.notes),
-        }
+from cipp.flow.integration import joint_display, load_integration
+from cipp.model.joint import Evaluation
 
 
 @dataclass(frozen=True)

@@ -25,118 +25,21 @@ and the output says which fits were proposed and which were set.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cipp.model.errors import InstrumentError
 from cipp.model.instrument import COMPONENTS
+from cipp.model.joint import (
+    Integration,
+    JointDisplay,
+    JointRow,
+    SurveyEvidence,
+    ThemeEvidence,
+)
 from cipp.model.results import Results
 
 FITS = ("confirmation", "expansion", "discordance")
-
-
-@dataclass(frozen=True)
-class SurveyEvidence:
-    """One survey's result for one component."""
-
-    instrument: str
-    title: str
-    n_respondents: int
-    items: tuple[tuple[str, str, float], ...]  # (item id, text, % positive)
-    positive_percent: float
-    n_answers: int
-    significant: tuple[str, ...]  # APA lines of tests significant after adjustment
-
-
-@dataclass(frozen=True)
-class ThemeEvidence:
-    """One theme voiced by one group, with a quote."""
-
-    theme: str
-    name: str
-    valence: str | None
-    group: str
-    participants: int
-    of_participants: int
-    quote: str | None
-    quote_label: str | None
-
-
-@dataclass(frozen=True)
-class JointRow:
-    """One CIPP component: both strands, how they fit, and what that means."""
-
-    component: str
-    surveys: tuple[SurveyEvidence, ...]
-    positive_percent: float | None
-    themes: tuple[ThemeEvidence, ...]
-    positive_voices: int
-    negative_voices: int
-    proposed_fit: str
-    fit: str
-    fit_source: str  # "proposed" | "set"
-    reason: str
-    meta_inference: str
-
-    def to_dict(self) -> dict[str, Any]:
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for theme in self.themes:
-            groups.setdefault(theme.group, []).append(
-                {
-                    "theme": theme.theme,
-                    "name": theme.name,
-                    "valence": theme.valence,
-                    "participants": theme.participants,
-                    "of_participants": theme.of_participants,
-                    "quote": theme.quote,
-                    "quote_label": theme.quote_label,
-                }
-            )
-        return {
-            "component": self.component,
-            "quantitative": {
-                "positive_percent": self.positive_percent,
-                "surveys": [
-                    {
-                        "instrument": s.instrument,
-                        "title": s.title,
-                        "n_respondents": s.n_respondents,
-                        "positive_percent": s.positive_percent,
-                        "n_answers": s.n_answers,
-                        "items": [
-                            {"id": i, "text": t, "positive_percent": p} for i, t, p in s.items
-                        ],
-                        "significant_tests": list(s.significant),
-                    }
-                    for s in self.surveys
-                ],
-            },
-            "themes": groups,
-            "positive_voices": self.positive_voices,
-            "negative_voices": self.negative_voices,
-            "proposed_fit": self.proposed_fit,
-            "fit": self.fit,
-            "fit_source": self.fit_source,
-            "reason": self.reason,
-            "meta_inference": self.meta_inference,
-        }
-
-
-@dataclass(frozen=True)
-class JointDisplay:
-    rows: tuple[JointRow, ...]
-
-    def to_dict(self) -> list[dict[str, Any]]:
-        return [row.to_dict() for row in self.rows]
-
-
-@dataclass(frozen=True)
-class Integration:
-    """The researcher's decisions: a fit and a meta-inference per component (both optional)."""
-
-    fits: Mapping[str, str]
-    meta_inferences: Mapping[str, str]
 
 
 def load_integration(path: str | Path) -> Integration:
@@ -192,16 +95,11 @@ def _survey_evidence(results: Results, component: str) -> SurveyEvidence | None:
     summary = next((c for c in results.components if c.component == component), None)
     if summary is None:
         return None
-    from cipp.render.apa import apa_chi_square
-
     items = tuple(
         (s.id, s.text, s.positive_percent) for s in results.items if s.component == component
     )
     significant = tuple(
-        f"{t.text} by {t.by_label.lower()}: {apa_chi_square(t.result)}, adjusted p = "
-        f"{t.p_adjusted:.3f}"
-        for t in results.associations
-        if t.component == component and t.significant_adjusted
+        t for t in results.associations if t.component == component and t.significant_adjusted
     )
     return SurveyEvidence(
         results.instrument.id,

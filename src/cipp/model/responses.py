@@ -37,17 +37,6 @@ class InvalidCell:
     variable: str
     value: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "header": self.header,
-            "variable": self.variable,
-            "value": self.value,
-        }
-
 
 @dataclass(frozen=True)
 class Responses:

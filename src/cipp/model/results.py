@@ -1,18 +1,104 @@
-"""The Results of one analysis: plain records that every renderer reads.
+"""The results of one analysis: the typed, frozen records every output format reads.
 
-``Results.to_dict()`` is the JSON contract of ``cipp analyze --format json`` (documented
-in the README); a test asserts that the CLI's JSON equals it.
+Percentages are exact floats on a 0-100 scale and nothing is rounded: rounding, captions
+and sentences belong to cipp.render, and the JSON contract of ``cipp analyze --format
+json`` is written by cipp.render.json.to_dict.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import math
+from dataclasses import dataclass
 
-from cipp import __version__
 from cipp.model.instrument import COMPONENTS, Instrument
 from cipp.model.responses import InvalidCell
-from cipp.stats.describe import ComponentSummary, DemographicSummary, ItemSummary, plain
+from cipp.model.tests import ContingencyResult, GoodnessOfFit
+
+NAN = math.nan
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    """How many respondents chose one level."""
+
+    code: int
+    label: str
+    n: int
+    percent: float
+    percent_of_respondents: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """The distribution of one item's answers."""
+
+    id: str
+    text: str
+    component: str
+    subtheme: str | None
+    scale: str
+    kind: str
+    n_respondents: int
+    n_valid: int
+    n_missing: int
+    n_invalid: int
+    levels: tuple[LevelCount, ...]
+    mean: float
+    sd: float
+    median: float
+    top_percent: float
+    positive_percent: float
+    positive_label: str
+
+
+@dataclass(frozen=True)
+class ComponentSummary:
+    """One CIPP component's items taken together.
+
+    ``top_percent`` and ``positive_percent`` pool all valid answers to the component's
+    items; mean, SD, median and Cronbach's alpha are given only when every item uses
+    the same scale (codes of different scales cannot be averaged).
+    """
+
+    component: str
+    items: tuple[str, ...]
+    n_items: int
+    n_answers: int
+    top_percent: float
+    positive_percent: float
+    scale: str | None
+    mean: float
+    sd: float
+    median: float
+    alpha: float
+    alpha_n: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    label: str
+    n: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class DemographicSummary:
+    """n (%) per category; for numeric demographics also mean, SD and the bins' counts."""
+
+    id: str
+    label: str
+    kind: str
+    n_valid: int
+    n_missing: int
+    categories: tuple[CategoryCount, ...]
+    mean: float = NAN
+    sd: float = NAN
+    median: float = NAN
+    min: float = NAN
+    max: float = NAN
 
 
 @dataclass(frozen=True)
@@ -21,7 +107,6 @@ class LevelTable:
 
     number: int
     kind: str
-    caption: str
     columns: tuple[str, ...]
     items: tuple[ItemSummary, ...]
 
@@ -30,8 +115,8 @@ class LevelTable:
 class AssociationTest:
     """One test of association: an item (or a component's positive share) against a group.
 
-    ``result`` is the ContingencyResult of cipp.stats.association (statistics unrounded);
-    ``p_adjusted`` is its p after adjustment across all tests of the run.
+    ``result`` holds the statistics unrounded; ``p_adjusted`` is its p after adjustment
+    across all tests of the run.
     """
 
     item: str
@@ -41,68 +126,18 @@ class AssociationTest:
     by: str
     by_label: str
     collapsed: bool
-    result: Any
+    result: ContingencyResult
     p_adjusted: float
     significant: bool
     significant_adjusted: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        from cipp.render.apa import apa_chi_square, apa_linear_by_linear
-
-        r = self.result
-        two_by_two = r.testable and len(r.row_labels) == 2 and len(r.col_labels) == 2
-        computed = r.exact_method is not None
-        return plain(
-            {
-                "item": self.item,
-                "text": self.text,
-                "level": self.level,
-                "component": self.component,
-                "by": self.by,
-                "by_label": self.by_label,
-                "collapsed": self.collapsed,
-                "testable": r.testable,
-                "reason": r.reason,
-                "n": r.n,
-                "table": {
-                    "rows": list(r.row_labels),
-                    "columns": list(r.col_labels),
-                    "counts": [list(row) for row in r.table],
-                },
-                "dropped_rows": list(r.dropped_rows),
-                "dropped_columns": list(r.dropped_cols),
-                "statistic": r.statistic,
-                "df": r.df,
-                "p_value": r.p_value,
-                "p_yates": r.p_yates if two_by_two else None,
-                "p_exact": r.p_exact if computed else None,
-                "exact_method": r.exact_method,
-                "exact_resamples": r.exact_resamples,
-                "exact_seed": r.exact_seed,
-                "p_used": r.p_value_used,
-                "p_adjusted": self.p_adjusted,
-                "significant": self.significant,
-                "significant_adjusted": self.significant_adjusted,
-                "cramers_v": r.cramers_v,
-                "cramers_v_corrected": r.cramers_v_corrected,
-                "min_expected": r.min_expected,
-                "cells_expected_below_5": r.cells_expected_below_5,
-                "share_expected_below_5": r.share_expected_below_5,
-                "expected_note": r.expected_note,
-                "test_used": r.test_used,
-                "test_reason": r.test_reason,
-                "linear_by_linear": r.linear_by_linear,
-                "p_linear_by_linear": r.p_linear_by_linear,
-                "notes": list(r.notes),
-                "apa": apa_chi_square(r),
-                "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
-            }
-        )
-
 
 @dataclass(frozen=True)
 class AssociationSummary:
-    """How many tests ran and what survived adjustment, in words for the paper."""
+    """How many tests ran and what survived adjustment (the sentences are cipp.render's).
+
+    ``by`` and ``by_labels``: every grouping tested, in order, by id and by label.
+    """
 
     tests: int
     not_testable: int
@@ -112,10 +147,26 @@ class AssociationSummary:
     alpha: float
     collapsed: bool
     by: tuple[str, ...]
-    sentences: tuple[str, ...]
+    by_labels: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))  # type: ignore[no-any-return]
+
+@dataclass(frozen=True)
+class Participation:
+    """Chi-square goodness of fit of respondents across one column's categories."""
+
+    column: str
+    label: str
+    result: GoodnessOfFit
+
+
+@dataclass(frozen=True)
+class WaveInfo:
+    """Which wave of a batch a Results is: its name, file and (with split_by) value."""
+
+    name: str
+    file: str
+    split_by: str | None
+    value: str | None
 
 
 @dataclass(frozen=True)
@@ -132,10 +183,10 @@ class Results:
     invalid_cells: tuple[InvalidCell, ...] = ()
     items_not_asked: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    associations: tuple[Any, ...] = ()
-    association_summary: Any = None
-    goodness_of_fit: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    associations: tuple[AssociationTest, ...] = ()
+    association_summary: AssociationSummary | None = None
+    goodness_of_fit: Participation | None = None
+    wave: WaveInfo | None = None
 
     def item(self, item_id: str) -> ItemSummary:
         for summary in self.items:
@@ -147,7 +198,8 @@ class Results:
         """The paper's tables: one per set of response levels, rating/Likert items first.
 
         The study's mentor survey gives Table 1 (Excellent .. Very poor) and Table 2
-        (Yes / No); items on scales with the same level labels share a table.
+        (Yes / No); items on scales with the same level labels share a table, in CIPP
+        order.
         """
         groups: dict[tuple[str, ...], list[ItemSummary]] = {}
         for summary in self.items:
@@ -156,34 +208,6 @@ class Results:
         ordered = sorted(groups.items(), key=lambda pair: pair[1][0].kind == "binary")
         tables = []
         for number, (labels, items) in enumerate(ordered, start=1):
-            kind = items[0].kind
-            what = "Yes/No items" if kind == "binary" else f"{kind.capitalize()} items"
-            caption = (
-                f"Table {number}. {self.instrument.title}: {what}, n (%) (n = {self.n_respondents})"
-            )
             items.sort(key=lambda s: COMPONENTS.index(s.component))
-            tables.append(LevelTable(number, kind, caption, labels, tuple(items)))
+            tables.append(LevelTable(number, items[0].kind, labels, tuple(items)))
         return tuple(tables)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``cipp analyze --format json``."""
-        document: dict[str, Any] = {
-            "cipp_version": __version__,
-            "instrument": {"id": self.instrument.id, "title": self.instrument.title},
-            "source": {"file": self.source, "sheet": self.sheet},
-            "n_respondents": self.n_respondents,
-            "items": [summary.to_dict() for summary in self.items],
-            "components": [summary.to_dict() for summary in self.components],
-            "demographics": [summary.to_dict() for summary in self.demographics],
-            "invalid_cells": [cell.to_dict() for cell in self.invalid_cells],
-            "items_not_asked": list(self.items_not_asked),
-            "notes": list(self.notes),
-        }
-        if self.associations or self.association_summary is not None:
-            document["associations"] = [a.to_dict() for a in self.associations]
-            if self.association_summary is not None:
-                document["association_summary"] = self.association_summary.to_dict()
-        if self.goodness_of_fit is not None:
-            document["goodness_of_fit"] = self.goodness_of_fit.to_dict()
-        document.update(plain(self.extra))
-        return document

@@ -136,12 +136,14 @@ def _component_tables(
         if not items:
             continue
         what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
-        subset: LevelTable = replace(
-            table,
+        subset: LevelTable = replace(table, items=items)
+        text_table = level_table(
+            results,
+            subset,
+            decimals=decimals,
+            by_component=False,
             caption=f"{name}: {what}, n (%) (n = {results.n_respondents})",
-            items=items,
         )
-        text_table = level_table(results, subset, decimals=decimals, by_component=False)
         tables.append(replace(text_table, key=f"{component}-{text_table.key}"))
     return tables
 

@@ -1,11 +1,333 @@
-"""JSON: Results.to_dict(), unrounded (the schema is in the README)."""
+"""JSON: the one serializer from cipp's result records to the documented JSON contract.
+
+:func:`to_dict` turns any result record (an analysis, a batch, an evaluation, a test...)
+into plain JSON-ready values: numbers unrounded, NaN and infinities as null, tuples as
+lists. Records without a rule of their own are written field by field, in field order.
+The README documents the keys; a test asserts that the CLI's JSON equals ``to_dict``.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
 
-from cipp.model.results import Results
+from cipp import __version__
+from cipp.model.joint import Evaluation, JointDisplay, JointRow
+from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
+from cipp.model.tests import ContingencyResult
+from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
+from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
+from cipp.render.prose import association_sentences, significant_test_line, trend_rule
 
 
-def render_json(results: Results) -> str:
-    return json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def plain(value: Any) -> Any:
+    """JSON-ready values: NaN and infinities -> None, tuples -> lists, numpy scalars ->
+    Python numbers, Paths -> text; dataclasses field by field (see :func:`to_dict`)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, Path):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    item = getattr(value, "item", None)  # a numpy scalar
+    if callable(item):
+        return plain(item())
+    return value
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    return {f.name: plain(getattr(record, f.name)) for f in fields(record)}
+
+
+def _contingency(result: ContingencyResult) -> dict[str, Any]:
+    """Every field, then ``p_value_used`` and ``effect_size``."""
+    return {
+        **_fields(result),
+        "p_value_used": plain(result.p_value_used),
+        "effect_size": plain(result.effect_size),
+    }
+
+
+def _association(test: AssociationTest) -> dict[str, Any]:
+    r = test.result
+    two_by_two = r.testable and len(r.row_labels) == 2 and len(r.col_labels) == 2
+    return plain(
+        {
+            "item": test.item,
+            "text": test.text,
+            "level": test.level,
+            "component": test.component,
+            "by": test.by,
+            "by_label": test.by_label,
+            "collapsed": test.collapsed,
+            "testable": r.testable,
+            "reason": r.reason,
+            "n": r.n,
+            "table": {
+                "rows": list(r.row_labels),
+                "columns": list(r.col_labels),
+                "counts": [list(row) for row in r.table],
+            },
+            "dropped_rows": list(r.dropped_rows),
+            "dropped_columns": list(r.dropped_cols),
+            "statistic": r.statistic,
+            "df": r.df,
+            "p_value": r.p_value,
+            "p_yates": r.p_yates if two_by_two else None,
+            "p_exact": r.p_exact if r.exact_method is not None else None,
+            "exact_method": r.exact_method,
+            "exact_resamples": r.exact_resamples,
+            "exact_seed": r.exact_seed,
+            "p_used": r.p_value_used,
+            "p_adjusted": test.p_adjusted,
+            "significant": test.significant,
+            "significant_adjusted": test.significant_adjusted,
+            "cramers_v": r.cramers_v,
+            "cramers_v_corrected": r.cramers_v_corrected,
+            "min_expected": r.min_expected,
+            "cells_expected_below_5": r.cells_expected_below_5,
+            "share_expected_below_5": r.share_expected_below_5,
+            "expected_note": r.expected_note,
+            "test_used": r.test_used,
+            "test_reason": r.test_reason,
+            "linear_by_linear": r.linear_by_linear,
+            "p_linear_by_linear": r.p_linear_by_linear,
+            "notes": list(r.notes),
+            "apa": apa_chi_square(r),
+            "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
+        }
+    )
+
+
+def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) -> dict[str, Any]:
+    return plain(
+        {
+            "tests": summary.tests,
+            "not_testable": summary.not_testable,
+            "significant": summary.significant,
+            "significant_adjusted": summary.significant_adjusted,
+            "adjust": summary.adjust,
+            "alpha": summary.alpha,
+            "collapsed": summary.collapsed,
+            "by": summary.by,
+            "sentences": association_sentences(summary, tests),
+        }
+    )
+
+
+def _participation(fit: Participation) -> dict[str, Any]:
+    return {
+        "column": fit.column,
+        "label": fit.label,
+        **_fields(fit.result),
+        "apa": apa_goodness_of_fit(fit.result),
+    }
+
+
+def _results(results: Results) -> dict[str, Any]:
+    """The JSON document of ``cipp analyze --format json``."""
+    document: dict[str, Any] = {
+        "cipp_version": __version__,
+        "instrument": {"id": results.instrument.id, "title": results.instrument.title},
+        "source": {"file": results.source, "sheet": results.sheet},
+        "n_respondents": results.n_respondents,
+        "items": plain(results.items),
+        "components": plain(results.components),
+        "demographics": plain(results.demographics),
+        "invalid_cells": plain(results.invalid_cells),
+        "items_not_asked": list(results.items_not_asked),
+        "notes": list(results.notes),
+    }
+    summary = results.association_summary
+    if results.associations or summary is not None:
+        document["associations"] = [_association(a) for a in results.associations]
+        if summary is not None:
+            document["association_summary"] = _summary(summary, results.associations)
+    if results.goodness_of_fit is not None:
+        document["goodness_of_fit"] = _participation(results.goodness_of_fit)
+    if results.wave is not None:
+        document["wave"] = _fields(results.wave)
+    return document
+
+
+def _point(point: TrendPoint) -> dict[str, Any]:
+    return plain(
+        {
+            "wave": point.wave,
+            "asked": point.asked,
+            "n": point.n,
+            "positive_percent": point.positive_percent,
+            "top_percent": point.top_percent,
+            "mean": point.mean,
+            "mostly_positive_percent": point.mostly_positive_percent,
+            "previous_wave": point.previous_wave,
+            "change_from_previous": {
+                "positive_percent": point.positive_change,
+                "top_percent": point.top_change,
+                "mean": point.mean_change,
+            },
+        }
+    )
+
+
+def _trend(trend: Trend) -> dict[str, Any]:
+    test = None
+    if trend.test is not None:
+        test = _contingency(trend.test)
+        test["apa"] = apa_chi_square(trend.test)
+        test["apa_trend"] = apa_linear_by_linear(trend.test)
+    return plain(
+        {
+            "level": trend.level,
+            "id": trend.id,
+            "text": trend.text,
+            "component": trend.component,
+            "scale": trend.scale,
+            "kind": trend.kind,
+            "positive_label": trend.positive_label,
+            "waves": [_point(point) for point in trend.points],
+            "waves_asked": list(trend.waves_asked),
+            "first_wave": trend.first_wave,
+            "last_wave": trend.last_wave,
+            "change": {
+                "positive_percent": trend.positive_change,
+                "top_percent": trend.top_change,
+                "mean": trend.mean_change,
+            },
+            "direction": trend.direction,
+            "test": test,
+            "p_value": trend.test.p_value_used if trend.test is not None else math.nan,
+            "p_trend": trend.test.p_linear_by_linear if trend.test is not None else math.nan,
+            "p_adjusted": trend.p_adjusted,
+            "significant": trend.significant,
+            "notes": list(trend.notes),
+        }
+    )
+
+
+def _trends(trends: Trends) -> dict[str, Any]:
+    return {
+        "waves": list(trends.waves),
+        "rule": trend_rule(trends),
+        "min_change": trends.min_change,
+        "alpha": trends.alpha,
+        "adjust": trends.adjust,
+        "collapsed": trends.collapsed,
+        "tests": trends.tests,
+        "items": [_trend(t) for t in trends.items],
+        "components": [_trend(t) for t in trends.components],
+    }
+
+
+def _batch(batch: BatchResults) -> dict[str, Any]:
+    """summary.json of ``cipp batch``: every wave's full analysis, the trends, the errors."""
+    return {
+        "cipp_version": __version__,
+        "instrument": {"id": batch.instrument.id, "title": batch.instrument.title},
+        "inputs": [str(path) for path in batch.inputs],
+        "split_by": batch.split_by,
+        "notes": list(batch.notes),
+        "waves": {name: _results(results) for name, results in batch.waves.items()},
+        "trends": _trends(batch.trends),
+        "errors": dict(batch.errors),
+    }
+
+
+def _joint_row(row: JointRow) -> dict[str, Any]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for theme in row.themes:
+        groups.setdefault(theme.group, []).append(
+            {
+                "theme": theme.theme,
+                "name": theme.name,
+                "valence": theme.valence,
+                "participants": theme.participants,
+                "of_participants": theme.of_participants,
+                "quote": theme.quote,
+                "quote_label": theme.quote_label,
+            }
+        )
+    return {
+        "component": row.component,
+        "quantitative": {
+            "positive_percent": row.positive_percent,
+            "surveys": [
+                {
+                    "instrument": s.instrument,
+                    "title": s.title,
+                    "n_respondents": s.n_respondents,
+                    "positive_percent": s.positive_percent,
+                    "n_answers": s.n_answers,
+                    "items": [{"id": i, "text": t, "positive_percent": p} for i, t, p in s.items],
+                    "significant_tests": [significant_test_line(t) for t in s.significant],
+                }
+                for s in row.surveys
+            ],
+        },
+        "themes": groups,
+        "positive_voices": row.positive_voices,
+        "negative_voices": row.negative_voices,
+        "proposed_fit": row.proposed_fit,
+        "fit": row.fit,
+        "fit_source": row.fit_source,
+        "reason": row.reason,
+        "meta_inference": row.meta_inference,
+    }
+
+
+def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
+    """The JSON of ``cipp report --format json``."""
+    return plain(
+        {
+            "surveys": [_results(results) for results in evaluation.surveys],
+            "agreement": to_dict(evaluation.agreement),
+            "themes": to_dict(evaluation.themes),
+            "joint_display": [_joint_row(row) for row in evaluation.joint.rows],
+            "notes": list(evaluation.notes),
+        }
+    )
+
+
+_RULES: dict[type, Callable[[Any], Any]] = {
+    Results: _results,
+    AssociationTest: _association,
+    Participation: _participation,
+    ContingencyResult: _contingency,
+    TrendPoint: _point,
+    Trend: _trend,
+    Trends: _trends,
+    BatchResults: _batch,
+    JointRow: _joint_row,
+    JointDisplay: lambda joint: [_joint_row(row) for row in joint.rows],
+    Evaluation: _evaluation,
+}
+
+
+def to_dict(record: Any) -> Any:
+    """The JSON contract of any cipp result record, as plain Python values."""
+    rule = _RULES.get(type(record))
+    if rule is not None:
+        return rule(record)
+    legacy = getattr(record, "to_dict", None)
+    if callable(legacy):
+        return plain(legacy())
+    if is_dataclass(record) and not isinstance(record, type):
+        return _fields(record)
+    raise TypeError(f"no JSON form for {type(record).__name__}")
+
+
+def render_json(record: Any) -> str:
+    """``to_dict(record)`` as indented JSON text (UTF-8 characters kept, no NaN)."""
+    return json.dumps(to_dict(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cipp.model.results import Results
+from cipp.render.prose import association_sentences
 from cipp.render.tabular import TextTable, all_tables
 
 
@@ -57,7 +58,8 @@ def render_markdown(
     for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
         parts.extend([markdown_table(table), ""])
     if results.association_summary is not None:
-        parts.extend([results.association_summary.sentences[-1], ""])
+        sentences = association_sentences(results.association_summary, results.associations)
+        parts.extend([sentences[-1], ""])
     if results.notes:
         parts.append("Notes:")
         parts.extend(f"- {note}" for note in results.notes)

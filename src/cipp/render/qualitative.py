@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from typing import Any
 
@@ -35,7 +34,9 @@ def render(results: AgreementResults | ThemeResults, fmt: str, *, width: int = 1
     if fmt not in FORMATS:
         raise OutputError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
     if fmt == "json":
-        return json.dumps(results.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        from cipp.render.json import render_json
+
+        return render_json(results)
     if isinstance(results, AgreementResults):
         if fmt == "csv":
             return _agreement_csv(results)

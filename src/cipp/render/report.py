@@ -11,7 +11,6 @@ the same table renderers the survey reports use:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,9 +19,10 @@ from cipp.model.instrument import COMPONENTS
 from cipp.model.results import Results
 from cipp.render.apa import format_p
 from cipp.render.files import write_text, write_with
+from cipp.render.json import render_json
 from cipp.render.numbers import COMPONENT_NAMES, missing, percent
+from cipp.render.prose import association_sentences, significant_test_line
 from cipp.render.tabular import TextTable, all_tables, level_table, test_name
-from cipp.stats.describe import plain
 
 REPORT_FORMATS = ("docx", "html", "markdown", "json", "xlsx")
 
@@ -55,7 +55,11 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTab
             "; ".join(
                 f"{s.title}: {_share(s.positive_percent, decimals)} "
                 f"({len(s.items)} item{'' if len(s.items) == 1 else 's'}"
-                + (f"; significant: {'; '.join(s.significant)}" if s.significant else "")
+                + (
+                    f"; significant: {'; '.join(map(significant_test_line, s.significant))}"
+                    if s.significant
+                    else ""
+                )
                 + ")"
                 for s in row.surveys
             )
@@ -112,9 +116,10 @@ def _component_level_tables(results: Results, component: str, decimals: int) -> 
         caption = f"{results.instrument.title}, {name}: n (%) (n = {results.n_respondents})"
         text = level_table(
             results,
-            replace(table, caption=caption, items=items),
+            replace(table, items=items),
             decimals=decimals,
             by_component=False,
+            caption=caption,
         )
         tables.append(replace(text, key=f"{results.instrument.id}_{component}_{table.number}"))
     return tables
@@ -210,11 +215,14 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
             for t in all_tables(results, decimals=decimals, min_cell=min_cell)
         ]
         summary = results.association_summary
-        paragraphs = (
-            f"Source: {results.source}; n = {results.n_respondents} respondents.",
-            *(summary.sentences if summary is not None else ()),
+        sentences = (
+            association_sentences(summary, results.associations) if summary is not None else ()
         )
-        out.append(Section(f"Survey: {results.instrument.title}", paragraphs, tuple(tables)))
+        survey_paragraphs = (
+            f"Source: {results.source}; n = {results.n_respondents} respondents.",
+            *sentences,
+        )
+        out.append(Section(f"Survey: {results.instrument.title}", survey_paragraphs, tuple(tables)))
     themes = evaluation.themes
     groups = "; ".join(
         f"{g.group}: {g.participants} participants in {g.sessions} sessions" for g in themes.groups
@@ -361,8 +369,7 @@ def write_report(
     if output_format == "json":
         # Missing numbers (a survey with no answers to a component) are null, as in the
         # JSON of cipp analyze.
-        document = plain(evaluation.to_dict())
-        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        text = render_json(evaluation)
     elif output_format == "markdown":
         text = render_markdown(parts, title)
     elif output_format == "html":

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cipp.model.instrument import COMPONENTS
-from cipp.model.results import Results
+from cipp.model.results import AssociationTest, Results
 from cipp.render.apa import format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
+from cipp.render.prose import association_sentences
 from cipp.render.tabular import (
     TextTable,
     association_tables,
@@ -78,8 +79,10 @@ def _number(value: Any) -> float | None:
 def _record(association: Any) -> Mapping[str, Any]:
     if isinstance(association, Mapping):
         record = dict(association)
-    elif hasattr(association, "to_dict"):
-        record = dict(association.to_dict())
+    elif isinstance(association, AssociationTest):
+        from cipp.render.json import to_dict
+
+        record = dict(to_dict(association))
     else:
         record = dict(vars(association))
     # A record may carry its test as a nested result; its keys fill in the gaps.
@@ -351,7 +354,10 @@ def summarize(results: Results, extra: Iterable[TextTable] = ()) -> Summary:
     extra = list(extra)
     tests, ran = collect_tests(results, extra)
     method = adjustment_name(results)
-    sentences = getattr(results.association_summary, "sentences", None)
+    summary = results.association_summary
+    sentences = (
+        association_sentences(summary, results.associations) if summary is not None else None
+    )
     if sentences:
         overall = tuple(str(sentence) for sentence in sentences)
     else:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from cipp.model.results import AssociationTest, LevelTable, Results
 from cipp.render.apa import apa_chi_square, format_p
 from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
+from cipp.render.prose import adjustment_name, association_sentences, lower_first
 
 
 def _unit(value: float | None) -> str:
@@ -51,8 +52,22 @@ class TextTable:
         )
 
 
+def level_table_caption(results: Results, table: LevelTable) -> str:
+    """'Table 1. <title>: Rating items, n (%) (n = 29)'."""
+    what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
+    return (
+        f"Table {table.number}. {results.instrument.title}: {what}, n (%) "
+        f"(n = {results.n_respondents})"
+    )
+
+
 def level_table(
-    results: Results, table: LevelTable, *, decimals: int = 1, by_component: bool = True
+    results: Results,
+    table: LevelTable,
+    *,
+    decimals: int = 1,
+    by_component: bool = True,
+    caption: str | None = None,
 ) -> TextTable:
     """Table 1 / Table 2: items in rows, n (%) per level, grouped by CIPP component."""
     show_missing = any(s.n_missing or s.n_invalid for s in table.items)
@@ -81,7 +96,8 @@ def level_table(
     notes = ["Percentages are of valid answers to each item."]
     if show_missing:
         notes.append("Missing: blank, not applicable or invalid answers, excluded from the %.")
-    return TextTable(table.caption, header, tuple(rows), tuple(notes), key=f"table{table.number}")
+    caption = caption if caption is not None else level_table_caption(results, table)
+    return TextTable(caption, header, tuple(rows), tuple(notes), key=f"table{table.number}")
 
 
 def components_table(results: Results, *, decimals: int = 1) -> TextTable:
@@ -309,10 +325,10 @@ def _expected_short(test: AssociationTest) -> str:
 
 def association_tables(results: Results) -> list[TextTable]:
     """One table of tests per grouping variable; significant rows marked with an asterisk."""
-    if not results.associations:
-        return []
     summary = results.association_summary
-    method = {"bh": "Benjamini-Hochberg", "holm": "Holm"}.get(summary.adjust, summary.adjust)
+    if not results.associations or summary is None:
+        return []
+    method = adjustment_name(summary.adjust)
     tables = []
     by_ids = list(dict.fromkeys(t.by for t in results.associations))
     for by in by_ids:
@@ -343,7 +359,14 @@ def association_tables(results: Results) -> list[TextTable]:
         what = "collapse groups" if summary.collapsed else "response levels"
         caption = f"Association with {label.lower()}: tests of independence ({what})"
         notes = [
-            next((s for s in summary.sentences if f"with {label[:1].lower() + label[1:]}" in s), "")
+            next(
+                (
+                    s
+                    for s in association_sentences(summary, results.associations)
+                    if f"with {lower_first(label)}" in s
+                ),
+                "",
+            )
         ]
         notes.append(
             f"p: Pearson chi-square, or Fisher's exact test where more than 20% of cells "

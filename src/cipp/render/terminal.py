@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cipp.model.results import Results
+from cipp.render.prose import association_sentences
 from cipp.render.tabular import TextTable, all_tables
 
 
@@ -81,7 +82,13 @@ def renderables(
     for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
         parts.append(rich_table(table, width))
     if results.association_summary is not None:
-        parts.append(Text(results.association_summary.sentences[-1], style="bold"))
+        sentences = association_sentences(results.association_summary, results.associations)
+        parts.append(
+            Text(
+                sentences[-1],
+                style="bold",
+            )
+        )
     if results.notes:
         parts.append(Text("Notes:\n" + "\n".join(f"- {note}" for note in results.notes)))
     if results.invalid_cells:

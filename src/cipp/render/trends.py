@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from cipp.model.errors import OutputError
 from cipp.render.numbers import COMPONENT_NAMES, missing, number, percent
+from cipp.render.prose import adjustment_name, trend_rule
 from cipp.render.tabular import TextTable, format_p_cell
 
 if TYPE_CHECKING:
@@ -37,8 +37,6 @@ SUMMARY_FILES = ("summary.json", "trends.txt", "trends.md", "trends.xlsx", "tren
 RISE, FALL = "▲", "▼"
 DIRECTIONS = {"rise": f"{RISE} rise", "fall": f"{FALL} fall", "steady": "steady"}
 NOT_ASKED = "not asked"
-
-_ADJUST = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
 
 
 def direction_text(direction: str | None) -> str:
@@ -113,6 +111,8 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
             rows.append((COMPONENT_NAMES[current],))
         test = trend.test
         testable = test is not None and test.testable
+        p_used = test.p_value_used if test is not None else None
+        p_trend = test.p_linear_by_linear if test is not None else None
         mark = " *" if trend.significant else ""
         rows.append(
             (
@@ -120,9 +120,9 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
                 *(_wave_cell(trend, w, decimals) for w in trends.waves),
                 signed(trend.positive_change, decimals),
                 direction_text(trend.direction),
-                format_p_cell(test.p_value_used) if testable else "–",
+                format_p_cell(p_used) if testable else "–",
                 (format_p_cell(trend.p_adjusted) + mark) if testable else "–",
-                format_p_cell(test.p_linear_by_linear) if testable else "–",
+                format_p_cell(p_trend) if testable else "–",
             )
         )
         label = trend.id if level == "item" else COMPONENT_NAMES[trend.component]
@@ -131,7 +131,7 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
     what = "item" if level == "item" else "CIPP component"
     caption = f"Trends across waves ({span}): % positive per {what}"
     rows_tested = "collapse groups" if trends.collapsed else "response levels"
-    method = _ADJUST.get(trends.adjust, trends.adjust)
+    method = adjustment_name(trends.adjust)
     if level == "item":
         share = (
             "% positive: share of an item's valid answers in its scale's favourable group "
@@ -149,7 +149,7 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
         notes = [
             share,
             "Change: percentage points from the first to the last wave with answers. "
-            f"Direction: {trends.rule}",
+            f"Direction: {trend_rule(trends)}",
             f"p: Pearson chi-square of {tested}, or Fisher's exact test where more than 20% "
             f"of cells expect fewer than 5 or any fewer than 1; p adj.: {method} across all "
             f"{trends.tests} trend tests; * p adj. < {trends.alpha:g}. Trend p: "
@@ -417,8 +417,8 @@ def render_trends_csv(batch: BatchResults) -> str:
                     _csv_number(p.mean_change),
                     _csv_number(trend.positive_change),
                     trend.direction or "",
-                    _csv_number(test.p_value_used) if testable else "",
-                    _csv_number(test.p_linear_by_linear) if testable else "",
+                    _csv_number(test.p_value_used) if test is not None and testable else "",
+                    _csv_number(test.p_linear_by_linear) if test is not None and testable else "",
                     _csv_number(trend.p_adjusted) if testable else "",
                     "true" if trend.significant else "false",
                 )
@@ -427,8 +427,10 @@ def render_trends_csv(batch: BatchResults) -> str:
 
 
 def render_summary_json(batch: BatchResults) -> str:
-    """summary.json: ``BatchResults.to_dict()``, unrounded."""
-    return json.dumps(batch.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """summary.json: the batch's JSON (cipp.render.json.to_dict), unrounded."""
+    from cipp.render.json import render_json
+
+    return render_json(batch)
 
 
 # --------------------------------------------------------------------------------------------

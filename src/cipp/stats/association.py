@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from cipp.model.errors import CippError, DataError
+from cipp.model.tests import ContingencyResult, GoodnessOfFit
 
 __all__ = [
     "EXACT_MAX_STEPS",
@@ -50,98 +50,9 @@ _EXPECTED_EPS = 1e-9
 _LOG_TIE = 1e-7
 
 
-def _plain(value: Any) -> Any:
-    """Turn a field value into JSON-ready plain Python (NaN -> None, tuples -> lists)."""
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    return value
-
-
-def _fields_dict(obj: Any) -> dict[str, Any]:
-    return {field.name: _plain(getattr(obj, field.name)) for field in fields(obj)}
-
-
 # --------------------------------------------------------------------------------------------
 # Contingency tables
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContingencyResult:
-    """The tests of independence of one R x C table (see ``test_contingency``).
-
-    Floats that do not apply are NaN (``None`` in ``to_dict()``); integers and strings that
-    do not apply are ``None``. ``table``, ``expected``, ``row_labels`` and ``col_labels``
-    describe the table that was tested, after dropping all-zero rows and columns; the
-    dropped labels are in ``dropped_rows`` and ``dropped_cols`` (their counts were zero).
-    """
-
-    testable: bool
-    reason: str | None
-    n: int
-    row_labels: tuple[str, ...]
-    col_labels: tuple[str, ...]
-    table: tuple[tuple[int, ...], ...]
-    dropped_rows: tuple[str, ...]
-    dropped_cols: tuple[str, ...]
-    # Pearson chi-square without continuity correction; Yates' p for 2 x 2 tables only.
-    statistic: float
-    df: int | None
-    p_value: float
-    p_yates: float
-    # Expected counts under independence and the SPSS footnote about them.
-    expected: tuple[tuple[float, ...], ...]
-    min_expected: float
-    cells_expected_below_5: int | None
-    share_expected_below_5: float
-    expected_note: str | None
-    # Fisher's exact test, computed only when the expected counts call for it.
-    p_exact: float
-    exact_method: str | None  # "exact" | "monte carlo" | None
-    exact_resamples: int | None
-    exact_seed: int | None
-    # Which test the conclusion relies on, and why.
-    test_used: str | None  # "pearson chi-square" | "fisher exact" | None
-    test_reason: str | None
-    # Effect size: Cramer's V; Bergsma's bias-corrected V only when asked for.
-    cramers_v: float
-    cramers_v_corrected: float
-    bias_corrected: bool
-    # Linear-by-linear association (Mantel-Haenszel M^2, df 1) only when ordinal=True.
-    ordinal: bool
-    row_scores: tuple[float, ...] | None
-    col_scores: tuple[float, ...] | None
-    linear_by_linear: float
-    p_linear_by_linear: float
-    notes: tuple[str, ...]
-
-    @property
-    def p_value_used(self) -> float:
-        """The p the conclusion relies on: Fisher's p if it was computed, else chi-square's."""
-        if not math.isnan(self.p_exact):
-            return self.p_exact
-        return self.p_value
-
-    @property
-    def effect_size(self) -> float:
-        """The V to report: bias-corrected when ``bias_corrected=True``, else plain V."""
-        return self.cramers_v_corrected if self.bias_corrected else self.cramers_v
-
-    def to_dict(self) -> dict[str, Any]:
-        """All fields plus ``p_value_used`` and ``effect_size`` as JSON-ready values."""
-        out = _fields_dict(self)
-        out["p_value_used"] = _plain(self.p_value_used)
-        out["effect_size"] = _plain(self.effect_size)
-        return out
 
 
 def _as_count_table(table: Any) -> np.ndarray:
@@ -663,27 +574,6 @@ def adjust_pvalues(pvalues: Sequence[float | None], method: str = "bh") -> list[
 # --------------------------------------------------------------------------------------------
 # Goodness of fit
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoodnessOfFit:
-    """Chi-square goodness of fit of one item's counts (see ``goodness_of_fit``)."""
-
-    testable: bool
-    reason: str | None
-    labels: tuple[str, ...]
-    observed: tuple[int, ...]
-    expected: tuple[float, ...]
-    expected_source: str  # "equal shares" | "given shares" | "given counts or weights"
-    n: int
-    statistic: float
-    df: int | None
-    p_value: float
-    min_expected: float
-
-    def to_dict(self) -> dict[str, Any]:
-        """All fields as JSON-ready values (NaN -> None)."""
-        return _fields_dict(self)
 
 
 def goodness_of_fit(

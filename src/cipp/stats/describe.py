@@ -8,11 +8,17 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cipp.model.instrument import Demographic, Instrument, Item, Scale
 from cipp.model.responses import Responses
+from cipp.model.results import (
+    CategoryCount,
+    ComponentSummary,
+    DemographicSummary,
+    ItemSummary,
+    LevelCount,
+)
 from cipp.stats.counting import tally
 from cipp.stats.reliability import cronbach_alpha_levels
 
@@ -21,23 +27,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NAN = float("nan")
-
-
-def _json_number(value: float | None) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
-
-
-def plain(value: Any) -> Any:
-    """Turn a dataclass dict into JSON-ready values (NaN -> None, tuples -> lists)."""
-    if isinstance(value, dict):
-        return {key: plain(v) for key, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, float):
-        return _json_number(value)
-    return value
 
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -53,99 +42,6 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
     interval = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return 100 * float(interval.low), 100 * float(interval.high)
-
-
-@dataclass(frozen=True)
-class LevelCount:
-    """How many respondents chose one level."""
-
-    code: int
-    label: str
-    n: int
-    percent: float
-    percent_of_respondents: float
-    ci_low: float
-    ci_high: float
-
-
-@dataclass(frozen=True)
-class ItemSummary:
-    """The distribution of one item's answers."""
-
-    id: str
-    text: str
-    component: str
-    subtheme: str | None
-    scale: str
-    kind: str
-    n_respondents: int
-    n_valid: int
-    n_missing: int
-    n_invalid: int
-    levels: tuple[LevelCount, ...]
-    mean: float
-    sd: float
-    median: float
-    top_percent: float
-    positive_percent: float
-    positive_label: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class ComponentSummary:
-    """One CIPP component's items taken together.
-
-    ``top_percent`` and ``positive_percent`` pool all valid answers to the component's
-    items; mean, SD, median and Cronbach's alpha are given only when every item uses
-    the same scale (codes of different scales cannot be averaged).
-    """
-
-    component: str
-    items: tuple[str, ...]
-    n_items: int
-    n_answers: int
-    top_percent: float
-    positive_percent: float
-    scale: str | None
-    mean: float
-    sd: float
-    median: float
-    alpha: float
-    alpha_n: int
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class CategoryCount:
-    label: str
-    n: int
-    percent: float
-
-
-@dataclass(frozen=True)
-class DemographicSummary:
-    """n (%) per category; for numeric demographics also mean, SD and the bins' counts."""
-
-    id: str
-    label: str
-    kind: str
-    n_valid: int
-    n_missing: int
-    categories: tuple[CategoryCount, ...]
-    mean: float = NAN
-    sd: float = NAN
-    median: float = NAN
-    min: float = NAN
-    max: float = NAN
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(asdict(self))  # type: ignore[no-any-return]
 
 
 def _code_stats(values: np.ndarray) -> tuple[float, float, float]:

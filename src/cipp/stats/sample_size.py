@@ -13,10 +13,9 @@ study's 170 -> 187 with r = 10%); note that n / (1 - r), the other common rule, 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Any
 
 from cipp.model.errors import DataError
+from cipp.model.tests import SampleSize
 
 __all__ = ["SampleSize", "inflate_for_nonresponse", "sample_size_proportion"]
 
@@ -27,32 +26,6 @@ _CEIL_DECIMALS = 9
 _FORMULA_FINITE = "n = DEFF·N·p(1−p) / [(d²/Z²₁₋α/₂)·(N−1) + p(1−p)]"
 _FORMULA_INFINITE = "n = DEFF·Z²₁₋α/₂·p(1−p) / d²"
 _FORMULA_NONRESPONSE = "n′ = n·(1 + r)"
-
-
-@dataclass(frozen=True)
-class SampleSize:
-    """Inputs and result of ``sample_size_proportion``; all numbers unrounded except n's.
-
-    ``population`` is None for an infinite population. When the calculation started from
-    a known ``base_n``, ``z`` and ``n_unrounded`` are None and ``n_rounded`` is ``base_n``.
-    """
-
-    population: float | None
-    margin: float
-    confidence: float
-    proportion: float
-    design_effect: float
-    nonresponse: float
-    base_n: int | None
-    z: float | None
-    n_unrounded: float | None
-    n_rounded: int
-    n_with_nonresponse: int
-    formula: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """All fields as JSON-ready values."""
-        return asdict(self)
 
 
 def _ceil(value: float) -> int:

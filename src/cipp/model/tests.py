@@ -1,0 +1,116 @@
+"""Results of statistical tests: frozen records with stable lowercase field names.
+
+Numbers are unrounded; floats that do not apply are NaN, integers and strings that do not
+apply are None. The functions that fill them live in cipp.stats; the JSON serializer in
+cipp.render.json.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: The adjustments for multiple testing, by the name a caller passes, and as a paper
+#: names them.
+ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
+
+
+@dataclass(frozen=True)
+class ContingencyResult:
+    """The tests of independence of one R x C table (see ``test_contingency``).
+
+    Floats that do not apply are NaN (``None`` in ``to_dict()``); integers and strings that
+    do not apply are ``None``. ``table``, ``expected``, ``row_labels`` and ``col_labels``
+    describe the table that was tested, after dropping all-zero rows and columns; the
+    dropped labels are in ``dropped_rows`` and ``dropped_cols`` (their counts were zero).
+    """
+
+    testable: bool
+    reason: str | None
+    n: int
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    table: tuple[tuple[int, ...], ...]
+    dropped_rows: tuple[str, ...]
+    dropped_cols: tuple[str, ...]
+    # Pearson chi-square without continuity correction; Yates' p for 2 x 2 tables only.
+    statistic: float
+    df: int | None
+    p_value: float
+    p_yates: float
+    # Expected counts under independence and the SPSS footnote about them.
+    expected: tuple[tuple[float, ...], ...]
+    min_expected: float
+    cells_expected_below_5: int | None
+    share_expected_below_5: float
+    expected_note: str | None
+    # Fisher's exact test, computed only when the expected counts call for it.
+    p_exact: float
+    exact_method: str | None  # "exact" | "monte carlo" | None
+    exact_resamples: int | None
+    exact_seed: int | None
+    # Which test the conclusion relies on, and why.
+    test_used: str | None  # "pearson chi-square" | "fisher exact" | None
+    test_reason: str | None
+    # Effect size: Cramer's V; Bergsma's bias-corrected V only when asked for.
+    cramers_v: float
+    cramers_v_corrected: float
+    bias_corrected: bool
+    # Linear-by-linear association (Mantel-Haenszel M^2, df 1) only when ordinal=True.
+    ordinal: bool
+    row_scores: tuple[float, ...] | None
+    col_scores: tuple[float, ...] | None
+    linear_by_linear: float
+    p_linear_by_linear: float
+    notes: tuple[str, ...]
+
+    @property
+    def p_value_used(self) -> float:
+        """The p the conclusion relies on: Fisher's p if it was computed, else chi-square's."""
+        if not math.isnan(self.p_exact):
+            return self.p_exact
+        return self.p_value
+
+    @property
+    def effect_size(self) -> float:
+        """The V to report: bias-corrected when ``bias_corrected=True``, else plain V."""
+        return self.cramers_v_corrected if self.bias_corrected else self.cramers_v
+
+
+@dataclass(frozen=True)
+class GoodnessOfFit:
+    """Chi-square goodness of fit of one item's counts (see ``goodness_of_fit``)."""
+
+    testable: bool
+    reason: str | None
+    labels: tuple[str, ...]
+    observed: tuple[int, ...]
+    expected: tuple[float, ...]
+    expected_source: str  # "equal shares" | "given shares" | "given counts or weights"
+    n: int
+    statistic: float
+    df: int | None
+    p_value: float
+    min_expected: float
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    """Inputs and result of ``sample_size_proportion``; all numbers unrounded except n's.
+
+    ``population`` is None for an infinite population. When the calculation started from
+    a known ``base_n``, ``z`` and ``n_unrounded`` are None and ``n_rounded`` is ``base_n``.
+    """
+
+    population: float | None
+    margin: float
+    confidence: float
+    proportion: float
+    design_effect: float
+    nonresponse: float
+    base_n: int | None
+    z: float | None
+    n_unrounded: float | None
+    n_rounded: int
+    n_with_nonresponse: int
+    formula: str

@@ -1,0 +1,70 @@
+"""What cipp says in words: the sentences every format shares.
+
+Statistics come in as records (cipp.model); the sentences are written here, once, so the
+terminal, Markdown, HTML, Word and JSON say the same thing.
+"""
+
+from __future__ import annotations
+
+from cipp.model.results import AssociationSummary, AssociationTest
+from cipp.model.tests import ADJUST_METHODS
+from cipp.model.trends import Trends
+from cipp.render.apa import apa_chi_square
+
+
+def adjustment_name(method: str) -> str:
+    """'Benjamini-Hochberg' for 'bh' (the method's own name when it has no other)."""
+    return ADJUST_METHODS.get(method, method)
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def association_sentences(
+    summary: AssociationSummary, tests: tuple[AssociationTest, ...]
+) -> tuple[str, ...]:
+    """One sentence per grouping (what survived adjustment), then one over all tests."""
+    method = adjustment_name(summary.adjust)
+    testable = [t for t in tests if t.result.testable]
+    sentences = []
+    for by, label in zip(summary.by, summary.by_labels, strict=True):
+        mine = [t for t in testable if t.by == by]
+        hits = [t for t in mine if t.significant_adjusted]
+        what = lower_first(label)
+        if not hits:
+            sentences.append(
+                f"No item or component was associated with {what} after "
+                f"{method} adjustment ({len(mine)} tests)."
+            )
+        else:
+            named = ", ".join(t.text for t in hits)
+            sentences.append(
+                f"{len(hits)} of {len(mine)} tests remained associated with "
+                f"{what} after {method} adjustment: {named}."
+            )
+    sentences.append(
+        f"{summary.tests} tests ran ({summary.not_testable} not testable); "
+        f"{summary.significant} had p < {summary.alpha:g} before and "
+        f"{summary.significant_adjusted} after {method} adjustment."
+    )
+    return tuple(sentences)
+
+
+def trend_rule(trends: Trends) -> str:
+    """How a batch calls a change a rise or a fall, and what the test adds."""
+    return (
+        f"▲ rise when % positive is at least {trends.min_change:g} percentage points higher "
+        f"in the last wave than in the first with answers, ▼ fall when at least "
+        f"{trends.min_change:g} points lower, steady otherwise. Whether a change is more "
+        f"than chance is the test's p ({adjustment_name(trends.adjust)}-adjusted p < "
+        f"{trends.alpha:g}), reported beside the direction, not part of it."
+    )
+
+
+def significant_test_line(test: AssociationTest) -> str:
+    """'Item by gender: χ²(1, N = 182) = 6.10, p = .014, V = .18, adjusted p = 0.041'."""
+    return (
+        f"{test.text} by {test.by_label.lower()}: {apa_chi_square(test.result)}, adjusted p = "
+        f"{test.p_adjusted:.3f}"
+    )
