@@ -34,7 +34,8 @@ from cipp.flow.batch import (
     run_batch,
 )
 from cipp.model.errors import CippError, DataError
-from cipp.render.trends import render_trends_csv, safe_name, wave_folders
+from cipp.render.csv import write_csv
+from cipp.render.trends import safe_name, trends_document, wave_folders
 from tests.conftest import DATA, write_xlsx
 
 MENTEES = DATA / "mentees.xlsx"
@@ -191,7 +192,7 @@ def test_an_item_missing_from_one_wave_is_not_asked_never_zero(three_waves):
     assert point["n"] is None and point["positive_percent"] is None and point["mean"] is None
     row = next(
         r
-        for r in csv.DictReader(io.StringIO(render_trends_csv(three_waves)))
+        for r in csv.DictReader(io.StringIO(write_csv(trends_document(three_waves))))
         if r["id"] == "goals_clear" and r["wave"] == "wave_2022"
     )
     assert row["asked"] == "false" and row["n"] == "" and row["positive_percent"] == ""
@@ -442,8 +443,9 @@ def test_the_same_value_in_two_files_names_both_waves(tmp_path, raw):
 def test_terminal_marks_rises_green_and_falls_red():
     from rich.console import Console
 
-    from cipp.render.tabular import TextTable
-    from cipp.render.trends import rich_trend_table
+    from cipp.render.document import Table
+    from cipp.render.terminal import rich_table
+    from cipp.render.trends import _styled
 
     header = ("Item", "2023", "2024", "Change", "Direction", "p", "p adj.", "Trend p")
     rows = (
@@ -451,7 +453,7 @@ def test_terminal_marks_rises_green_and_falls_red():
         ("Worse", "60.0", "40.0", "-20.0", "▼ fall", ".01", ".02 *", ".01"),
         ("Same", "50.0", "51.0", "+1.0", "steady", ".90", ".90", ".90"),
     )
-    table = rich_trend_table(TextTable("Trends", header, rows))
+    table = rich_table(_styled(Table("Trends", header, rows, key="trends")))
     direction, change = table.columns[4], table.columns[3]
     assert [c.style for c in direction._cells] == ["green", "red", ""]
     assert [c.style for c in change._cells] == ["green", "red", ""]

@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from cipp.cli import app
 from cipp.flow.analysis import analyze_file
-from cipp.render.csv import render_csv
-from cipp.render.markdown import render_markdown
+from cipp.render.csv import write_csv
+from cipp.render.markdown import write_markdown
+from cipp.render.survey import survey_document
 from tests.conftest import DATA
 
 
@@ -49,7 +50,7 @@ def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
 
 
 def test_markdown_tables(mentors):
-    text = render_markdown(mentors)
+    text = write_markdown(survey_document(mentors))
     assert "**Table 1. Mentor evaluation of the mentorship program: Rating items" in text
     assert (
         "| How would you rate the mentorship program? | 2 (6.9) | 5 (17.2) | 18 (62.1) | "
@@ -61,7 +62,7 @@ def test_markdown_tables(mentors):
 
 
 def test_csv_is_tidy_and_unrounded(mentors):
-    rows = list(csv.DictReader(io.StringIO(render_csv(mentors))))
+    rows = list(csv.DictReader(io.StringIO(write_csv(survey_document(mentors)))))
     poor = next(r for r in rows if r["item"] == "program_rating" and r["label"] == "Poor")
     assert poor["n"] == "3" and float(poor["percent"]) == pytest.approx(100 * 3 / 29)
     assert float(poor["ci_low"]) < float(poor["percent"]) < float(poor["ci_high"])

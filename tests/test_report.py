@@ -184,7 +184,7 @@ def test_report_markdown_json_xlsx(runner, tmp_path):
     document = json.loads((tmp_path / "report.json").read_text())
     assert [row["fit"] for row in document["joint_display"]] == ["discordance"] * 4
     workbook = load_workbook(tmp_path / "report.xlsx")
-    assert "joint display" in workbook.sheetnames
+    assert "Joint Display" in workbook.sheetnames
 
 
 def test_report_fails_when_a_real_name_survives(runner, tmp_path):
@@ -206,7 +206,7 @@ def test_report_fails_when_a_real_name_survives(runner, tmp_path):
 
 def test_report_rejects_unknown_format(runner, tmp_path):
     result = runner.invoke(app, report_args("pdf", tmp_path / "r.pdf"))
-    assert result.exit_code == 2 and "not one of docx, html" in result.stderr
+    assert result.exit_code == 2 and "is not one of table, json" in result.stderr
 
 
 def test_a_survey_without_answers_to_a_component_adds_nothing_to_it(runner, tmp_path):

@@ -42,7 +42,24 @@ _API = {
     "to_dict": "cipp.render.json",
 }
 
-__all__ = ["__version__", *sorted(_API)]
+__all__ = [
+    "AnalysisOptions",
+    "CippError",
+    "DataError",
+    "InstrumentError",
+    "OutputError",
+    "QualitativeInputs",
+    "__version__",
+    "analyze",
+    "analyze_file",
+    "evaluate",
+    "load_file",
+    "load_instrument",
+    "render_json",
+    "resolve_instrument",
+    "run_batch",
+    "to_dict",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -233,9 +233,10 @@ def test_a_column_with_one_answer_is_skipped(tmp_path):
 
 
 def test_terminal_tables_print_option_brackets_as_text():
-    from cipp.render.terminal import render_text
+    from cipp.render.survey import survey_document
+    from cipp.render.terminal import write_terminal
 
-    text = render_text(_analyzed(ODK, scaffold(ODK, XLSFORM_OPTIONS)))
+    text = write_terminal(survey_document(_analyzed(ODK, scaffold(ODK, XLSFORM_OPTIONS))))
     assert "resources [library]" in text and "resources [workshops]" in text
 
 

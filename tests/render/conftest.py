@@ -12,35 +12,26 @@ from pathlib import Path
 import pytest
 
 from cipp.flow.analysis import analyze_file
-from cipp.model.results import Results
-from cipp.render.tabular import TextTable
+from cipp.flow.findings import find
+from cipp.model.results import AssociationTest, Results
+from cipp.render.survey import survey_document
 from tests.conftest import DATA
 
-#: An association table as the CLI will pass it in ``extra``: one test per row.
-ASSOCIATIONS = TextTable(
-    caption="Tests of association by gender (n = 29)",
-    header=("Item", "By", "Test", "χ²", "df", "p", "p (adjusted)", "V"),
-    rows=(
-        ("Product",),
-        ("How would you rate the mentorship program?", "Gender", "Fisher", "–", "–",
-         ".004", ".012", ".52"),
-        ("I learned personally from this relationship", "Gender", "Pearson", "0.41", "1",
-         ".52", ".78", ".12"),
-        ("Input",),
-        ("The mentor training session helped prepare me", "Gender", "Pearson", "1.20", "1",
-         ".27", ".78", ".20"),
-    ),
-    notes=(
-        "p (adjusted): Benjamini-Hochberg across the run's tests.",
-        "2 cells (50.0%) have expected count less than 5.",
-    ),
-    key="associations_gender",
-)  # fmt: skip
+
+def flag_first_test(results: Results, by: str) -> tuple[Results, AssociationTest]:
+    """The same results with the first item test by ``by`` significant after adjustment
+    (adjusted p .0123), its findings computed again, and that test."""
+    records = list(results.associations)
+    first = next(i for i, r in enumerate(records) if r.level == "item" and r.by == by)
+    records[first] = replace(records[first], p_adjusted=0.0123, significant_adjusted=True)
+    changed = replace(results, associations=tuple(records))
+    return replace(changed, findings=find(changed)), records[first]
 
 
 def without_tests(results: Results) -> Results:
     """The same results as if no association test had run."""
-    return replace(results, associations=(), association_summary=None)
+    changed = replace(results, associations=(), association_summary=None)
+    return replace(changed, findings=find(changed))
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +41,10 @@ def mentees() -> Results:
 
 @pytest.fixture(scope="session")
 def mentors() -> Results:
-    return without_tests(analyze_file(DATA / "mentors.xlsx"))
+    """The mentor survey with its default tests (year of mentoring, teaching experience),
+    the first item test by year of mentoring made significant."""
+    results, _ = flag_first_test(analyze_file(DATA / "mentors.xlsx"), "mentoring_year")
+    return results
 
 
 @pytest.fixture(scope="session")
@@ -64,15 +58,15 @@ def figure_dir(tmp_path_factory: pytest.TempPathFactory, mentees: Results, mento
 
 @pytest.fixture(scope="session")
 def mentors_docx(tmp_path_factory: pytest.TempPathFactory, mentors: Results) -> Path:
-    from cipp.render.docx import render_docx
+    from cipp.render.docx import write_docx
 
     out = tmp_path_factory.mktemp("docx") / "mentors.docx"
-    render_docx(mentors, out, extra=[ASSOCIATIONS])
+    out.write_bytes(write_docx(survey_document(mentors)))
     return out
 
 
 @pytest.fixture(scope="session")
 def mentors_html(mentors: Results) -> str:
-    from cipp.render.html import render_html
+    from cipp.render.html import write_html
 
-    return render_html(mentors, extra=[ASSOCIATIONS])
+    return write_html(survey_document(mentors))

@@ -1,5 +1,5 @@
-"""The Word report opened with python-docx: tables equal the TextTables, APA captions,
-rules and notes, the figures embedded, the summary, and safe writing."""
+"""The Word report opened with python-docx: tables equal the document's tables, APA
+captions, rules and notes, the figures embedded, the summary."""
 
 from __future__ import annotations
 
@@ -10,16 +10,23 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from cipp.model.errors import OutputError
-from cipp.render.docx import render_docx, table_title
+from cipp.render.document import PRINT
+from cipp.render.docx import table_title, write_docx
+from cipp.render.survey import survey_document
 from cipp.render.tabular import (
-    all_tables,
     association_tables,
+    breakdown_tables,
     components_table,
     demographics_table,
     level_table,
 )
-from tests.render.conftest import ASSOCIATIONS
+from tests.render.conftest import without_tests
+
+
+def word(results, tmp_path, name="report.docx", **options):
+    out = tmp_path / name
+    out.write_bytes(write_docx(survey_document(results, **options)))
+    return docx.Document(str(out))
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +37,13 @@ def document(mentors_docx):
 @pytest.fixture(scope="module")
 def expected(mentors):
     tables = [level_table(mentors, t) for t in mentors.tables()]
-    return [*tables, components_table(mentors), ASSOCIATIONS, demographics_table(mentors)]
+    return [
+        *tables,
+        components_table(mentors),
+        *association_tables(mentors),
+        *breakdown_tables(mentors),
+        demographics_table(mentors),
+    ]
 
 
 def cell_rows(word_table):
@@ -117,25 +130,24 @@ def test_header_and_per_component_summary(document, mentors):
         "Strongest: “How would you rate the mentorship program?” (86.2% Good or better)." in bullets
     )
     assert "Weakest: “I learned personally from this relationship” (72.4% Yes)." in bullets
-    # Read from the association table passed in ``extra``.
+    # The conftest made the first test by year of mentoring significant (adjusted p .0123).
+    flagged = next(t for t in mentors.associations if t.significant_adjusted)
     assert any(
-        b.startswith("1 of 2 tests significant after adjustment for multiple testing: “How would")
-        and "(adjusted p = .012)" in b
+        "significant after Benjamini-Hochberg adjustment: “" + flagged.text in b
+        and f"by {flagged.by_label} (adjusted p = .012)" in b
         for b in bullets
     )
 
 
 def test_wide_tables_get_a_landscape_section(tmp_path, mentees):
-    out = tmp_path / "mentees.docx"
-    render_docx(mentees, out, figures=False)
-    document = docx.Document(str(out))
+    document = word(mentees, tmp_path, "mentees.docx", figures=False)
     orientations = [section.orientation for section in document.sections]
     assert orientations[0] == WD_ORIENT.PORTRAIT
     assert WD_ORIENT.LANDSCAPE in orientations  # Table 1 has 9 columns
     assert orientations[-1] == WD_ORIENT.PORTRAIT
     assert len(document.inline_shapes) == 0  # figures=False
     # The run's association tables (one per grouping variable) are Word tables too.
-    expected = all_tables(mentees)
+    expected = survey_document(mentees, figures=False).tables(PRINT)
     assert len(document.tables) == len(expected)
     titles = {p.text for p in document.paragraphs}
     for table in expected:
@@ -145,17 +157,8 @@ def test_wide_tables_get_a_landscape_section(tmp_path, mentees):
         assert [list(table.header), *map(list, table.rows)] in word_tables, table.caption
 
 
-def test_refuses_to_overwrite_an_input(tmp_path, mentors):
-    source = tmp_path / "responses.xlsx"
-    source.write_bytes(b"input")
-    with pytest.raises(OutputError, match="refusing to overwrite an input"):
-        render_docx(mentors, source, figures=False, inputs=[source])
-    assert source.read_bytes() == b"input"
-
-
 def test_no_tests_says_so(tmp_path, mentors):
-    out = tmp_path / "plain.docx"
-    render_docx(replace(mentors, notes=("A note of the run.",)), out, figures=False)
-    texts = [p.text for p in docx.Document(str(out)).paragraphs]
+    plain = replace(without_tests(mentors), notes=("A note of the run.",))
+    texts = [p.text for p in word(plain, tmp_path, figures=False).paragraphs]
     assert "No tests of association were run." in texts
     assert "A note of the run." in texts

@@ -9,30 +9,85 @@ Library imports happen inside the command so ``cipp --help`` stays instant.
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cipp.cli.analyze import analysis_options
 from cipp.cli.common import (
     AdjustOption,
+    ByOption,
+    CollapseOption,
     CompleteOnlyOption,
     DecimalsOption,
+    ExpectedOption,
+    InstrumentOption,
+    LenientOption,
+    NoTestsOption,
+    ParticipationOption,
     SheetOption,
     SourceOption,
+    count,
+    emit,
     err_console,
-    stdout_console,
+    say,
     user_errors,
 )
 from cipp.model.errors import CippError
+from cipp.render.formats import FORMATS
 
 if TYPE_CHECKING:
-    from cipp.flow.batch import BatchResults, ProgressCallback
+    from cipp.flow.batch import ProgressCallback
+    from cipp.model.trends import BatchResults
 
-FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 EXIT_FAILED_WAVES = 1
+
+InputsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Response files (.xlsx or .csv), folders of them, or glob patterns "
+        "('surveys/*.xlsx'). Each file is one wave, named after the file; waves are "
+        "compared in natural order of their names (2023 before 2024).",
+        metavar="INPUT",
+        show_default=False,
+    ),
+]
+SplitByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--split-by",
+        help="Make each value of this demographic or column one wave "
+        "(e.g. academic_year), in each file.",
+    ),
+]
+FolderOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="Folder for one sub-folder per wave (its full outputs) and the summary "
+        "(summary.json, trends.*). Without it: the trends table, or JSON, to stdout.",
+    ),
+]
+FormatsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Repeatable or comma list of: {', '.join(FORMATS)} (default: table).",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Files analysed at once in separate processes (default: one per CPU, at "
+        "most one per file; 1: one after another).",
+    ),
+]
 
 
 def parse_formats(values: list[str] | None) -> tuple[str, ...]:
@@ -76,108 +131,23 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
 
 
 def batch(
-    inputs: Annotated[
-        list[str],
-        typer.Argument(
-            help="Response files (.xlsx or .csv), folders of them, or glob patterns "
-            "('surveys/*.xlsx'). Each file is one wave, named after the file; waves are "
-            "compared in natural order of their names (2023 before 2024).",
-            metavar="INPUT",
-            show_default=False,
-        ),
-    ],
-    instrument: Annotated[
-        str | None,
-        typer.Option(
-            "--instrument",
-            "-i",
-            help="Bundled instrument name or YAML path, used for every wave (give the "
-            "newest version: a wave without one of its items has it as 'not asked'). "
-            "Default: detected from the first file.",
-        ),
-    ] = None,
-    split_by: Annotated[
-        str | None,
-        typer.Option(
-            "--split-by",
-            help="Make each value of this demographic or column one wave "
-            "(e.g. academic_year), in each file.",
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for one sub-folder per wave (its full outputs) and the summary "
-            "(summary.json, trends.*). Without it: the trends table, or JSON, to stdout.",
-        ),
-    ] = None,
-    output_format: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help=f"Repeatable or comma list of: {', '.join(FORMATS)} (default: table).",
-        ),
-    ] = None,
+    inputs: InputsArgument,
+    instrument: InstrumentOption = None,
+    split_by: SplitByOption = None,
+    out: FolderOption = None,
+    output_format: FormatsOption = None,
     decimals: DecimalsOption = 1,
-    by: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--by",
-            help="Within each wave, test every item against this demographic or column "
-            "(repeatable). Default: the instrument's tested demographics.",
-        ),
-    ] = None,
-    no_tests: Annotated[
-        bool, typer.Option("--no-tests", help="Skip the tests of association within waves.")
-    ] = False,
-    collapse: Annotated[
-        bool,
-        typer.Option(
-            "--collapse",
-            help="Test the scales' collapse groups (e.g. Disagree / Agree) instead of "
-            "every level, within waves and across them.",
-        ),
-    ] = False,
+    by: ByOption = None,
+    no_tests: NoTestsOption = False,
+    collapse: CollapseOption = False,
     adjust: AdjustOption = "bh",
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="Files analysed at once in separate processes (default: one per CPU, at "
-            "most one per file; 1: one after another).",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
     sheet: SheetOption = None,
-    lenient: Annotated[
-        bool,
-        typer.Option(
-            "--lenient",
-            help="Count values outside the scale as invalid and go on, "
-            "instead of failing the file.",
-        ),
-    ] = False,
+    lenient: LenientOption = False,
     source: SourceOption = "auto",
     complete_only: CompleteOnlyOption = False,
-    participation: Annotated[
-        str | None,
-        typer.Option(
-            "--participation",
-            help="Within each wave, test whether respondents are spread evenly "
-            "(or as --expected) across this column.",
-        ),
-    ] = None,
-    expected: Annotated[
-        str | None,
-        typer.Option(
-            "--expected",
-            help="Expected counts or shares for --participation in every wave: "
-            "'Year 1=150,Year 2=150,...'.",
-        ),
-    ] = None,
+    participation: ParticipationOption = None,
+    expected: ExpectedOption = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -187,9 +157,7 @@ def batch(
 
     A file that fails is listed, the other waves finish, and the exit code is 1.
     """
-    from cipp.flow.analysis import AnalysisOptions, parse_expected
     from cipp.flow.batch import run_batch
-    from cipp.render.trends import print_trends, render_summary_json, write_batch
 
     with user_errors():
         formats = parse_formats(output_format)
@@ -198,12 +166,13 @@ def batch(
                 f"--format {','.join(formats)} writes files: give --out FOLDER "
                 "(without it, one of table or json goes to stdout)"
             )
-        options = AnalysisOptions(
-            by=() if no_tests else (tuple(by) if by else None),
+        options = analysis_options(
+            by=by,
+            no_tests=no_tests,
+            expected=expected,
             collapse=collapse,
             adjust=adjust,
             participation=participation,
-            expected=parse_expected(expected) if expected else None,
         )
         with _progress_bar() as progress:
             result = run_batch(
@@ -218,37 +187,42 @@ def batch(
                 source=source,
                 complete_only=complete_only,
             )
-        for note in result.notes:
-            err_console.print(f"cipp: {note}", markup=False)
-        if out is not None:
-            written = write_batch(result, out, formats, decimals=decimals)
-            err_console.print(
-                f"cipp: wrote {len(written)} files for {len(result.waves)} waves to {out} "
-                f"(summary: {out / 'summary.json'})",
-                markup=False,
-            )
-        if "table" in formats and result.waves:
-            print_trends(result, stdout_console(), decimals=decimals)
-        elif out is None and formats == ("json",):
-            sys.stdout.write(render_summary_json(result))
-        for name, message in result.errors.items():
-            err_console.print(f"cipp: failed: {name}: {message}", markup=False)
-        if not result.waves:
-            raise CippError(
-                f"no wave could be analysed ({_count(len(result.errors), 'file')} failed; "
-                "see above)"
-            )
+        _show(result, formats, out, decimals)
+    _exit_status(result)
+
+
+def _show(result: BatchResults, formats: tuple[str, ...], out: Path | None, decimals: int) -> None:
+    """Write the batch's files, show the trends, list the files that failed."""
+    from cipp.render.trends import trends_document, write_batch
+
+    for note in result.notes:
+        say(note)
+    if out is not None:
+        written = write_batch(result, out, formats, decimals=decimals)
+        say(
+            f"wrote {len(written)} files for {len(result.waves)} waves to {out} "
+            f"(summary: {out / 'summary.json'})"
+        )
+    if "table" in formats and result.waves:
+        emit(trends_document(result, decimals=decimals, details=False), "table", None)
+    elif out is None and formats == ("json",):
+        emit(trends_document(result, decimals=decimals), "json", None)
+    for name, message in result.errors.items():
+        say(f"failed: {name}: {message}")
+    if not result.waves:
+        raise CippError(
+            f"no wave could be analysed ({count(len(result.errors), 'file')} failed; see above)"
+        )
+
+
+def _exit_status(result: BatchResults) -> None:
     if result.errors:
-        err_console.print(
-            f"cipp: {len(result.errors)} of {_count(len(result.errors) + _files(result), 'file')}"
-            f" failed; the other {_count(len(result.waves), 'wave')} finished",
-            markup=False,
+        files = count(len(result.errors) + _files(result), "file")
+        say(
+            f"{len(result.errors)} of {files} failed; the other "
+            f"{count(len(result.waves), 'wave')} finished"
         )
         raise typer.Exit(EXIT_FAILED_WAVES)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _files(result: BatchResults) -> int:

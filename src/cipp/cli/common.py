@@ -1,7 +1,8 @@
-"""What every cipp command shares: turning CippError into one line and exit code 2.
+"""What the cipp commands share: options defined once, one-line errors, writing outputs.
 
-Kept apart from cli.py so that sub-command groups (``cipp qual ...``) can use it without
-importing the main application.
+Library errors name the library's parameters (`` `adjust='holms'` ``); :func:`as_flags`
+turns them into the flags a user typed, and :func:`user_errors` prints any CippError as
+one line on stderr with exit code 2 (a traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -10,15 +11,32 @@ import contextlib
 import re
 import sys
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from cipp.model.errors import CippError
+from cipp.render.formats import FORMATS
+
+if TYPE_CHECKING:
+    from cipp.render.document import Document
+
+#: The output formats as --format lists them (importing the list imports no writer).
+FORMAT_NAMES = ", ".join(FORMATS)
 
 # Options that mean the same in every command that takes them.
+InstrumentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--instrument",
+        "-i",
+        help="Bundled instrument name (see 'cipp instruments') or YAML path. "
+        "Default: the bundled instrument whose items match the columns.",
+    ),
+]
 SheetOption = Annotated[
     str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
 ]
@@ -28,7 +46,6 @@ DecimalsOption = Annotated[
 AdjustOption = Annotated[
     str, typer.Option("--adjust", help="Multiple-testing adjustment: bh or holm.")
 ]
-
 SourceOption = Annotated[
     str,
     typer.Option(
@@ -41,6 +58,71 @@ CompleteOnlyOption = Annotated[
     bool,
     typer.Option("--complete-only", help="Keep only finished responses (Qualtrics, REDCap)."),
 ]
+LenientOption = Annotated[
+    bool,
+    typer.Option(
+        "--lenient",
+        help="Count values outside the scale as invalid and go on, instead of stopping.",
+    ),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help=f"Output format: {FORMAT_NAMES}.")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+]
+ByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Test every item against this demographic or column (repeatable; in batch, "
+        "within each wave). Default: the instrument's tested demographics.",
+    ),
+]
+NoTestsOption = Annotated[bool, typer.Option("--no-tests", help="Skip the tests of association.")]
+CollapseOption = Annotated[
+    bool,
+    typer.Option(
+        "--collapse",
+        help="Test the scales' collapse groups (e.g. Disagree / Agree) instead of every level.",
+    ),
+]
+ParticipationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--participation",
+        help="Test whether respondents are spread evenly (or as --expected) across this "
+        "column (in batch, within each wave).",
+    ),
+]
+ExpectedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--expected",
+        help="Expected counts or shares for --participation: 'Year 1=150,Year 2=150,...'.",
+    ),
+]
+MinCellOption = Annotated[
+    int,
+    typer.Option(
+        "--min-cell",
+        min=0,
+        help="Mask counts below N in tables broken down by a demographic (small-cell protection).",
+    ),
+]
+CodersOption = Annotated[
+    str | None,
+    typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),
+]
+
+#: Library parameters whose flag is not the parameter's name with dashes.
+FLAGS = {
+    "exact_max_steps": "--exact-steps",
+    "output_format": "--format",
+    "output_formats": "--format",
+    "out": "--out",
+}
+_OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -52,6 +134,33 @@ def stdout_console() -> Console:
     """The console for results on stdout."""
     # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
     return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+def say(message: str) -> None:
+    """One line for the user on stderr ('cipp: ...'), never read as markup."""
+    err_console.print(f"cipp: {message}", markup=False)
+
+
+def count(n: int, noun: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def as_flags(message: str) -> str:
+    """A library message with its parameters (`` `split_by=year` ``, see
+    cipp.model.errors.option) named as the flags of the command line (``--split-by year``)."""
+
+    def flag(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        text = FLAGS.get(name, "--" + name.replace("_", "-"))
+        return text if value is None else f"{text} {value}"
+
+    return _OPTION.sub(flag, message)
+
+
+def coder_list(value: str | None) -> tuple[str, ...] | None:
+    """'A, B' -> ('A', 'B'); None when not given."""
+    return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
 
 
 def warm_up() -> None:
@@ -72,32 +181,36 @@ def warm_up() -> None:
     threading.Thread(target=load, name="cipp-warm-up", daemon=True).start()
 
 
-#: Library parameters whose flag is not the parameter's name with dashes.
-FLAGS = {
-    "exact_max_steps": "--exact-steps",
-    "output_format": "--format",
-    "output_formats": "--format",
-    "out": "--out",
-    "coder_names": "--coder",
-}
-_OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
+def emit(
+    document: Document,
+    output_format: str,
+    out: Path | None,
+    *,
+    inputs: Sequence[Path] = (),
+    width: int | None = None,
+) -> None:
+    """Write a document to ``out`` in a format, or show it on stdout."""
+    from cipp.render.formats import check_names, render, write
 
+    if out is not None:
+        write(document, output_format, out, inputs=tuple(inputs), width=width or 120)
+        say(f"wrote {out}")
+        return
+    if output_format == "table" and width is None:
+        from cipp.render.terminal import print_document
 
-def as_flags(message: str) -> str:
-    """A library message with its parameters (`` `split_by='year'` ``, see
-    cipp.model.errors.option) named as the flags of the command line (``--split-by year``)."""
-
-    def flag(match: re.Match[str]) -> str:
-        name, value = match.group(1), match.group(2)
-        text = FLAGS.get(name, "--" + name.replace("_", "-"))
-        return text if value is None else f"{text} {value}"
-
-    return _OPTION.sub(flag, message)
+        console = stdout_console()
+        check_names(document, "\n".join(document.texts()), "the output")
+        print_document(document, console)
+        return
+    data = render(document, output_format, width=width or 120)
+    check_names(document, data, "the output")
+    sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
 
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Report a CippError (or a missing file) as one line on stderr and exit with code 2."""
+    """Report a CippError as one line on stderr (flags named as typed) and exit with 2."""
     try:
         yield
     except CippError as error:

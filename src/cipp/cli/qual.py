@@ -7,24 +7,16 @@ imported inside the commands so that ``cipp --help`` stays instant.
 
 from __future__ import annotations
 
-from enum import StrEnum
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cipp.cli.common import err_console, user_errors
+from cipp.cli.common import FormatOption, OutOption, coder_list, emit, say, user_errors
 
 app = typer.Typer(help="Focus groups: inter-coder agreement and themes.", no_args_is_help=True)
-
-
-class Format(StrEnum):
-    """Output formats of the qualitative commands."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 SegmentsArg = Annotated[
@@ -45,15 +37,6 @@ CoderOpt = Annotated[
         help="Coder of a segment file without a coder column (Taguette); repeat per file.",
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-OutOpt = Annotated[
-    Path | None,
-    typer.Option("--out", "-o", help="Write to this file instead of standard output."),
-]
-
-
-def _coder_list(value: str | None) -> list[str] | None:
-    return [name.strip() for name in value.split(",") if name.strip()] if value else None
 
 
 def _width(out: Path | None) -> int:
@@ -63,19 +46,9 @@ def _width(out: Path | None) -> int:
     return 200 if out is not None else max(130, shutil.get_terminal_size((130, 24)).columns)
 
 
-def _emit(text: str, out: Path | None, inputs: list[Path]) -> None:
-    from cipp.render.files import write_text
-
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        write_text(out, text, inputs=inputs)
-        err_console.print(f"cipp: wrote {out}", markup=False)
-
-
 def _say(lines: tuple[str, ...] | list[str], kind: str) -> None:
     for line in lines:
-        err_console.print(f"cipp: {kind}: {line}", markup=False)
+        say(f"{kind}: {line}")
 
 
 @app.command()
@@ -87,8 +60,8 @@ def agreement(
         typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),
     ] = None,
     coder: CoderOpt = None,
-    fmt: FormatOpt = Format.table,
-    out: OutOpt = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
     disagreements: Annotated[
         Path | None,
         typer.Option(
@@ -111,11 +84,13 @@ def agreement(
         from cipp.read.codebook import load_codebook
         from cipp.read.segments import read_segments
         from cipp.render.files import write_text
-        from cipp.render.qualitative import render
+        from cipp.render.formats import check_format
+        from cipp.render.qualitative import agreement_document
 
+        check_format(fmt, out)
         book = load_codebook(codebook, complete=False)
         coding = read_segments(segments, book, coders=coder)
-        results = analyse_agreement(coding, book, coders=_coder_list(coders))
+        results = analyse_agreement(coding, book, coders=coder_list(coders))
         inputs = [*segments, codebook]
         if disagreements is not None:
             if len(results.coders) != 2:
@@ -128,10 +103,8 @@ def agreement(
                 kept = sum(1 for item in found if item.decision is not None)
             write_text(disagreements, disagreements_csv(found), inputs=inputs)
             detail = f"; kept {kept} earlier decisions" if kept else ""
-            err_console.print(
-                f"cipp: wrote {len(found)} disagreements to {disagreements}{detail}", markup=False
-            )
-        _emit(render(results, fmt.value, width=_width(out)), out, inputs)
+            say(f"wrote {len(found)} disagreements to {disagreements}{detail}")
+        emit(agreement_document(results), fmt, out, inputs=inputs, width=_width(out))
 
 
 @app.command()
@@ -165,8 +138,8 @@ def themes(
         typer.Option("--coders", help="The two coders whose coding is adjudicated (A,B)."),
     ] = None,
     coder: CoderOpt = None,
-    fmt: FormatOpt = Format.table,
-    out: OutOpt = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
 ) -> None:
     """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
     with user_errors():
@@ -175,21 +148,21 @@ def themes(
         from cipp.flow.themes import summarize_themes
         from cipp.read.codebook import load_codebook
         from cipp.read.segments import read_segments
-        from cipp.render.qualitative import render
+        from cipp.render.formats import check_format
+        from cipp.render.qualitative import themes_document
 
+        check_format(fmt, out)
         book = load_codebook(codebook)
         names = load_pseudonyms(pseudonyms) if pseudonyms is not None else None
         coding = read_segments(segments, book, coders=coder)
         decisions = read_adjudication(adjudication) if adjudication is not None else None
         final = final_coding(
-            coding, coders=_coder_list(coders), adjudication=decisions, codebook=book
+            coding, coders=coder_list(coders), adjudication=decisions, codebook=book
         )
         results = summarize_themes(final, book, quotes=quotes, label=label, pseudonyms=names)
-        text = render(results, fmt.value, width=_width(out))
-        if names is not None:
-            names.check(text, where=str(out) if out else "the output")
         inputs = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
-        _emit(text, out, inputs)
+        document = replace(themes_document(results), names=names)
+        emit(document, fmt, out, inputs=inputs, width=_width(out))
         _say(results.warnings, "warning")
 
 
@@ -208,6 +181,7 @@ def codebook_from(
     with user_errors():
         from cipp.read.codebook import codebook_to_yaml
         from cipp.read.refi import read_qdc
+        from cipp.render.files import write_text
 
         book, notes = read_qdc(source)
         header = (
@@ -215,7 +189,12 @@ def codebook_from(
             "Fill in each theme's component (context | input | process | product) and\n"
             "valence (positive | negative | mixed | neutral); cipp validate lists what is missing."
         )
-        _emit(codebook_to_yaml(book, header=header), out, [source])
+        text = codebook_to_yaml(book, header=header)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            write_text(out, text, inputs=[source])
+            say(f"wrote {out}")
         _say(notes, "note")
         lacking = sum(1 for theme in book.themes if theme.component is None)
         if lacking:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from cipp.flow.findings import find
 from cipp.flow.grouping import Grouping, JointGroups, level_rows, resolve_grouping
 from cipp.model.errors import CippError, option
 from cipp.model.instrument import COMPONENTS, Instrument, Item, normalize_text
@@ -50,6 +51,9 @@ class AnalysisOptions:
     #: Categories of a --participation column outside the instrument to test over even
     #: where no respondent chose them (cipp batch: a split file's, for each wave).
     participation_categories: tuple[str, ...] = ()
+    #: Mask counts below this in tables broken down by group (0: mask nothing); see
+    #: cipp.flow.findings.
+    min_cell: int = 0
 
 
 @dataclass(frozen=True)
@@ -376,7 +380,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         fit = participation(
             responses, options.participation, options.expected, options.participation_categories
         )
-    return Results(
+    results = Results(
         instrument=instrument,
         associations=associations,
         association_summary=summary,
@@ -391,6 +395,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         items_not_asked=responses.items_not_asked,
         notes=tuple(notes),
     )
+    return replace(results, findings=find(results, min_cell=options.min_cell))
 
 
 def analyze_file(

@@ -8,8 +8,9 @@ json`` is written by cipp.render.json.to_dict.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cipp.model.findings import Findings
 from cipp.model.instrument import COMPONENTS, Instrument
 from cipp.model.responses import InvalidCell
 from cipp.model.tests import ContingencyResult, GoodnessOfFit
@@ -187,6 +188,8 @@ class Results:
     association_summary: AssociationSummary | None = None
     goodness_of_fit: Participation | None = None
     wave: WaveInfo | None = None
+    #: What the tables mask and the summaries say (cipp.flow.findings).
+    findings: Findings = field(default_factory=Findings)
 
     def item(self, item_id: str) -> ItemSummary:
         for summary in self.items:

@@ -7,28 +7,35 @@ below the column heads and under the last row, no vertical rules, and notes unde
 table starting with an italic "Note." Figures follow the same pattern ("Figure 1", title
 in italic, the image, then the note). Tables too wide for a portrait page get a
 landscape section of their own. Nothing here computes a statistic: the cells are the
-TextTables every renderer shares.
+Tables every renderer shares.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cipp import __version__
-from cipp.model.results import Results
-from cipp.render.files import write_with
-from cipp.render.report_summary import summarize, tables_of_tests
-from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
+from cipp.render.document import (
+    PRINT,
+    STRONG,
+    Bullets,
+    Document,
+    Figures,
+    Paragraph,
+    Section,
+    Summary,
+    Table,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
-    from docx.table import Table, _Cell
+    from docx.table import Table as WordTable
+    from docx.table import _Cell
 
-__all__ = ["build_document", "render_docx", "table_title"]
+__all__ = ["build_document", "table_title", "write_docx"]
 
 FONT = "Times New Roman"
 BODY_PT = 12
@@ -45,7 +52,7 @@ _TABLE_NUMBER = re.compile(r"^\s*Table\s+\d+\s*[.:]\s*")
 
 
 def table_title(caption: str) -> str:
-    """A TextTable caption without its "Table N." prefix (the document numbers tables)."""
+    """A Table caption without its "Table N." prefix (the document numbers tables)."""
     return _TABLE_NUMBER.sub("", caption, count=1)
 
 
@@ -123,7 +130,7 @@ def _set_orientation(document: DocumentObject, landscape: bool, *, new: bool) ->
         setattr(section, side, Inches(MARGIN_IN))
 
 
-def _column_widths(table: TextTable, usable: float) -> list[float] | None:
+def _column_widths(table: Table, usable: float) -> list[float] | None:
     """Column widths in inches that fit ``usable``, or None when the table cannot fit."""
     others = []
     for index, head in enumerate(table.header[1:], start=1):
@@ -220,8 +227,8 @@ def _note(document: DocumentObject, notes: Sequence[str]) -> None:
     rest.font.size = Pt(TABLE_PT)
 
 
-def add_table(document: DocumentObject, table: TextTable, number: int) -> Table:
-    """Append one TextTable as an APA table (caption, rules, notes) and return it."""
+def add_table(document: DocumentObject, table: Table, number: int) -> WordTable:
+    """Append one Table as an APA table (caption, rules, notes) and return it."""
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
@@ -273,9 +280,10 @@ def add_table(document: DocumentObject, table: TextTable, number: int) -> Table:
 
 def _add_tables(
     document: DocumentObject,
-    tables: Sequence[TextTable],
+    tables: Sequence[Table],
     first_number: int,
     heading: str | None = None,
+    level: int = 1,
 ) -> int:
     """Add a level-1 heading and tables numbered from ``first_number``; return the next.
 
@@ -291,7 +299,7 @@ def _add_tables(
             _set_orientation(document, wide, new=True)
             landscape = wide
         if heading is not None:
-            document.add_heading(heading, level=1)
+            document.add_heading(heading, level=level)
             heading = None
         add_table(document, table, number)
         number += 1
@@ -303,24 +311,21 @@ def _add_tables(
 # --- the document ------------------------------------------------------------------------
 
 
-def _header(document: DocumentObject, results: Results) -> None:
-    document.add_paragraph(results.instrument.title, style="Title")
-    sheet = f" (sheet {results.sheet})" if results.sheet else ""
+def _meta(document: DocumentObject, source: Document) -> None:
+    if source.source is None:
+        return
+    where = source.source
+    meta = " ".join(source.meta)
     document.add_paragraph(
-        f"Source: {results.source}{sheet}. n = {results.n_respondents} respondents. "
-        f"Items are grouped under Stufflebeam's CIPP components (Context, Input, Process, "
-        f"Product). Produced by cipp {__version__}."
+        f"Source: {where.where}. n = {where.n} respondents. "
+        f"{meta + ' ' if meta else ''}Produced by cipp {__version__}."
     )
 
 
-def _summary(
-    document: DocumentObject, results: Results, extra: Sequence[TextTable], decimals: int
-) -> None:
-    document.add_heading("Summary by CIPP component", level=1)
-    summary = summarize(results, extra)
-    for finding in summary.findings:
-        document.add_heading(finding.name, level=2)
-        for line in summary.lines(finding, decimals):
+def _summary(document: DocumentObject, summary: Summary) -> None:
+    for card in summary.cards:
+        document.add_heading(card.title, level=2)
+        for line in card.lines:
             document.add_paragraph(line, style="List Bullet")
     heading = document.add_paragraph()
     heading.add_run("Tests of association").bold = True
@@ -328,90 +333,86 @@ def _summary(
         document.add_paragraph(sentence, style="List Bullet")
 
 
-def _figures(document: DocumentObject, results: Results, first_number: int) -> None:
+def _bullets(document: DocumentObject, block: Bullets) -> None:
+    if block.title:
+        document.add_paragraph().add_run(block.title).bold = True
+    for item in block.items:
+        document.add_paragraph(item, style="List Bullet")
+
+
+def _figures(document: DocumentObject, block: Figures, first_number: int) -> int:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
 
     from cipp.render.figures import figure_images
 
-    images = figure_images(results, "png", title=False)
-    if not images:
-        return
-    document.add_heading("Figures", level=1)
-    for number, image in enumerate(images, start=first_number):
+    number = first_number
+    for image in figure_images(block.results, "png", title=False):
         _caption(document, f"Figure {number}", image.caption)
         document.add_picture(io.BytesIO(image.data), width=Inches(6.5))
         picture = document.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _keep_with_next(picture)
         _note(document, [image.note])
+        number += 1
+    return number
 
 
-def build_document(
-    results: Results,
-    *,
-    decimals: int = 1,
-    extra: Iterable[TextTable] = (),
-    figures: bool = True,
-    min_cell: int = 0,
-) -> DocumentObject:
-    """The Word document of one analysis (see ``render_docx``)."""
-    from docx import Document
+def _section(document: DocumentObject, section: Section, numbers: list[int]) -> None:
+    """Add one section; ``numbers`` holds the next table's and the next figure's number."""
+    heading = section.heading
+    blocks = list(section.blocks)
+    while blocks:
+        block = blocks.pop(0)
+        if isinstance(block, Table):
+            # A run of tables shares landscape pages; the heading goes with the first.
+            run = [block]
+            while blocks and isinstance(following := blocks[0], Table):
+                run.append(following)
+                blocks.pop(0)
+            numbers[0] = _add_tables(
+                document, run, numbers[0], heading=heading, level=section.level
+            )
+            heading = None
+            continue
+        if heading is not None:
+            document.add_heading(heading, level=section.level)
+            heading = None
+        if isinstance(block, Paragraph):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(block.text).bold = block.style == STRONG
+        elif isinstance(block, Bullets):
+            _bullets(document, block)
+        elif isinstance(block, Summary):
+            _summary(document, block)
+        else:
+            numbers[1] = _figures(document, block, numbers[1])
+    if heading is not None:
+        document.add_heading(heading, level=section.level)
 
-    extra = list(extra)
-    document = Document()
+
+def build_document(source: Document) -> DocumentObject:
+    """The Word document of a document's full view."""
+    from docx import Document as new_document
+
+    document = new_document()
     _setup_styles(document)
     _set_orientation(document, False, new=False)
-    document.core_properties.title = results.instrument.title
+    sections = list(source.shown(PRINT))
+    title = source.title or next((s.heading for s in sections if s.heading), "cipp")
+    document.core_properties.title = title
     document.core_properties.author = "cipp"
-    document.core_properties.comments = f"Produced by cipp {__version__} from {results.source}"
-
-    _header(document, results)
-    _summary(document, results, extra, decimals)
-
-    tables = [level_table(results, t, decimals=decimals) for t in results.tables()]
-    tables.append(components_table(results, decimals=decimals))
-    number = _add_tables(document, tables, 1, heading="Results")
-
-    if figures:
-        _figures(document, results, 1)
-
-    tests = tables_of_tests(results, extra, decimals=decimals, min_cell=min_cell)
-    if tests:
-        number = _add_tables(document, tests, number, heading="Tests of association")
-    else:
-        document.add_heading("Tests of association", level=1)
-        for sentence in summarize(results).overall:
-            document.add_paragraph(sentence)
-
-    if results.demographics:
-        demographics = demographics_table(results, decimals=decimals, min_cell=min_cell)
-        number = _add_tables(document, [demographics], number, heading="Respondents")
-
-    if results.notes:
-        document.add_heading("Notes", level=1)
-        for note in results.notes:
-            document.add_paragraph(note, style="List Bullet")
+    document.core_properties.comments = f"Produced by cipp {__version__}"
+    document.add_paragraph(title, style="Title")
+    _meta(document, source)
+    numbers = [1, 1]
+    for section in sections:
+        _section(document, section, numbers)
     return document
 
 
-def render_docx(
-    results: Results,
-    out: Path,
-    *,
-    decimals: int = 1,
-    extra: Iterable[TextTable] = (),
-    figures: bool = True,
-    inputs: Iterable[Path] = (),
-    min_cell: int = 0,
-) -> None:
-    """Write the Word report of ``results`` to ``out`` atomically.
-
-    Holds Table 1, Table 2 (one per response scale), the CIPP component summary, any
-    ``extra`` tables (association tests), the demographics, each as an APA 7 table, and
-    the figures as PNG (unless ``figures=False``), after a per-component summary.
-    """
-    document = build_document(
-        results, decimals=decimals, extra=extra, figures=figures, min_cell=min_cell
-    )
-    write_with(Path(out), lambda tmp: document.save(str(tmp)), inputs=tuple(inputs))
+def write_docx(source: Document, width: int = 0) -> bytes:
+    """The document's full view as Word (.docx) bytes: APA tables, figures, summaries."""
+    buffer = io.BytesIO()
+    build_document(source).save(buffer)
+    return buffer.getvalue()

@@ -11,22 +11,23 @@ figure captions, and SVGs named for screen readers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from html import escape
 
 from cipp import __version__
-from cipp.model.results import LevelTable, Results
-from cipp.render.report_summary import (
-    ComponentFinding,
+from cipp.render.document import (
+    PAGE,
+    STRONG,
+    Block,
+    Bullets,
+    Document,
+    Figures,
+    Paragraph,
+    Section,
     Summary,
-    strongest_weakest_sentences,
-    summarize,
-    tables_of_tests,
+    Table,
 )
-from cipp.render.tabular import TextTable, components_table, demographics_table, level_table
 
-__all__ = ["html_table", "render_html"]
+__all__ = ["html_table", "write_html"]
 
 _CSS = """
 :root { color-scheme: light; --ink: #1a1a1a; --muted: #555; --rule: #1a1a1a;
@@ -85,8 +86,8 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def html_table(table: TextTable, *, table_id: str = "") -> str:
-    """One TextTable as an accessible HTML table followed by its notes.
+def html_table(table: Table, *, table_id: str = "") -> str:
+    """One table as an accessible HTML table followed by its notes.
 
     Each one-cell heading row (a CIPP component) opens a <tbody> headed by a
     ``scope="rowgroup"`` cell; the first cell of every other row is its row header.
@@ -126,42 +127,28 @@ def _attr(value: str) -> str:
     return f'"{_e(value)}"'
 
 
-def _component_tables(
-    results: Results, component: str, name: str, decimals: int
-) -> list[TextTable]:
-    """This component's items, one table per response scale, without the heading rows."""
-    tables = []
-    for table in results.tables():
-        items = tuple(s for s in table.items if s.component == component)
-        if not items:
-            continue
-        what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
-        subset: LevelTable = replace(table, items=items)
-        text_table = level_table(
-            results,
-            subset,
-            decimals=decimals,
-            by_component=False,
-            caption=f"{name}: {what}, n (%) (n = {results.n_respondents})",
-        )
-        tables.append(replace(text_table, key=f"{component}-{text_table.key}"))
-    return tables
+def _summary(summary: Summary) -> list[str]:
+    overall = "".join(f"<li>{_e(sentence)}</li>" for sentence in summary.overall)
+    cards = [
+        f'<div class="card"><h3><a href="#{_e(card.id)}">{_e(card.title)}</a></h3>'
+        f"<ul>{''.join(f'<li>{_e(line)}</li>' for line in card.lines)}</ul></div>"
+        for card in summary.cards
+    ]
+    lead = [f"<p>{_e(summary.lead)}</p>"] if summary.lead else []
+    return [
+        *lead,
+        '<div class="cards">',
+        *cards,
+        "</div>",
+        f'<h3>Tests of association</h3><ul class="overall">{overall}</ul>',
+    ]
 
 
-def _summary_card(summary: Summary, finding: ComponentFinding, decimals: int) -> str:
-    lines = summary.lines(finding, decimals)
-    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
-    return (
-        f'<div class="card"><h3><a href="#{_e(finding.component)}">{_e(finding.name)}</a></h3>'
-        f"<ul>{items}</ul></div>"
-    )
-
-
-def _figures_html(results: Results, decimals: int) -> list[str]:
+def _figures(block: Figures) -> list[str]:
     from cipp.render.figures import figure_images, inline_svg
 
     parts = []
-    for number, image in enumerate(figure_images(results, "svg", title=False), start=1):
+    for number, image in enumerate(figure_images(block.results, "svg", title=False), start=1):
         caption = f"Figure {number}. {image.caption}"
         svg = inline_svg(image.data.decode("utf-8"), image.stem, caption)
         parts.append(
@@ -172,90 +159,57 @@ def _figures_html(results: Results, decimals: int) -> list[str]:
     return parts
 
 
-def _section(section_id: str, title: str, body: Sequence[str]) -> str:
+def _block(block: Block) -> list[str]:
+    if isinstance(block, Table):
+        return [html_table(block, table_id=block.key)]
+    if isinstance(block, Paragraph):
+        text = _e(block.text)
+        return [f"<p><strong>{text}</strong></p>" if block.style == STRONG else f"<p>{text}</p>"]
+    if isinstance(block, Bullets):
+        title = [f"<p><strong>{_e(block.title)}</strong></p>"] if block.title else []
+        return [*title, "<ul>", *(f"<li>{_e(item)}</li>" for item in block.items), "</ul>"]
+    if isinstance(block, Summary):
+        return _summary(block)
+    return _figures(block)
+
+
+def _section(section: Section, section_id: str) -> str:
+    body = [line for block in section.blocks for line in _block(block)]
+    if not section.heading:
+        return f'<section id="{_e(section_id)}">\n' + "\n".join(body) + "\n</section>"
+    tag = "h2" if section.level <= 1 else "h3"
     return (
         f'<section id="{_e(section_id)}" aria-labelledby="{_e(section_id)}-h">\n'
-        f'<h2 id="{_e(section_id)}-h">{_e(title)}</h2>\n' + "\n".join(body) + "\n</section>"
+        f'<{tag} id="{_e(section_id)}-h">{_e(section.heading)}</{tag}>\n'
+        + "\n".join(body)
+        + "\n</section>"
     )
 
 
-def render_html(
-    results: Results,
-    *,
-    decimals: int = 1,
-    extra: Iterable[TextTable] = (),
-    figures: bool = True,
-    min_cell: int = 0,
-) -> str:
-    """The HTML report of ``results`` as one self-contained HTML5 document.
-
-    ``extra`` are further tables (association tests) shown under "Tests of association"
-    and read by the executive summary when ``results.associations`` is empty;
-    ``figures=False`` leaves the figures out (faster, smaller).
-    """
-    extra = list(extra)
-    title = results.instrument.title
-    sheet = f" (sheet {results.sheet})" if results.sheet else ""
-    summary = summarize(results, extra)
-
-    sections: list[tuple[str, str, list[str]]] = []
-    overall = "".join(f"<li>{_e(sentence)}</li>" for sentence in summary.overall)
-    summary_body = [
-        f"<p>{_e(results.n_respondents)} respondents. Strongest and weakest items by positive "
-        "share: the percentage of valid answers in the scale's favourable group (e.g. Agree, "
-        "Good or better, Yes).</p>",
-        '<div class="cards">',
-        *(_summary_card(summary, finding, decimals) for finding in summary.findings),
-        "</div>",
-        f'<h3>Tests of association</h3><ul class="overall">{overall}</ul>',
-    ]
-    sections.append(("summary", "Executive summary", summary_body))
-
-    for finding in summary.findings:
-        body = [f"<p>{_e(' '.join(strongest_weakest_sentences(finding, decimals)))}</p>"]
-        body.extend(
-            html_table(table, table_id=table.key)
-            for table in _component_tables(results, finding.component, finding.name, decimals)
+def _header(document: Document, title: str) -> list[str]:
+    lines = ["<header>", f"<h1>{_e(title)}</h1>"]
+    source = document.source
+    if source is not None:
+        meta = " ".join(document.meta)
+        lines.append(
+            f'<p class="meta">Source: {_e(source.where)}; n = {_e(source.n)} respondents.'
+            f"{' ' + _e(meta) if meta else ''}</p>"
         )
-        sections.append((finding.component, finding.name, body))
+    lines.append("</header>")
+    return lines
 
-    full = [level_table(results, t, decimals=decimals) for t in results.tables()]
-    full.append(components_table(results, decimals=decimals))
-    sections.append(("tables", "Tables", [html_table(t, table_id=t.key) for t in full]))
 
-    if figures:
-        drawn = _figures_html(results, decimals)
-        if drawn:
-            sections.append(("figures", "Figures", drawn))
-
-    tests = tables_of_tests(results, extra, decimals=decimals, min_cell=min_cell)
-    tests_body = (
-        [html_table(t, table_id=t.key or f"tests-{i}") for i, t in enumerate(tests, start=1)]
-        if tests
-        else ["".join(f"<p>{_e(sentence)}</p>" for sentence in summary.overall)]
-    )
-    sections.append(("tests", "Tests of association", tests_body))
-
-    if results.demographics:
-        demographics = demographics_table(results, decimals=decimals, min_cell=min_cell)
-        sections.append(
-            ("respondents", "Respondents", [html_table(demographics, table_id=demographics.key)])
-        )
-
-    notes = [
-        "Percentages are of valid answers to each item; missing and invalid answers are "
-        "excluded and counted in the tables' Missing column.",
-        *results.notes,
-    ]
-    sections.append(
-        ("notes", "Notes", ["<ul>", *(f"<li>{_e(note)}</li>" for note in notes), "</ul>"])
-    )
-
+def write_html(document: Document, width: int = 0) -> str:
+    """The document's PAGE view as one self-contained HTML5 page."""
+    sections = list(document.shown(PAGE))
+    title = document.title or next((s.heading for s in sections if s.heading), "cipp")
+    ids = [s.id or f"s{number}" for number, s in enumerate(sections, start=1)]
     contents = "".join(
-        f'<li><a href="#{_e(section_id)}">{_e(heading)}</a></li>'
-        for section_id, heading, _ in sections
+        f'<li><a href="#{_e(section_id)}">{_e(section.heading)}</a></li>'
+        for section, section_id in zip(sections, ids, strict=True)
+        if section.heading and section.level <= 1
     )
-    document = [
+    page = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -267,18 +221,13 @@ def render_html(
         "</head>",
         "<body>",
         "<main>",
-        "<header>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">Source: {_e(results.source)}{_e(sheet)}; n = '
-        f"{_e(results.n_respondents)} respondents. Items are grouped under Stufflebeam's "
-        "CIPP components: Context, Input, Process and Product.</p>",
-        "</header>",
+        *_header(document, title),
         f'<nav aria-label="Contents"><h2 id="contents-h">Contents</h2><ol>{contents}</ol></nav>',
-        *(_section(section_id, heading, body) for section_id, heading, body in sections),
+        *(_section(section, i) for section, i in zip(sections, ids, strict=True)),
         f"<footer><p>Produced by cipp {_e(__version__)}.</p></footer>",
         "</main>",
         "</body>",
         "</html>",
         "",
     ]
-    return "\n".join(document)
+    return "\n".join(page)

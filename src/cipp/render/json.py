@@ -21,6 +21,7 @@ from cipp.model.results import AssociationSummary, AssociationTest, Participatio
 from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
+from cipp.render.document import Document
 from cipp.render.prose import association_sentences, significant_test_line, trend_rule
 
 
@@ -331,3 +332,8 @@ def to_dict(record: Any) -> Any:
 def render_json(record: Any) -> str:
     """``to_dict(record)`` as indented JSON text (UTF-8 characters kept, no NaN)."""
     return json.dumps(to_dict(record), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(document: Document, width: int = 0) -> str:
+    """The JSON of the record a document was built from."""
+    return render_json(document.data)

@@ -1,38 +1,54 @@
-"""Markdown tables (GitHub style) for quick sharing."""
+"""Markdown (GitHub style) of any document, for quick sharing: its brief view."""
 
 from __future__ import annotations
 
-from cipp.model.results import Results
-from cipp.render.prose import association_sentences
-from cipp.render.tabular import TextTable, all_tables
+from cipp.render.document import (
+    BRIEF,
+    STRONG,
+    Block,
+    Bullets,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+)
 
 
 def _escape(cell: str) -> str:
     # Asterisks mark significance in cells and notes; in Markdown they would start emphasis.
-    return cell.replace("|", "\\|").replace("*", "\\*").replace("\n", " ")
+    return " ".join(cell.split()).replace("|", "\\|").replace("*", "\\*")
 
 
-def _numeric(table: TextTable, column: int) -> bool:
+def _numeric(table: Table, column: int) -> bool:
     """Whether a column holds numbers (right-aligned) rather than text."""
     cells = [row[column] for row in table.rows if len(row) > column and row[column]]
     return all(cell[:1].isdigit() or cell[:1] in "<>–.-" for cell in cells)
 
 
-def markdown_table(table: TextTable) -> str:
-    width = len(table.header)
-    lines = [f"**{_escape(table.caption)}**", ""]
-    lines.append("| " + " | ".join(_escape(h) for h in table.header) + " |")
-    lines.append(
+def _rule(table: Table) -> str:
+    if not table.align_numbers:
+        return "|" + "|".join("---" for _ in table.header) + "|"
+    return (
         "|"
-        + "|".join(":---" if j == 0 or not _numeric(table, j) else "---:" for j in range(width))
+        + "|".join(
+            ":---" if j == 0 or not _numeric(table, j) else "---:" for j in range(len(table.header))
+        )
         + "|"
     )
-    for row in table.rows:
-        cells = (
-            [f"**{_escape(row[0])}**", *[""] * (width - 1)]
-            if len(row) == 1
-            else [_escape(c) for c in row]
-        )
+
+
+def markdown_table(table: Table, *, caption: bool = True) -> str:
+    width = len(table.header)
+    lines = [f"**{_escape(table.caption)}**", ""] if caption and table.caption else []
+    lines.append("| " + " | ".join(_escape(h) for h in table.header) + " |")
+    lines.append(_rule(table))
+    for index, row in enumerate(table.rows):
+        if len(row) == 1:
+            cells = [f"**{_escape(row[0])}**", *[""] * (width - 1)]
+        else:
+            cells = [_escape(c) for c in row]
+            if table.style_of(index, 0) == STRONG:
+                cells = [f"**{cell}**" for cell in cells]
         lines.append("| " + " | ".join(cells) + " |")
     if table.notes:
         lines.append("")
@@ -40,28 +56,34 @@ def markdown_table(table: TextTable) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(
-    results: Results,
-    *,
-    decimals: int = 1,
-    extra: list[TextTable] | None = None,
-    min_cell: int = 0,
-) -> str:
-    parts = [
-        f"# {results.instrument.title}",
-        "",
-        f"Source: `{results.source}`"
-        f"{f' (sheet {results.sheet})' if results.sheet else ''}; "
-        f"n = {results.n_respondents} respondents.",
-        "",
-    ]
-    for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
-        parts.extend([markdown_table(table), ""])
-    if results.association_summary is not None:
-        sentences = association_sentences(results.association_summary, results.associations)
-        parts.extend([sentences[-1], ""])
-    if results.notes:
-        parts.append("Notes:")
-        parts.extend(f"- {note}" for note in results.notes)
-        parts.append("")
-    return "\n".join(parts)
+def _bullets(block: Bullets) -> str:
+    items = [f"- {_escape(item)}" for item in block.items]
+    text = ("\n\n" if block.loose else "\n").join(items)
+    return f"{block.title}\n{text}" if block.title else text
+
+
+def _block(block: Block, section: Section) -> str | None:
+    if isinstance(block, Table):
+        # A caption that only repeats its section's heading is not printed twice.
+        return markdown_table(block, caption=block.caption != section.heading)
+    if isinstance(block, Paragraph):
+        return f"**{block.text}**" if block.style == STRONG else block.text
+    if isinstance(block, Bullets):
+        return _bullets(block)
+    return None  # summaries and figures belong to the long-form formats
+
+
+def write_markdown(document: Document, width: int = 0) -> str:
+    """The document's brief view as Markdown: title, source, sections and their blocks."""
+    parts = []
+    if document.title:
+        parts.append(f"# {document.title}")
+    source = document.source
+    if source is not None:
+        sheet = f" (sheet {source.sheet})" if source.sheet else ""
+        parts.append(f"Source: `{source.file}`{sheet}; n = {source.n} respondents.")
+    for section in document.shown(BRIEF):
+        if section.heading:
+            parts.append(f"{'#' * (section.level + 1)} {section.heading}")
+        parts.extend(text for b in section.blocks if (text := _block(b, section)) is not None)
+    return "\n\n".join(parts) + "\n"

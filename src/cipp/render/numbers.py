@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 
-COMPONENT_NAMES = {
-    "context": "Context",
-    "input": "Input",
-    "process": "Process",
-    "product": "Product",
-}
+from cipp.model.instrument import COMPONENTS
+
+#: Each CIPP component as a heading names it.
+COMPONENT_NAMES = {component: component.capitalize() for component in COMPONENTS}
 
 
 def missing(value: float | None) -> bool:

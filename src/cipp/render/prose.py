@@ -6,10 +6,14 @@ terminal, Markdown, HTML, Word and JSON say the same thing.
 
 from __future__ import annotations
 
-from cipp.model.results import AssociationSummary, AssociationTest
+from collections.abc import Sequence
+
+from cipp.model.findings import ComponentFinding
+from cipp.model.results import AssociationSummary, AssociationTest, ItemSummary, Results
 from cipp.model.tests import ADJUST_METHODS
 from cipp.model.trends import Trends
-from cipp.render.apa import apa_chi_square
+from cipp.render.apa import apa_chi_square, format_p
+from cipp.render.numbers import COMPONENT_NAMES, percent
 
 
 def adjustment_name(method: str) -> str:
@@ -68,3 +72,72 @@ def significant_test_line(test: AssociationTest) -> str:
         f"{test.text} by {test.by_label.lower()}: {apa_chi_square(test.result)}, adjusted p = "
         f"{test.p_adjusted:.3f}"
     )
+
+
+def quoted(text: str) -> str:
+    """An item's text verbatim in curly quotes, so its own full stop does not end our sentence."""
+    return f"\u201c{text}\u201d"
+
+
+def positive_share(item: ItemSummary, decimals: int = 1) -> str:
+    """'66.5% Agree': the item's positive share and what counts as positive."""
+    return f"{percent(item.positive_percent, decimals)}% {item.positive_label}"
+
+
+def _either(words: Sequence[str]) -> str:
+    words = list(dict.fromkeys(w for w in words if w))
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def subject_of(test: AssociationTest) -> str:
+    """What a test is about: the item's text, or 'Context (positive share)'."""
+    if test.level == "component":
+        return f"{COMPONENT_NAMES[test.component]} (positive share)"
+    return test.text
+
+
+def what_tests_found(tests: Sequence[AssociationTest], ran: bool, method: str) -> str:
+    """What the tests of one component (or of a whole run) found, in one sentence."""
+    if not ran:
+        return "No tests of association were run."
+    if not tests:
+        return "No test of association involved this component."
+    counted = "test" if len(tests) == 1 else "tests"
+    after = f"after {adjustment_name(method)} adjustment"
+    significant = [t for t in tests if t.significant_adjusted]
+    if not significant:
+        return (
+            f"No association with {_either([t.by_label for t in tests])} was significant "
+            f"{after} ({len(tests)} {counted})."
+        )
+    which = "; ".join(
+        f"{quoted(subject_of(t))} by {t.by_label} (adjusted {format_p(t.p_adjusted)})"
+        for t in significant
+    )
+    return f"{len(significant)} of {len(tests)} {counted} significant {after}: {which}."
+
+
+def strongest_weakest(
+    results: Results, finding: ComponentFinding, decimals: int = 1
+) -> tuple[str, ...]:
+    """The component's strongest and weakest item by positive share, in words."""
+    if finding.strongest is None or finding.weakest is None:
+        return ("No valid answers to this component's items.",)
+    strongest, weakest = results.item(finding.strongest), results.item(finding.weakest)
+    if len(finding.items) == 1:
+        return (f"One item: {quoted(strongest.text)} ({positive_share(strongest, decimals)}).",)
+    return (
+        f"Strongest: {quoted(strongest.text)} ({positive_share(strongest, decimals)}).",
+        f"Weakest: {quoted(weakest.text)} ({positive_share(weakest, decimals)}).",
+    )
+
+
+def overall_sentences(results: Results) -> tuple[str, ...]:
+    """What the run's tests found overall (one sentence when none ran)."""
+    summary = results.association_summary
+    if summary is not None:
+        return association_sentences(summary, results.associations)
+    testable = [t for t in results.associations if t.result.testable]
+    return (what_tests_found(testable, bool(results.associations), "bh"),)

@@ -1,61 +1,33 @@
-"""Rendering agreement and theme results: a rich table, JSON, CSV or Markdown text.
+"""The documents of ``cipp qual agreement`` and ``cipp qual themes``.
 
-Renderers compute nothing; they round (tables and Markdown: coefficients to three
-decimals, agreement as a percentage to one) and lay out. JSON is ``to_dict()`` as is;
-CSV keeps full precision, one tidy row per code (agreement) or per theme, group and
+Coefficients are rounded to three decimals and agreement shown as a percentage to one;
+the CSV keeps full precision, one tidy row per code (agreement) or per theme, group and
 code (themes).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
 
 from cipp.flow.intercoder import AgreementResults, CodeAgreement
 from cipp.flow.themes import ThemeInGroup, ThemeResults, ThemeSummary
-from cipp.model.errors import OutputError
+from cipp.render.document import (
+    STRONG,
+    Block,
+    Bullets,
+    Document,
+    Paragraph,
+    Records,
+    Section,
+    Table,
+)
 from cipp.stats.agreement import KRIPPENDORFF_RELIABLE, KRIPPENDORFF_TENTATIVE
 
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 LEGEND = (
     "kappa: Cohen's (two coders) or Fleiss' (more), with Landis and Koch's band; "
     f"alpha: Krippendorff's, reliable >= {KRIPPENDORFF_RELIABLE:.3f}, tentative >= "
     f"{KRIPPENDORFF_TENTATIVE:.3f}; AC1: Gwet's; BP: Brennan-Prediger."
 )
-
-
-def render(results: AgreementResults | ThemeResults, fmt: str, *, width: int = 120) -> str:
-    """Render ``results`` in format ``fmt`` (table, json, csv or markdown) as text."""
-    if fmt not in FORMATS:
-        raise OutputError(f"unknown format '{fmt}' (use {', '.join(FORMATS)})")
-    if fmt == "json":
-        from cipp.render.json import render_json
-
-        return render_json(results)
-    if isinstance(results, AgreementResults):
-        if fmt == "csv":
-            return _agreement_csv(results)
-        if fmt == "markdown":
-            return _agreement_markdown(results)
-        return _to_text(_agreement_tables(results), width)
-    if fmt == "csv":
-        return _themes_csv(results)
-    if fmt == "markdown":
-        return _themes_markdown(results)
-    return _to_text(_themes_tables(results), width)
-
-
-def _to_text(items: list[Any], width: int) -> str:
-    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
-    for item in items:
-        console.print(item)
-    output = console.file.getvalue()  # type: ignore[attr-defined]
-    return str(output)
 
 
 def _coef(value: float) -> str:
@@ -66,14 +38,10 @@ def _percent(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
 
 
-def _full(value: float) -> str:
-    return "" if math.isnan(value) else repr(float(value))
-
-
 # --- agreement ------------------------------------------------------------------------
 
 
-def _agreement_header(results: AgreementResults) -> list[str]:
+def agreement_header(results: AgreementResults) -> list[str]:
     return [
         "Code",
         "Units",
@@ -89,7 +57,7 @@ def _agreement_header(results: AgreementResults) -> list[str]:
     ]
 
 
-def _agreement_cells(row: CodeAgreement, *, names: bool = True) -> list[str]:
+def agreement_cells(row: CodeAgreement, *, names: bool = True) -> list[str]:
     label = row.name if names or row.code == "pooled" else row.code
     if names and row.code != "pooled":
         label = f"{row.name} ({row.code})"
@@ -108,80 +76,76 @@ def _agreement_cells(row: CodeAgreement, *, names: bool = True) -> list[str]:
     ]
 
 
-def _agreement_tables(results: AgreementResults) -> list[Any]:
-    table = Table(
-        title=f"Inter-coder agreement ({', '.join(results.coders)}; {results.units} units)",
-        caption=LEGEND,
-        show_lines=False,
+def agreement_table(results: AgreementResults) -> Table:
+    """One row per code and the pooled row (strong), with the agreement's caption."""
+    rows = tuple(tuple(agreement_cells(row)) for row in (*results.codes, results.pooled))
+    styles = (*((),) * len(results.codes), (STRONG,) * len(rows[-1]))
+    caption = f"Inter-coder agreement ({', '.join(results.coders)}; {results.units} units)"
+    return Table(
+        caption,
+        tuple(agreement_header(results)),
+        rows,
+        key="agreement",
+        styles=styles,
+        align_numbers=False,
     )
-    rows = [_agreement_cells(row, names=False) for row in (*results.codes, results.pooled)]
-    for index, header in enumerate(_agreement_header(results)):
-        if index == 0:
-            table.add_column(header, overflow="fold")
-        else:  # numbers never shrink: the code column folds instead
-            widest = max(len(row[index]) for row in rows)
-            table.add_column(header, justify="right", min_width=widest, no_wrap=True)
-    for row in results.codes:
-        table.add_row(*_agreement_cells(row, names=False))
-    table.add_section()
-    table.add_row(*_agreement_cells(results.pooled, names=False), style="bold")
-    return [table, "", results.methods, *(f"Note: {note}" for note in results.notes)]
 
 
-def _agreement_markdown(results: AgreementResults) -> str:
-    lines = [
-        f"## Inter-coder agreement ({', '.join(results.coders)}; {results.units} units)",
-        "",
-    ]
-    lines += _md_table(
-        _agreement_header(results),
-        [_agreement_cells(row) for row in results.codes]
-        + [[f"**{cell}**" for cell in _agreement_cells(results.pooled)]],
+AGREEMENT_COLUMNS = (
+    "code",
+    "name",
+    "theme",
+    "units",
+    "percent_agreement",
+    "kappa",
+    "kappa_band",
+    "alpha",
+    "alpha_band",
+    "ac1",
+    "brennan_prediger",
+    "disagreements",
+)
+
+
+def _agreement_records(results: AgreementResults) -> Records:
+    columns = (
+        *AGREEMENT_COLUMNS[:4],
+        *(f"prevalence_{coder}" for coder in results.coders),
+        *AGREEMENT_COLUMNS[4:],
     )
-    lines += ["", LEGEND, "", results.methods]
-    lines += [f"\n- {note}" for note in results.notes]
-    return "\n".join(lines) + "\n"
-
-
-def _agreement_csv(results: AgreementResults) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "code",
-            "name",
-            "theme",
-            "units",
-            *(f"prevalence_{coder}" for coder in results.coders),
-            "percent_agreement",
-            "kappa",
-            "kappa_band",
-            "alpha",
-            "alpha_band",
-            "ac1",
-            "brennan_prediger",
-            "disagreements",
-        ]
-    )
-    for row in (*results.codes, results.pooled):
-        writer.writerow(
-            [
-                row.code,
-                row.name,
-                row.theme,
-                row.units,
-                *(_full(share) for _, share in row.prevalence),
-                _full(row.percent_agreement),
-                _full(row.kappa),
-                row.kappa_band,
-                _full(row.alpha),
-                row.alpha_band,
-                _full(row.ac1),
-                _full(row.brennan_prediger),
-                row.disagreements,
-            ]
+    rows = tuple(
+        (
+            row.code,
+            row.name,
+            row.theme,
+            row.units,
+            *(float(share) for _, share in row.prevalence),
+            float(row.percent_agreement),
+            float(row.kappa),
+            row.kappa_band,
+            float(row.alpha),
+            row.alpha_band,
+            float(row.ac1),
+            float(row.brennan_prediger),
+            row.disagreements,
         )
-    return buffer.getvalue()
+        for row in (*results.codes, results.pooled)
+    )
+    return Records(columns, rows)
+
+
+def agreement_document(results: AgreementResults) -> Document:
+    """``cipp qual agreement``: the table per code, the legend, the methods sentence."""
+    table = agreement_table(results)
+    blocks: tuple[Block, ...] = (table, Paragraph(LEGEND), Paragraph(results.methods))
+    if results.notes:
+        blocks += (Bullets(tuple(results.notes), loose=True),)
+    return Document(
+        title=None,
+        sections=(Section(table.caption, blocks),),
+        data=results,
+        records=_agreement_records(results),
+    )
 
 
 # --- themes ---------------------------------------------------------------------------
@@ -211,7 +175,7 @@ def _quote_cell(entry: ThemeInGroup) -> str:
     return " / ".join(f"\u201c{quote.text}\u201d ({quote.label})" for quote in entry.quotes)
 
 
-def _theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
+def theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
     rows = []
     for theme in themes:
         for entry in theme.groups:
@@ -230,7 +194,7 @@ def _theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
     return rows
 
 
-_THEME_HEADER = [
+THEME_HEADER = [
     "Theme",
     "Valence",
     "Group",
@@ -242,7 +206,7 @@ _THEME_HEADER = [
 ]
 
 
-def _groups_line(results: ThemeResults) -> str:
+def groups_line(results: ThemeResults) -> str:
     return "Groups: " + "; ".join(
         f"{group.group}: {group.participants} participants in {group.sessions} "
         + ("session" if group.sessions == 1 else "sessions")
@@ -250,84 +214,57 @@ def _groups_line(results: ThemeResults) -> str:
     )
 
 
-def _themes_tables(results: ThemeResults) -> list[Any]:
-    items: list[Any] = [_groups_line(results)]
-    for component, themes in results.by_component().items():
-        rows = _theme_rows(themes)
-        table = Table(title=f"{component.capitalize()}", show_lines=True)
-        for header in _THEME_HEADER:
-            table.add_column(header)
-        for row in rows:
-            table.add_row(*row)
-        if not rows:
-            table.add_row("(no themes)", *[""] * (len(_THEME_HEADER) - 1))
-        items.append(table)
-    items += [f"Warning: {line}" for line in results.warnings]
-    items += [f"Note: {line}" for line in results.notes]
-    return items
+def themes_table(themes: list[ThemeSummary], caption: str, key: str) -> Table:
+    rows = tuple(tuple(row) for row in theme_rows(themes))
+    return Table(caption, tuple(THEME_HEADER), rows, key=key, align_numbers=False)
 
 
-def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _component_section(
+    results: ThemeResults, component: str, themes: list[ThemeSummary]
+) -> Section:
+    name = component.capitalize()
+    blocks: list[Block] = [
+        themes_table(themes, name, f"themes_{component}") if themes else Paragraph("(no themes)")
+    ]
+    also = results.also_in(component)
+    if also:
+        blocks.append(Paragraph("Also read here: " + ", ".join(theme.name for theme in also)))
+    return Section(name, tuple(blocks), level=2)
 
 
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(_md(cell) for cell in header) + " |"]
-    lines.append("|" + "|".join("---" for _ in header) + "|")
-    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
-    return lines
+THEMES_COLUMNS = (
+    "component",
+    "theme",
+    "theme_name",
+    "theme_valence",
+    "group",
+    "level",
+    "code",
+    "code_name",
+    "valence",
+    "segments",
+    "participants",
+    "of_participants",
+    "sessions",
+    "of_sessions",
+    "quotes",
+)
 
 
-def _themes_markdown(results: ThemeResults) -> str:
-    lines = ["## Themes by CIPP component", "", _groups_line(results)]
-    for component, themes in results.by_component().items():
-        lines += ["", f"### {component.capitalize()}", ""]
-        rows = _theme_rows(themes)
-        lines += _md_table(_THEME_HEADER, rows) if rows else ["(no themes)"]
-        also = results.also_in(component)
-        if also:
-            lines += ["", "Also read here: " + ", ".join(theme.name for theme in also)]
-    if results.warnings:
-        lines += ["", "**Warnings**", ""] + [f"- {_md(line)}" for line in results.warnings]
-    if results.notes:
-        lines += ["", "Notes:", ""] + [f"- {_md(line)}" for line in results.notes]
-    return "\n".join(lines) + "\n"
-
-
-def _themes_csv(results: ThemeResults) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "component",
-            "theme",
-            "theme_name",
-            "theme_valence",
-            "group",
-            "level",
-            "code",
-            "code_name",
-            "valence",
-            "segments",
-            "participants",
-            "of_participants",
-            "sessions",
-            "of_sessions",
-            "quotes",
-        ]
-    )
+def _themes_records(results: ThemeResults) -> Records:
+    rows: list[tuple[object, ...]] = []
     for theme in results.themes:
         for entry in theme.groups:
-            base = [
+            base = (
                 theme.component or "",
                 theme.theme,
                 theme.name,
                 theme.valence or "",
                 entry.group,
-            ]
+            )
             quotes = "\n".join(f"{q.label}: {q.text}" for q in entry.quotes)
-            writer.writerow(
-                [
+            rows.append(
+                (
                     *base,
                     "theme",
                     "",
@@ -339,12 +276,12 @@ def _themes_csv(results: ThemeResults) -> str:
                     entry.sessions,
                     entry.of_sessions,
                     quotes,
-                ]
+                )
             )
             for code in entry.codes:
                 quotes = "\n".join(f"{q.label}: {q.text}" for q in code.quotes)
-                writer.writerow(
-                    [
+                rows.append(
+                    (
                         *base,
                         "code",
                         code.code,
@@ -356,6 +293,23 @@ def _themes_csv(results: ThemeResults) -> str:
                         code.sessions,
                         entry.of_sessions,
                         quotes,
-                    ]
+                    )
                 )
-    return buffer.getvalue()
+    return Records(THEMES_COLUMNS, tuple(rows))
+
+
+def themes_document(results: ThemeResults) -> Document:
+    """``cipp qual themes``: per CIPP component, each theme by group with quotes."""
+    sections = [Section("Themes by CIPP component", (Paragraph(groups_line(results)),))]
+    for component, themes in results.by_component().items():
+        sections.append(_component_section(results, component, themes))
+    closing: list[Block] = []
+    if results.warnings:
+        closing += [Paragraph("Warnings", STRONG), Bullets(tuple(results.warnings))]
+    if results.notes:
+        closing += [Paragraph("Notes:"), Bullets(tuple(results.notes))]
+    if closing:
+        sections.append(Section(None, tuple(closing)))
+    return Document(
+        title=None, sections=tuple(sections), data=results, records=_themes_records(results)
+    )

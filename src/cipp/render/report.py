@@ -1,7 +1,6 @@
-"""``cipp report``: the whole evaluation as one document (docx, html, markdown, xlsx, json).
+"""``cipp report``: the whole evaluation as one document, in any format.
 
-The document is built once as sections of paragraphs and TextTables, then written by
-the same table renderers the survey reports use:
+Its sections, in reading order:
 
 1. the joint display (both strands side by side, per CIPP component);
 2. per component: the survey items, the significant tests, the themes with quotes;
@@ -11,35 +10,28 @@ the same table renderers the survey reports use:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 
-from cipp.flow.evaluation import Evaluation
-from cipp.model.instrument import COMPONENTS
+from cipp.model.joint import Evaluation
 from cipp.model.results import Results
 from cipp.render.apa import format_p
-from cipp.render.files import write_text, write_with
-from cipp.render.json import render_json
+from cipp.render.document import Document, Paragraph, Records, Section, Table
 from cipp.render.numbers import COMPONENT_NAMES, missing, percent
 from cipp.render.prose import association_sentences, significant_test_line
-from cipp.render.tabular import TextTable, all_tables, level_table, test_name
+from cipp.render.survey import CSV_COLUMNS, tidy_records
+from cipp.render.tabular import all_tables, level_table, test_name
 
-REPORT_FORMATS = ("docx", "html", "markdown", "json", "xlsx")
 
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    paragraphs: tuple[str, ...] = ()
-    tables: tuple[TextTable, ...] = ()
-    level: int = 1
+def _section(heading: str, paragraphs: Sequence[str] = (), tables: Sequence[Table] = ()) -> Section:
+    return Section(heading, (*(Paragraph(p) for p in paragraphs), *tables))
 
 
 def _quote(text: str | None, label: str | None) -> str:
     return f"“{text}” ({label})" if text else ""
 
 
-def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTable:
+def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> Table:
     """One row per component: survey % positive, each group's themes with a quote, the fit."""
     groups = [g.group for g in evaluation.themes.groups]
     header = (
@@ -97,7 +89,7 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTab
         f"Fits proposed by cipp: {', '.join(proposed) or 'none'}; set by the researcher: "
         f"{', '.join(chosen) or 'none'}.",
     ]
-    return TextTable(
+    return Table(
         "Joint display of the survey and focus-group findings",
         header,
         tuple(rows),
@@ -106,7 +98,7 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> TextTab
     )
 
 
-def _component_level_tables(results: Results, component: str, decimals: int) -> list[TextTable]:
+def _component_level_tables(results: Results, component: str, decimals: int) -> list[Table]:
     tables = []
     name = COMPONENT_NAMES[component]
     for table in results.tables():
@@ -125,7 +117,7 @@ def _component_level_tables(results: Results, component: str, decimals: int) -> 
     return tables
 
 
-def _component_tests(results: Results, component: str) -> TextTable | None:
+def _component_tests(results: Results, component: str) -> Table | None:
     tests = [t for t in results.associations if t.component == component and t.result.testable]
     if not tests:
         return None
@@ -140,7 +132,7 @@ def _component_tests(results: Results, component: str) -> TextTable | None:
         for t in tests
     )
     name = COMPONENT_NAMES[component]
-    return TextTable(
+    return Table(
         f"{results.instrument.title}, {name}: tests of association",
         ("Item", "By", "Test", "p", "Adjusted p"),
         rows,
@@ -149,42 +141,42 @@ def _component_tests(results: Results, component: str) -> TextTable | None:
     )
 
 
-def _themes_table(evaluation: Evaluation, component: str) -> TextTable | None:
-    from cipp.render.qualitative import _THEME_HEADER, _theme_rows
+def _themes_table(evaluation: Evaluation, component: str) -> Table | None:
+    from cipp.render.qualitative import themes_table
 
     themes = [
         t for t in evaluation.themes.themes if t.component == component or component in t.also
     ]
     if not themes:
         return None
-    rows = tuple(tuple(row) for row in _theme_rows(themes))
-    return TextTable(
+    table = themes_table(
+        themes,
         f"Focus-group themes read through {COMPONENT_NAMES[component]}",
-        tuple(_THEME_HEADER),
-        rows,
-        ("Participants: distinct participants of the group who voiced the theme.",),
-        key=f"themes_{component}",
+        f"themes_{component}",
+    )
+    return replace(
+        table,
+        notes=("Participants: distinct participants of the group who voiced the theme.",),
+        align_numbers=True,
     )
 
 
-def agreement_table(evaluation: Evaluation) -> TextTable:
-    from cipp.render.qualitative import _agreement_cells, _agreement_header
+def agreement_table(evaluation: Evaluation) -> Table:
+    from cipp.render.qualitative import agreement_table as table_of
 
     agreement = evaluation.agreement
-    rows = tuple(tuple(_agreement_cells(row)) for row in (*agreement.codes, agreement.pooled))
-    return TextTable(
-        f"Inter-coder agreement ({', '.join(agreement.coders)}; {agreement.units} units)",
-        tuple(_agreement_header(agreement)),
-        rows,
-        (agreement.methods, *agreement.notes),
-        key="agreement",
+    return replace(
+        table_of(agreement),
+        notes=(agreement.methods, *agreement.notes),
+        styles=(),
+        align_numbers=True,
     )
 
 
-def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) -> list[Section]:
+def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
     """The report, in reading order."""
     out = [
-        Section(
+        _section(
             "Joint display",
             ("Survey and focus-group findings side by side, per CIPP component.",),
             (joint_display_table(evaluation, decimals=decimals),),
@@ -192,7 +184,7 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
     ]
     for row in evaluation.joint.rows:
         component = row.component
-        tables: list[TextTable] = []
+        tables: list[Table] = []
         for results in evaluation.surveys:
             tables.extend(_component_level_tables(results, component, decimals))
             tests = _component_tests(results, component)
@@ -202,7 +194,7 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
         if themes is not None:
             tables.append(themes)
         paragraphs = (f"Fit: {row.fit} ({row.fit_source}). {row.meta_inference}",)
-        out.append(Section(COMPONENT_NAMES[component], paragraphs, tuple(tables)))
+        out.append(_section(COMPONENT_NAMES[component], paragraphs, tuple(tables)))
     for results in evaluation.surveys:
         tables = [
             replace(
@@ -212,7 +204,7 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
                 else f"{results.instrument.title}: {t.caption}",
                 key=f"{results.instrument.id}_{t.key}",
             )
-            for t in all_tables(results, decimals=decimals, min_cell=min_cell)
+            for t in all_tables(results, decimals=decimals)
         ]
         summary = results.association_summary
         sentences = (
@@ -222,13 +214,15 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
             f"Source: {results.source}; n = {results.n_respondents} respondents.",
             *sentences,
         )
-        out.append(Section(f"Survey: {results.instrument.title}", survey_paragraphs, tuple(tables)))
+        out.append(
+            _section(f"Survey: {results.instrument.title}", survey_paragraphs, tuple(tables))
+        )
     themes = evaluation.themes
     groups = "; ".join(
         f"{g.group}: {g.participants} participants in {g.sessions} sessions" for g in themes.groups
     )
     out.append(
-        Section(
+        _section(
             "Focus groups: inter-coder agreement",
             (
                 f"Groups: {groups}.",
@@ -239,18 +233,8 @@ def sections(evaluation: Evaluation, *, decimals: int = 1, min_cell: int = 0) ->
         )
     )
     if evaluation.notes:
-        out.append(Section("Notes", evaluation.notes))
+        out.append(_section("Notes", evaluation.notes))
     return out
-
-
-def _all_text(parts: list[Section]) -> str:
-    texts = []
-    for section in parts:
-        texts += [section.heading, *section.paragraphs]
-        for table in section.tables:
-            texts += [table.caption, *table.header, *table.notes]
-            texts += [cell for row in table.rows for cell in row]
-    return "\n".join(texts)
 
 
 def _share(value: float | None, decimals: int) -> str:
@@ -258,139 +242,24 @@ def _share(value: float | None, decimals: int) -> str:
     return "no answers" if missing(value) else f"{percent(value, decimals)}%"
 
 
-def render_markdown(parts: list[Section], title: str) -> str:
-    from cipp.render.markdown import markdown_table
-
-    lines = [f"# {title}", ""]
-    for section in parts:
-        lines += [f"{'#' * (section.level + 1)} {section.heading}", ""]
-        lines += [p + "\n" for p in section.paragraphs]
-        for table in section.tables:
-            lines += [markdown_table(table), ""]
-    return "\n".join(lines)
-
-
-def render_html(parts: list[Section], title: str) -> str:
-    from html import escape
-
-    from cipp import __version__
-    from cipp.render.html import _CSS, html_table
-
-    body = []
-    contents = []
-    for number, section in enumerate(parts, start=1):
-        anchor = f"s{number}"
-        contents.append(f'<li><a href="#{anchor}">{escape(section.heading)}</a></li>')
-        body.append(f'<section id="{anchor}"><h2>{escape(section.heading)}</h2>')
-        body += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
-        body += [html_table(t, table_id=t.key) for t in section.tables]
-        body.append("</section>")
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8" />',
-            '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-            f'<meta name="generator" content="cipp {escape(__version__)}" />',
-            f"<title>{escape(title)}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body>",
-            "<main>",
-            f"<header><h1>{escape(title)}</h1></header>",
-            f'<nav aria-label="Contents"><h2>Contents</h2><ol>{"".join(contents)}</ol></nav>',
-            *body,
-            f"<footer><p>Produced by cipp {escape(__version__)}.</p></footer>",
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
+def _records(evaluation: Evaluation) -> Records:
+    """Every survey's tidy rows, each led by its instrument's id."""
+    rows = tuple(
+        (results.instrument.id, *row)
+        for results in evaluation.surveys
+        for row in tidy_records(results).rows
     )
+    return Records(("instrument", *CSV_COLUMNS), rows)
 
 
-def _docx(parts: list[Section], title: str, out: Path, inputs: tuple[Path, ...]) -> None:
-    from docx import Document
-
-    from cipp.render.docx import _add_tables, _setup_styles
-
-    document = Document()
-    _setup_styles(document)
-    document.core_properties.title = title
-    document.add_paragraph(title, style="Title")
-    number = 1
-    for section in parts:
-        if not section.tables:
-            document.add_heading(section.heading, level=1)
-        for paragraph in section.paragraphs if not section.tables else ():
-            document.add_paragraph(paragraph)
-        if section.tables:
-            # The heading goes with the first table (it may start a landscape page).
-            number = _add_tables(document, list(section.tables), number, heading=section.heading)
-            for paragraph in section.paragraphs:
-                document.add_paragraph(paragraph)
-    write_with(out, lambda tmp: document.save(str(tmp)), inputs=inputs)
-
-
-def _xlsx(parts: list[Section], out: Path, inputs: tuple[Path, ...]) -> None:
-    from openpyxl import Workbook
-
-    from cipp.render.xlsx import add_table_sheet
-
-    workbook = Workbook()
-    default = workbook.active
-    used: set[str] = set()
-    for section in parts:
-        for table in section.tables:
-            name = table.key.replace("_", " ")[:28] or "Table"
-            while name in used:
-                name = f"{name[:26]}{len(used) % 100:02d}"
-            used.add(name)
-            add_table_sheet(workbook, table, title=name)
-    if default is not None:
-        workbook.remove(default)
-    write_with(out, lambda tmp: workbook.save(tmp), inputs=inputs)
-
-
-def write_report(
-    evaluation: Evaluation,
-    output_format: str,
-    out: Path,
-    *,
-    decimals: int = 1,
-    min_cell: int = 0,
-    inputs: tuple[Path, ...] = (),
-) -> None:
-    """Write the evaluation report; fails before writing if a real name survives in it."""
-    parts = sections(evaluation, decimals=decimals, min_cell=min_cell)
+def report_document(evaluation: Evaluation, *, decimals: int = 1) -> Document:
+    """The evaluation report; writing it fails if a real name from the pseudonym file
+    survives in it (cipp.render.formats.write)."""
     title = "CIPP evaluation: " + " and ".join(r.instrument.title for r in evaluation.surveys)
-    names = evaluation.pseudonyms
-    if output_format == "json":
-        # Missing numbers (a survey with no answers to a component) are null, as in the
-        # JSON of cipp analyze.
-        text = render_json(evaluation)
-    elif output_format == "markdown":
-        text = render_markdown(parts, title)
-    elif output_format == "html":
-        text = render_html(parts, title)
-    else:
-        text = _all_text(parts)
-    if names is not None:
-        names.check(text, where=str(out))
-    if output_format in ("json", "markdown", "html"):
-        write_text(out, text, inputs=inputs)
-    elif output_format == "docx":
-        _docx(parts, title, out, inputs)
-    else:
-        _xlsx(parts, out, inputs)
-
-
-__all__ = [
-    "COMPONENTS",
-    "REPORT_FORMATS",
-    "Section",
-    "joint_display_table",
-    "sections",
-    "write_report",
-]
+    return Document(
+        title=title,
+        sections=tuple(sections(evaluation, decimals=decimals)),
+        data=evaluation,
+        records=_records(evaluation),
+        names=evaluation.pseudonyms,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cipp.stats.sample_size import SampleSize
+from cipp.model.tests import SampleSize
 
 
 def sample_size_text(result: SampleSize) -> str:

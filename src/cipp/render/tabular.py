@@ -6,10 +6,10 @@ cells, footnotes) is decided once, here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
+from cipp.model.findings import SHOWN, SMALL, GroupShare
 from cipp.model.results import AssociationTest, LevelTable, Results
-from cipp.render.apa import apa_chi_square, format_p
+from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, format_p
+from cipp.render.document import TextTable
 from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
 from cipp.render.prose import adjustment_name, association_sentences, lower_first
 
@@ -29,27 +29,6 @@ def format_p_cell(p: float | None) -> str:
     if p is None or p != p:
         return "–"
     return format_p(p).removeprefix("p = ").removeprefix("p ")
-
-
-@dataclass(frozen=True)
-class TextTable:
-    """A captioned table of text cells. A row with a single cell is a section heading."""
-
-    caption: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    notes: tuple[str, ...] = ()
-    key: str = ""
-    # Columns too wide for a terminal (the APA lines); documents show them.
-    hidden_in_terminal: tuple[str, ...] = ()
-
-    def without(self, names: tuple[str, ...]) -> TextTable:
-        """The table without the named columns (section rows are kept)."""
-        keep = [j for j, head in enumerate(self.header) if head not in names]
-        rows = tuple(row if len(row) == 1 else tuple(row[j] for j in keep) for row in self.rows)
-        return replace(
-            self, header=tuple(self.header[j] for j in keep), rows=rows, hidden_in_terminal=()
-        )
 
 
 def level_table_caption(results: Results, table: LevelTable) -> str:
@@ -141,11 +120,6 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
     return TextTable(caption, header, tuple(rows), tuple(notes), key="components")
 
 
-def masked(n: int, min_cell: int) -> bool:
-    """Whether a count is small enough to identify people (1 .. min_cell - 1)."""
-    return 0 < n < min_cell
-
-
 #: How a count masked only so that another cannot be worked out by subtraction shows.
 SECONDARY_MASK = "masked"
 
@@ -160,32 +134,17 @@ def mask_note(min_cell: int) -> str:
     )
 
 
-def mask_text(n: int, min_cell: int) -> str:
+def mask_text(mask: str, min_cell: int) -> str:
     """A masked cell: "< N" for a small count, SECONDARY_MASK for one masked to protect it."""
-    return f"< {min_cell}" if masked(n, min_cell) else SECONDARY_MASK
+    return f"< {min_cell}" if mask == SMALL else SECONDARY_MASK
 
 
-def secondary_masks(counts: list[int], masked_cells: list[bool]) -> list[bool]:
-    """Mask one more cell when exactly one is masked, so it cannot be found by subtraction.
-
-    The extra cell is the smallest other non-zero count (a common rule of statistical
-    disclosure control). Totals printed elsewhere may still allow some recovery.
-    """
-    if sum(masked_cells) != 1:
-        return masked_cells
-    others = [(n, j) for j, n in enumerate(counts) if not masked_cells[j] and n > 0]
-    if not others:
-        return masked_cells
-    _, extra = min(others)
-    return [hit or j == extra for j, hit in enumerate(masked_cells)]
-
-
-def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0) -> TextTable:
+def demographics_table(results: Results, *, decimals: int = 1) -> TextTable:
     """n (%) per category; numeric demographics also as mean ± SD.
 
-    With ``min_cell``, categories with fewer respondents than that are shown as "< N"
-    (and one more as "masked" where the first could be worked out by subtraction).
+    Categories the findings mask (``min_cell``) show as "< N" or "masked".
     """
+    findings = results.findings
     header = ("Characteristic", "n (%)")
     rows: list[tuple[str, ...]] = []
     hidden = False
@@ -193,12 +152,11 @@ def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0
         rows.append((d.label,))
         if d.kind == "numeric":
             rows.append(("Mean ± SD", mean_sd(d.mean, d.sd)))
-        counts = [category.n for category in d.categories]
-        hide = secondary_masks(counts, [masked(n, min_cell) for n in counts])
-        for category, hidden_cell in zip(d.categories, hide, strict=True):
-            if hidden_cell:
+        masks = findings.demographics.get(d.id, (SHOWN,) * len(d.categories))
+        for category, mask in zip(d.categories, masks, strict=True):
+            if mask != SHOWN:
                 hidden = True
-                rows.append((category.label, mask_text(category.n, min_cell)))
+                rows.append((category.label, mask_text(mask, findings.min_cell)))
             else:
                 rows.append((category.label, n_percent(category.n, category.percent, decimals)))
         if d.n_missing:
@@ -206,103 +164,55 @@ def demographics_table(results: Results, *, decimals: int = 1, min_cell: int = 0
     caption = f"Respondents' characteristics (n = {results.n_respondents})"
     notes = ["Percentages are of respondents who answered."]
     if hidden:
-        notes.append(mask_note(min_cell))
+        notes.append(mask_note(findings.min_cell))
     return TextTable(caption, header, tuple(rows), tuple(notes), key="demographics")
 
 
-def breakdown_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> list[TextTable]:
-    """Per grouping variable: each item's positive answers in each group, n (%).
+def _share_cell(cell: GroupShare | None, min_cell: int, decimals: int) -> str:
+    if cell is None:
+        return "–"
+    if cell.mask != SHOWN:
+        return mask_text(cell.mask, min_cell)
+    return n_percent(cell.k, cell.percent if cell.n else None, decimals)
 
-    Read from the tested crosstabs (rows: levels or collapse groups; columns: groups).
-    With ``min_cell``, a cell whose count or whose group's answers number fewer than
-    that is shown as "< N".
-    """
+
+def breakdown_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
+    """Per grouping variable: each item's positive answers in each group, n (%), as the
+    findings give them (masked cells as "< N" or "masked")."""
+    findings = results.findings
     tables = []
-    instrument = results.instrument
-    for by in dict.fromkeys(t.by for t in results.associations):
-        tests = [
-            t
-            for t in results.associations
-            if t.by == by and t.level == "item" and t.result.testable
-        ]
-        if not tests:
-            continue
-        groups = list(dict.fromkeys(g for t in tests for g in t.result.col_labels))
-        rows: list[tuple[str, ...]] = []
-        hidden = False
-        for test in tests:
-            scale = instrument.scale_of(instrument.item(test.item))
-            group = scale.positive_group
-            positive = {group.label} | {scale.label_of(c) for c in group.codes}
-            r = test.result
-            shown: list[tuple[int, int] | None] = []
-            for label in groups:
-                if label not in r.col_labels:
-                    shown.append(None)
-                    continue
-                column = r.col_labels.index(label)
-                total = sum(row[column] for row in r.table)
-                k = sum(
-                    row[column]
-                    for row, level in zip(r.table, r.row_labels, strict=True)
-                    if level in positive
-                )
-                shown.append((k, total))
-            counts = [cell[0] if cell else 0 for cell in shown]
-            hide = secondary_masks(
-                counts,
-                [
-                    cell is not None
-                    and (
-                        masked(cell[0], min_cell)
-                        or masked(cell[1], min_cell)
-                        # k of n shown would give away the n - k other answers
-                        or masked(cell[1] - cell[0], min_cell)
-                    )
-                    for cell in shown
-                ],
-            )
-            cells = [test.text]
-            for cell, hidden_cell in zip(shown, hide, strict=True):
-                if cell is None:
-                    cells.append("–")
-                elif hidden_cell:
-                    hidden = True
-                    k, total = cell
-                    small = masked(k, min_cell) or masked(total, min_cell)
-                    cells.append(f"< {min_cell}" if small else SECONDARY_MASK)
-                else:
-                    k, total = cell
-                    cells.append(n_percent(k, 100 * k / total if total else None, decimals))
-            rows.append(tuple(cells))
-        label = tests[0].by_label
+    for breakdown in findings.breakdowns:
+        rows = tuple(
+            (row.text, *(_share_cell(c, findings.min_cell, decimals) for c in row.cells))
+            for row in breakdown.rows
+        )
         notes = [
             "n (%) of each group's valid answers in the scale's positive group "
             "(e.g. Agree, Good or better, Yes)."
         ]
-        if hidden:
-            notes.append(mask_note(min_cell))
+        if any(c is not None and c.mask != SHOWN for row in breakdown.rows for c in row.cells):
+            notes.append(mask_note(findings.min_cell))
         tables.append(
             TextTable(
-                f"Positive answers by {label.lower()}",
-                ("Item", *groups),
-                tuple(rows),
+                f"Positive answers by {breakdown.label.lower()}",
+                ("Item", *breakdown.groups),
+                rows,
                 tuple(notes),
-                key=f"groups_{by}",
+                key=f"groups_{breakdown.by}",
             )
         )
     return tables
 
 
-def all_tables(results: Results, *, decimals: int = 1, min_cell: int = 0) -> list[TextTable]:
+def all_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
     """Every table of a report, in reading order."""
     tables = [level_table(results, t, decimals=decimals) for t in results.tables()]
     tables.append(components_table(results, decimals=decimals))
     if results.demographics:
-        tables.append(demographics_table(results, decimals=decimals, min_cell=min_cell))
-    tables.extend(participation_table(results, min_cell=min_cell))
+        tables.append(demographics_table(results, decimals=decimals))
+    tables.extend(participation_table(results))
     tables.extend(association_tables(results))
-    tables.extend(breakdown_tables(results, decimals=decimals, min_cell=min_cell))
+    tables.extend(breakdown_tables(results, decimals=decimals))
     return tables
 
 
@@ -390,28 +300,25 @@ def association_tables(results: Results) -> list[TextTable]:
     return tables
 
 
-def participation_table(results: Results, *, min_cell: int = 0) -> list[TextTable]:
-    """Observed and expected respondents per category, with the goodness-of-fit test.
-
-    With ``min_cell``, observed counts are masked as in the demographics table."""
+def participation_table(results: Results) -> list[TextTable]:
+    """Observed and expected respondents per category, with the goodness-of-fit test;
+    observed counts masked as the findings say."""
     fit = results.goodness_of_fit
     if fit is None:
         return []
     r = fit.result
-    observed = list(r.observed)
-    hide = secondary_masks(observed, [masked(n, min_cell) for n in observed])
+    findings = results.findings
+    masks = findings.participation or (SHOWN,) * len(r.observed)
     rows = tuple(
-        (label, mask_text(o, min_cell) if hidden_cell else str(o), number_text(e, 1))
-        for label, o, e, hidden_cell in zip(r.labels, observed, r.expected, hide, strict=True)
+        (label, mask_text(mask, findings.min_cell) if mask != SHOWN else str(o), number_text(e, 1))
+        for label, o, e, mask in zip(r.labels, r.observed, r.expected, masks, strict=True)
     )
     caption = f"Participation by {fit.label.lower()}"
-    from cipp.render.apa import apa_goodness_of_fit
-
     notes: tuple[str, ...] = (
         f"Chi-square goodness of fit against {r.expected_source}: {apa_goodness_of_fit(r)}.",
     )
-    if any(hide):
-        notes += (mask_note(min_cell),)
+    if any(mask != SHOWN for mask in masks):
+        notes += (mask_note(findings.min_cell),)
     return [
         TextTable(caption, ("Category", "Observed", "Expected"), rows, notes, key="participation")
     ]

@@ -1,7 +1,7 @@
 """A batch's trends as tables, and the batch's output folder.
 
 What is in a trends table (captions, column heads, cells, footnotes) is decided once, in
-TextTables, and shown in the terminal (rises ▲ green, falls ▼ red), Markdown and Excel
+Tables, and shown in the terminal (rises ▲ green, falls ▼ red), Markdown and Excel
 the same way the single-file tables are. :func:`write_batch` writes one folder per wave,
 with that wave's outputs by the existing renderers, and the combined summary on top.
 Rounding happens here and nowhere else; the numbers come from cipp.flow.batch unchanged.
@@ -9,33 +9,34 @@ Rounding happens here and nowhere else; the numbers come from cipp.flow.batch un
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cipp.model.errors import OutputError
+from cipp.model.trends import BatchResults, Trend
+from cipp.render.document import (
+    ALL,
+    FALL,
+    RISE,
+    STRONG,
+    Document,
+    Records,
+    Section,
+    Table,
+)
 from cipp.render.numbers import COMPONENT_NAMES, missing, number, percent
 from cipp.render.prose import adjustment_name, trend_rule
-from cipp.render.tabular import TextTable, format_p_cell
+from cipp.render.tabular import format_p_cell
 
-if TYPE_CHECKING:
-    from openpyxl.workbook import Workbook
-    from rich.console import Console, RenderableType
-    from rich.table import Table
+#: The batch's JSON at the top of the output folder, always written.
+SUMMARY = "summary.json"
+#: The trends' files at the top of the output folder are named trends.<suffix>.
+TRENDS = "trends"
 
-    from cipp.flow.batch import BatchResults, Trend
-    from cipp.model.results import Results
-
-#: What ``--format`` names, and the extension of the file each writes per wave.
-EXTENSIONS = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "xlsx": "xlsx"}
-#: Files at the top of the output folder (wave folders never take these names).
-SUMMARY_FILES = ("summary.json", "trends.txt", "trends.md", "trends.xlsx", "trends.csv")
-
-RISE, FALL = "▲", "▼"
-DIRECTIONS = {"rise": f"{RISE} rise", "fall": f"{FALL} fall", "steady": "steady"}
+RISE_MARK, FALL_MARK = "▲", "▼"
+DIRECTIONS = {"rise": f"{RISE_MARK} rise", "fall": f"{FALL_MARK} fall", "steady": "steady"}
 NOT_ASKED = "not asked"
 
 
@@ -56,7 +57,7 @@ def signed(value: float | None, decimals: int = 1) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def waves_table(batch: BatchResults) -> TextTable:
+def waves_table(batch: BatchResults) -> Table:
     """One row per wave: its file, respondents and the items its file did not ask."""
     rows = []
     for name, results in batch.waves.items():
@@ -71,7 +72,7 @@ def waves_table(batch: BatchResults) -> TextTable:
     split = f", split by {batch.split_by}" if batch.split_by else ""
     caption = f"Waves of {batch.instrument.title}{split}"
     notes = tuple(batch.notes)
-    return TextTable(
+    return Table(
         caption, ("Wave", "File", "Respondents", "Items not asked"), tuple(rows), notes, key="waves"
     )
 
@@ -86,7 +87,7 @@ def _wave_cell(trend: Trend, wave: str, decimals: int) -> str:
     return percent(point.positive_percent, decimals) if point.asked else NOT_ASKED
 
 
-def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> TextTable:
+def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> Table:
     """% positive per wave, the change from first to last, the direction and the tests.
 
     ``level`` "item" (rows grouped under their CIPP component) or "component".
@@ -159,10 +160,10 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
         notes = [share, "Change, direction and p as in the item table."]
     notes.extend(footnotes)
     key = "trends" if level == "item" else "component_trends"
-    return TextTable(caption, header, tuple(rows), tuple(notes), key=key)
+    return Table(caption, header, tuple(rows), tuple(notes), key=key)
 
 
-def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> TextTable:
+def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> Table:
     """Every wave's n, % positive, % top level and mean, and the change from the wave before."""
     trends = batch.trends
     records = trends.items if level == "item" else trends.components
@@ -206,21 +207,19 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
             "% mostly positive: respondents with more than half of their answers positive."
         )
     key = "item_details" if level == "item" else "component_details"
-    return TextTable(caption, header, tuple(rows), tuple(notes), key=key)
+    return Table(caption, header, tuple(rows), tuple(notes), key=key)
 
 
-def errors_table(batch: BatchResults) -> TextTable | None:
+def errors_table(batch: BatchResults) -> Table | None:
     """The files that failed, with their messages (None when every file was analysed)."""
     if not batch.errors:
         return None
     rows = tuple((name, message) for name, message in batch.errors.items())
     caption = f"Files that could not be analysed ({len(rows)}); the other waves finished"
-    return TextTable(caption, ("File", "Error"), rows, key="errors")
+    return Table(caption, ("File", "Error"), rows, key="errors")
 
 
-def trend_tables(
-    batch: BatchResults, *, decimals: int = 1, details: bool = True
-) -> list[TextTable]:
+def trend_tables(batch: BatchResults, *, decimals: int = 1, details: bool = True) -> list[Table]:
     """Every table of the batch summary, in reading order."""
     tables = [waves_table(batch)]
     if batch.trends.items:
@@ -243,82 +242,6 @@ def trend_tables(
 # --------------------------------------------------------------------------------------------
 
 
-def _style_of(row: Sequence[str], header: Sequence[str]) -> str | None:
-    if "Direction" not in header or len(row) != len(header):
-        return None
-    cell = row[header.index("Direction")]
-    return "green" if cell.startswith(RISE) else "red" if cell.startswith(FALL) else None
-
-
-def rich_trend_table(table: TextTable, width: int = 120) -> Table:
-    """A rich Table of a TextTable: number columns as wide as their widest cell; a rise's
-    change and direction in green, a fall's in red, significant p values in bold."""
-    from rich.text import Text
-
-    from cipp.render.terminal import add_section_row, table_frame
-
-    out = table_frame(table, width, min_first=12)
-    coloured = {"Change", "Direction"}
-    for row in table.rows:
-        if len(row) == 1:
-            add_section_row(out, row[0], len(table.header))
-            continue
-        style = _style_of(row, table.header)
-        cells: list[Text] = []
-        for head, cell in zip(table.header, row, strict=True):
-            cell_style = style if style and head in coloured else ""
-            if cell.endswith(" *"):
-                cell_style = "bold"
-            cells.append(Text(cell, style=cell_style))
-        out.add_row(*cells)
-    return out
-
-
-def trend_renderables(
-    batch: BatchResults, *, decimals: int = 1, width: int = 120, details: bool = False
-) -> list[RenderableType]:
-    from rich.text import Text
-
-    title = Text(f"{batch.instrument.title}: {len(batch.waves)} waves", style="bold")
-    parts: list[RenderableType] = [title]
-    for table in trend_tables(batch, decimals=decimals, details=details):
-        parts.append(rich_trend_table(table, width))
-    return parts
-
-
-def print_trends(
-    batch: BatchResults, console: Console, *, decimals: int = 1, details: bool = False
-) -> None:
-    """The terminal view: waves, trends of items and components, failed files."""
-    for part in trend_renderables(batch, decimals=decimals, width=console.width, details=details):
-        console.print(part)
-        console.print()
-
-
-def render_trends_text(batch: BatchResults, *, decimals: int = 1, width: int = 120) -> str:
-    """The terminal view as plain text, with the detail tables (trends.txt)."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
-    print_trends(batch, console, decimals=decimals, details=True)
-    return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-
-
-def render_trends_markdown(batch: BatchResults, *, decimals: int = 1) -> str:
-    from cipp.render.markdown import markdown_table
-
-    parts = [f"# Trends across waves: {batch.instrument.title}", ""]
-    for table in trend_tables(batch, decimals=decimals):
-        parts.extend([markdown_table(table), ""])
-    return "\n".join(parts)
-
-
 SHEETS = {
     "waves": "Waves",
     "trends": "Trends",
@@ -327,37 +250,35 @@ SHEETS = {
     "component_details": "Component details",
     "errors": "Errors",
 }
+#: The columns a rise or a fall colours.
+_COLOURED = ("Change", "Direction")
 
 
-def build_trends_workbook(batch: BatchResults, *, decimals: int = 1) -> Workbook:
-    """The summary workbook: a Trends sheet (items), component trends, details, waves and
-    failed files, each formatted like the single-file tables; rises green, falls red."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from cipp.render.xlsx import add_table_sheet
-
-    workbook = Workbook()
-    default = workbook.active
-    tables = trend_tables(batch, decimals=decimals)
-    # The trends first: they are what a reader opens the workbook for.
-    tables.sort(key=lambda t: t.key not in ("trends", "component_trends"))
-    for table in tables:
-        add_table_sheet(workbook, table, SHEETS.get(table.key, table.key)[:31])
-        sheet = workbook[SHEETS.get(table.key, table.key)[:31]]
-        for row in sheet.iter_rows(min_row=4):
-            colour = None
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith((RISE, FALL)):
-                    colour = "00A050" if cell.value.startswith(RISE) else "C00000"
-            if colour is None:
-                continue
-            for cell in row[1:]:
-                if isinstance(cell.value, str) and cell.value.startswith((RISE, FALL, "+", "-")):
-                    cell.font = Font(color=colour, bold=cell.value.startswith((RISE, FALL)))
-    if default is not None:
-        workbook.remove(default)
-    return workbook
+def _styled(table: Table) -> Table:
+    """Rises green and falls red (their change and direction), significant p values strong;
+    12 columns at least for the first column in a terminal; the workbook's sheet name
+    (trends first)."""
+    styles: list[tuple[str, ...]] = []
+    for row in table.rows:
+        if len(row) != len(table.header):
+            styles.append(())
+            continue
+        direction = row[table.header.index("Direction")] if "Direction" in table.header else ""
+        trend = RISE if direction.startswith(RISE_MARK) else ""
+        trend = FALL if direction.startswith(FALL_MARK) else trend
+        styles.append(
+            tuple(
+                STRONG if cell.endswith(" *") else trend if head in _COLOURED else ""
+                for head, cell in zip(table.header, row, strict=True)
+            )
+        )
+    return replace(
+        table,
+        styles=tuple(styles),
+        first_min=12,
+        sheet=SHEETS.get(table.key, table.key),
+        sheet_first=table.key in ("trends", "component_trends"),
+    )
 
 
 CSV_COLUMNS = (
@@ -385,52 +306,50 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if missing(value) else repr(value)
-
-
-def render_trends_csv(batch: BatchResults) -> str:
+def trends_records(batch: BatchResults) -> Records:
     """One tidy row per item or component and wave, unrounded; not asked is empty."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for trend in (*batch.trends.items, *batch.trends.components):
-        test = trend.test
-        testable = test is not None and test.testable
+        test = trend.test if trend.test is not None and trend.test.testable else None
         for p in trend.points:
-            writer.writerow(
+            rows.append(
                 (
                     trend.level,
                     trend.id,
                     trend.text,
                     trend.component,
                     p.wave,
-                    "true" if p.asked else "false",
-                    "" if p.n is None else p.n,
-                    _csv_number(p.positive_percent),
-                    _csv_number(p.top_percent),
-                    _csv_number(p.mean),
-                    _csv_number(p.mostly_positive_percent),
+                    p.asked,
+                    p.n,
+                    p.positive_percent,
+                    p.top_percent,
+                    p.mean,
+                    p.mostly_positive_percent,
                     p.previous_wave or "",
-                    _csv_number(p.positive_change),
-                    _csv_number(p.top_change),
-                    _csv_number(p.mean_change),
-                    _csv_number(trend.positive_change),
+                    p.positive_change,
+                    p.top_change,
+                    p.mean_change,
+                    trend.positive_change,
                     trend.direction or "",
-                    _csv_number(test.p_value_used) if test is not None and testable else "",
-                    _csv_number(test.p_linear_by_linear) if test is not None and testable else "",
-                    _csv_number(trend.p_adjusted) if testable else "",
-                    "true" if trend.significant else "false",
+                    test.p_value_used if test is not None else None,
+                    test.p_linear_by_linear if test is not None else None,
+                    trend.p_adjusted if test is not None else None,
+                    trend.significant,
                 )
             )
-    return buffer.getvalue()
+    return Records(CSV_COLUMNS, tuple(rows))
 
 
-def render_summary_json(batch: BatchResults) -> str:
-    """summary.json: the batch's JSON (cipp.render.json.to_dict), unrounded."""
-    from cipp.render.json import render_json
-
-    return render_json(batch)
+def trends_document(batch: BatchResults, *, decimals: int = 1, details: bool = True) -> Document:
+    """The batch's summary: waves, trends of items and components, (details), failed files."""
+    tables = [_styled(t) for t in trend_tables(batch, decimals=decimals, details=details)]
+    return Document(
+        title=f"Trends across waves: {batch.instrument.title}",
+        banner=f"{batch.instrument.title}: {len(batch.waves)} waves",
+        sections=(Section(None, tuple(tables), show=ALL),),
+        data=batch,
+        records=trends_records(batch),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,9 +370,15 @@ def safe_name(name: str) -> str:
     return text[:80]
 
 
+def _top_files() -> set[str]:
+    from cipp.render.formats import FORMATS
+
+    return {SUMMARY, *(f"{TRENDS}{f.suffix}" for f in FORMATS.values())}
+
+
 def wave_folders(names: Iterable[str]) -> dict[str, str]:
     """A distinct safe folder name per wave (distinct ignoring case, as on macOS/Windows)."""
-    taken = {name.casefold() for name in SUMMARY_FILES}
+    taken = {name.casefold() for name in _top_files()}
     folders = {}
     for name in names:
         base = safe_name(name)
@@ -464,35 +389,6 @@ def wave_folders(names: Iterable[str]) -> dict[str, str]:
         taken.add(candidate.casefold())
         folders[name] = candidate
     return folders
-
-
-def _write_wave(
-    results: Results, output_format: str, path: Path, *, decimals: int, inputs: Sequence[Path]
-) -> None:
-    from cipp.render.files import write_text
-
-    if output_format == "xlsx":
-        from cipp.render.xlsx import render_xlsx
-
-        render_xlsx(results, path, decimals=decimals, inputs=tuple(inputs))
-        return
-    if output_format == "json":
-        from cipp.render.json import render_json
-
-        text = render_json(results)
-    elif output_format == "csv":
-        from cipp.render.csv import render_csv
-
-        text = render_csv(results)
-    elif output_format == "markdown":
-        from cipp.render.markdown import render_markdown
-
-        text = render_markdown(results, decimals=decimals)
-    else:
-        from cipp.render.terminal import render_text
-
-        text = render_text(results, decimals=decimals)
-    write_text(path, text, inputs=inputs)
 
 
 def _folder(path: Path) -> None:
@@ -509,43 +405,31 @@ def write_batch(
 ) -> tuple[Path, ...]:
     """Write every wave's outputs and the summary under ``out``; return the files written.
 
-    ``out/<wave>/<wave>.<ext>`` per wave and format (txt, json, csv, md, xlsx: the same
-    renderers as ``cipp analyze``; files are named after the wave too, so that two waves'
-    workbooks can be open in Excel at once), then at the top ``trends.txt`` / ``trends.md``
-    / ``trends.xlsx`` / ``trends.csv`` for the table, markdown, xlsx and csv formats, and
-    ``summary.json`` (always, last: ``BatchResults.to_dict()``). Every file is written to
-    a temporary file and renamed, and none may be one of the batch's inputs.
+    ``out/<wave>/<wave>.<suffix>`` per wave and format (as ``cipp analyze`` writes them;
+    files are named after the wave too, so that two waves' workbooks can be open in Excel
+    at once), then at the top ``trends.<suffix>`` per format but JSON, and
+    ``summary.json`` (always, last: the batch's JSON). Every file is written to a
+    temporary file and renamed, and none may be one of the batch's inputs.
     """
-    from cipp.render.files import check_not_input, write_text, write_with
+    from cipp.render.files import check_not_input
+    from cipp.render.formats import output_format, write
+    from cipp.render.survey import survey_document
 
-    unknown = [f for f in formats if f not in EXTENSIONS]
-    if unknown:
-        raise OutputError(f"unknown format(s) {', '.join(unknown)}: use {', '.join(EXTENSIONS)}")
+    chosen = [output_format(name) for name in formats]
     out = Path(out)
-    inputs = list(batch.inputs)
+    inputs = tuple(batch.inputs)
     check_not_input(out, inputs)
     _folder(out)
     written: list[Path] = []
     for name, folder in wave_folders(batch.waves).items():
         _folder(out / folder)
-        for output_format in formats:
-            path = out / folder / f"{folder}.{EXTENSIONS[output_format]}"
-            _write_wave(batch.waves[name], output_format, path, decimals=decimals, inputs=inputs)
-            written.append(path)
-    tops = {
-        "table": ("trends.txt", lambda: render_trends_text(batch, decimals=decimals)),
-        "markdown": ("trends.md", lambda: render_trends_markdown(batch, decimals=decimals)),
-        "csv": ("trends.csv", lambda: render_trends_csv(batch)),
-    }
-    for output_format in formats:
-        if output_format in tops:
-            file_name, render = tops[output_format]
-            write_text(out / file_name, render(), inputs=inputs)
-            written.append(out / file_name)
-        elif output_format == "xlsx":
-            workbook = build_trends_workbook(batch, decimals=decimals)
-            write_with(out / "trends.xlsx", workbook.save, inputs=inputs)
-            written.append(out / "trends.xlsx")
-    write_text(out / "summary.json", render_summary_json(batch), inputs=inputs)
-    written.append(out / "summary.json")
+        document = survey_document(batch.waves[name], decimals=decimals)
+        for fmt in chosen:
+            path = out / folder / f"{folder}{fmt.suffix}"
+            written.append(write(document, fmt.name, path, inputs=inputs))
+    summary = trends_document(batch, decimals=decimals)
+    for fmt in chosen:
+        if fmt.name != "json":
+            written.append(write(summary, fmt.name, out / f"{TRENDS}{fmt.suffix}", inputs=inputs))
+    written.append(write(summary, "json", out / SUMMARY, inputs=inputs))
     return tuple(written)

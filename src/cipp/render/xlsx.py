@@ -7,28 +7,29 @@ column widths set to fit.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import math
 from typing import TYPE_CHECKING
 
-from cipp.model.results import Results
-from cipp.render.csv import COLUMNS, tidy_rows
-from cipp.render.files import write_with
-from cipp.render.tabular import TextTable, all_tables
+from cipp.render.document import BRIEF, FALL, RISE, STRONG, Document, Figures, Records, Table
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
 
-SHEET_NAMES = {"components": "Components", "demographics": "Demographics"}
+#: Colours of the semantic styles (rises green, falls red).
+COLOURS = {RISE: "00A050", FALL: "C00000"}
 
 
-def _sheet_name(table: TextTable) -> str:
-    if table.key.startswith("table"):
+def _sheet_name(table: Table) -> str:
+    if table.sheet:
+        return table.sheet[:31]
+    if table.key.startswith("table") and table.key[5:].isdigit():
         return f"Table {table.key[5:]}"
-    return SHEET_NAMES.get(table.key, table.key.replace("_", " ").title())[:31]
+    return table.key.replace("_", " ").title()[:31] or "Table"
 
 
-def add_table_sheet(workbook: Workbook, table: TextTable, title: str | None = None) -> None:
-    """Write one TextTable to a new sheet, formatted like a table in a paper."""
+def add_table_sheet(workbook: Workbook, table: Table, title: str | None = None) -> None:
+    """Write one table to a new sheet, formatted like a table in a paper."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
     sheet = workbook.create_sheet(title or _sheet_name(table))
@@ -55,6 +56,11 @@ def add_table_sheet(workbook: Workbook, table: TextTable, title: str | None = No
             cell.alignment = Alignment(
                 horizontal="left" if column == 1 else "right", vertical="top", wrap_text=column == 1
             )
+            style = table.style_of(row_number - 4, column - 1)
+            if style in COLOURS:
+                cell.font = Font(color=COLOURS[style], bold=text.startswith(("▲", "▼")))
+            elif style == STRONG:
+                cell.font = Font(bold=True)
     for column in range(1, width + 1):
         sheet.cell(row=row_number, column=column).border = Border(bottom=rule)
     for offset, note in enumerate(table.notes, start=2):
@@ -71,65 +77,64 @@ def add_table_sheet(workbook: Workbook, table: TextTable, title: str | None = No
     sheet.freeze_panes = "B4"
 
 
-def _data_sheet(workbook: Workbook, results: Results) -> None:
+def _cell(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _data_sheet(workbook: Workbook, records: Records) -> None:
     sheet = workbook.create_sheet("Data")
-    sheet.append(list(COLUMNS))
-    for row in tidy_rows(results):
-        sheet.append(list(row))
+    sheet.append(list(records.columns))
+    for row in records.rows:
+        sheet.append([_cell(value) for value in row])
 
 
-def build_workbook(
-    results: Results,
-    *,
-    decimals: int = 1,
-    extra: list[TextTable] | None = None,
-    min_cell: int = 0,
-    figures: bool = True,
-) -> Workbook:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    default = workbook.active
-    for table in [*all_tables(results, decimals=decimals, min_cell=min_cell), *(extra or [])]:
-        add_table_sheet(workbook, table)
-    _data_sheet(workbook, results)
-    if figures:
-        _figure_sheets(workbook, results)
-    if default is not None:
-        workbook.remove(default)
-    return workbook
-
-
-def _figure_sheets(workbook: Workbook, results: Results) -> None:
+def _figure_sheets(workbook: Workbook, figures: Figures, first_number: int) -> int:
     """One sheet per figure (the diverging and Yes/No bar charts), as PNG."""
-    from io import BytesIO
-
     from openpyxl.drawing.image import Image
 
     from cipp.render.figures import figure_pngs
 
     dpi = 150
-    for number, (caption, png) in enumerate(figure_pngs(results, dpi=dpi), start=1):
+    number = first_number
+    for caption, png in figure_pngs(figures.results, dpi=dpi):
         sheet = workbook.create_sheet(f"Figure {number}")
         sheet["A1"] = caption
-        image = Image(BytesIO(png))
+        image = Image(io.BytesIO(png))
         # Excel places images at 96 dpi; scale so the figure keeps its printed size.
         image.width, image.height = image.width * 96 // dpi, image.height * 96 // dpi
         sheet.add_image(image, "A3")
+        number += 1
+    return number
 
 
-def render_xlsx(
-    results: Results,
-    out: Path,
-    *,
-    decimals: int = 1,
-    inputs: tuple[Path, ...] = (),
-    extra: list[TextTable] | None = None,
-    min_cell: int = 0,
-    figures: bool = True,
-) -> None:
-    """Write the workbook to ``out`` atomically: a sheet per table, the tidy data, figures."""
-    workbook = build_workbook(
-        results, decimals=decimals, extra=extra, min_cell=min_cell, figures=figures
-    )
-    write_with(out, lambda tmp: workbook.save(tmp), inputs=inputs)
+def build_workbook(document: Document) -> Workbook:
+    """A sheet per table of the brief view, the tidy data, then the figures."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    default = workbook.active
+    used: set[str] = set()
+    tables = sorted(document.tables(BRIEF), key=lambda t: not t.sheet_first)
+    for table in tables:
+        name = _sheet_name(table)
+        while name.casefold() in used:
+            name = f"{name[:27]} {len(used) + 1}"
+        used.add(name.casefold())
+        add_table_sheet(workbook, table, name)
+    if document.records is not None:
+        _data_sheet(workbook, document.records)
+    number = 1
+    for figures in document.figures():
+        number = _figure_sheets(workbook, figures, number)
+    if default is not None:
+        workbook.remove(default)
+    return workbook
+
+
+def write_xlsx(document: Document, width: int = 0) -> bytes:
+    """The workbook as .xlsx bytes."""
+    buffer = io.BytesIO()
+    build_workbook(document).save(buffer)
+    return buffer.getvalue()

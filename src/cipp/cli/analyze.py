@@ -1,0 +1,145 @@
+"""``cipp analyze``: one survey export to the study's tables, tests and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cipp.cli.common import (
+    AdjustOption,
+    ByOption,
+    CollapseOption,
+    CompleteOnlyOption,
+    DecimalsOption,
+    ExpectedOption,
+    FormatOption,
+    InstrumentOption,
+    LenientOption,
+    MinCellOption,
+    NoTestsOption,
+    OutOption,
+    ParticipationOption,
+    SheetOption,
+    SourceOption,
+    emit,
+    say,
+    user_errors,
+    warm_up,
+)
+
+if TYPE_CHECKING:
+    from cipp.flow.analysis import AnalysisOptions
+
+ResponsesArgument = Annotated[Path, typer.Argument(help="Survey export: .xlsx or .csv.")]
+BiasCorrectedOption = Annotated[
+    bool, typer.Option("--bias-corrected", help="Report Bergsma's bias-corrected Cramér's V.")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of Monte Carlo exact tests.")]
+ResamplesOption = Annotated[
+    int, typer.Option("--resamples", min=100, help="Resamples of Monte Carlo exact tests.")
+]
+ExactStepsOption = Annotated[
+    int,
+    typer.Option(
+        "--exact-steps",
+        min=0,
+        help="Work budget of exact R x C Fisher tests before Monte Carlo is used instead.",
+    ),
+]
+FiguresOption = Annotated[
+    Path | None,
+    typer.Option("--figures", help="Also draw the figures (PNG and SVG) into this folder."),
+]
+
+
+def analysis_options(
+    *,
+    by: list[str] | None,
+    no_tests: bool,
+    expected: str | None,
+    **rest: object,
+) -> AnalysisOptions:
+    """The library's options from the flags (``rest``: AnalysisOptions' own names)."""
+    from cipp.flow.analysis import AnalysisOptions, parse_expected
+
+    return AnalysisOptions(
+        by=() if no_tests else (tuple(by) if by else None),
+        expected=parse_expected(expected) if expected else None,
+        **rest,  # type: ignore[arg-type]
+    )
+
+
+def analyze(
+    responses: ResponsesArgument,
+    instrument: InstrumentOption = None,
+    sheet: SheetOption = None,
+    output_format: FormatOption = "table",
+    out: OutOption = None,
+    decimals: DecimalsOption = 1,
+    by: ByOption = None,
+    no_tests: NoTestsOption = False,
+    collapse: CollapseOption = False,
+    adjust: AdjustOption = "bh",
+    bias_corrected: BiasCorrectedOption = False,
+    seed: SeedOption = 20250101,
+    resamples: ResamplesOption = 10_000,
+    exact_steps: ExactStepsOption = 20_000,
+    participation: ParticipationOption = None,
+    expected: ExpectedOption = None,
+    source: SourceOption = "auto",
+    complete_only: CompleteOnlyOption = False,
+    figures: FiguresOption = None,
+    min_cell: MinCellOption = 0,
+    lenient: LenientOption = False,
+) -> None:
+    """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
+    from cipp.flow.analysis import analyze as run_analysis
+    from cipp.flow.analysis import load_file
+    from cipp.render.files import check_output
+    from cipp.render.formats import check_format
+
+    with user_errors():
+        check_format(output_format, out)
+        if min_cell and output_format in ("json", "csv"):
+            say(
+                "note: --min-cell masks counts in tables (table, markdown, html, xlsx, "
+                "docx); json and csv keep every count"
+            )
+        warm_up()
+        if out is not None:
+            check_output(out, [responses])
+        options = analysis_options(
+            by=by,
+            no_tests=no_tests,
+            expected=expected,
+            collapse=collapse,
+            adjust=adjust,
+            bias_corrected=bias_corrected,
+            seed=seed,
+            resamples=resamples,
+            exact_max_steps=exact_steps,
+            participation=participation,
+            min_cell=min_cell,
+        )
+        loaded = load_file(
+            responses,
+            instrument=instrument,
+            sheet=sheet,
+            lenient=lenient,
+            source=source,
+            complete_only=complete_only,
+        )
+        if loaded.instrument_note:
+            say(loaded.instrument_note)
+        results = run_analysis(loaded.responses, options)
+        if figures is not None:
+            from cipp.render.figures import draw_figures
+
+            for path in draw_figures(results, figures, inputs=(responses,)):
+                say(f"wrote {path}")
+        from cipp.render.survey import survey_document
+
+        document = survey_document(results, decimals=decimals)
+        emit(document, output_format, out, inputs=(responses,))

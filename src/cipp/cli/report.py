@@ -1,0 +1,81 @@
+"""``cipp report``: the whole evaluation, surveys and focus groups, in one document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cipp.cli.common import (
+    CollapseOption,
+    DecimalsOption,
+    FormatOption,
+    MinCellOption,
+    coder_list,
+    emit,
+    say,
+    user_errors,
+)
+
+
+def report(
+    survey: Annotated[list[Path], typer.Option("--survey", help="A survey export (repeatable).")],
+    qual: Annotated[
+        list[Path],
+        typer.Option("--qual", help="Coded focus-group segments: CSV, xlsx or .qdpx (repeatable)."),
+    ],
+    codebook: Annotated[Path, typer.Option("--codebook", help="Codebook YAML.")],
+    output_format: FormatOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the report here.")],
+    integration: Annotated[
+        Path | None,
+        typer.Option("--integration", help="YAML setting fits and meta-inferences."),
+    ] = None,
+    adjudication: Annotated[
+        Path | None, typer.Option("--adjudication", help="Adjudication CSV (decisions).")
+    ] = None,
+    pseudonyms: Annotated[
+        Path | None, typer.Option("--pseudonyms", help="Names to replace in quotes.")
+    ] = None,
+    coders: Annotated[
+        str | None, typer.Option("--coders", help="The two coders to compare (A,B).")
+    ] = None,
+    quotes: Annotated[int, typer.Option("--quotes", min=0, help="Quotes per code.")] = 2,
+    collapse: CollapseOption = False,
+    decimals: DecimalsOption = 1,
+    min_cell: MinCellOption = 0,
+) -> None:
+    """The whole evaluation in one document: surveys, focus groups and the joint display."""
+    from cipp.flow.analysis import AnalysisOptions
+    from cipp.flow.evaluation import QualitativeInputs, evaluate
+    from cipp.render.files import check_output
+    from cipp.render.formats import check_format
+    from cipp.render.report import report_document
+
+    with user_errors():
+        check_format(output_format, out)
+        inputs = (
+            *survey,
+            *qual,
+            codebook,
+            *(p for p in (integration, adjudication, pseudonyms) if p is not None),
+        )
+        check_output(out, inputs)
+        qualitative = QualitativeInputs(
+            segments=tuple(qual),
+            codebook=codebook,
+            adjudication=adjudication,
+            pseudonyms=pseudonyms,
+            coders=coder_list(coders),
+            quotes=quotes,
+        )
+        options = AnalysisOptions(collapse=collapse, min_cell=min_cell)
+        evaluation = evaluate(survey, qualitative, integration=integration, options=options)
+        for note in evaluation.notes:
+            say(note)
+        if pseudonyms is None:
+            say("note: no --pseudonyms file: names inside quotes are printed as transcribed")
+        for warning in evaluation.themes.warnings:
+            say(f"warning: {warning}")
+        emit(report_document(evaluation, decimals=decimals), output_format, out, inputs=inputs)

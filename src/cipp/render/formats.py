@@ -1,0 +1,97 @@
+"""The output formats: the one list every command, option and help text comes from.
+
+A format is a writer (a function from a Document to text or bytes) and how its files are
+named. Adding a format is one writer module and one line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cipp.model.errors import OutputError, option
+
+if TYPE_CHECKING:
+    from cipp.render.document import Document
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """``name`` as ``--format`` takes it; ``suffix`` of its files; ``writer`` as
+    'module:function'; ``binary`` formats need a file (they cannot go to a terminal)."""
+
+    name: str
+    suffix: str
+    writer: str
+    binary: bool = False
+
+    def write(self, document: Document, *, width: int = 120) -> str | bytes:
+        module, function = self.writer.split(":")
+        result: str | bytes = getattr(import_module(module), function)(document, width)
+        return result
+
+
+FORMATS: dict[str, OutputFormat] = {
+    f.name: f
+    for f in (
+        OutputFormat("table", ".txt", "cipp.render.terminal:write_terminal"),
+        OutputFormat("json", ".json", "cipp.render.json:write_json"),
+        OutputFormat("csv", ".csv", "cipp.render.csv:write_csv"),
+        OutputFormat("markdown", ".md", "cipp.render.markdown:write_markdown"),
+        OutputFormat("html", ".html", "cipp.render.html:write_html"),
+        OutputFormat("xlsx", ".xlsx", "cipp.render.xlsx:write_xlsx", binary=True),
+        OutputFormat("docx", ".docx", "cipp.render.docx:write_docx", binary=True),
+    )
+}
+
+
+def output_format(name: str) -> OutputFormat:
+    """The format called ``name``, or an error listing the formats."""
+    found = FORMATS.get(name)
+    if found is None:
+        raise OutputError(
+            f"{option('output_format', repr(name))} is not one of {', '.join(FORMATS)}"
+        )
+    return found
+
+
+def check_format(name: str, out: Path | None) -> OutputFormat:
+    """Fail early (before any reading) on an unknown format, or a binary one without a file."""
+    found = output_format(name)
+    if found.binary and out is None:
+        raise OutputError(
+            f"{option('output_format', name)} writes a file: give `out` (a path ending "
+            f"in {found.suffix})"
+        )
+    return found
+
+
+def render(document: Document, name: str, *, width: int = 120) -> str | bytes:
+    """The document written in the format called ``name``."""
+    return output_format(name).write(document, width=width)
+
+
+def write(
+    document: Document, name: str, out: Path, *, inputs: tuple[Path, ...] = (), width: int = 120
+) -> Path:
+    """Write the document to ``out`` atomically, never onto an input; refuse (OutputError)
+    when a real name the document must hide would appear in it. Returns ``out``."""
+    from cipp.render.files import write_bytes, write_text
+
+    data = render(document, name, width=width)
+    check_names(document, data, out)
+    if isinstance(data, bytes):
+        write_bytes(out, data, inputs=inputs)
+    else:
+        write_text(out, data, inputs=inputs)
+    return Path(out)
+
+
+def check_names(document: Document, data: str | bytes, where: object) -> None:
+    """Refuse an output in which a name from the document's pseudonym list survives."""
+    if document.names is None:
+        return
+    text = data if isinstance(data, str) else "\n".join(document.texts())
+    document.names.check(text, where=str(where))

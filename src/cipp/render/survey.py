@@ -1,0 +1,238 @@
+"""The document of one analysis (``cipp analyze``, and each wave of ``cipp batch``).
+
+The brief view (terminal, Markdown, spreadsheets) is the paper's tables straight through:
+Table 1, Table 2, the component summary, the respondents, participation, the tests and
+the positive answers by group, then what the tests found and the notes. The full view
+(HTML, Word) is a report: an executive summary per CIPP component, a section per
+component, the tables, the figures, the tests, the respondents and the notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cipp.model.results import LevelTable, Results
+from cipp.render.document import (
+    BRIEF,
+    FULL,
+    KEY,
+    PAGE,
+    WARNING,
+    Block,
+    Bullets,
+    Card,
+    Document,
+    Figures,
+    Paragraph,
+    Records,
+    Section,
+    Source,
+    Summary,
+    Table,
+)
+from cipp.render.numbers import COMPONENT_NAMES
+from cipp.render.prose import (
+    adjustment_name,
+    overall_sentences,
+    strongest_weakest,
+    what_tests_found,
+)
+from cipp.render.tabular import (
+    all_tables,
+    association_tables,
+    breakdown_tables,
+    components_table,
+    demographics_table,
+    level_table,
+    participation_table,
+)
+
+#: The tidy CSV: one row per item and level, unrounded.
+CSV_COLUMNS = (
+    "item",
+    "text",
+    "component",
+    "subtheme",
+    "kind",
+    "n_valid",
+    "n_missing",
+    "n_invalid",
+    "code",
+    "label",
+    "n",
+    "percent",
+    "percent_of_respondents",
+    "ci_low",
+    "ci_high",
+)
+
+CIPP_NOTE = (
+    "Items are grouped under Stufflebeam's CIPP components: Context, Input, Process and Product."
+)
+PERCENT_NOTE = (
+    "Percentages are of valid answers to each item; missing and invalid answers are "
+    "excluded and counted in the tables' Missing column."
+)
+INVALID_TITLE = "Invalid cells (counted as invalid, not as any level):"
+#: The brief view lists at most this many invalid cells (JSON has them all).
+INVALID_SHOWN = 50
+
+
+def tidy_records(results: Results) -> Records:
+    """One row per item and level, in CSV_COLUMNS order."""
+    rows = tuple(
+        (
+            s.id,
+            s.text,
+            s.component,
+            s.subtheme,
+            s.kind,
+            s.n_valid,
+            s.n_missing,
+            s.n_invalid,
+            level.code,
+            level.label,
+            level.n,
+            level.percent,
+            level.percent_of_respondents,
+            level.ci_low,
+            level.ci_high,
+        )
+        for s in results.items
+        for level in s.levels
+    )
+    return Records(CSV_COLUMNS, rows)
+
+
+def _invalid_cells(results: Results) -> Bullets | None:
+    if not results.invalid_cells:
+        return None
+    lines = [
+        f"{c.file}{f', sheet {c.sheet}' if c.sheet else ''}, row {c.row}, column "
+        f"{c.column} ({c.variable}): {c.value!r}"
+        for c in results.invalid_cells[:INVALID_SHOWN]
+    ]
+    more = len(results.invalid_cells) - INVALID_SHOWN
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return Bullets(tuple(lines), title=INVALID_TITLE, style=WARNING)
+
+
+def _brief(results: Results, decimals: int) -> Section:
+    blocks: list[Block] = list(all_tables(results, decimals=decimals))
+    if results.association_summary is not None:
+        blocks.append(Paragraph(overall_sentences(results)[-1], KEY))
+    if results.notes:
+        blocks.append(Bullets(results.notes, title="Notes:"))
+    invalid = _invalid_cells(results)
+    if invalid is not None:
+        blocks.append(invalid)
+    return Section(None, tuple(blocks), show=(BRIEF,))
+
+
+def _summary(results: Results, decimals: int) -> Section:
+    ran = bool(results.associations)
+    method = results.association_summary.adjust if results.association_summary else "bh"
+    cards = tuple(
+        Card(
+            finding.component,
+            COMPONENT_NAMES[finding.component],
+            (
+                *strongest_weakest(results, finding, decimals),
+                *((what_tests_found(finding.tests, ran, method),) if ran else ()),
+            ),
+        )
+        for finding in results.findings.components
+    )
+    lead = (
+        f"{results.n_respondents} respondents. Strongest and weakest items by positive share: "
+        "the percentage of valid answers in the scale's favourable group (e.g. Agree, Good "
+        "or better, Yes)."
+    )
+    summary = Summary(cards, overall_sentences(results), lead=lead)
+    return Section("Executive summary", (summary,), id="summary", show=FULL)
+
+
+def _component_tables(results: Results, component: str, decimals: int) -> list[Table]:
+    """This component's items, one table per response scale, without the heading rows."""
+    name = COMPONENT_NAMES[component]
+    tables = []
+    for table in results.tables():
+        items = tuple(s for s in table.items if s.component == component)
+        if not items:
+            continue
+        what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
+        subset: LevelTable = replace(table, items=items)
+        text = level_table(
+            results,
+            subset,
+            decimals=decimals,
+            by_component=False,
+            caption=f"{name}: {what}, n (%) (n = {results.n_respondents})",
+        )
+        tables.append(replace(text, key=f"{component}-{text.key}"))
+    return tables
+
+
+def _components(results: Results, decimals: int) -> list[Section]:
+    return [
+        Section(
+            COMPONENT_NAMES[finding.component],
+            (
+                Paragraph(" ".join(strongest_weakest(results, finding, decimals))),
+                *_component_tables(results, finding.component, decimals),
+            ),
+            id=finding.component,
+            show=(PAGE,),
+        )
+        for finding in results.findings.components
+    ]
+
+
+def _tests(results: Results, decimals: int) -> Section:
+    tables: list[Block] = [
+        *participation_table(results),
+        *association_tables(results),
+        *breakdown_tables(results, decimals=decimals),
+    ]
+    blocks = tables or [Paragraph(sentence) for sentence in overall_sentences(results)]
+    return Section("Tests of association", tuple(blocks), id="tests", show=FULL)
+
+
+def survey_document(results: Results, *, decimals: int = 1, figures: bool = True) -> Document:
+    """The document of ``results`` (``figures=False`` leaves the figures out)."""
+    full = [
+        _summary(results, decimals),
+        *_components(results, decimals),
+        Section(
+            "Tables",
+            (
+                *(level_table(results, t, decimals=decimals) for t in results.tables()),
+                components_table(results, decimals=decimals),
+            ),
+            id="tables",
+            show=FULL,
+        ),
+    ]
+    if figures and results.tables():
+        full.append(Section("Figures", (Figures(results),), id="figures", show=FULL))
+    full.append(_tests(results, decimals))
+    if results.demographics:
+        table = demographics_table(results, decimals=decimals)
+        full.append(Section("Respondents", (table,), id="respondents", show=FULL))
+    notes: list[Block] = [Bullets((PERCENT_NOTE, *results.notes))]
+    invalid = _invalid_cells(results)
+    if invalid is not None:
+        notes.append(invalid)
+    full.append(Section("Notes", tuple(notes), id="notes", show=FULL))
+    return Document(
+        title=results.instrument.title,
+        sections=(_brief(results, decimals), *full),
+        data=results,
+        records=tidy_records(results),
+        source=Source(results.source, results.sheet, results.n_respondents),
+        meta=(CIPP_NOTE,),
+    )
+
+
+__all__ = ["CSV_COLUMNS", "survey_document", "tidy_records", "adjustment_name"]
