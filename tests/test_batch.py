@@ -506,7 +506,7 @@ def test_participation_in_the_split_column_is_refused(runner):
     )
     assert result.exit_code == 2
     assert "is the --split-by column" in result.stderr
-    assert "cipp analyze FILE --participation" in result.stderr
+    assert "analyse the whole file with --participation" in result.stderr
 
 
 def test_expected_without_participation_is_refused(runner):

@@ -512,23 +512,12 @@ def _test(
     )
 
 
-def compute_trends(
+def _item_pending(
     waves: Sequence[tuple[str, Results, WaveCounts]],
     instrument: Instrument,
-    options: AnalysisOptions = DEFAULT_OPTIONS,
-    *,
-    min_change: float = MIN_CHANGE,
-) -> Trends:
-    """Compare waves (in the order given) item by item and component by component.
-
-    Each wave's n, % positive, % top level and mean are its own Results' figures (so they
-    equal its tables); the tests are described on :class:`Trend`; p values are adjusted
-    with ``options.adjust`` across all trend tests. Checked in tests/test_batch.py against
-    the whole file's counts (waves add up to it) and against a chi-square and a
-    linear-by-linear test computed independently from a pandas crosstab.
-    """
-    from cipp.stats.association import adjust_pvalues
-
+    options: AnalysisOptions,
+) -> list[dict[str, Any]]:
+    """Each item some wave asked: its per-wave figures and its wave x response test."""
     names = [name for name, _, _ in waves]
     pending: list[dict[str, Any]] = []
     for item in instrument.items:
@@ -564,54 +553,86 @@ def compute_trends(
                 "notes": notes if not all(asked) else [],
             }
         )
-    for component in COMPONENTS:
-        figures = []
-        columns = []
-        members: list[tuple[str, ...]] = []
-        shared: set[str | None] = set()
-        for position, (name, results, counts) in enumerate(waves):
-            summary = next((c for c in results.components if c.component == component), None)
-            if summary is None or component not in counts.components:
-                figures.append(None)
-                continue
-            split = counts.components[component]
-            n = sum(split)
-            binary = summary.scale is not None and instrument.scale(summary.scale).kind == "binary"
-            figures.append(
-                _Figures(
-                    n,
-                    summary.positive_percent,
-                    summary.top_percent,
-                    NAN if binary else summary.mean,
-                    100 * split[1] / n if n else NAN,
-                )
-            )
-            columns.append((position, name, split))
-            members.append(summary.items)
-            shared.add(summary.scale)
-        if not columns:
+    return pending
+
+
+def _component_pending(
+    waves: Sequence[tuple[str, Results, WaveCounts]],
+    instrument: Instrument,
+    options: AnalysisOptions,
+    component: str,
+) -> dict[str, Any] | None:
+    """One component's per-wave figures and test (None when no wave asked it)."""
+    figures: list[_Figures | None] = []
+    columns = []
+    members: list[tuple[str, ...]] = []
+    shared: set[str | None] = set()
+    for position, (name, results, counts) in enumerate(waves):
+        summary = next((c for c in results.components if c.component == component), None)
+        if summary is None or component not in counts.components:
+            figures.append(None)
             continue
-        notes = []
-        if len(set(members)) > 1:
-            notes.append(
-                "Not every wave asked the same items of this component; each wave's "
-                "figures pool the items it asked."
+        split = counts.components[component]
+        n = sum(split)
+        binary = summary.scale is not None and instrument.scale(summary.scale).kind == "binary"
+        figures.append(
+            _Figures(
+                n,
+                summary.positive_percent,
+                summary.top_percent,
+                NAN if binary else summary.mean,
+                100 * split[1] / n if n else NAN,
             )
-        scale_id = next(iter(shared)) if len(shared) == 1 else None
-        pending.append(
-            {
-                "level": "component",
-                "id": component,
-                "text": component.capitalize(),
-                "component": component,
-                "scale": scale_id,
-                "kind": instrument.scale(scale_id).kind if scale_id else None,
-                "positive_label": None,
-                "figures": figures,
-                "test": _test(columns, COMPONENT_ROWS, options),
-                "notes": notes,
-            }
         )
+        columns.append((position, name, split))
+        members.append(summary.items)
+        shared.add(summary.scale)
+    if not columns:
+        return None
+    notes = []
+    if len(set(members)) > 1:
+        notes.append(
+            "Not every wave asked the same items of this component; each wave's "
+            "figures pool the items it asked."
+        )
+    scale_id = next(iter(shared)) if len(shared) == 1 else None
+    return {
+        "level": "component",
+        "id": component,
+        "text": component.capitalize(),
+        "component": component,
+        "scale": scale_id,
+        "kind": instrument.scale(scale_id).kind if scale_id else None,
+        "positive_label": None,
+        "figures": figures,
+        "test": _test(columns, COMPONENT_ROWS, options),
+        "notes": notes,
+    }
+
+
+def compute_trends(
+    waves: Sequence[tuple[str, Results, WaveCounts]],
+    instrument: Instrument,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    *,
+    min_change: float = MIN_CHANGE,
+) -> Trends:
+    """Compare waves (in the order given) item by item and component by component.
+
+    Each wave's n, % positive, % top level and mean are its own Results' figures (so they
+    equal its tables); the tests are described on :class:`Trend`; p values are adjusted
+    with ``options.adjust`` across all trend tests. Checked in tests/test_batch.py against
+    the whole file's counts (waves add up to it) and against a chi-square and a
+    linear-by-linear test computed independently from a pandas crosstab.
+    """
+    from cipp.stats.association import adjust_pvalues
+
+    names = [name for name, _, _ in waves]
+    pending = _item_pending(waves, instrument, options)
+    for component in COMPONENTS:
+        record = _component_pending(waves, instrument, options, component)
+        if record is not None:
+            pending.append(record)
     p_used = [r["test"].p_value_used if r["test"].testable else NAN for r in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust) if pending else []
     items: list[Trend] = []
@@ -667,6 +688,60 @@ def _same_column(instrument: Instrument, first: str, second: str) -> bool:
     )
 
 
+def _check_request(options: AnalysisOptions, workers: int | None) -> None:
+    if workers is not None and workers < 1:
+        raise CippError(f"{option('workers', workers)}: must be at least 1")
+    if options.adjust not in ADJUST_METHODS:
+        raise CippError(
+            f"{option('adjust', repr(options.adjust))} is not one of {', '.join(ADJUST_METHODS)}"
+        )
+    if options.expected is not None and not options.participation:
+        raise CippError("`expected` needs `participation` (the column whose shares it gives)")
+
+
+def _gather(
+    outcomes: Sequence[_Outcome],
+    files: Sequence[Path],
+    names: Sequence[str],
+    split_by: str | None,
+    notes: list[str],
+) -> tuple[
+    dict[str, Results], list[tuple[str, Results, WaveCounts]], dict[str, str], dict[str, str]
+]:
+    """The waves in order (each Results knowing its wave), their counts, their files and
+    the errors; ``notes`` gains the outcomes' notes."""
+    errors: dict[str, str] = {}
+    found: list[tuple[tuple[Any, ...], int, str, _Wave]] = []
+    # A value in several files ("North" in one, "north" in another) names waves with the
+    # file's name in brackets, told apart as groups are.
+    values = Counter(_value_key(w.value) for o in outcomes for w in o.waves)
+    for outcome in outcomes:
+        notes.extend(outcome.notes)
+        file_name = names[outcome.index]
+        if outcome.error is not None:
+            errors[file_name] = outcome.error
+            continue
+        for wave in outcome.waves:
+            if wave.value is None:
+                name, key = file_name, natural_key(file_name)
+            else:
+                once = values[_value_key(wave.value)] == 1
+                name = wave.value if once else f"{wave.value} ({file_name})"
+                key = wave.order
+            found.append((key, outcome.index, name, wave))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    waves: dict[str, Results] = {}
+    counts: list[tuple[str, Results, WaveCounts]] = []
+    sources: dict[str, str] = {}
+    for _, index, name, wave in found:
+        detail = WaveInfo(name=name, file=str(files[index]), split_by=split_by, value=wave.value)
+        results = replace(wave.results, wave=detail)
+        waves[name] = results
+        sources[name] = str(files[index])
+        counts.append((name, results, wave.counts))
+    return waves, counts, sources, errors
+
+
 def run_batch(
     inputs: Iterable[str | Path] | str | Path,
     *,
@@ -708,14 +783,7 @@ def run_batch(
     waves go on. Raises CippError only for problems with the request itself (no input,
     an unknown instrument, bad options, no file matching any bundled instrument).
     """
-    if workers is not None and workers < 1:
-        raise CippError(f"{option('workers', workers)}: must be at least 1")
-    if options.adjust not in ADJUST_METHODS:
-        raise CippError(
-            f"{option('adjust', repr(options.adjust))} is not one of {', '.join(ADJUST_METHODS)}"
-        )
-    if options.expected is not None and not options.participation:
-        raise CippError("`expected` needs `participation` (the column whose shares it gives)")
+    _check_request(options, workers)
     if isinstance(inputs, str | Path):
         inputs = [inputs]
     given = expand_inputs(inputs)
@@ -737,8 +805,8 @@ def run_batch(
     if split_by is not None and participation and _same_column(chosen, split_by, participation):
         raise CippError(
             f"{option('participation', participation)} is the `split_by` column: each wave "
-            "holds one of its values; to test participation across the waves, run "
-            f"'cipp analyze FILE --participation {participation}'"
+            "holds one of its values; to test participation across the waves, analyse the "
+            f"whole file with {option('participation', participation)}"
         )
 
     jobs = [
@@ -747,37 +815,7 @@ def run_batch(
     ]
     count = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
     outcomes = _execute(jobs, names, count, progress, cached)
-
-    errors: dict[str, str] = {}
-    found: list[tuple[tuple[Any, ...], int, str, _Wave]] = []
-    # A value in several files ("North" in one, "north" in another) names waves with the
-    # file's name in brackets, told apart as groups are.
-    values = Counter(_value_key(w.value) for o in outcomes for w in o.waves)
-    for outcome in outcomes:
-        notes.extend(outcome.notes)
-        file_name = names[outcome.index]
-        if outcome.error is not None:
-            errors[file_name] = outcome.error
-            continue
-        for wave in outcome.waves:
-            if wave.value is None:
-                name, key = file_name, natural_key(file_name)
-            else:
-                once = values[_value_key(wave.value)] == 1
-                name = wave.value if once else f"{wave.value} ({file_name})"
-                key = wave.order
-            found.append((key, outcome.index, name, wave))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
-
-    waves: dict[str, Results] = {}
-    counts: list[tuple[str, Results, WaveCounts]] = []
-    sources: dict[str, str] = {}
-    for _, index, name, wave in found:
-        detail = WaveInfo(name=name, file=str(files[index]), split_by=split_by, value=wave.value)
-        results = replace(wave.results, wave=detail)
-        waves[name] = results
-        sources[name] = str(files[index])
-        counts.append((name, results, wave.counts))
+    waves, counts, sources, errors = _gather(outcomes, files, names, split_by, notes)
     return BatchResults(
         waves=waves,
         trends=compute_trends(counts, chosen, options),
