@@ -281,42 +281,18 @@ def _nice_limit(extent: float) -> float:
     return float(min(100, max(10, 10 * math.ceil((extent + 2) / 10))))
 
 
-def _draw(
-    results: Results, table: LevelTable, *, decimals: int, title: bool, dpi: int = DPI
-) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-    from matplotlib.transforms import blended_transform_factory
-
-    labels, diverging = _levels_left_to_right(results, table)
-    colours = _palette(len(labels)) if diverging else _OKABE_ITO[: len(labels)]
-    layout = _layout(results, table)
-    rows, note = layout.rows, layout.note
-    height_units = layout.bottom - layout.top - 0.2
-    # ~0.36 in per item row holds three wrapped lines at 8.5 pt; the rest is title,
-    # axis and legend.
-    fig_height = 0.36 * height_units + (1.45 if title else 1.05) + (0.2 if note else 0.0)
-    # Constrained layout sizes the left margin to the wrapped item texts.
-    # Laid out at the resolution it is saved at: hinted text is a little wider or narrower
-    # at each dpi, and the widest item text must not lose its first letters. The padding
-    # leaves room for a browser drawing the SVG's text with a slightly wider font.
-    fig = Figure(figsize=(WIDTH_IN, fig_height), dpi=dpi)
-    fig.set_layout_engine("constrained", w_pad=0.1, h_pad=0.06)
-    FigureCanvasAgg(fig)
-    ax: Axes = fig.add_subplot()
-
-    bar_rows = [row for row in rows if row.item is not None]
-    extent_left = extent_right = 0.0
+def _bars(
+    ax: Axes, rows: Sequence[_Row], labels: Sequence[str], colours: Sequence[str], diverging: bool
+) -> tuple[list[tuple[_Row, list[float], list[tuple[float, float]]]], float]:
+    """Draw each item's segments; return them per row and the widest extent from zero."""
+    extent = 0.0
     segments_by_row = []
-    for row in bar_rows:
+    for row in rows:
         percentages = _percentages(row.item, labels)
         segments = _segments(percentages, diverging)
         segments_by_row.append((row, percentages, segments))
         if segments:
-            extent_left = max(extent_left, -segments[0][0])
-            extent_right = max(extent_right, segments[-1][0] + segments[-1][1])
+            extent = max(extent, -segments[0][0], segments[-1][0] + segments[-1][1])
         for (left, width), colour in zip(segments, colours, strict=True):
             if width > 0:
                 ax.barh(
@@ -329,9 +305,15 @@ def _draw(
                     linewidth=0.5,
                     zorder=2,
                 )
+    return segments_by_row, extent
+
+
+def _axes(ax: Axes, layout: _Layout, diverging: bool, extent: float) -> None:
+    """The percentage axis (centred on zero when diverging), the grid and the item labels."""
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
 
     if diverging:
-        limit = _nice_limit(max(extent_left, extent_right))
+        limit = _nice_limit(extent)
         ax.set_xlim(-limit, limit)
         ax.xaxis.set_major_locator(MultipleLocator(20 if limit > 60 else 10))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{abs(value):.0f}%"))
@@ -344,12 +326,18 @@ def _draw(
     ax.grid(axis="x", color="#e3e3e3", linewidth=0.6, zorder=0)
     ax.set_axisbelow(True)
     ax.set_ylim(layout.bottom, layout.top)
+    bar_rows = [row for row in layout.rows if row.item is not None]
     ax.set_yticks([row.y for row in bar_rows], [row.label for row in bar_rows])
     ax.tick_params(axis="y", length=0, pad=4)
     ax.tick_params(axis="x", labelsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel("Percentage of valid answers", fontsize=8.5)
+
+
+def _strips(ax: Axes, rows: Sequence[_Row]) -> None:
+    """The CIPP component strips between the groups of bars."""
+    from matplotlib.transforms import blended_transform_factory
 
     strip = blended_transform_factory(ax.transAxes, ax.transData)
     for row in rows:
@@ -366,6 +354,10 @@ def _draw(
                 fontsize=8.5,
                 zorder=3,
             )
+
+
+def _legend(fig: Figure, colours: Sequence[str], labels: Sequence[str]) -> None:
+    from matplotlib.patches import Patch
 
     handles = [
         Patch(facecolor=c, edgecolor="none", label=lab)
@@ -388,28 +380,33 @@ def _draw(
         handletextpad=0.5,
         columnspacing=1.1,
     )
-    if title:
-        heading = f"{results.instrument.title}: {_what(table)} (n = {results.n_respondents})"
-        fig.suptitle(textwrap.fill(heading, 90), fontsize=10, fontweight="bold")
-    if note:
-        # Anchored under the axis label and owned by the axes, so the layout makes room
-        # for it between the axis and the legend.
-        ax.annotate(
-            note,
-            xy=(0.5, 0),
-            xycoords=ax.xaxis.label,
-            xytext=(0, -4),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=7.5,
-            color="#444444",
-        )
 
-    # Fix the layout, then label only the segments wide enough to hold their number:
-    # measuring rendered text is exact where a character-count estimate is not.
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+
+def _note_under_axis(ax: Axes, note: str) -> None:
+    # Anchored under the axis label and owned by the axes, so the layout makes room for it
+    # between the axis and the legend.
+    ax.annotate(
+        note,
+        xy=(0.5, 0),
+        xycoords=ax.xaxis.label,
+        xytext=(0, -4),
+        textcoords="offset points",
+        ha="center",
+        va="top",
+        fontsize=7.5,
+        color="#444444",
+    )
+
+
+def _values(
+    fig: Figure,
+    ax: Axes,
+    segments_by_row: Sequence[tuple[_Row, list[float], list[tuple[float, float]]]],
+    colours: Sequence[str],
+    decimals: int,
+) -> None:
+    """Label only the segments wide enough to hold their number: measuring rendered text
+    is exact where a character-count estimate is not."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     for row, percentages, segments in segments_by_row:
         for (left, width), value, colour in zip(segments, percentages, colours, strict=True):
@@ -430,6 +427,43 @@ def _draw(
             x1 = ax.transData.transform((left + width, row.y))[0]
             if box.width + 3 * fig.dpi / 72 > (x1 - x0):
                 text.remove()
+
+
+def _draw(
+    results: Results, table: LevelTable, *, decimals: int, title: bool, dpi: int = DPI
+) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels, diverging = _levels_left_to_right(results, table)
+    colours = _palette(len(labels)) if diverging else _OKABE_ITO[: len(labels)]
+    layout = _layout(results, table)
+    height_units = layout.bottom - layout.top - 0.2
+    # ~0.36 in per item row holds three wrapped lines at 8.5 pt; the rest is title,
+    # axis and legend.
+    fig_height = 0.36 * height_units + (1.45 if title else 1.05) + (0.2 if layout.note else 0.0)
+    # Constrained layout sizes the left margin to the wrapped item texts.
+    # Laid out at the resolution it is saved at: hinted text is a little wider or narrower
+    # at each dpi, and the widest item text must not lose its first letters. The padding
+    # leaves room for a browser drawing the SVG's text with a slightly wider font.
+    fig = Figure(figsize=(WIDTH_IN, fig_height), dpi=dpi)
+    fig.set_layout_engine("constrained", w_pad=0.1, h_pad=0.06)
+    FigureCanvasAgg(fig)
+    ax: Axes = fig.add_subplot()
+    bar_rows = [row for row in layout.rows if row.item is not None]
+    segments_by_row, extent = _bars(ax, bar_rows, labels, colours, diverging)
+    _axes(ax, layout, diverging, extent)
+    _strips(ax, layout.rows)
+    _legend(fig, colours, labels)
+    if title:
+        heading = f"{results.instrument.title}: {_what(table)} (n = {results.n_respondents})"
+        fig.suptitle(textwrap.fill(heading, 90), fontsize=10, fontweight="bold")
+    if layout.note:
+        _note_under_axis(ax, layout.note)
+    # Fix the layout, then label the segments.
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    _values(fig, ax, segments_by_row, colours, decimals)
     return fig
 
 
