@@ -13,18 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cipp.flow.grouping
 import cipp.read.tables
+import cipp.stats.crosstab
 from cipp import to_dict
-from cipp.flow.analysis import AnalysisOptions, analyze, component_rows
-from cipp.flow.grouping import Grouping, JointGroups, crosstab, resolve_grouping
-from cipp.model.responses import MISSING_CODE, level_positions
+from cipp.flow.analysis import AnalysisOptions, analyze
+from cipp.flow.grouping import resolve_grouping
+from cipp.model.responses import MISSING_CODE, Grouping, level_positions
 from cipp.model.table import RawTable, answered_rows
 from cipp.read.instrument import instrument_from_dict
 from cipp.read.responses import _distinct_and_indices, load_responses
 from cipp.read.tables import read_table
 from cipp.stats.counting import tally
-from cipp.stats.describe import counts_of_levels, level_counts
+from cipp.stats.crosstab import JointGroups, crosstab
+from cipp.stats.describe import component_rows, counts_of_levels, level_counts
 from cipp.stats.reliability import cronbach_alpha_columns, cronbach_alpha_levels, variance_of_counts
 
 # --- tally ----------------------------------------------------------------------------
@@ -100,12 +101,12 @@ def test_joint_crosstabs_equal_one_crosstab_per_grouping(case):
 @given(case=groupings_and_rows())
 def test_joint_crosstabs_over_several_packs_equal_crosstabs(case):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(cipp.flow.grouping, "JOINT_GROUPS_LIMIT", 4)
+        patch.setattr(cipp.stats.crosstab, "JOINT_GROUPS_LIMIT", 4)
         _check_joint_crosstabs(*case)
 
 
 def test_small_joint_limit_really_splits_the_groupings_into_packs(monkeypatch):
-    monkeypatch.setattr(cipp.flow.grouping, "JOINT_GROUPS_LIMIT", 4)
+    monkeypatch.setattr(cipp.stats.crosstab, "JOINT_GROUPS_LIMIT", 4)
     rng = np.random.default_rng(3)
     groupings = [
         Grouping(f"g{g}", f"G{g}", ("a", "b", "c"), rng.integers(-1, 3, 50), ordered=True)

@@ -10,22 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from cipp.flow.findings import find
-from cipp.flow.grouping import Grouping, JointGroups, level_rows, resolve_grouping
+from cipp.flow.grouping import resolve_grouping
 from cipp.model.errors import CippError, option
 from cipp.model.instrument import COMPONENTS, Instrument, Item, normalize_text
-from cipp.model.responses import Responses
+from cipp.model.responses import Grouping, Responses
 from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
 from cipp.model.tests import ADJUST_METHODS
 from cipp.read.instrument import iter_bundled, resolve_instrument
 from cipp.read.responses import detect_instrument, header_lower_down, load_responses
+from cipp.stats.crosstab import JointGroups, level_rows
 from cipp.stats.describe import (
+    COMPONENT_ROWS,
+    component_rows,
     counts_of_levels,
     describe_component,
     describe_demographic,
     describe_item,
 )
-
-COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
 
 
 @dataclass(frozen=True)
@@ -106,30 +107,6 @@ def load_file(
         check_columns(table, chosen)
     responses = load_responses(table, chosen, lenient=lenient, require_all_items=require_all_items)
     return LoadedFile(responses, note)
-
-
-def component_rows(responses: Responses, component: str) -> Any:
-    """Per respondent: 1 when more than half of their answers to the component's items are
-    in the positive group, 0 when not, -1 when they answered none of them (int8)."""
-    import numpy as np
-
-    instrument = responses.instrument
-    members = [item for item in responses.items_asked if item.component == component]
-    # Positive answers minus the other answers: above 0 exactly when more than half of
-    # the answers are positive.
-    balance = np.zeros(responses.n_respondents, dtype="int16" if len(members) < 2**15 else "int32")
-    answered = np.zeros(responses.n_respondents, dtype=bool)
-    for item in members:
-        scale = instrument.scale_of(item)
-        positive = scale.positive_group.codes
-        # By level position; the last slot is a missing answer.
-        step = np.array([1 if c in positive else -1 for c in scale.codes] + [0], dtype="int8")
-        levels = responses.level_index(item.id)
-        balance += np.take(step, levels)
-        answered |= levels < len(scale.codes)
-    rows = (balance > 0).astype("int8")
-    rows[~answered] = -1
-    return rows
 
 
 def test_associations(

@@ -32,6 +32,7 @@ from cipp.model.results import WaveInfo
 from cipp.model.tests import ADJUST_METHODS
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends, WaveCounts
 from cipp.read.instrument import resolve_instrument
+from cipp.stats.describe import COMPONENT_ROWS
 
 if TYPE_CHECKING:
     from cipp.model.responses import Responses
@@ -70,8 +71,6 @@ ProgressCallback = Callable[[int, int, str], None]
 DEFAULT_OPTIONS = AnalysisOptions()
 
 NAN = math.nan
-
-COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
 
 
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
@@ -196,9 +195,9 @@ class _Outcome:
 def _wave_counts(responses: Responses, options: AnalysisOptions) -> WaveCounts:
     import numpy as np
 
-    from cipp.flow.analysis import component_rows
-    from cipp.flow.grouping import level_rows
     from cipp.stats.counting import tally
+    from cipp.stats.crosstab import level_rows
+    from cipp.stats.describe import component_rows
 
     instrument = responses.instrument
     items: dict[str, tuple[int, ...]] = {}

@@ -130,3 +130,14 @@ def level_positions(scale: Scale, codes: np.ndarray) -> np.ndarray:
         [position.get(float(code), missing) for code in codes],
         dtype=np.min_scalar_type(missing),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """Respondents in groups: ``codes[i]`` is respondent i's group (-1 when unknown)."""
+
+    id: str
+    label: str
+    labels: tuple[str, ...]
+    codes: np.ndarray
+    ordered: bool

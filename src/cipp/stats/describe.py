@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 NAN = float("nan")
 
+#: The rows of a component's test: respondents not mostly, and mostly, positive.
+COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
+
 
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for k of n, in percent (NaN when n = 0).
@@ -264,3 +267,27 @@ def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
         codes, categories=list(demographic.group_labels), ordered=True
     )
     return pd.Series(categorical, index=series.index)
+
+
+def component_rows(responses: Responses, component: str) -> np.ndarray:
+    """Per respondent: 1 when more than half of their answers to the component's items are
+    in the positive group, 0 when not, -1 when they answered none of them (int8)."""
+    import numpy as np
+
+    instrument = responses.instrument
+    members = [item for item in responses.items_asked if item.component == component]
+    # Positive answers minus the other answers: above 0 exactly when more than half of
+    # the answers are positive.
+    balance = np.zeros(responses.n_respondents, dtype="int16" if len(members) < 2**15 else "int32")
+    answered = np.zeros(responses.n_respondents, dtype=bool)
+    for item in members:
+        scale = instrument.scale_of(item)
+        positive = scale.positive_group.codes
+        # By level position; the last slot is a missing answer.
+        step = np.array([1 if c in positive else -1 for c in scale.codes] + [0], dtype="int8")
+        levels = responses.level_index(item.id)
+        balance += np.take(step, levels)
+        answered |= levels < len(scale.codes)
+    rows = (balance > 0).astype("int8")
+    rows[~answered] = -1
+    return rows
