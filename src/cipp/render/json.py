@@ -61,10 +61,25 @@ def _contingency(result: ContingencyResult) -> dict[str, Any]:
     }
 
 
+#: Fields of a ContingencyResult that an association's JSON writes in other words (the
+#: table, dropped_columns) or leaves out; any other field, a new statistic's included,
+#: is written under its own name after the documented keys.
+_ASSOCIATION_OMITS = {
+    "row_labels",
+    "col_labels",
+    "dropped_cols",
+    "expected",
+    "bias_corrected",
+    "ordinal",
+    "row_scores",
+    "col_scores",
+}
+
+
 def _association(test: AssociationTest) -> dict[str, Any]:
     r = test.result
     two_by_two = r.testable and len(r.row_labels) == 2 and len(r.col_labels) == 2
-    return plain(
+    document: dict[str, Any] = plain(
         {
             "item": test.item,
             "text": test.text,
@@ -110,6 +125,10 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
         }
     )
+    for f in fields(r):
+        if f.name not in document and f.name not in _ASSOCIATION_OMITS:
+            document[f.name] = plain(getattr(r, f.name))
+    return document
 
 
 def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) -> dict[str, Any]:
