@@ -7,17 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cipp.flow.adjudication import (
-    disagreements_csv,
-    final_coding,
-    find_disagreements,
-    read_adjudication,
-)
-from cipp.flow.anonymise import load_pseudonyms, quote_label
+from cipp.flow.adjudication import final_coding, find_disagreements
+from cipp.flow.anonymise import quote_label
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.themes import summarize_themes
+from cipp.model.coding import Unit
 from cipp.model.errors import CippError, DataError
-from cipp.read.segments import Unit
+from cipp.read.adjudication import read_adjudication
+from cipp.read.pseudonyms import load_pseudonyms
+from cipp.render.qualitative import disagreements_csv
 
 from .conftest import FGD
 

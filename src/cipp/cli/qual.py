@@ -100,18 +100,14 @@ def agreement(
 ) -> None:
     """Inter-coder agreement per code: kappa, alpha, AC1, Brennan-Prediger, pooled."""
     with user_errors():
-        from cipp.flow.adjudication import (
-            apply_decisions,
-            disagreements_csv,
-            find_disagreements,
-            read_adjudication,
-        )
+        from cipp.flow.adjudication import apply_decisions, find_disagreements
         from cipp.flow.intercoder import analyse_agreement
         from cipp.model.errors import CippError
+        from cipp.read.adjudication import read_adjudication
         from cipp.read.codebook import load_codebook
         from cipp.read.segments import read_segments
         from cipp.render.files import write_text
-        from cipp.render.qualitative import render
+        from cipp.render.qualitative import disagreements_csv, render
 
         book = load_codebook(codebook, complete=False)
         coding = read_segments(segments, book, coders=coder)
@@ -170,10 +166,11 @@ def themes(
 ) -> None:
     """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
     with user_errors():
-        from cipp.flow.adjudication import final_coding, read_adjudication
-        from cipp.flow.anonymise import load_pseudonyms
+        from cipp.flow.adjudication import final_coding
         from cipp.flow.themes import summarize_themes
+        from cipp.read.adjudication import read_adjudication
         from cipp.read.codebook import load_codebook
+        from cipp.read.pseudonyms import load_pseudonyms
         from cipp.read.segments import read_segments
         from cipp.render.qualitative import render
 

@@ -60,11 +60,12 @@ def evaluate(
     options: AnalysisOptions | None = None,
 ) -> Evaluation:
     """Analyse the surveys and the focus groups and build the joint display."""
-    from cipp.flow.adjudication import final_coding, read_adjudication
-    from cipp.flow.anonymise import load_pseudonyms
+    from cipp.flow.adjudication import final_coding
     from cipp.flow.intercoder import analyse_agreement
     from cipp.flow.themes import summarize_themes
+    from cipp.read.adjudication import read_adjudication
     from cipp.read.codebook import load_codebook
+    from cipp.read.pseudonyms import load_pseudonyms
     from cipp.read.segments import read_segments
 
     decisions = load_integration(integration) if integration is not None else None

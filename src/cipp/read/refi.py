@@ -37,9 +37,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from cipp.model.coding import Code, Codebook, RawRow, Theme
 from cipp.model.errors import DataError, InstrumentError
-from cipp.read.codebook import Code, Codebook, Theme
-from cipp.read.segments import RawRow
 
 _VARIABLES = ("group", "session", "participant")
 

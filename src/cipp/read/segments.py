@@ -25,14 +25,12 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from cipp.model.coding import Application, Codebook, Coding, RawRow, Unit
 from cipp.model.errors import DataError
-from cipp.read.codebook import Codebook
 
 COLUMNS: tuple[str, ...] = (
     "segment_id",
@@ -69,85 +67,6 @@ MODERATOR = "moderator"
 _TRUE = {"1", "yes", "y", "true", "x", "exemplar", "*"}
 _FALSE = {"", "0", "no", "n", "false"}
 MAX_LISTED = 12  # problems listed in one message before "and N more"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of analysis (a turn or phrase of a transcript) with its speaker."""
-
-    segment_id: str
-    document: str
-    text: str
-    group: str | None = None
-    session: str | None = None
-    participant: str | None = None
-    start: int | None = None
-    end: int | None = None
-
-    @property
-    def person(self) -> tuple[str | None, str] | None:
-        """Who spoke: (session, participant), None when the participant is not known.
-
-        Participant ids are taken as local to their session, so P3 of FGD 1 and P3 of
-        FGD 2 are two people.
-        """
-        return None if self.participant is None else (self.session, self.participant)
-
-
-@dataclass(frozen=True)
-class Application:
-    """One row: ``coder`` applied ``code`` to a unit (``code`` None: read, left uncoded)."""
-
-    segment_id: str
-    coder: str
-    code: str | None
-    memo: str = ""
-    exemplar: bool = False
-    where: str = ""
-
-
-@dataclass(frozen=True)
-class Coding:
-    """Everything the coders did: units, applications, coders (in order of appearance)."""
-
-    units: tuple[Unit, ...]
-    applications: tuple[Application, ...]
-    coders: tuple[str, ...]
-    sources: tuple[str, ...] = ()
-    moderator_rows: int = 0
-    notes: tuple[str, ...] = ()
-
-    def unit(self, segment_id: str) -> Unit:
-        """The unit with this id (KeyError if unknown)."""
-        return self._units[segment_id]
-
-    @functools.cached_property
-    def _units(self) -> dict[str, Unit]:
-        return {unit.segment_id: unit for unit in self.units}
-
-    def coded_by(self, coder: str) -> dict[str, frozenset[str]]:
-        """Unit id -> the codes this coder applied (empty set: read, left uncoded)."""
-        found: dict[str, set[str]] = {}
-        for row in self.applications:
-            if row.coder == coder:
-                codes = found.setdefault(row.segment_id, set())
-                if row.code is not None:
-                    codes.add(row.code)
-        return {unit: frozenset(codes) for unit, codes in found.items()}
-
-    def used_codes(self, coders: Iterable[str] | None = None) -> set[str]:
-        """Codes applied at least once (by the given coders, default all)."""
-        chosen = set(self.coders if coders is None else coders)
-        return {row.code for row in self.applications if row.code and row.coder in chosen}
-
-
-@dataclass
-class RawRow:
-    """A row as read from a file: canonical column -> text, plus where it came from."""
-
-    where: str  # e.g. "row 14"
-    values: dict[str, str]
-    headers: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
 
 
 def _norm_header(header: str) -> str:
@@ -458,7 +377,7 @@ def read_segments(
     for index, path in enumerate(items):
         coder = names[index] if len(names) > 1 else (names[0] if names else None)
         if path.suffix.lower() == ".qdpx":
-            from cipp.read.refi import read_qdpx_rows
+            from cipp.read.refi import read_qdpx_rows  # defusedxml only for a project
 
             rows, notes = read_qdpx_rows(path)
             codings.append(build_coding(rows, codebook, source=str(path), notes=notes))

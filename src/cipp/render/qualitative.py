@@ -1,4 +1,5 @@
-"""Rendering agreement and theme results: a rich table, JSON, CSV or Markdown text.
+"""Rendering agreement and theme results: a rich table, JSON, CSV or Markdown text; and
+the adjudication sheet of two coders' disagreements (CSV).
 
 Renderers compute nothing; they round (tables and Markdown: coefficients to three
 decimals, agreement as a percentage to one) and lay out. JSON is ``to_dict()`` as is;
@@ -12,15 +13,24 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from cipp.flow.intercoder import AgreementResults, CodeAgreement
-from cipp.flow.themes import ThemeInGroup, ThemeResults, ThemeSummary
+from cipp.model.coding import ADJUDICATION_COLUMNS, Disagreement
 from cipp.model.errors import OutputError
-from cipp.stats.agreement import KRIPPENDORFF_RELIABLE, KRIPPENDORFF_TENTATIVE
+from cipp.model.qualitative import (
+    KRIPPENDORFF_RELIABLE,
+    KRIPPENDORFF_TENTATIVE,
+    NO_GROUP,
+    AgreementResults,
+    CodeAgreement,
+    ThemeInGroup,
+    ThemeResults,
+    ThemeSummary,
+)
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
 LEGEND = (
@@ -187,7 +197,7 @@ def _agreement_csv(results: AgreementResults) -> str:
 
 
 def _plural(group: str) -> str:
-    if group == "all":
+    if group == NO_GROUP:
         return "participants"
     return group if group.endswith("s") else f"{group}s"
 
@@ -357,4 +367,29 @@ def _themes_csv(results: ThemeResults) -> str:
                         quotes,
                     ]
                 )
+    return buffer.getvalue()
+
+
+# --- the adjudication sheet -----------------------------------------------------------
+
+
+def disagreements_csv(disagreements: Sequence[Disagreement]) -> str:
+    """The adjudication sheet as CSV text (decisions carried over when already set); read
+    back by :func:`cipp.read.adjudication.read_adjudication`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ADJUDICATION_COLUMNS)
+    for item in disagreements:
+        writer.writerow(
+            [
+                item.segment_id,
+                item.code,
+                item.said_a,
+                item.said_b,
+                item.decision or "",
+                item.adjudicator,
+                item.note,
+                item.text,
+            ]
+        )
     return buffer.getvalue()
