@@ -52,8 +52,8 @@ OutOpt = Annotated[
 ]
 
 
-def _coder_list(value: str | None) -> list[str] | None:
-    return [name.strip() for name in value.split(",") if name.strip()] if value else None
+def _coder_list(value: str | None) -> tuple[str, ...] | None:
+    return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
 
 
 def _width(out: Path | None) -> int:
@@ -166,27 +166,25 @@ def themes(
 ) -> None:
     """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
     with user_errors():
-        from cipp.flow.adjudication import final_coding
-        from cipp.flow.themes import summarize_themes
-        from cipp.read.adjudication import read_adjudication
-        from cipp.read.codebook import load_codebook
-        from cipp.read.pseudonyms import load_pseudonyms
-        from cipp.read.segments import read_segments
+        from cipp.flow.qualitative import QualitativeInputs, analyse_themes
         from cipp.render.qualitative import render
 
-        book = load_codebook(codebook)
-        names = load_pseudonyms(pseudonyms) if pseudonyms is not None else None
-        coding = read_segments(segments, book, coders=coder)
-        decisions = read_adjudication(adjudication) if adjudication is not None else None
-        final = final_coding(
-            coding, coders=_coder_list(coders), adjudication=decisions, codebook=book
+        inputs = QualitativeInputs(
+            segments=tuple(segments),
+            codebook=codebook,
+            adjudication=adjudication,
+            pseudonyms=pseudonyms,
+            coders=_coder_list(coders),
+            quotes=quotes,
+            label=label,
+            coder_names=tuple(coder) if coder else None,
         )
-        results = summarize_themes(final, book, quotes=quotes, label=label, pseudonyms=names)
+        analysis = analyse_themes(inputs)
+        results, names = analysis.themes, analysis.pseudonyms
         text = render(results, fmt.value, width=_width(out))
         if names is not None:
             names.check(text, where=str(out) if out else "the output")
-        inputs = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
-        _emit(text, out, inputs)
+        _emit(text, out, [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)])
         _say(results.warnings, "warning")
 
 

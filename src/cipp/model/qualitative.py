@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from cipp.model.coding import Codebook, Coding, FinalCoding
 from cipp.model.errors import CippError
 from cipp.model.instrument import COMPONENTS
 
@@ -366,3 +367,19 @@ class Pseudonyms:
                 "survive after anonymising; check that no replacement is itself an original "
                 "name and that no label field holds a name. Nothing was written"
             )
+
+
+# --- the whole strand -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeAnalysis:
+    """The themes of a set of segment files and what they were built from: the codebook,
+    the coders' coding, the adjudicated final coding and the pseudonyms that anonymised
+    the quotes (None: names printed as transcribed)."""
+
+    codebook: Codebook
+    coding: Coding
+    final: FinalCoding
+    themes: ThemeResults
+    pseudonyms: Pseudonyms | None = None
