@@ -31,8 +31,10 @@ from cipp.model.qualitative import (
     ThemeResults,
     ThemeSummary,
 )
+from cipp.render.dispatch import TEXT_FORMATS
 
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown")
+#: The text formats but HTML, which only ``cipp report`` writes for the focus groups.
+FORMATS: tuple[str, ...] = tuple(fmt for fmt in TEXT_FORMATS if fmt != "html")
 LEGEND = (
     "kappa: Cohen's (two coders) or Fleiss' (more), with Landis and Koch's band; "
     f"alpha: Krippendorff's, reliable >= {KRIPPENDORFF_RELIABLE:.3f}, tentative >= "
@@ -82,7 +84,8 @@ def _full(value: float) -> str:
 # --- agreement ------------------------------------------------------------------------
 
 
-def _agreement_header(results: AgreementResults) -> list[str]:
+def agreement_header(results: AgreementResults) -> list[str]:
+    """The header of the agreement table: code, units, each coder's prevalence, coefficients."""
     return [
         "Code",
         "Units",
@@ -98,7 +101,8 @@ def _agreement_header(results: AgreementResults) -> list[str]:
     ]
 
 
-def _agreement_cells(row: CodeAgreement, *, names: bool = True) -> list[str]:
+def agreement_cells(row: CodeAgreement, *, names: bool = True) -> list[str]:
+    """One row of the agreement table, rounded; ``names``: label codes by name (and id)."""
     label = row.name if names or row.code == "pooled" else row.code
     if names and row.code != "pooled":
         label = f"{row.name} ({row.code})"
@@ -123,17 +127,17 @@ def _agreement_tables(results: AgreementResults) -> list[Any]:
         caption=LEGEND,
         show_lines=False,
     )
-    rows = [_agreement_cells(row, names=False) for row in (*results.codes, results.pooled)]
-    for index, header in enumerate(_agreement_header(results)):
+    rows = [agreement_cells(row, names=False) for row in (*results.codes, results.pooled)]
+    for index, header in enumerate(agreement_header(results)):
         if index == 0:
             table.add_column(header, overflow="fold")
         else:  # numbers never shrink: the code column folds instead
             widest = max(len(row[index]) for row in rows)
             table.add_column(header, justify="right", min_width=widest, no_wrap=True)
     for row in results.codes:
-        table.add_row(*_agreement_cells(row, names=False))
+        table.add_row(*agreement_cells(row, names=False))
     table.add_section()
-    table.add_row(*_agreement_cells(results.pooled, names=False), style="bold")
+    table.add_row(*agreement_cells(results.pooled, names=False), style="bold")
     return [table, "", results.methods, *(f"Note: {note}" for note in results.notes)]
 
 
@@ -143,9 +147,9 @@ def _agreement_markdown(results: AgreementResults) -> str:
         "",
     ]
     lines += _md_table(
-        _agreement_header(results),
-        [_agreement_cells(row) for row in results.codes]
-        + [[f"**{cell}**" for cell in _agreement_cells(results.pooled)]],
+        agreement_header(results),
+        [agreement_cells(row) for row in results.codes]
+        + [[f"**{cell}**" for cell in agreement_cells(results.pooled)]],
     )
     lines += ["", LEGEND, "", results.methods]
     lines += [f"\n- {note}" for note in results.notes]
@@ -220,7 +224,8 @@ def _quote_cell(entry: ThemeInGroup) -> str:
     return " / ".join(f"\u201c{quote.text}\u201d ({quote.label})" for quote in entry.quotes)
 
 
-def _theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
+def theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
+    """One row per theme and group, under :data:`THEME_HEADER`: counts, codes and quotes."""
     rows = []
     for theme in themes:
         for entry in theme.groups:
@@ -239,7 +244,8 @@ def _theme_rows(themes: list[ThemeSummary]) -> list[list[str]]:
     return rows
 
 
-_THEME_HEADER = [
+#: The columns of the themes table (:func:`theme_rows`).
+THEME_HEADER = [
     "Theme",
     "Valence",
     "Group",
@@ -262,14 +268,14 @@ def _groups_line(results: ThemeResults) -> str:
 def _themes_tables(results: ThemeResults) -> list[Any]:
     items: list[Any] = [_groups_line(results)]
     for component, themes in results.by_component().items():
-        rows = _theme_rows(themes)
+        rows = theme_rows(themes)
         table = Table(title=f"{component.capitalize()}", show_lines=True)
-        for header in _THEME_HEADER:
+        for header in THEME_HEADER:
             table.add_column(header)
         for row in rows:
             table.add_row(*row)
         if not rows:
-            table.add_row("(no themes)", *[""] * (len(_THEME_HEADER) - 1))
+            table.add_row("(no themes)", *[""] * (len(THEME_HEADER) - 1))
         items.append(table)
     items += [f"Warning: {line}" for line in results.warnings]
     items += [f"Note: {line}" for line in results.notes]
@@ -291,8 +297,8 @@ def _themes_markdown(results: ThemeResults) -> str:
     lines = ["## Themes by CIPP component", "", _groups_line(results)]
     for component, themes in results.by_component().items():
         lines += ["", f"### {component.capitalize()}", ""]
-        rows = _theme_rows(themes)
-        lines += _md_table(_THEME_HEADER, rows) if rows else ["(no themes)"]
+        rows = theme_rows(themes)
+        lines += _md_table(THEME_HEADER, rows) if rows else ["(no themes)"]
         also = results.also_in(component)
         if also:
             lines += ["", "Also read here: " + ", ".join(theme.name for theme in also)]

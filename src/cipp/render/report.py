@@ -145,17 +145,17 @@ def _component_tests(results: Results, component: str) -> TextTable | None:
 
 
 def _themes_table(evaluation: Evaluation, component: str) -> TextTable | None:
-    from cipp.render.qualitative import _THEME_HEADER, _theme_rows
+    from cipp.render.qualitative import THEME_HEADER, theme_rows
 
     themes = [
         t for t in evaluation.themes.themes if t.component == component or component in t.also
     ]
     if not themes:
         return None
-    rows = tuple(tuple(row) for row in _theme_rows(themes))
+    rows = tuple(tuple(row) for row in theme_rows(themes))
     return TextTable(
         f"Focus-group themes read through {COMPONENT_NAMES[component]}",
-        tuple(_THEME_HEADER),
+        tuple(THEME_HEADER),
         rows,
         ("Participants: distinct participants of the group who voiced the theme.",),
         key=f"themes_{component}",
@@ -163,13 +163,13 @@ def _themes_table(evaluation: Evaluation, component: str) -> TextTable | None:
 
 
 def agreement_table(evaluation: Evaluation) -> TextTable:
-    from cipp.render.qualitative import _agreement_cells, _agreement_header
+    from cipp.render.qualitative import agreement_cells, agreement_header
 
     agreement = evaluation.agreement
-    rows = tuple(tuple(_agreement_cells(row)) for row in (*agreement.codes, agreement.pooled))
+    rows = tuple(tuple(agreement_cells(row)) for row in (*agreement.codes, agreement.pooled))
     return TextTable(
         f"Inter-coder agreement ({', '.join(agreement.coders)}; {agreement.units} units)",
-        tuple(_agreement_header(agreement)),
+        tuple(agreement_header(agreement)),
         rows,
         (agreement.methods, *agreement.notes),
         key="agreement",
