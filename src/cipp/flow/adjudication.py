@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from cipp.model.coding import Adjudication, Codebook, Coding, Disagreement, FinalCoding
-from cipp.model.errors import DataError
+from cipp.model.errors import DataError, option
 
 LISTED_WITHOUT_FILE = 10  # undecided rows listed when no adjudication file was given
 
@@ -111,7 +111,7 @@ def final_coding(
     else:
         raise DataError(
             f"the segments have {len(coding.coders)} coders ({', '.join(coding.coders)}); "
-            "choose the two whose coding is adjudicated with `coders`"
+            f"choose the two whose coding is adjudicated with {option('coders')}"
         )
     if len(chosen) > 2:
         raise DataError(f"the final coding is built from two coders, not {len(chosen)}")
@@ -148,7 +148,8 @@ def final_coding(
         notes.append(f"{single} units were read by one coder only; that coder's codes are used")
     if undecided:
         where = f" in {adjudication.source}" if adjudication is not None else ""
-        action = "" if adjudication is not None else " (no `adjudication` file was given)"
+        given = f" (no {option('adjudication')} file was given)"
+        action = "" if adjudication is not None else given
         warnings.append(
             f"{len(undecided)} of {len(disagreements)} disagreements are undecided{where}"
             f"{action} and left out of the final coding until decided:"

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cipp.model.coding import Application, Codebook, Coding, RawRow, Unit
-from cipp.model.errors import DataError
+from cipp.model.errors import DataError, option
 
 COLUMNS: tuple[str, ...] = (
     "segment_id",
@@ -180,10 +180,10 @@ def raw_rows(path: Path, *, coder: str | None = None) -> list[RawRow]:
     elif coder and "coder" in mapping:
         raise DataError(
             f"{path}: the file has a coder column ('{headers[mapping['coder']]}'); "
-            "`coder` is only for files without one (Taguette)"
+            f"{option('coder')} is only for files without one (Taguette)"
         )
     if missing:
-        hint = " (give the coder with `coder`)" if missing == ["coder"] else ""
+        hint = f" (give the coder with {option('coder')})" if missing == ["coder"] else ""
         raise DataError(
             f"{path}: missing column(s) {', '.join(missing)}{hint}; found: {', '.join(headers)}"
         )
