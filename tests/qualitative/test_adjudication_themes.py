@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from cipp.flow.adjudication import (
-    disagreements_csv,
-    final_coding,
-    find_disagreements,
-    read_adjudication,
-)
-from cipp.flow.anonymise import load_pseudonyms, quote_label
+from cipp.flow.adjudication import final_coding, find_disagreements
+from cipp.flow.anonymise import quote_label
 from cipp.flow.intercoder import analyse_agreement
+from cipp.flow.qualitative import QualitativeInputs, analyse_themes
 from cipp.flow.themes import summarize_themes
+from cipp.model.coding import Unit
 from cipp.model.errors import CippError, DataError
-from cipp.read.segments import Unit
+from cipp.read.adjudication import read_adjudication
+from cipp.read.pseudonyms import load_pseudonyms
+from cipp.render.qualitative import disagreements_csv
 
 from .conftest import FGD
 
@@ -174,3 +173,27 @@ def test_themes_reproduce_the_study_counts(coding, codebook):
     data = results.to_dict()
     assert data["themes"][0]["groups"][0]["share"] == pytest.approx(5 / 27)
     assert "product" in results.by_component()
+
+
+def test_analyse_themes_is_the_pipeline_from_files(coding, codebook):
+    label = "{group}, P{participant}"
+    analysis = analyse_themes(
+        QualitativeInputs(
+            segments=(FGD / "segments.csv",),
+            codebook=FGD / "codebook.yaml",
+            adjudication=FGD / "adjudication.csv",
+            pseudonyms=FGD / "pseudonyms.yaml",
+            quotes=1,
+            label=label,
+        )
+    )
+    final = final_coding(
+        coding, adjudication=read_adjudication(FGD / "adjudication.csv"), codebook=codebook
+    )
+    names = load_pseudonyms(FGD / "pseudonyms.yaml")
+    assert analysis.coding == coding
+    assert analysis.final == final
+    assert analysis.pseudonyms == names
+    assert analysis.themes == summarize_themes(
+        final, codebook, quotes=1, label=label, pseudonyms=names
+    )

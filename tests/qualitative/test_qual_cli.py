@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cipp.cli import app
-from cipp.flow.adjudication import final_coding, read_adjudication
-from cipp.flow.anonymise import load_pseudonyms
+from cipp.flow.adjudication import final_coding
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.themes import summarize_themes
+from cipp.read.adjudication import read_adjudication
+from cipp.read.pseudonyms import load_pseudonyms
 
 from .conftest import FGD
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cipp.flow.adjudication import final_coding, read_adjudication
+from cipp.flow.adjudication import final_coding
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.themes import summarize_themes
 from cipp.model.errors import DataError
+from cipp.read.adjudication import read_adjudication
 from cipp.read.refi import normalise_text, read_qdpx_rows
 from cipp.read.segments import read_segments
 

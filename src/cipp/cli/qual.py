@@ -73,19 +73,15 @@ def agreement(
 ) -> None:
     """Inter-coder agreement per code: kappa, alpha, AC1, Brennan-Prediger, pooled."""
     with user_errors():
-        from cipp.flow.adjudication import (
-            apply_decisions,
-            disagreements_csv,
-            find_disagreements,
-            read_adjudication,
-        )
+        from cipp.flow.adjudication import apply_decisions, find_disagreements
         from cipp.flow.intercoder import analyse_agreement
         from cipp.model.errors import CippError
+        from cipp.read.adjudication import read_adjudication
         from cipp.read.codebook import load_codebook
         from cipp.read.segments import read_segments
         from cipp.render.files import write_text
         from cipp.render.formats import check_format
-        from cipp.render.qualitative import agreement_document
+        from cipp.render.qualitative import agreement_document, disagreements_csv
 
         check_format(fmt, out)
         book = load_codebook(codebook, complete=False)
@@ -143,26 +139,26 @@ def themes(
 ) -> None:
     """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
     with user_errors():
-        from cipp.flow.adjudication import final_coding, read_adjudication
-        from cipp.flow.anonymise import load_pseudonyms
-        from cipp.flow.themes import summarize_themes
-        from cipp.read.codebook import load_codebook
-        from cipp.read.segments import read_segments
+        from cipp.flow.qualitative import QualitativeInputs, analyse_themes
         from cipp.render.formats import check_format
         from cipp.render.qualitative import themes_document
 
         check_format(fmt, out)
-        book = load_codebook(codebook)
-        names = load_pseudonyms(pseudonyms) if pseudonyms is not None else None
-        coding = read_segments(segments, book, coders=coder)
-        decisions = read_adjudication(adjudication) if adjudication is not None else None
-        final = final_coding(
-            coding, coders=coder_list(coders), adjudication=decisions, codebook=book
+        inputs = QualitativeInputs(
+            segments=tuple(segments),
+            codebook=codebook,
+            adjudication=adjudication,
+            pseudonyms=pseudonyms,
+            coders=coder_list(coders),
+            quotes=quotes,
+            label=label,
+            coder_names=tuple(coder) if coder else None,
         )
-        results = summarize_themes(final, book, quotes=quotes, label=label, pseudonyms=names)
-        inputs = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
-        document = replace(themes_document(results), names=names)
-        emit(document, fmt, out, inputs=inputs, width=_width(out))
+        analysis = analyse_themes(inputs)
+        results = analysis.themes
+        document = replace(themes_document(results), names=analysis.pseudonyms)
+        files = [*segments, codebook, *(p for p in (adjudication, pseudonyms) if p)]
+        emit(document, fmt, out, inputs=files, width=_width(out))
         _say(results.warnings, "warning")
 
 

@@ -4,7 +4,8 @@ cipp writes every disagreement (a unit both coders read, a code only one applied
 CSV with the columns ``segment_id, code, coder_a, coder_b, decision, adjudicator, note``
 (plus ``text``, the unit's words, for the adjudicator to read). ``coder_a`` and
 ``coder_b`` say who the coder is and whether they applied the code (``Asha: yes``). The
-adjudicator fills ``decision`` with ``include`` or ``exclude``; cipp reads it back.
+adjudicator fills ``decision`` with ``include`` or ``exclude``; cipp reads it back
+(:mod:`cipp.read.adjudication`; the sheet is written by :mod:`cipp.render.qualitative`).
 
 Final coding = the codes both coders applied, plus adjudicated includes. A disagreement
 without a decision is left out of the final coding *and listed as a warning*, never
@@ -13,53 +14,13 @@ dropped silently. Units only one coder read keep that coder's codes (with a note
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import replace
 
-from cipp.model.errors import DataError
-from cipp.read.codebook import Codebook
-from cipp.read.segments import Coding, Unit, map_headers, read_table
+from cipp.model.coding import Adjudication, Codebook, Coding, Disagreement, FinalCoding
+from cipp.model.errors import DataError, option
 
-COLUMNS: tuple[str, ...] = (
-    "segment_id",
-    "code",
-    "coder_a",
-    "coder_b",
-    "decision",
-    "adjudicator",
-    "note",
-    "text",
-)
-DECISIONS: tuple[str, ...] = ("include", "exclude")
 LISTED_WITHOUT_FILE = 10  # undecided rows listed when no adjudication file was given
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A code that one of two coders applied to a unit and the other did not."""
-
-    segment_id: str
-    code: str
-    coder_a: str
-    coder_b: str
-    applied_a: bool
-    applied_b: bool
-    text: str = ""
-    decision: str | None = None  # include | exclude | None (undecided)
-    adjudicator: str = ""
-    note: str = ""
-
-    def describe(self) -> str:
-        """One line for a warning: unit, code and who applied it."""
-        said = f"{self.coder_a}: {_yes(self.applied_a)}, {self.coder_b}: {_yes(self.applied_b)}"
-        return f"segment {self.segment_id}, code '{self.code}' ({said})"
-
-
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
 
 
 def choose_coders(
@@ -116,81 +77,6 @@ def find_disagreements(
     return tuple(found)
 
 
-def disagreements_csv(disagreements: Sequence[Disagreement]) -> str:
-    """The adjudication sheet as CSV text (decisions carried over when already set)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for item in disagreements:
-        writer.writerow(
-            [
-                item.segment_id,
-                item.code,
-                f"{item.coder_a}: {_yes(item.applied_a)}",
-                f"{item.coder_b}: {_yes(item.applied_b)}",
-                item.decision or "",
-                item.adjudicator,
-                item.note,
-                item.text,
-            ]
-        )
-    return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class Adjudication:
-    """Decisions read from an adjudication file: (segment_id, code) -> decision."""
-
-    decisions: Mapping[tuple[str, str], tuple[str | None, str, str]]  # decision, who, note
-    source: str = ""
-    rows: Mapping[tuple[str, str], str] = field(default_factory=dict)  # key -> "row n"
-
-
-def read_adjudication(path: str | Path) -> Adjudication:
-    """Read an adjudication CSV or xlsx; every bad decision is reported at once."""
-    path = Path(path)
-    headers, records = read_table(path)
-    normal = {"_".join(header.lower().split()): index for index, header in enumerate(headers)}
-    mapping = map_headers(headers)
-    position = {
-        name: normal.get(name, mapping.get(name))
-        for name in ("segment_id", "code", "decision", "adjudicator", "note")
-    }
-    missing = [name for name in ("segment_id", "code", "decision") if position[name] is None]
-    if missing:
-        raise DataError(
-            f"{path}: missing column(s) {', '.join(missing)} (an adjudication file has "
-            f"{', '.join(COLUMNS)})"
-        )
-    decisions: dict[tuple[str, str], tuple[str | None, str, str]] = {}
-    rows: dict[tuple[str, str], str] = {}
-    problems: list[str] = []
-    for number, cells in records:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            index = position[name]
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        key = (cell("segment_id"), cell("code"))
-        raw = cell("decision")
-        decision = raw.lower() or None
-        if decision is not None and decision not in DECISIONS:
-            problems.append(f"row {number}, column 'decision': '{raw}' is not include or exclude")
-            continue
-        entry = (decision, cell("adjudicator"), cell("note"))
-        if key in decisions and decisions[key][0] != decision:
-            problems.append(
-                f"row {number}: segment {key[0]}, code '{key[1]}' is decided differently at "
-                f"{rows[key]}"
-            )
-            continue
-        decisions[key] = entry
-        rows[key] = f"row {number}"
-    if problems:
-        raise DataError(f"{path}: " + "; ".join(problems))
-    return Adjudication(decisions=decisions, source=str(path), rows=rows)
-
-
 def apply_decisions(
     disagreements: Sequence[Disagreement], adjudication: Adjudication | None
 ) -> tuple[Disagreement, ...]:
@@ -204,24 +90,6 @@ def apply_decisions(
             item = replace(item, decision=found[0], adjudicator=found[1], note=found[2])
         result.append(item)
     return tuple(result)
-
-
-@dataclass(frozen=True)
-class FinalCoding:
-    """The coding the themes are built from, after adjudication.
-
-    ``codes`` maps every unit to its final codes (possibly none); ``exemplars`` holds
-    the (unit, code) pairs a coder marked as exemplar quotes.
-    """
-
-    units: tuple[Unit, ...]
-    codes: Mapping[str, frozenset[str]]
-    exemplars: frozenset[tuple[str, str]]
-    coders: tuple[str, ...]
-    disagreements: tuple[Disagreement, ...] = ()
-    undecided: tuple[Disagreement, ...] = ()
-    warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
 
 
 def final_coding(
@@ -243,7 +111,7 @@ def final_coding(
     else:
         raise DataError(
             f"the segments have {len(coding.coders)} coders ({', '.join(coding.coders)}); "
-            "choose the two whose coding is adjudicated with `coders`"
+            f"choose the two whose coding is adjudicated with {option('coders')}"
         )
     if len(chosen) > 2:
         raise DataError(f"the final coding is built from two coders, not {len(chosen)}")
@@ -280,7 +148,8 @@ def final_coding(
         notes.append(f"{single} units were read by one coder only; that coder's codes are used")
     if undecided:
         where = f" in {adjudication.source}" if adjudication is not None else ""
-        action = "" if adjudication is not None else " (no `adjudication` file was given)"
+        given = f" (no {option('adjudication')} file was given)"
+        action = "" if adjudication is not None else given
         warnings.append(
             f"{len(undecided)} of {len(disagreements)} disagreements are undecided{where}"
             f"{action} and left out of the final coding until decided:"

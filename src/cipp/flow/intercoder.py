@@ -12,18 +12,12 @@ call them perfect agreement. The coefficients are those of
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from cipp.flow.adjudication import choose_coders
-from cipp.read.codebook import Codebook
-from cipp.read.segments import Coding
+from cipp.model.coding import Codebook, Coding
+from cipp.model.qualitative import AgreementResults, CodeAgreement
 from cipp.stats.agreement import (
-    KRIPPENDORFF_RELIABLE,
-    KRIPPENDORFF_TENTATIVE,
-    LANDIS_KOCH,
     AgreementParts,
     agreement_parts,
     coefficients,
@@ -31,110 +25,6 @@ from cipp.stats.agreement import (
     landis_koch_band,
     pooled_coefficients,
 )
-
-_NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
-
-
-def plain(value: float) -> float | None:
-    """A float for JSON: NaN (undefined) becomes None."""
-    return None if value is None or math.isnan(value) else float(value)
-
-
-@dataclass(frozen=True)
-class CodeAgreement:
-    """Agreement on one code (or the pooled row, code ``pooled``)."""
-
-    code: str
-    name: str
-    theme: str
-    units: int
-    prevalence: tuple[tuple[str, float], ...]  # (coder, share of units with the code)
-    percent_agreement: float
-    kappa: float
-    alpha: float
-    ac1: float
-    brennan_prediger: float
-    disagreements: int
-
-    @property
-    def kappa_band(self) -> str:
-        """Landis and Koch's name for the kappa value."""
-        return landis_koch_band(self.kappa)
-
-    @property
-    def alpha_band(self) -> str:
-        """Krippendorff's verdict on alpha: reliable, tentative or unreliable."""
-        return krippendorff_band(self.alpha)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: proportions 0-1 unrounded, undefined values as null."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "theme": self.theme,
-            "units": self.units,
-            "prevalence": {coder: share for coder, share in self.prevalence},
-            "percent_agreement": plain(self.percent_agreement),
-            "kappa": plain(self.kappa),
-            "alpha": plain(self.alpha),
-            "ac1": plain(self.ac1),
-            "brennan_prediger": plain(self.brennan_prediger),
-            "disagreements": self.disagreements,
-            "kappa_band": self.kappa_band,
-            "alpha_band": self.alpha_band,
-        }
-
-
-@dataclass(frozen=True)
-class AgreementResults:
-    """Inter-coder agreement of a coding: one row per code and a pooled row."""
-
-    coders: tuple[str, ...]
-    units: int  # units read by at least two of the coders
-    units_total: int
-    codes: tuple[CodeAgreement, ...]
-    pooled: CodeAgreement
-    disagreements: int  # (unit, code) pairs the coders did not agree on
-    kappa_statistic: str  # "cohen" (two coders) or "fleiss"
-    notes: tuple[str, ...] = ()
-
-    @property
-    def methods(self) -> str:
-        """The methods sentence for the paper (numbers to two decimals)."""
-        count = _NUMBER_WORDS.get(len(self.coders), str(len(self.coders)))
-        kappa = _fmt(self.pooled.kappa)
-        alpha = _fmt(self.pooled.alpha)
-        verb = "disagreement was" if self.disagreements == 1 else "disagreements were"
-        name = "kappa" if self.kappa_statistic == "cohen" else "Fleiss' kappa"
-        return (
-            f"{count} coders independently coded {self.units} units; pooled {name} = {kappa}, "
-            f"alpha = {alpha}; {self.disagreements} {verb} resolved by a third researcher."
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``agreement`` section of cipp's JSON."""
-        return {
-            "coders": list(self.coders),
-            "units": self.units,
-            "units_total": self.units_total,
-            "kappa_statistic": self.kappa_statistic,
-            "codes": [code.to_dict() for code in self.codes],
-            "pooled": self.pooled.to_dict(),
-            "disagreements": self.disagreements,
-            "thresholds": {
-                "landis_koch": [{"upper": upper, "band": band} for upper, band in LANDIS_KOCH],
-                "krippendorff": {
-                    "reliable": KRIPPENDORFF_RELIABLE,
-                    "tentative": KRIPPENDORFF_TENTATIVE,
-                },
-            },
-            "methods": self.methods,
-            "notes": list(self.notes),
-        }
-
-
-def _fmt(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.2f}"
 
 
 def analyse_agreement(
@@ -197,6 +87,8 @@ def analyse_agreement(
                 ac1=values.ac1,
                 brennan_prediger=values.brennan_prediger,
                 disagreements=disagreements,
+                kappa_band=landis_koch_band(values.kappa),
+                alpha_band=krippendorff_band(values.alpha),
             )
         )
     pooled_values = pooled_coefficients(all_parts)
@@ -215,6 +107,8 @@ def analyse_agreement(
         ac1=pooled_values.ac1,
         brennan_prediger=pooled_values.brennan_prediger,
         disagreements=total_disagreements,
+        kappa_band=landis_koch_band(pooled_values.kappa),
+        alpha_band=krippendorff_band(pooled_values.alpha),
     )
     pairable = sum(1 for unit in units if sum(unit in seen for seen in coded) >= 2)
     return AgreementResults(

@@ -16,191 +16,21 @@ template and anonymised with the pseudonyms, and checked for surviving names.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from cipp.flow.adjudication import FinalCoding
-from cipp.flow.anonymise import DEFAULT_LABEL, Pseudonyms, check_template, quote_label
+from cipp.flow.anonymise import DEFAULT_LABEL, check_template, quote_label
+from cipp.model.coding import Codebook, FinalCoding, Theme, Unit
 from cipp.model.errors import CippError, option
-from cipp.read.codebook import COMPONENTS, Codebook, Theme
-from cipp.read.segments import Unit
-
-NO_GROUP = "all"
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A labelled, anonymised quote."""
-
-    segment_id: str
-    label: str
-    text: str
-    exemplar: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "segment_id": self.segment_id,
-            "label": self.label,
-            "text": self.text,
-            "exemplar": self.exemplar,
-        }
-
-
-@dataclass(frozen=True)
-class GroupSize:
-    """A group's size in the data: distinct participants, sessions and units."""
-
-    group: str
-    participants: int
-    sessions: int
-    units: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "group": self.group,
-            "participants": self.participants,
-            "sessions": self.sessions,
-            "units": self.units,
-        }
-
-
-@dataclass(frozen=True)
-class CodeCount:
-    """One code in one group."""
-
-    code: str
-    name: str
-    valence: str | None
-    segments: int
-    participants: int
-    sessions: int
-    quotes: tuple[Quote, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "valence": self.valence,
-            "segments": self.segments,
-            "participants": self.participants,
-            "sessions": self.sessions,
-            "quotes": [quote.to_dict() for quote in self.quotes],
-        }
-
-
-@dataclass(frozen=True)
-class ThemeInGroup:
-    """One theme in one group: counts beside the group's size, codes and quotes."""
-
-    group: str
-    segments: int
-    participants: int
-    sessions: int
-    of_participants: int
-    of_sessions: int
-    participants_by_valence: tuple[tuple[str, int], ...]
-    codes: tuple[CodeCount, ...]
-    quotes: tuple[Quote, ...]
-
-    @property
-    def share(self) -> float:
-        """Participants with the theme as a proportion (0-1) of the group's participants."""
-        return self.participants / self.of_participants if self.of_participants else float("nan")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (``share`` is 0-1, unrounded; null when the group size is unknown)."""
-        return {
-            "group": self.group,
-            "segments": self.segments,
-            "participants": self.participants,
-            "of_participants": self.of_participants,
-            "share": self.share if self.of_participants else None,
-            "sessions": self.sessions,
-            "of_sessions": self.of_sessions,
-            "participants_by_valence": dict(self.participants_by_valence),
-            "codes": [code.to_dict() for code in self.codes],
-            "quotes": [quote.to_dict() for quote in self.quotes],
-        }
-
-
-@dataclass(frozen=True)
-class ThemeSummary:
-    """A theme with its CIPP component(s), valence and one entry per group it occurs in."""
-
-    theme: str
-    name: str
-    component: str | None
-    also: tuple[str, ...]
-    valence: str | None
-    description: str
-    groups: tuple[ThemeInGroup, ...]
-
-    def in_group(self, group: str) -> ThemeInGroup | None:
-        """The entry for ``group`` (None if the theme does not occur there)."""
-        return next((entry for entry in self.groups if entry.group == group), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "theme": self.theme,
-            "name": self.name,
-            "component": self.component,
-            "also": list(self.also),
-            "valence": self.valence,
-            "description": self.description,
-            "groups": [entry.to_dict() for entry in self.groups],
-        }
-
-
-@dataclass(frozen=True)
-class ThemeResults:
-    """Themes by CIPP component x group: the ``themes`` section of cipp's JSON."""
-
-    groups: tuple[GroupSize, ...]
-    themes: tuple[ThemeSummary, ...]
-    quotes_per_code: int
-    label_template: str
-    coders: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    def by_component(self) -> dict[str, list[ThemeSummary]]:
-        """Component -> themes whose main component it is, in codebook order."""
-        table: dict[str, list[ThemeSummary]] = {component: [] for component in COMPONENTS}
-        for theme in self.themes:
-            table.setdefault(theme.component or "unassigned", []).append(theme)
-        return table
-
-    def also_in(self, component: str) -> list[ThemeSummary]:
-        """Themes listing ``component`` among their further (``also``) components."""
-        return [theme for theme in self.themes if component in theme.also]
-
-    def group(self, name: str) -> GroupSize | None:
-        """The size of group ``name``."""
-        return next((group for group in self.groups if group.group == name), None)
-
-    def theme(self, theme_id: str) -> ThemeSummary:
-        """The summary of one theme (KeyError if unknown)."""
-        for theme in self.themes:
-            if theme.theme == theme_id:
-                return theme
-        raise KeyError(theme_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: groups with their sizes, themes in codebook order, warnings, notes."""
-        return {
-            "groups": [group.to_dict() for group in self.groups],
-            "components": list(COMPONENTS),
-            "themes": [theme.to_dict() for theme in self.themes],
-            "quotes_per_code": self.quotes_per_code,
-            "label_template": self.label_template,
-            "coders": list(self.coders),
-            "warnings": list(self.warnings),
-            "notes": list(self.notes),
-        }
+from cipp.model.qualitative import (
+    NO_GROUP,
+    CodeCount,
+    GroupSize,
+    Pseudonyms,
+    Quote,
+    ThemeInGroup,
+    ThemeResults,
+    ThemeSummary,
+)
 
 
 def _group(unit: Unit) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from cipp.model.qualitative import AgreementResults, Pseudonyms, ThemeResults
 from cipp.model.results import AssociationTest, Results
 
 
@@ -73,8 +73,9 @@ class Evaluation:
     """Everything ``cipp report`` shows."""
 
     surveys: tuple[Results, ...]
-    agreement: Any  # cipp.AgreementResults
-    themes: Any  # cipp.ThemeResults
+    agreement: AgreementResults
+    themes: ThemeResults
     joint: JointDisplay
-    pseudonyms: Any = None  # cipp.Pseudonyms, to check outputs for real names
+    #: The names to replace in quotes, to check outputs for real names (None: none given).
+    pseudonyms: Pseudonyms | None = None
     notes: tuple[str, ...] = ()

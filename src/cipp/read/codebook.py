@@ -33,19 +33,16 @@ needs no components; themes by CIPP component do).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cipp.model.coding import VALENCES, Code, Codebook, Theme
 from cipp.model.errors import InstrumentError
-
-COMPONENTS: tuple[str, ...] = ("context", "input", "process", "product")
-VALENCES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
+from cipp.model.instrument import COMPONENTS
 
 _TOP_KEYS = ("title", "description", "themes")
 _THEME_KEYS = ("id", "name", "component", "also", "valence", "description", "guid", "codes")
@@ -61,114 +58,6 @@ _CODE_KEYS = (
     "guid",
 )
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-
-
-@dataclass(frozen=True)
-class Code:
-    """One code: the smallest label a coder applies to a unit of text."""
-
-    id: str
-    name: str
-    theme: str
-    definition: str = ""
-    include: str = ""
-    exclude: str = ""
-    example: str = ""
-    valence: str | None = None  # None: the theme's valence applies
-    related: tuple[str, ...] = ()
-    guid: str | None = None
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A theme: a group of codes read through one CIPP component (plus optional others)."""
-
-    id: str
-    name: str
-    component: str | None
-    valence: str | None
-    codes: tuple[Code, ...]
-    also: tuple[str, ...] = ()
-    description: str = ""
-    guid: str | None = None
-
-
-@dataclass(frozen=True)
-class Codebook:
-    """A validated codebook. ``source`` is the file it was read from (for messages)."""
-
-    themes: tuple[Theme, ...]
-    title: str = ""
-    description: str = ""
-    source: str = ""
-
-    @property
-    def codes(self) -> tuple[Code, ...]:
-        """Every code, in codebook order."""
-        return tuple(code for theme in self.themes for code in theme.codes)
-
-    def code(self, code_id: str) -> Code:
-        """The code with this id (KeyError if there is none)."""
-        for code in self.codes:
-            if code.id == code_id:
-                return code
-        raise KeyError(code_id)
-
-    def theme(self, theme_id: str) -> Theme:
-        """The theme with this id (KeyError if there is none)."""
-        for theme in self.themes:
-            if theme.id == theme_id:
-                return theme
-        raise KeyError(theme_id)
-
-    def theme_of(self, code_id: str) -> Theme:
-        """The theme a code belongs to."""
-        return self.theme(self.code(code_id).theme)
-
-    def code_valence(self, code_id: str) -> str | None:
-        """The code's own valence, else its theme's."""
-        code = self.code(code_id)
-        return code.valence or self.theme(code.theme).valence
-
-    def resolve(self, value: str) -> str | None:
-        """Map a code as written in a segment file to its id, or None if it is unknown.
-
-        Tried in order: the id, the id or name ignoring case, spacing and underscores,
-        the REFI-QDA guid. Tools export code names (QualCoder, requal, Taguette tags).
-        """
-        return self._lookup.get(value) or self._lookup.get(_fold(value))
-
-    @functools.cached_property
-    def _lookup(self) -> dict[str, str]:
-        table: dict[str, str] = {}
-        for code in self.codes:
-            for key in (_fold(code.id), _fold(code.name)):
-                table.setdefault(key, code.id)
-            if code.guid:
-                table.setdefault(_fold(code.guid.strip("{}")), code.id)
-        for code in self.codes:
-            table[code.id] = code.id
-        return table
-
-    def missing(self) -> list[str]:
-        """Themes still lacking a component or valence, as ``path: missing ...`` lines."""
-        lines = []
-        for index, theme in enumerate(self.themes):
-            if theme.component is None:
-                lines.append(
-                    f"themes[{index}].component: missing component for theme "
-                    f"'{theme.id}' (one of {', '.join(COMPONENTS)})"
-                )
-            if theme.valence is None:
-                lines.append(
-                    f"themes[{index}].valence: missing valence for theme "
-                    f"'{theme.id}' (one of {', '.join(VALENCES)})"
-                )
-        return lines
-
-
-def _fold(text: str) -> str:
-    return " ".join(str(text).replace("_", " ").split()).casefold()
 
 
 def _text(value: Any) -> str:

@@ -37,9 +37,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from cipp.model.coding import Code, Codebook, RawRow, Theme
 from cipp.model.errors import DataError, InstrumentError
-from cipp.read.codebook import Code, Codebook, Theme
-from cipp.read.segments import RawRow
 
 _VARIABLES = ("group", "session", "participant")
 
@@ -220,7 +219,7 @@ def normalise_text(raw: bytes | str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Case:
     name: str
     variables: dict[str, str] = field(default_factory=dict)
@@ -240,6 +239,49 @@ def _variable_values(element: Element, variables: dict[str, str]) -> dict[str, s
     return values
 
 
+def _grandchildren(root: Element, name: str, child: str) -> list[Element]:
+    """The ``child`` elements of ``root``'s ``name`` element (none if it is absent)."""
+    element = _child(root, name)
+    return _children(element, child) if element is not None else []
+
+
+@dataclass(frozen=True)
+class _Project:
+    """What a project's selections refer to, by guid: coders' names, code names, variable
+    names, and the cases holding a selection or a whole source."""
+
+    users: dict[str, str]
+    codes: dict[str, str]
+    variables: dict[str, str]
+    by_selection: dict[str, _Case]
+    by_source: dict[str, _Case]
+
+
+def _project(root: Element) -> _Project:
+    users: dict[str, str] = {}
+    for person in _grandchildren(root, "Users", "User"):
+        guid = person.get("guid", "")
+        users[guid] = (person.get("name") or person.get("id") or guid).strip()
+    codes: dict[str, str] = {}
+    book = _child(root, "CodeBook")
+    for code in book.iter() if book is not None else []:
+        if _local(code.tag) == "Code" and code.get("guid"):
+            codes[code.get("guid", "")] = code.get("name", "").strip()
+    variables = {
+        variable.get("guid", ""): variable.get("name", "")
+        for variable in _grandchildren(root, "Variables", "Variable")
+    }
+    by_selection: dict[str, _Case] = {}
+    by_source: dict[str, _Case] = {}
+    for element in _grandchildren(root, "Cases", "Case"):
+        case = _Case(element.get("name", "").strip(), _variable_values(element, variables))
+        for ref in _children(element, "SelectionRef"):
+            by_selection[ref.get("targetGUID", "")] = case
+        for ref in _children(element, "SourceRef"):
+            by_source[ref.get("targetGUID", "")] = case
+    return _Project(users, codes, variables, by_selection, by_source)
+
+
 def read_qdpx_rows(path: str | Path) -> tuple[list[RawRow], list[str]]:
     """Read a ``.qdpx`` project as raw segment rows (see the module docstring)."""
     path = Path(path)
@@ -248,124 +290,139 @@ def read_qdpx_rows(path: str | Path) -> tuple[list[RawRow], list[str]]:
     root = _parse_xml(data, where, DataError)
     if _local(root.tag) != "Project":
         raise DataError(f"{where}: root element is {_local(root.tag)}, not Project")
-    users: dict[str, str] = {}
-    users_element = _child(root, "Users")
-    for person in _children(users_element, "User") if users_element is not None else []:
-        guid = person.get("guid", "")
-        users[guid] = (person.get("name") or person.get("id") or guid).strip()
-    codes: dict[str, str] = {}
-    book = _child(root, "CodeBook")
-    if book is not None:
-        for code in book.iter():
-            if _local(code.tag) == "Code" and code.get("guid"):
-                codes[code.get("guid", "")] = code.get("name", "").strip()
-    variables: dict[str, str] = {}
-    variables_element = _child(root, "Variables")
-    for variable in (
-        _children(variables_element, "Variable") if variables_element is not None else []
-    ):
-        variables[variable.get("guid", "")] = variable.get("name", "")
-    by_selection: dict[str, _Case] = {}
-    by_source: dict[str, _Case] = {}
-    cases_element = _child(root, "Cases")
-    for case_element in _children(cases_element, "Case") if cases_element is not None else []:
-        entry = _Case(
-            case_element.get("name", "").strip(), _variable_values(case_element, variables)
-        )
-        for ref in _children(case_element, "SelectionRef"):
-            by_selection[ref.get("targetGUID", "")] = entry
-        for ref in _children(case_element, "SourceRef"):
-            by_source[ref.get("targetGUID", "")] = entry
+    reader = _SelectionReader(_project(root), member)
     sources_element = _child(root, "Sources")
     if sources_element is None:
         raise DataError(f"{where}: the project has no Sources")
+    text_sources = _children(sources_element, "TextSource")
     with zipfile.ZipFile(path) as archive:
         files = {name.lower(): name for name in archive.namelist()}
-        rows: list[tuple[int, int, int, int, RawRow]] = []
-        problems: list[str] = []
-        unit_ids: dict[tuple[str, int, int], str] = {}
-        text_sources = _children(sources_element, "TextSource")
         for source_index, source in enumerate(text_sources):
-            document = (source.get("name") or source.get("guid") or "").strip()
-            try:
-                text = _source_text(source, archive, files)
-            except DataError as error:
-                problems.append(f"source '{document}': {error}")
-                continue
-            source_values = _variable_values(source, variables)
-            source_case = by_source.get(source.get("guid", ""))
-            for selection_index, selection in enumerate(_children(source, "PlainTextSelection")):
-                label = selection.get("name") or selection.get("guid") or str(selection_index)
-                place = f"source '{document}', selection '{label}'"
-                try:
-                    start = int(selection.get("startPosition", ""))
-                    end = int(selection.get("endPosition", ""))
-                except ValueError:
-                    problems.append(f"{place}: startPosition/endPosition are not integers")
-                    continue
-                if not 0 <= start <= end <= len(text):
-                    problems.append(
-                        f"{place}: positions {start}-{end} lie outside the source text "
-                        f"({len(text)} characters)"
-                    )
-                    continue
-                span = (document, start, end)
-                segment_id = unit_ids.setdefault(
-                    span, (selection.get("name") or "").strip() or f"{document}:{start}-{end}"
-                )
-                case = by_selection.get(selection.get("guid", "")) or source_case
-                values = {
-                    "segment_id": segment_id,
-                    "document": document,
-                    "text": text[start:end].strip(),
-                    "start": str(start),
-                    "end": str(end),
-                    "memo": _text_of(_child(selection, "Description")),
-                    **source_values,
-                }
-                if case is not None:
-                    values.update(case.variables)
-                    values.setdefault("participant", case.name)
-                codings = _children(selection, "Coding")
-                entries: list[tuple[str, str, str]] = []  # (coder guid, code name, code guid)
-                for coding in codings:
-                    code_ref = _child(coding, "CodeRef")
-                    target = code_ref.get("targetGUID", "") if code_ref is not None else ""
-                    user = coding.get("creatingUser") or selection.get("creatingUser") or ""
-                    if target not in codes:
-                        problems.append(f"{place}: CodeRef '{target}' is not in the CodeBook")
-                        continue
-                    entries.append((user, codes[target], target))
-                if not codings:
-                    entries.append((selection.get("creatingUser") or "", "", ""))
-                for user, code_name, code_guid in entries:
-                    if user and user not in users:
-                        problems.append(f"{place}: creatingUser '{user}' is not in Users")
-                        continue
-                    row_values = dict(values)
-                    row_values.update(
-                        coder=users.get(user, ""), code=code_name, code_guid=code_guid
-                    )
-                    headers = {
-                        "code": "CodeRef",
-                        "coder": "creatingUser",
-                        "segment_id": "PlainTextSelection/@name",
-                    }
-                    raw = RawRow(where=f"{member}: {place}", values=row_values, headers=headers)
-                    rows.append((source_index, start, end, selection_index, raw))
-    if problems:
-        shown = "; ".join(problems[:10])
-        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+            reader.add_source(source_index, source, archive, files)
+    if reader.problems:
+        shown = "; ".join(reader.problems[:10])
+        more = f"; and {len(reader.problems) - 10} more" if len(reader.problems) > 10 else ""
         raise DataError(f"{where}: {shown}{more}")
-    if not rows:
+    if not reader.rows:
         raise DataError(f"{where}: no coded text selections in the project")
-    rows.sort(key=lambda item: item[:4])
+    reader.rows.sort(key=lambda item: item[:4])
     notes = []
-    skipped = len(_children(sources_element, "TextSource"))
-    others = len(list(sources_element)) - skipped
+    others = len(list(sources_element)) - len(text_sources)
     if others:
         notes.append(f"{others} non-text sources (PDF, audio, pictures) were not read")
-    return [item[4] for item in rows], notes
+    return [item[4] for item in reader.rows], notes
+
+
+#: The headers a project's rows name in messages, as segment files' columns would.
+_HEADERS = {"code": "CodeRef", "coder": "creatingUser", "segment_id": "PlainTextSelection/@name"}
+
+
+class _SelectionReader:
+    """Turns the text selections of a project into raw rows, collecting every problem.
+
+    ``rows`` are sorted by (source, start, end, selection) before use; selections with
+    the same source and span are one unit.
+    """
+
+    def __init__(self, project: _Project, member: str) -> None:
+        self.project = project
+        self.member = member
+        self.problems: list[str] = []
+        self.rows: list[tuple[int, int, int, int, RawRow]] = []
+        self.unit_ids: dict[tuple[str, int, int], str] = {}
+
+    def add_source(
+        self, index: int, source: Element, archive: zipfile.ZipFile, files: dict[str, str]
+    ) -> None:
+        """Every selection of one ``TextSource``."""
+        document = (source.get("name") or source.get("guid") or "").strip()
+        try:
+            text = _source_text(source, archive, files)
+        except DataError as error:
+            self.problems.append(f"source '{document}': {error}")
+            return
+        values = {"document": document, **_variable_values(source, self.project.variables)}
+        case = self.project.by_source.get(source.get("guid", ""))
+        for number, selection in enumerate(_children(source, "PlainTextSelection")):
+            self._add_selection((index, number), selection, text, values, case)
+
+    def _add_selection(
+        self,
+        order: tuple[int, int],
+        selection: Element,
+        text: str,
+        source_values: dict[str, str],
+        source_case: _Case | None,
+    ) -> None:
+        document = source_values["document"]
+        label = selection.get("name") or selection.get("guid") or str(order[1])
+        place = f"source '{document}', selection '{label}'"
+        span = self._span(selection, len(text), place)
+        if span is None:
+            return
+        start, end = span
+        segment_id = self.unit_ids.setdefault(
+            (document, start, end),
+            (selection.get("name") or "").strip() or f"{document}:{start}-{end}",
+        )
+        values = {
+            "segment_id": segment_id,
+            "document": document,
+            "text": text[start:end].strip(),
+            "start": str(start),
+            "end": str(end),
+            "memo": _text_of(_child(selection, "Description")),
+            **source_values,
+        }
+        case = self.project.by_selection.get(selection.get("guid", "")) or source_case
+        if case is not None:
+            values.update(case.variables)
+            values.setdefault("participant", case.name)
+        for user, code_name, code_guid in self._codings(selection, place):
+            if user and user not in self.project.users:
+                self.problems.append(f"{place}: creatingUser '{user}' is not in Users")
+                continue
+            row_values = {
+                **values,
+                "coder": self.project.users.get(user, ""),
+                "code": code_name,
+                "code_guid": code_guid,
+            }
+            row = RawRow(where=f"{self.member}: {place}", values=row_values, headers=_HEADERS)
+            self.rows.append((order[0], start, end, order[1], row))
+
+    def _span(self, selection: Element, length: int, place: str) -> tuple[int, int] | None:
+        """The selection's start and end, checked against the source's length."""
+        try:
+            start = int(selection.get("startPosition", ""))
+            end = int(selection.get("endPosition", ""))
+        except ValueError:
+            self.problems.append(f"{place}: startPosition/endPosition are not integers")
+            return None
+        if not 0 <= start <= end <= length:
+            self.problems.append(
+                f"{place}: positions {start}-{end} lie outside the source text "
+                f"({length} characters)"
+            )
+            return None
+        return start, end
+
+    def _codings(self, selection: Element, place: str) -> list[tuple[str, str, str]]:
+        """(coder guid, code name, code guid) of each ``Coding``; a selection without
+        one is a unit its creator read and left uncoded."""
+        codings = _children(selection, "Coding")
+        entries: list[tuple[str, str, str]] = []
+        for coding in codings:
+            code_ref = _child(coding, "CodeRef")
+            target = code_ref.get("targetGUID", "") if code_ref is not None else ""
+            user = coding.get("creatingUser") or selection.get("creatingUser") or ""
+            if target not in self.project.codes:
+                self.problems.append(f"{place}: CodeRef '{target}' is not in the CodeBook")
+                continue
+            entries.append((user, self.project.codes[target], target))
+        if not codings:
+            entries.append((selection.get("creatingUser") or "", "", ""))
+        return entries
 
 
 def _source_text(source: Element, archive: zipfile.ZipFile, files: dict[str, str]) -> str:

@@ -25,14 +25,13 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from cipp.model.errors import DataError
-from cipp.read.codebook import Codebook
+from cipp.model.coding import Application, Codebook, Coding, RawRow, Unit
+from cipp.model.errors import DataError, option
 
 COLUMNS: tuple[str, ...] = (
     "segment_id",
@@ -69,85 +68,6 @@ MODERATOR = "moderator"
 _TRUE = {"1", "yes", "y", "true", "x", "exemplar", "*"}
 _FALSE = {"", "0", "no", "n", "false"}
 MAX_LISTED = 12  # problems listed in one message before "and N more"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of analysis (a turn or phrase of a transcript) with its speaker."""
-
-    segment_id: str
-    document: str
-    text: str
-    group: str | None = None
-    session: str | None = None
-    participant: str | None = None
-    start: int | None = None
-    end: int | None = None
-
-    @property
-    def person(self) -> tuple[str | None, str] | None:
-        """Who spoke: (session, participant), None when the participant is not known.
-
-        Participant ids are taken as local to their session, so P3 of FGD 1 and P3 of
-        FGD 2 are two people.
-        """
-        return None if self.participant is None else (self.session, self.participant)
-
-
-@dataclass(frozen=True)
-class Application:
-    """One row: ``coder`` applied ``code`` to a unit (``code`` None: read, left uncoded)."""
-
-    segment_id: str
-    coder: str
-    code: str | None
-    memo: str = ""
-    exemplar: bool = False
-    where: str = ""
-
-
-@dataclass(frozen=True)
-class Coding:
-    """Everything the coders did: units, applications, coders (in order of appearance)."""
-
-    units: tuple[Unit, ...]
-    applications: tuple[Application, ...]
-    coders: tuple[str, ...]
-    sources: tuple[str, ...] = ()
-    moderator_rows: int = 0
-    notes: tuple[str, ...] = ()
-
-    def unit(self, segment_id: str) -> Unit:
-        """The unit with this id (KeyError if unknown)."""
-        return self._units[segment_id]
-
-    @functools.cached_property
-    def _units(self) -> dict[str, Unit]:
-        return {unit.segment_id: unit for unit in self.units}
-
-    def coded_by(self, coder: str) -> dict[str, frozenset[str]]:
-        """Unit id -> the codes this coder applied (empty set: read, left uncoded)."""
-        found: dict[str, set[str]] = {}
-        for row in self.applications:
-            if row.coder == coder:
-                codes = found.setdefault(row.segment_id, set())
-                if row.code is not None:
-                    codes.add(row.code)
-        return {unit: frozenset(codes) for unit, codes in found.items()}
-
-    def used_codes(self, coders: Iterable[str] | None = None) -> set[str]:
-        """Codes applied at least once (by the given coders, default all)."""
-        chosen = set(self.coders if coders is None else coders)
-        return {row.code for row in self.applications if row.code and row.coder in chosen}
-
-
-@dataclass
-class RawRow:
-    """A row as read from a file: canonical column -> text, plus where it came from."""
-
-    where: str  # e.g. "row 14"
-    values: dict[str, str]
-    headers: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
 
 
 def _norm_header(header: str) -> str:
@@ -260,10 +180,10 @@ def raw_rows(path: Path, *, coder: str | None = None) -> list[RawRow]:
     elif coder and "coder" in mapping:
         raise DataError(
             f"{path}: the file has a coder column ('{headers[mapping['coder']]}'); "
-            "`coder` is only for files without one (Taguette)"
+            f"{option('coder')} is only for files without one (Taguette)"
         )
     if missing:
-        hint = " (give the coder with `coder`)" if missing == ["coder"] else ""
+        hint = f" (give the coder with {option('coder')})" if missing == ["coder"] else ""
         raise DataError(
             f"{path}: missing column(s) {', '.join(missing)}{hint}; found: {', '.join(headers)}"
         )
@@ -296,119 +216,186 @@ def build_coding(
     Every problem (code not in the codebook, bad exemplar or offset, empty coder,
     conflicting unit details) is reported at once, naming file, row, column and value.
     """
-    problems: list[str] = []
-    units: dict[str, Unit] = {}
-    unit_where: dict[str, str] = {}
-    applications: dict[tuple[str, str, str | None], Application] = {}
-    coders: list[str] = []
-    moderator_rows = 0
-    unknown_codes: dict[str, list[str]] = {}
+    builder = _CodingBuilder(codebook)
     for row in rows:
-        values = row.values
+        builder.add(row)
+    return builder.coding(source=source, notes=notes)
 
-        def column(name: str, row: RawRow = row) -> str:
-            return row.headers.get(name, name)
 
-        def opt(name: str, values: Mapping[str, str] = values) -> str | None:
-            return values.get(name, "").strip() or None
+@dataclass(frozen=True)
+class _Checked:
+    """A row that passed the checks: its unit and what its coder did to it."""
 
-        participant = opt("participant")
+    unit: Unit
+    coder: str
+    code: str | None
+    memo: str
+    exemplar: bool
+
+
+class _CodingBuilder:
+    """Gathers units, applications and coders row by row, with every problem found."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self.problems: list[str] = []
+        self.units: dict[str, Unit] = {}
+        self.unit_where: dict[str, str] = {}
+        self.applications: dict[tuple[str, str, str | None], Application] = {}
+        self.coders: list[str] = []
+        self.moderator_rows = 0
+        self.unknown_codes: dict[str, list[str]] = {}  # code as written -> where
+
+    def add(self, row: RawRow) -> None:
+        participant = _optional(row.values, "participant")
         if participant is not None and participant.casefold() == MODERATOR:
-            moderator_rows += 1
-            continue
-        before = len(problems)
+            self.moderator_rows += 1
+            return
+        checked = self._check(row)
+        if checked is not None:
+            self._add_unit(checked.unit, row)
+            self._add_application(checked, row.where)
+
+    def _check(self, row: RawRow) -> _Checked | None:
+        """The row's unit and application, or None when the row has a problem."""
+        values, before = row.values, len(self.problems)
         segment_id = values.get("segment_id", "").strip()
         if not segment_id:
-            problems.append(f"{row.where}, column '{column('segment_id')}': empty segment id")
+            self.problems.append(
+                f"{row.where}, column '{_column(row, 'segment_id')}': empty segment id"
+            )
         coder = values.get("coder", "").strip()
         if not coder:
-            problems.append(f"{row.where}, column '{column('coder')}': empty coder")
+            self.problems.append(f"{row.where}, column '{_column(row, 'coder')}': empty coder")
         raw_code = values.get("code", "").strip()
-        code: str | None = None
-        if raw_code:
-            guid = values.get("code_guid")  # REFI-QDA CodeRef: the guid wins over the name
-            code = (codebook.resolve(guid) if guid else None) or codebook.resolve(raw_code)
-            if code is None:
-                unknown_codes.setdefault(raw_code, []).append(
-                    f"{row.where}, column '{column('code')}'"
-                )
-        offsets: list[int | None] = []
-        for name in ("start", "end"):
-            text = opt(name)
-            try:
-                offsets.append(None if text is None else int(float(text)))
-            except ValueError:
-                problems.append(f"{row.where}, column '{column(name)}': '{text}' is not a number")
-                offsets.append(None)
-        flag = values.get("exemplar", "").strip().lower()
-        exemplar = False
-        memo = values.get("memo", "").strip()
-        if flag in _TRUE:
-            exemplar = True
-        elif flag not in _FALSE:
-            problems.append(
-                f"{row.where}, column '{column('exemplar')}': '{values.get('exemplar')}' "
-                "is not yes/no (use 1, yes, x or leave empty)"
-            )
-        elif "exemplar" not in values and memo.lower().startswith("exemplar"):
-            exemplar = True  # exports without an exemplar column: a memo starting "exemplar"
-        if len(problems) > before or (raw_code and code is None):
-            continue
+        code = self._resolve(raw_code, values.get("code_guid"))
+        if raw_code and code is None:
+            where = f"{row.where}, column '{_column(row, 'code')}'"
+            self.unknown_codes.setdefault(raw_code, []).append(where)
+        start, end = _offsets(row, self.problems)
+        exemplar = _exemplar(row, self.problems)
+        if len(self.problems) > before or (raw_code and code is None):
+            return None
         unit = Unit(
             segment_id=segment_id,
             document=values.get("document", "").strip(),
             text=values.get("text", "").strip(),
-            group=opt("group"),
-            session=opt("session"),
-            participant=participant,
-            start=offsets[0],
-            end=offsets[1],
+            group=_optional(values, "group"),
+            session=_optional(values, "session"),
+            participant=_optional(values, "participant"),
+            start=start,
+            end=end,
         )
-        known = units.get(segment_id)
+        return _Checked(unit, coder, code, values.get("memo", "").strip(), exemplar)
+
+    def _resolve(self, raw_code: str, guid: str | None) -> str | None:
+        """The code's id; a REFI-QDA CodeRef's guid wins over the name."""
+        if not raw_code:
+            return None
+        return (self.codebook.resolve(guid) if guid else None) or self.codebook.resolve(raw_code)
+
+    def _add_unit(self, unit: Unit, row: RawRow) -> None:
+        """Keep the first row's unit; later rows must agree on who said it where."""
+        segment_id = unit.segment_id
+        known = self.units.get(segment_id)
         if known is None:
-            units[segment_id] = unit
-            unit_where[segment_id] = row.where
-        else:
-            for name in ("document", "group", "session", "participant"):
-                if getattr(known, name) != getattr(unit, name):
-                    problems.append(
-                        f"{row.where}, column '{column(name)}': unit '{segment_id}' has "
-                        f"{name} '{getattr(unit, name)}' but '{getattr(known, name)}' at "
-                        f"{unit_where[segment_id]}"
-                    )
-            if not known.text and unit.text:
-                units[segment_id] = unit
-        if coder not in coders:
-            coders.append(coder)
-        key = (segment_id, coder, code)
-        previous = applications.get(key)
+            self.units[segment_id] = unit
+            self.unit_where[segment_id] = row.where
+            return
+        for name in ("document", "group", "session", "participant"):
+            if getattr(known, name) != getattr(unit, name):
+                self.problems.append(
+                    f"{row.where}, column '{_column(row, name)}': unit '{segment_id}' has "
+                    f"{name} '{getattr(unit, name)}' but '{getattr(known, name)}' at "
+                    f"{self.unit_where[segment_id]}"
+                )
+        if not known.text and unit.text:
+            self.units[segment_id] = unit
+
+    def _add_application(self, checked: _Checked, where: str) -> None:
+        """One application per unit, coder and code: repeated rows merge memo and exemplar."""
+        segment_id, coder, code = checked.unit.segment_id, checked.coder, checked.code
+        if coder not in self.coders:
+            self.coders.append(coder)
+        exemplar, memo = checked.exemplar, checked.memo
+        previous = self.applications.get((segment_id, coder, code))
         if previous is not None:
             exemplar = exemplar or previous.exemplar
             memo = previous.memo or memo
-        applications[key] = Application(segment_id, coder, code, memo, exemplar, row.where)
-    for raw_code, places in unknown_codes.items():
-        hint = difflib.get_close_matches(raw_code, [code.id for code in codebook.codes], n=1)
-        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-        more = f" and {len(places) - 1} more rows" if len(places) > 1 else ""
-        book = f" {codebook.source}" if codebook.source else ""
-        problems.append(
-            f"{places[0]}{more}: code '{raw_code}' is not in the codebook{book}{suggestion}"
+        self.applications[(segment_id, coder, code)] = Application(
+            segment_id, coder, code, memo, exemplar, where
         )
-    if problems:
-        raise DataError(_problems_message(source, problems))
-    if not units:
-        raise DataError(f"{source}: no coded segments (besides moderator turns)")
-    extra = list(notes)
-    if moderator_rows:
-        extra.append(f"{moderator_rows} moderator rows were left out of quotes and counts")
-    return Coding(
-        units=tuple(units.values()),
-        applications=tuple(applications.values()),
-        coders=tuple(coders),
-        sources=(source,),
-        moderator_rows=moderator_rows,
-        notes=tuple(extra),
-    )
+
+    def _unknown_code_problems(self) -> list[str]:
+        ids = [code.id for code in self.codebook.codes]
+        book = f" {self.codebook.source}" if self.codebook.source else ""
+        problems = []
+        for raw_code, places in self.unknown_codes.items():
+            hint = difflib.get_close_matches(raw_code, ids, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            more = f" and {len(places) - 1} more rows" if len(places) > 1 else ""
+            problems.append(
+                f"{places[0]}{more}: code '{raw_code}' is not in the codebook{book}{suggestion}"
+            )
+        return problems
+
+    def coding(self, *, source: str, notes: Sequence[str]) -> Coding:
+        """The coding of every row added; DataError listing every problem if any."""
+        problems = self.problems + self._unknown_code_problems()
+        if problems:
+            raise DataError(_problems_message(source, problems))
+        if not self.units:
+            raise DataError(f"{source}: no coded segments (besides moderator turns)")
+        extra = list(notes)
+        if self.moderator_rows:
+            extra.append(f"{self.moderator_rows} moderator rows were left out of quotes and counts")
+        return Coding(
+            units=tuple(self.units.values()),
+            applications=tuple(self.applications.values()),
+            coders=tuple(self.coders),
+            sources=(source,),
+            moderator_rows=self.moderator_rows,
+            notes=tuple(extra),
+        )
+
+
+def _column(row: RawRow, name: str) -> str:
+    """The column's header as written in the file (for messages)."""
+    return row.headers.get(name, name)
+
+
+def _optional(values: Mapping[str, str], name: str) -> str | None:
+    return values.get(name, "").strip() or None
+
+
+def _offsets(row: RawRow, problems: list[str]) -> tuple[int | None, int | None]:
+    """The unit's start and end positions (None when not given)."""
+    found: list[int | None] = []
+    for name in ("start", "end"):
+        text = _optional(row.values, name)
+        try:
+            found.append(None if text is None else int(float(text)))
+        except ValueError:
+            problems.append(f"{row.where}, column '{_column(row, name)}': '{text}' is not a number")
+            found.append(None)
+    return found[0], found[1]
+
+
+def _exemplar(row: RawRow, problems: list[str]) -> bool:
+    """Whether the coder marked the row as an exemplar quote."""
+    values = row.values
+    flag = values.get("exemplar", "").strip().lower()
+    if flag in _TRUE:
+        return True
+    if flag not in _FALSE:
+        problems.append(
+            f"{row.where}, column '{_column(row, 'exemplar')}': '{values.get('exemplar')}' "
+            "is not yes/no (use 1, yes, x or leave empty)"
+        )
+        return False
+    # Exports without an exemplar column: a memo starting "exemplar".
+    memo = values.get("memo", "").strip()
+    return "exemplar" not in values and memo.lower().startswith("exemplar")
 
 
 def merge_codings(codings: Sequence[Coding]) -> Coding:
@@ -458,7 +445,7 @@ def read_segments(
     for index, path in enumerate(items):
         coder = names[index] if len(names) > 1 else (names[0] if names else None)
         if path.suffix.lower() == ".qdpx":
-            from cipp.read.refi import read_qdpx_rows
+            from cipp.read.refi import read_qdpx_rows  # defusedxml only for a project
 
             rows, notes = read_qdpx_rows(path)
             codings.append(build_coding(rows, codebook, source=str(path), notes=notes))

@@ -1,4 +1,5 @@
-"""The documents of ``cipp qual agreement`` and ``cipp qual themes``.
+"""The documents of ``cipp qual agreement`` and ``cipp qual themes``, and the adjudication
+sheet of two coders' disagreements (CSV).
 
 Coefficients are rounded to three decimals and agreement shown as a percentage to one;
 the CSV keeps full precision, one tidy row per code (agreement) or per theme, group and
@@ -7,10 +8,22 @@ code (themes).
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+from collections.abc import Sequence
 
-from cipp.flow.intercoder import AgreementResults, CodeAgreement
-from cipp.flow.themes import ThemeInGroup, ThemeResults, ThemeSummary
+from cipp.model.coding import ADJUDICATION_COLUMNS, Disagreement
+from cipp.model.qualitative import (
+    KRIPPENDORFF_RELIABLE,
+    KRIPPENDORFF_TENTATIVE,
+    NO_GROUP,
+    AgreementResults,
+    CodeAgreement,
+    ThemeInGroup,
+    ThemeResults,
+    ThemeSummary,
+)
 from cipp.render.document import (
     STRONG,
     Block,
@@ -21,7 +34,6 @@ from cipp.render.document import (
     Section,
     Table,
 )
-from cipp.stats.agreement import KRIPPENDORFF_RELIABLE, KRIPPENDORFF_TENTATIVE
 
 LEGEND = (
     "kappa: Cohen's (two coders) or Fleiss' (more), with Landis and Koch's band; "
@@ -152,7 +164,7 @@ def agreement_document(results: AgreementResults) -> Document:
 
 
 def _plural(group: str) -> str:
-    if group == "all":
+    if group == NO_GROUP:
         return "participants"
     return group if group.endswith("s") else f"{group}s"
 
@@ -313,3 +325,25 @@ def themes_document(results: ThemeResults) -> Document:
     return Document(
         title=None, sections=tuple(sections), data=results, records=_themes_records(results)
     )
+
+
+def disagreements_csv(disagreements: Sequence[Disagreement]) -> str:
+    """The adjudication sheet as CSV text (decisions carried over when already set); read
+    back by :func:`cipp.read.adjudication.read_adjudication`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ADJUDICATION_COLUMNS)
+    for item in disagreements:
+        writer.writerow(
+            [
+                item.segment_id,
+                item.code,
+                item.said_a,
+                item.said_b,
+                item.decision or "",
+                item.adjudicator,
+                item.note,
+                item.text,
+            ]
+        )
+    return buffer.getvalue()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from cipp.model.joint import Evaluation
+from cipp.model.joint import Evaluation, JointRow
 from cipp.model.results import Results
 from cipp.render.apa import format_p
 from cipp.render.document import Document, Paragraph, Records, Section, Table
@@ -173,6 +173,59 @@ def agreement_table(evaluation: Evaluation) -> Table:
     )
 
 
+def _component_section(evaluation: Evaluation, row: JointRow, decimals: int) -> Section:
+    """One CIPP component: each survey's items and tests, the themes read through it."""
+    component = row.component
+    tables: list[Table] = []
+    for results in evaluation.surveys:
+        tables.extend(_component_level_tables(results, component, decimals))
+        tests = _component_tests(results, component)
+        if tests is not None:
+            tables.append(tests)
+    themes_table = _themes_table(evaluation, component)
+    if themes_table is not None:
+        tables.append(themes_table)
+    paragraphs = (f"Fit: {row.fit} ({row.fit_source}). {row.meta_inference}",)
+    return _section(COMPONENT_NAMES[component], paragraphs, tuple(tables))
+
+
+def _survey_section(results: Results, decimals: int) -> Section:
+    """One survey's full tables and tests, captions naming the survey."""
+    tables = [
+        replace(
+            t,
+            caption=t.caption
+            if results.instrument.title in t.caption
+            else f"{results.instrument.title}: {t.caption}",
+            key=f"{results.instrument.id}_{t.key}",
+        )
+        for t in all_tables(results, decimals=decimals)
+    ]
+    summary = results.association_summary
+    sentences = association_sentences(summary, results.associations) if summary else ()
+    paragraphs = (
+        f"Source: {results.source}; n = {results.n_respondents} respondents.",
+        *sentences,
+    )
+    return _section(f"Survey: {results.instrument.title}", paragraphs, tuple(tables))
+
+
+def _agreement_section(evaluation: Evaluation) -> Section:
+    themes = evaluation.themes
+    groups = "; ".join(
+        f"{g.group}: {g.participants} participants in {g.sessions} sessions" for g in themes.groups
+    )
+    return _section(
+        "Focus groups: inter-coder agreement",
+        (
+            f"Groups: {groups}.",
+            evaluation.agreement.methods,
+            *(f"Warning: {w}" for w in themes.warnings),
+        ),
+        (agreement_table(evaluation),),
+    )
+
+
 def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
     """The report, in reading order."""
     out = [
@@ -180,58 +233,11 @@ def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
             "Joint display",
             ("Survey and focus-group findings side by side, per CIPP component.",),
             (joint_display_table(evaluation, decimals=decimals),),
-        )
+        ),
+        *(_component_section(evaluation, row, decimals) for row in evaluation.joint.rows),
+        *(_survey_section(results, decimals) for results in evaluation.surveys),
+        _agreement_section(evaluation),
     ]
-    for row in evaluation.joint.rows:
-        component = row.component
-        tables: list[Table] = []
-        for results in evaluation.surveys:
-            tables.extend(_component_level_tables(results, component, decimals))
-            tests = _component_tests(results, component)
-            if tests is not None:
-                tables.append(tests)
-        themes = _themes_table(evaluation, component)
-        if themes is not None:
-            tables.append(themes)
-        paragraphs = (f"Fit: {row.fit} ({row.fit_source}). {row.meta_inference}",)
-        out.append(_section(COMPONENT_NAMES[component], paragraphs, tuple(tables)))
-    for results in evaluation.surveys:
-        tables = [
-            replace(
-                t,
-                caption=t.caption
-                if results.instrument.title in t.caption
-                else f"{results.instrument.title}: {t.caption}",
-                key=f"{results.instrument.id}_{t.key}",
-            )
-            for t in all_tables(results, decimals=decimals)
-        ]
-        summary = results.association_summary
-        sentences = (
-            association_sentences(summary, results.associations) if summary is not None else ()
-        )
-        survey_paragraphs = (
-            f"Source: {results.source}; n = {results.n_respondents} respondents.",
-            *sentences,
-        )
-        out.append(
-            _section(f"Survey: {results.instrument.title}", survey_paragraphs, tuple(tables))
-        )
-    themes = evaluation.themes
-    groups = "; ".join(
-        f"{g.group}: {g.participants} participants in {g.sessions} sessions" for g in themes.groups
-    )
-    out.append(
-        _section(
-            "Focus groups: inter-coder agreement",
-            (
-                f"Groups: {groups}.",
-                evaluation.agreement.methods,
-                *(f"Warning: {w}" for w in themes.warnings),
-            ),
-            (agreement_table(evaluation),),
-        )
-    )
     if evaluation.notes:
         out.append(_section("Notes", evaluation.notes))
     return out

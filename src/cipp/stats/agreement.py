@@ -33,20 +33,7 @@ from typing import Any
 import numpy as np
 
 from cipp.model.errors import DataError
-
-#: Landis and Koch (1977) bands for kappa-like coefficients: (upper bound, name).
-LANDIS_KOCH: tuple[tuple[float, str], ...] = (
-    (0.0, "poor"),
-    (0.20, "slight"),
-    (0.40, "fair"),
-    (0.60, "moderate"),
-    (0.80, "substantial"),
-    (1.0, "almost perfect"),
-)
-#: Krippendorff (2004): rely on alpha >= .800; .667 <= alpha < .800 for tentative
-#: conclusions only; below .667 unreliable.
-KRIPPENDORFF_RELIABLE = 0.800
-KRIPPENDORFF_TENTATIVE = 0.667
+from cipp.model.qualitative import KRIPPENDORFF_RELIABLE, KRIPPENDORFF_TENTATIVE, LANDIS_KOCH
 
 
 def _is_missing(value: Any) -> bool:
