@@ -6,8 +6,7 @@ import dataclasses
 
 import pytest
 
-from cipp.platforms import ImportOptions, from_redcap, read_export, scaffold
-from cipp.platforms.exports import detect_source
+from cipp.platforms import ImportOptions, detect_source, from_redcap, read_export, scaffold
 from cipp.platforms.forms import google_multi_options
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument

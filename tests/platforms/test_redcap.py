@@ -8,8 +8,13 @@ import dataclasses
 import pytest
 
 from cipp.model.errors import InstrumentError
-from cipp.platforms import ImportOptions, from_redcap, missing_components, read_export
-from cipp.platforms.exports import detect_source
+from cipp.platforms import (
+    ImportOptions,
+    detect_source,
+    from_redcap,
+    missing_components,
+    read_export,
+)
 from cipp.platforms.redcap import parse_choices
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument

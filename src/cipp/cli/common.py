@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from cipp.model.errors import CippError
+from cipp.platforms.registry import SOURCES
 
 # Options that mean the same in every command that takes them.
 SheetOption = Annotated[
@@ -33,8 +34,7 @@ SourceOption = Annotated[
     str,
     typer.Option(
         "--source",
-        help="Platform that wrote the export: auto, plain, redcap, qualtrics, kobo, odk, "
-        "google, msforms, spss.",
+        help=f"Platform that wrote the export: {', '.join(SOURCES)}.",
     ),
 ]
 CompleteOnlyOption = Annotated[

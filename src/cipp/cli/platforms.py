@@ -15,6 +15,7 @@ import typer
 
 from cipp.cli.common import err_console, user_errors
 from cipp.model.errors import CippError
+from cipp.platforms.registry import SOURCES
 
 if TYPE_CHECKING:
     from cipp.platforms.draft import ImportOptions, ImportResult
@@ -26,9 +27,6 @@ instrument_app = typer.Typer(
 export_app = typer.Typer(
     help="Export responses for other software (SPSS, Stata).", no_args_is_help=True
 )
-
-COMPONENT_NAMES = ("context", "input", "process", "product")
-SOURCE_NAMES = ("auto", "plain", "redcap", "qualtrics", "kobo", "odk", "google", "msforms", "spss")
 
 Out = Annotated[
     Path | None,
@@ -72,12 +70,13 @@ MissingCodes = Annotated[
 
 
 def _parse_component(value: str) -> tuple[str, str]:
+    from cipp.model.instrument import COMPONENTS
+
     item, sep, component = value.partition("=")
     component = component.strip().lower()
-    if not sep or not item.strip() or component not in COMPONENT_NAMES:
+    if not sep or not item.strip() or component not in COMPONENTS:
         raise typer.BadParameter(
-            f"'{value}': expected ITEM=COMPONENT with COMPONENT one of "
-            f"{', '.join(COMPONENT_NAMES)}",
+            f"'{value}': expected ITEM=COMPONENT with COMPONENT one of {', '.join(COMPONENTS)}",
             param_hint="--component",
         )
     return item.strip(), component
@@ -303,7 +302,7 @@ ExportInstrument = Annotated[
 ]
 Source = Annotated[
     str,
-    typer.Option("--source", help=f"Platform of the export: {', '.join(SOURCE_NAMES)}."),
+    typer.Option("--source", help=f"Platform of the export: {', '.join(SOURCES)}."),
 ]
 Sheet = Annotated[str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")]
 CompleteOnly = Annotated[

@@ -40,17 +40,6 @@ from cipp.model.instrument import (
     normalize_text,
 )
 
-PLATFORM_NAMES = {
-    "redcap": "REDCap data dictionary",
-    "xlsform": "XLSForm",
-    "spss": "SPSS file",
-    "stata": "Stata file",
-    "qualtrics": "Qualtrics survey (.qsf)",
-    "google": "Google Forms responses",
-    "msforms": "Microsoft Forms responses",
-    "forms": "form responses",
-}
-
 #: The scale of every multi-select option item: unchecked is 0, not missing.
 SELECTED_SCALE = Scale(
     id="selected",
@@ -179,10 +168,12 @@ class ImportReport:
     guessed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     needs_component: tuple[str, ...] = ()
+    #: What the imported file is ("REDCap data dictionary"); the platform's name if empty.
+    title: str = ""
 
     def lines(self) -> list[str]:
         """The report as plain lines (the YAML header comment and ``--dry-run`` output)."""
-        name = PLATFORM_NAMES.get(self.platform, self.platform)
+        name = self.title or self.platform
         out = [f"Imported from {name} {self.file} (sha256 {self.sha256[:12]}...)."]
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)}:")
@@ -273,10 +264,17 @@ def guess_kind(levels: Sequence[Level]) -> tuple[str, str]:
 
 
 class Draft:
-    """Collects questions from a definition, then builds the instrument and its report."""
+    """Collects questions from a definition, then builds the instrument and its report.
 
-    def __init__(self, platform: str, path: Path, options: ImportOptions) -> None:
+    ``platform`` is the name the instrument's source and the report give the platform,
+    ``title`` what the report calls the imported file ("REDCap data dictionary").
+    """
+
+    def __init__(
+        self, platform: str, path: Path, options: ImportOptions, *, title: str = ""
+    ) -> None:
         self.platform = platform
+        self.title = title
         self.path = path
         self.options = options
         self.sha256 = file_sha256(path)
@@ -721,6 +719,7 @@ class Draft:
             guessed=tuple(dict.fromkeys(self.guessed)),
             notes=tuple(dict.fromkeys(self.notes)),
             needs_component=tuple(item.id for item in items if not item.component),
+            title=self.title,
         )
         return ImportResult(instrument=instrument, report=report)
 

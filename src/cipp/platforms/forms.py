@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import Level, Scale, normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms import tables
@@ -41,6 +41,7 @@ from cipp.platforms.draft import (
     option_text,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.read.instrument import iter_bundled
 from cipp.read.tables import read_table
 
@@ -292,14 +293,49 @@ def read_msforms(table: RawTable) -> RawTable:
             continue
         changed = True
         cells = tables.texts(table, position)
-        for option in _options_ms(values):
-            split = [None if v is None else ("1" if option in _split_ms(v) else "0") for v in cells]
-            columns.append((option_text(header, option), split, sheet_position))
+        for choice in _options_ms(values):
+            split = [None if v is None else ("1" if choice in _split_ms(v) else "0") for v in cells]
+            columns.append((option_text(header, choice), split, sheet_position))
     return tables.rebuilt(table, columns) if changed else table
 
 
 def _split_ms(value: str) -> set[str]:
     return {p.strip() for p in value.split(";") if p.strip()}
+
+
+def _tidy_msforms(table: RawTable, request: ReadRequest) -> RawTable:
+    if not looks_like_msforms(table):
+        raise DataError(
+            f"{table.where()}: not a Microsoft Forms export (it starts with ID, "
+            f"Start time, Completion time); use {option('source', 'auto')}"
+        )
+    # With an instrument, expand_choices splits the answers on its options' labels.
+    return read_msforms(table) if request.instrument is None else table
+
+
+def _tidy_google(table: RawTable, request: ReadRequest) -> RawTable:
+    if not looks_like_google(table):
+        raise DataError(
+            f"{table.where()}: not a Google Forms export (its first column is "
+            f"Timestamp); use {option('source', 'auto')}"
+        )
+    return table
+
+
+MSFORMS = TablePlatform(
+    name="msforms",
+    title="Microsoft Forms",
+    looks_like=looks_like_msforms,
+    tidy=_tidy_msforms,
+    metadata=MSFORMS_COLUMNS,
+)
+GOOGLE = TablePlatform(
+    name="google",
+    title="Google Forms",
+    looks_like=looks_like_google,
+    tidy=_tidy_google,
+    metadata=GOOGLE_COLUMNS,
+)
 
 
 def _fits(scale: Scale, values: Iterable[str], missing_codes: Iterable[str] = ()) -> bool:
@@ -327,6 +363,17 @@ def _rating(values: list[str]) -> list[int] | None:
     return list(range(min(low, 1), high + 1))
 
 
+def _scaffolded_platform(table: RawTable) -> tuple[str, str]:
+    """The platform a response file comes from, and what the import report calls it."""
+    for platform in (MSFORMS, GOOGLE):
+        if platform.looks_like(table):
+            return platform.name, f"{platform.title} responses"
+    xlsform = _xlsform_platform(table)
+    if xlsform is not None:
+        return xlsform, ""
+    return "forms", "form responses"
+
+
 def scaffold(
     path: str | Path, options: ImportOptions | None = None, *, sheet: str | None = None
 ) -> ImportResult:
@@ -334,14 +381,8 @@ def scaffold(
     path = Path(path)
     options = options or ImportOptions()
     table = read_table(path, sheet=sheet)
-    platform = (
-        "msforms"
-        if looks_like_msforms(table)
-        else "google"
-        if looks_like_google(table)
-        else _xlsform_platform(table) or "forms"
-    )
-    draft = Draft(platform, path, options)
+    platform, title = _scaffolded_platform(table)
+    draft = Draft(platform, path, options, title=title)
     meta = metadata_columns(table)
     scales = known_scales()
     missing = {normalize_text(code) for code in options.missing_codes}

@@ -37,6 +37,7 @@ from cipp.platforms.draft import (
     plain_text,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
 
 _SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
@@ -165,7 +166,7 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
     placed = {qid for qid, _, _ in order}
     order += [(qid, "", "") for qid in questions if qid not in placed]
 
-    draft = Draft("qualtrics", path, options)
+    draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} survey (.qsf)")
     for qid, block_name, block_type in order:
         question = questions.get(qid)
         if question is None:
@@ -304,3 +305,18 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
         ]
         table = keep_rows(table, keep)
     return table
+
+
+def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
+    return read_export(table, complete_only=request.complete_only)
+
+
+PLATFORM = TablePlatform(
+    name="qualtrics",
+    title="Qualtrics",
+    looks_like=looks_like_export,
+    tidy=_tidy,
+    marks_complete=True,
+    metadata=METADATA_COLUMNS,
+    importer=from_qualtrics,
+)

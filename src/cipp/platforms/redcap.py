@@ -38,6 +38,7 @@ from cipp.platforms.draft import (
     plain_text,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import first_texts, keep_rows, renamed, texts
 from cipp.read.tables import read_table
 
@@ -83,6 +84,10 @@ REDCAP_COLUMNS = frozenset(
     }
 )
 _LABEL_MARKERS = frozenset({"complete", "event name", "repeat instrument", "repeat instance"})
+#: A label export's headers of the columns REDCap adds itself.
+_LABEL_COLUMNS = frozenset(
+    {"Record ID", "Event Name", "Repeat Instrument", "Repeat Instance", "Complete?"}
+)
 
 
 def _dictionary_columns(table: RawTable) -> dict[str, int]:
@@ -125,7 +130,7 @@ def from_redcap(path: str | Path, options: ImportOptions | None = None) -> Impor
     options = options or ImportOptions()
     table = read_table(path)
     columns = _dictionary_columns(table)
-    draft = Draft("redcap", path, options)
+    draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} data dictionary")
     values = {key: texts(table, position) for key, position in columns.items()}
 
     def cell(key: str, row: int) -> str:
@@ -274,3 +279,18 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
 
         table = keep_rows(table, [row for row in range(table.n_rows) if complete(row)])
     return table
+
+
+def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
+    return read_export(table, complete_only=request.complete_only)
+
+
+PLATFORM = TablePlatform(
+    name="redcap",
+    title="REDCap",
+    looks_like=looks_like_export,
+    tidy=_tidy,
+    marks_complete=True,
+    metadata=REDCAP_COLUMNS | _LABEL_COLUMNS,
+    importer=from_redcap,
+)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cipp.model.errors import CippError, DataError, OutputError
+from cipp.model.errors import CippError, DataError, OutputError, option
 from cipp.model.instrument import normalize_header, normalize_text
 from cipp.model.responses import Responses
 from cipp.model.table import RawTable
@@ -40,10 +40,13 @@ from cipp.platforms.draft import (
     as_code,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, complete_only_refused
 from cipp.platforms.tables import texts
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cipp.platforms.registry import Importer, Platform
 
 SPSS_SUFFIXES = (".sav", ".zsav", ".por")
 STATA_SUFFIXES = (".dta",)
@@ -118,7 +121,12 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
     options = options or ImportOptions()
     stata = path.suffix.lower() in STATA_SUFFIXES
     _, meta = _read(path, metadataonly=True)
-    draft = Draft("stata" if stata else "spss", path, options)
+    draft = Draft(
+        "stata" if stata else "spss",
+        path,
+        options,
+        title="Stata file" if stata else "SPSS file",
+    )
     labels = dict(zip(meta.column_names, meta.column_labels or [], strict=False))
     value_labels = meta.variable_value_labels or {}
     types = meta.original_variable_types or {}
@@ -204,6 +212,36 @@ def _cell(value: Any, stata: bool) -> str | None:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """The :class:`~cipp.platforms.registry.Platform` of SPSS and Stata data files:
+    recognised by their extension, read by pyreadstat (no sheets, no completion status)."""
+
+    name: str
+    title: str
+    importer: Importer | None
+    marks_complete: bool = False
+    metadata: frozenset[str] = frozenset()
+
+    def recognises(self, path: Path, table: RawTable | None) -> bool:
+        return path.suffix.lower() in SPSS_SUFFIXES + STATA_SUFFIXES
+
+    def open(self, path: Path, request: ReadRequest) -> RawTable:
+        if request.sheet is not None:
+            raise DataError(
+                f"{path}: {option('sheet')} applies to Excel workbooks, not {self.title} files"
+            )
+        if request.complete_only:
+            raise complete_only_refused(path)
+        return read_responses(path)
+
+    def read(self, table: RawTable, request: ReadRequest) -> RawTable:
+        return table
+
+
+PLATFORM: Platform = DataFiles(name="spss", title="SPSS/Stata", importer=from_spss)
 
 
 # --- export -----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import Instrument, normalize_header
 from cipp.model.table import RawTable
 from cipp.platforms import tables
@@ -35,6 +35,7 @@ from cipp.platforms.draft import (
     make_id,
     plain_text,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import texts
 from cipp.read.tables import read_table
 
@@ -196,7 +197,7 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
     others = [lang for lang in labels if lang != language]
 
     lists = _choice_lists(choices_sheet, language, others)
-    draft = Draft("xlsform", path, options)
+    draft = Draft("xlsform", path, options, title="XLSForm")
     groups: list[tuple[str, str, bool]] = []  # (name, component, is_repeat)
     cells = [texts(survey, j) for j in range(len(survey.headers))]
     for row in range(survey.n_rows):
@@ -419,15 +420,42 @@ def read_odk(table: RawTable, *, instrument: Instrument | None = None) -> RawTab
     return _split_paths(table, known)
 
 
-def check_kobo_odk(table: RawTable, platform: str) -> None:
-    """Refuse a file forced to Kobo/ODK that carries none of their columns."""
-    if platform == "kobo" and not looks_like_kobo(table):
+def _tidy_kobo(table: RawTable, request: ReadRequest) -> RawTable:
+    if request.forced and not looks_like_kobo(table):
         raise DataError(
             f"{table.where()}: not a KoboToolbox export (no _uuid, _id or _submission_time "
-            "column); use --source auto"
+            f"column); use {option('source', 'auto')}"
         )
-    if platform == "odk" and not looks_like_odk(table):
+    return read_kobo(table, instrument=request.instrument)
+
+
+def _tidy_odk(table: RawTable, request: ReadRequest) -> RawTable:
+    if request.forced and not looks_like_odk(table):
         raise DataError(
             f"{table.where()}: not an ODK Central export (no KEY or meta-instanceID column); "
-            "use --source auto"
+            f"use {option('source', 'auto')}"
         )
+    return read_odk(table, instrument=request.instrument)
+
+
+#: Questions of the form's metadata types as exports head them.
+_METADATA_QUESTIONS = frozenset({"start", "end", "today", "deviceid"})
+
+KOBO = TablePlatform(
+    name="kobo",
+    title="KoboToolbox",
+    looks_like=looks_like_kobo,
+    tidy=_tidy_kobo,
+    metadata=KOBO_COLUMNS
+    | {"_status", "_notes", "_tags", "__version__", "_parent_index"}
+    | _METADATA_QUESTIONS,
+    importer=from_xlsform,
+)
+ODK = TablePlatform(
+    name="odk",
+    title="ODK Central",
+    looks_like=looks_like_odk,
+    tidy=_tidy_odk,
+    metadata=ODK_CENTRAL_COLUMNS | _METADATA_QUESTIONS,
+    importer=from_xlsform,
+)
