@@ -106,7 +106,7 @@ def test_from_xlsform_and_scaffold(runner, tmp_path):
         (["instrument", "from-qualtrics", "{data}/redcap_raw.csv"], "not a Qualtrics .qsf file"),
         (
             ["instrument", "from-redcap", "{data}/redcap_dictionary.csv", "--demographic", "agee"],
-            "no such question (nearest: age",
+            "--demographic agee: no such question (nearest: age",
         ),
         (
             [

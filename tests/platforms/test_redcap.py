@@ -189,8 +189,8 @@ def test_unknown_component_and_demographic_are_reported():
             ImportOptions(components={"goal": "context"}, demographics=("gendr",)),
         )
     message = str(error.value)
-    assert "--component goal: no such item (nearest: goals)" in message
-    assert "--demographic gendr: no such question (nearest: gender)" in message
+    assert "`components=goal`: no such item (nearest: goals)" in message
+    assert "`demographics=gendr`: no such question (nearest: gender)" in message
 
 
 def test_not_a_dictionary(tmp_path):

@@ -79,6 +79,8 @@ FLAGS = {
     "output_formats": "--format",
     "out": "--out",
     "coder_names": "--coder",
+    "components": "--component",
+    "demographics": "--demographic",
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError
+from cipp.model.errors import InstrumentError, option
 from cipp.model.instrument import (
     COMPONENTS,
     Demographic,
@@ -442,7 +442,7 @@ class Draft:
     def _component(self, item_id: str, question: str, source_id: str, inferred: str) -> str:
         for key in (item_id, question, source_id):
             if key in self.options.components:
-                return check_component(self.options.components[key], f"--component {key}")
+                return check_component(self.options.components[key], option("components", key))
         return inferred
 
     def add_choice(
@@ -549,7 +549,7 @@ class Draft:
         if self.wants_demographic(question):
             raise InstrumentError(
                 f"{self.path}: {question} is a multi-select question; it cannot be a "
-                "demographic (drop it from --demographic)"
+                f"demographic (drop it from {option('demographics')})"
             )
         key: tuple[object, ...] = ("selected",)
         self._scales.setdefault(key, SELECTED_SCALE)
@@ -730,14 +730,16 @@ class Draft:
             *(item.source_id for item in self._items),
         }
         unknown = [key for key in self.options.components if key not in known]
-        problems = [f"--component {key}: no such item{_nearest(key, known)}" for key in unknown]
+        problems = [
+            f"{option('components', key)}: no such item{_nearest(key, known)}" for key in unknown
+        ]
         names = {
             *known,
             *self._free_text,
             *(what for what, _ in self.skipped),
         }
         problems += [
-            f"--demographic {key}: no such question{_nearest(key, names)}"
+            f"{option('demographics', key)}: no such question{_nearest(key, names)}"
             for key, found in self._wanted_demographics.items()
             if not found
         ]

@@ -24,7 +24,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -101,9 +101,9 @@ def _choices(
     choices: list[Choice] = []
     missing: list[tuple[str, str]] = []
     codes: dict[str, str] = {}
-    for key, option in options:
+    for key, entry in options:
         code = _recode(payload, key, recodes)
-        label = plain_text(option.get("Display")) or code
+        label = plain_text(entry.get("Display")) or code
         codes[key] = code
         number = as_code(code)
         if number is not None and number < 0:
@@ -194,8 +194,8 @@ def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: 
     component = infer_component(block)
     component_from = f"its block '{block}'" if component else ""
     choices = _ordered(payload.get("Choices"), payload.get("ChoiceOrder"))
-    for key, option in choices:
-        if option.get("TextEntry") not in (None, False, "false", ""):
+    for key, entry in choices:
+        if entry.get("TextEntry") not in (None, False, "false", ""):
             draft.add_free_text(f"{tag}_{key}_TEXT")
     if qtype == "MC" and selector in _SINGLE:
         levels, missing, _ = _choices(choices, payload.get("RecodeValues"), payload)
@@ -298,7 +298,9 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
     if complete_only:
         headers = [h.strip() for h in table.headers]
         if "Finished" not in headers:
-            raise DataError(f"{table.where()}: --complete-only needs the 'Finished' column")
+            raise DataError(
+                f"{table.where()}: {option('complete_only')} needs the 'Finished' column"
+            )
         finished = texts(table, headers.index("Finished"))
         keep = [
             i for i, value in enumerate(finished) if normalize_text(value or "") in ("1", "true")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -268,7 +268,7 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
         ]
         if not status:
             raise DataError(
-                f"{table.where()}: --complete-only needs the form status columns "
+                f"{table.where()}: {option('complete_only')} needs the form status columns "
                 "(<form>_complete); export them with the records"
             )
         columns = [texts(table, p) for p in status]
