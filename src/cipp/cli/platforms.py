@@ -283,7 +283,7 @@ def scaffold_command(
 ) -> None:
     """Draft an instrument from a response file (for platforms that export no definition)."""
     with user_errors():
-        from cipp.platforms.forms import scaffold
+        from cipp.platforms.scaffolding import scaffold
 
         options = _options(component, component_map, demographic, missing_code)
         _run_import(

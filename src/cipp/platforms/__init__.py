@@ -2,8 +2,9 @@
 
 One module per platform (``redcap``, ``xlsform`` with Kobo/ODK exports, ``spss`` with
 Stata, ``qualtrics``, ``forms`` for Google/Microsoft Forms, ``plain``), each made known
-by one line of ``registry``; ``draft`` holds what the importers share, ``yamlio``
-writes instrument YAML, ``exports`` reads any export.
+by one line of ``registry``; ``draft`` holds what the importers share, ``scaffolding``
+drafts an instrument from responses, ``yamlio`` writes instrument YAML, ``exports``
+reads any export, ``spss_writer`` writes .sav/.dta files.
 The names below are imported lazily so that ``cipp --help`` stays instant.
 """
 
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
         read_export,
         unmatched_report,
     )
-    from cipp.platforms.forms import scaffold
     from cipp.platforms.qualtrics import from_qualtrics
     from cipp.platforms.redcap import from_redcap
     from cipp.platforms.registry import SOURCES, detect_source
+    from cipp.platforms.scaffolding import scaffold
     from cipp.platforms.spss import from_spss
     from cipp.platforms.xlsform import from_xlsform
     from cipp.platforms.yamlio import instrument_to_yaml, missing_components
@@ -38,7 +39,7 @@ _WHERE = {
     "expand_choices": "exports",
     "read_export": "exports",
     "unmatched_report": "exports",
-    "scaffold": "forms",
+    "scaffold": "scaffolding",
     "from_qualtrics": "qualtrics",
     "from_redcap": "redcap",
     "from_spss": "spss",
