@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     Importer = Callable[[Path, ImportOptions], ImportResult]
 
 
-@dataclass(frozen=True)
+# The dataclasses here compare by identity (eq=False): nothing compares them, and without
+# generated __eq__/__hash__ they cost less to create when `cipp --help` imports this.
+@dataclass(frozen=True, eq=False)
 class ReadRequest:
     """What a caller of :func:`cipp.platforms.exports.read_export` asked for besides the file."""
 
@@ -97,7 +99,7 @@ def _as_is(table: RawTable, request: ReadRequest) -> RawTable:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TablePlatform:
     """A :class:`Platform` whose exports are sheets or CSV files: ``looks_like`` recognises
     one by its headers (and first rows), ``tidy`` makes it a plain table."""
@@ -122,11 +124,11 @@ class TablePlatform:
         return self.tidy(table, request)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Entry:
     name: str
     where: str  # "module:attribute" of the Platform object
-    listed: int  # its place among the SOURCES (detection order is the registry's)
+    listed: int  # its place in SOURCES, the order users see; detection keeps the registry's
 
     def load(self) -> Platform:
         module, _, attribute = self.where.partition(":")
@@ -140,8 +142,9 @@ _REGISTRY = (
     _Entry("spss", "cipp.platforms.spss:PLATFORM", listed=8),
     _Entry("qualtrics", "cipp.platforms.qualtrics:PLATFORM", listed=2),
     _Entry("redcap", "cipp.platforms.redcap:PLATFORM", listed=1),
-    # ODK's markers (meta-instanceID, KEY with SubmissionDate ...) are more specific
-    # than Kobo's underscore columns, so ODK is tried first.
+    # ODK before Kobo, as detection has always tried them: ODK's markers
+    # (meta-instanceID; KEY beside SubmissionDate ...) are ODK Central's own, Kobo's are
+    # any of a few underscore columns.
     _Entry("odk", "cipp.platforms.xlsform:ODK", listed=4),
     _Entry("kobo", "cipp.platforms.xlsform:KOBO", listed=3),
     _Entry("msforms", "cipp.platforms.forms:MSFORMS", listed=6),
