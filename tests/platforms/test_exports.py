@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from cipp.model.errors import DataError
-from cipp.platforms import ImportOptions, check_columns, from_redcap, read_export, unmatched_report
-from cipp.platforms.exports import SOURCES, detect_source
+from cipp.platforms import (
+    SOURCES,
+    ImportOptions,
+    check_columns,
+    detect_source,
+    from_redcap,
+    read_export,
+    unmatched_report,
+)
 from cipp.platforms.tables import texts
 from cipp.read.instrument import resolve_instrument
 from cipp.read.tables import read_table
@@ -54,7 +61,7 @@ def test_detect_source(name, source):
 def test_bad_options():
     with pytest.raises(DataError, match="unknown platform"):
         read_export(DATA / "redcap_raw.csv", source="surveymonkey")
-    with pytest.raises(DataError, match="--complete-only applies to Qualtrics and REDCap"):
+    with pytest.raises(DataError, match="`complete_only` applies to Qualtrics and REDCap"):
         read_export(DATA / "google_export.csv", complete_only=True)
     with pytest.raises(DataError, match="not a KoboToolbox export"):
         read_export(DATA / "google_export.csv", source="kobo")

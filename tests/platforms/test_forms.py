@@ -6,9 +6,8 @@ import dataclasses
 
 import pytest
 
-from cipp.platforms import ImportOptions, from_redcap, read_export, scaffold
-from cipp.platforms.exports import detect_source
-from cipp.platforms.forms import google_multi_options
+from cipp.platforms import ImportOptions, detect_source, from_redcap, read_export, scaffold
+from cipp.platforms.scaffolding import google_multi_options
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument
 from cipp.read.responses import load_responses

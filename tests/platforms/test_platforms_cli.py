@@ -106,7 +106,7 @@ def test_from_xlsform_and_scaffold(runner, tmp_path):
         (["instrument", "from-qualtrics", "{data}/redcap_raw.csv"], "not a Qualtrics .qsf file"),
         (
             ["instrument", "from-redcap", "{data}/redcap_dictionary.csv", "--demographic", "agee"],
-            "no such question (nearest: age",
+            "--demographic agee: no such question (nearest: age",
         ),
         (
             [
@@ -182,3 +182,24 @@ def test_export_sav_and_dta(runner, tmp_path):
     frame_dta, _ = pyreadstat.read_dta(str(out_dta))
     assert len(frame_dta) == len(frame)
     assert frame_dta["program_rating"].tolist() == frame["program_rating"].tolist()
+
+
+def test_export_that_pyreadstat_refuses_names_the_output_and_leaves_nothing(
+    runner, tmp_path, monkeypatch
+):
+    pytest.importorskip("pyreadstat")
+    from cipp.model.errors import OutputError
+    from cipp.platforms import spss_writer
+
+    def refuse(data, path, *, stata):
+        path.write_bytes(b"half a file")
+        raise OutputError(f"{path}: pyreadstat could not write the file (too long)")
+
+    monkeypatch.setattr(spss_writer, "write_export", refuse)
+    out = tmp_path / "mentors.sav"
+    result = runner.invoke(
+        app, ["export", "sav", str(EXAMPLES / "mentors.xlsx"), "-i", "mentor", "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert f"cipp: error: {out}: pyreadstat could not write the file (too long)" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -8,8 +8,7 @@ import json
 import pytest
 
 from cipp.model.errors import DataError, InstrumentError
-from cipp.platforms import ImportOptions, from_qualtrics, read_export
-from cipp.platforms.exports import detect_source
+from cipp.platforms import ImportOptions, detect_source, from_qualtrics, read_export
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument
 from cipp.read.responses import load_responses

@@ -8,8 +8,13 @@ import dataclasses
 import pytest
 
 from cipp.model.errors import InstrumentError
-from cipp.platforms import ImportOptions, from_redcap, missing_components, read_export
-from cipp.platforms.exports import detect_source
+from cipp.platforms import (
+    ImportOptions,
+    detect_source,
+    from_redcap,
+    missing_components,
+    read_export,
+)
 from cipp.platforms.redcap import parse_choices
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument
@@ -184,8 +189,8 @@ def test_unknown_component_and_demographic_are_reported():
             ImportOptions(components={"goal": "context"}, demographics=("gendr",)),
         )
     message = str(error.value)
-    assert "--component goal: no such item (nearest: goals)" in message
-    assert "--demographic gendr: no such question (nearest: gender)" in message
+    assert "`components=goal`: no such item (nearest: goals)" in message
+    assert "`demographics=gendr`: no such question (nearest: gender)" in message
 
 
 def test_not_a_dictionary(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from cipp.model.errors import CippError
 from cipp.platforms import ImportOptions, from_spss, read_export
-from cipp.platforms.spss import build_export, write_export
+from cipp.platforms.spss_writer import build_export, write_export
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument, resolve_instrument
 from cipp.read.responses import load_responses
@@ -49,7 +49,7 @@ def written(mentee, responses_file, tmp_path_factory):
     loaded = load_responses(table, mentee)
     out = tmp_path_factory.mktemp("out") / "mentees.sav"
     data = build_export(loaded, table)
-    write_export(data, out, stata=False, inputs=[responses_file])
+    write_export(data, out, stata=False)
     return loaded, out
 
 
@@ -125,7 +125,7 @@ def test_dta_export(mentee, responses_file, tmp_path):
     table = read_table(responses_file)
     loaded = load_responses(table, mentee)
     out = tmp_path / "mentees.dta"
-    write_export(build_export(loaded, table, stata=True), out, stata=True, inputs=[])
+    write_export(build_export(loaded, table, stata=True), out, stata=True)
     frame, meta = pyreadstat.read_dta(str(out), user_missing=True)
     first = mentee.items[0].id
     assert frame[first].tolist()[:3] == ["a", "a", 3]  # Stata's extended missing .a
@@ -221,7 +221,7 @@ def test_an_export_reads_back_with_the_instrument_it_was_made_with(tmp_path, suf
     loaded = load_responses(table, mentor)
     out = tmp_path / f"mentors{suffix}"
     stata = suffix == ".dta"
-    write_export(build_export(loaded, table, stata=stata), out, stata=stata, inputs=[])
+    write_export(build_export(loaded, table, stata=stata), out, stata=stata)
     again = load_responses(read_export(out), mentor)
     for item in mentor.items:
         assert again.codes[item.id].tolist() == loaded.codes[item.id].tolist()
@@ -256,7 +256,7 @@ def test_demographics_keep_their_declared_missing_values(tmp_path, suffix):
     loaded = load_responses(table, mentor)
     out = tmp_path / f"mentors{suffix}"
     stata = suffix == ".dta"
-    write_export(build_export(loaded, table, stata=stata), out, stata=stata, inputs=[])
+    write_export(build_export(loaded, table, stata=stata), out, stata=stata)
     if stata:
         frame, meta = pyreadstat.read_dta(str(out), user_missing=True)
         assert frame["gender"].tolist()[0] == "a" and frame["age"].tolist()[1] == "a"
@@ -282,7 +282,7 @@ def test_a_labelled_stata_missing_value_no_case_holds_is_still_missing(tmp_path)
     table = read_table(DATA / "mentees.xlsx")
     loaded = load_responses(table, mentee)
     out = tmp_path / "mentees.dta"
-    write_export(build_export(loaded, table, stata=True), out, stata=True, inputs=[])
+    write_export(build_export(loaded, table, stata=True), out, stata=True)
     back = from_spss(out, ImportOptions(components={i.id: "process" for i in mentee.items}))
     for item in back.instrument.items:
         if item.id not in {i.id for i in mentee.items}:

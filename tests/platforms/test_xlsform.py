@@ -7,8 +7,7 @@ import dataclasses
 import pytest
 
 from cipp.model.errors import InstrumentError
-from cipp.platforms import ImportOptions, from_xlsform, read_export
-from cipp.platforms.exports import detect_source
+from cipp.platforms import ImportOptions, detect_source, from_xlsform, read_export
 from cipp.platforms.tables import texts
 from cipp.read.instrument import load_instrument
 from cipp.read.tables import read_table

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from cipp.model.errors import CippError
+from cipp.platforms.registry import SOURCES
 from cipp.render.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -50,8 +51,7 @@ SourceOption = Annotated[
     str,
     typer.Option(
         "--source",
-        help="Platform that wrote the export: auto, plain, redcap, qualtrics, kobo, odk, "
-        "google, msforms, spss.",
+        help=f"Platform that wrote the export: {', '.join(SOURCES)}.",
     ),
 ]
 CompleteOnlyOption = Annotated[
@@ -121,6 +121,9 @@ FLAGS = {
     "output_format": "--format",
     "output_formats": "--format",
     "out": "--out",
+    "coder_names": "--coder",
+    "components": "--component",
+    "demographics": "--demographic",
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 

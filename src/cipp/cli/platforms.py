@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cipp.cli.common import err_console, user_errors
-from cipp.model.errors import CippError
+from cipp.model.errors import CippError, OutputError
+from cipp.platforms.registry import SOURCES
 
 if TYPE_CHECKING:
     from cipp.platforms.draft import ImportOptions, ImportResult
+    from cipp.platforms.spss_writer import ExportData
 
 instrument_app = typer.Typer(
     help="Make an instrument YAML from a platform's questionnaire definition.",
@@ -26,9 +28,6 @@ instrument_app = typer.Typer(
 export_app = typer.Typer(
     help="Export responses for other software (SPSS, Stata).", no_args_is_help=True
 )
-
-COMPONENT_NAMES = ("context", "input", "process", "product")
-SOURCE_NAMES = ("auto", "plain", "redcap", "qualtrics", "kobo", "odk", "google", "msforms", "spss")
 
 Out = Annotated[
     Path | None,
@@ -72,12 +71,13 @@ MissingCodes = Annotated[
 
 
 def _parse_component(value: str) -> tuple[str, str]:
+    from cipp.model.instrument import COMPONENTS
+
     item, sep, component = value.partition("=")
     component = component.strip().lower()
-    if not sep or not item.strip() or component not in COMPONENT_NAMES:
+    if not sep or not item.strip() or component not in COMPONENTS:
         raise typer.BadParameter(
-            f"'{value}': expected ITEM=COMPONENT with COMPONENT one of "
-            f"{', '.join(COMPONENT_NAMES)}",
+            f"'{value}': expected ITEM=COMPONENT with COMPONENT one of {', '.join(COMPONENTS)}",
             param_hint="--component",
         )
     return item.strip(), component
@@ -283,7 +283,7 @@ def scaffold_command(
 ) -> None:
     """Draft an instrument from a response file (for platforms that export no definition)."""
     with user_errors():
-        from cipp.platforms.forms import scaffold
+        from cipp.platforms.scaffolding import scaffold
 
         options = _options(component, component_map, demographic, missing_code)
         _run_import(
@@ -303,7 +303,7 @@ ExportInstrument = Annotated[
 ]
 Source = Annotated[
     str,
-    typer.Option("--source", help=f"Platform of the export: {', '.join(SOURCE_NAMES)}."),
+    typer.Option("--source", help=f"Platform of the export: {', '.join(SOURCES)}."),
 ]
 Sheet = Annotated[str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")]
 CompleteOnly = Annotated[
@@ -330,7 +330,8 @@ def _export(
     stata: bool,
 ) -> None:
     from cipp.platforms.exports import read_export
-    from cipp.platforms.spss import build_export, pyreadstat_module, write_export
+    from cipp.platforms.spss import pyreadstat_module
+    from cipp.platforms.spss_writer import build_export
     from cipp.read.instrument import resolve_instrument
     from cipp.read.responses import load_responses
     from cipp.render.files import check_not_input
@@ -347,7 +348,7 @@ def _export(
     loaded = load_responses(table, chosen, lenient=lenient)
     data = build_export(loaded, table, stata=stata)
     inputs = [responses] + ([Path(chosen.path)] if chosen.path else [])
-    write_export(data, out, stata=stata, inputs=inputs)
+    _write_export(data, out, stata=stata, inputs=inputs)
     for note in data.notes:
         err_console.print(f"cipp: {note}", markup=False)
     if loaded.invalid:
@@ -358,6 +359,20 @@ def _export(
         f"cipp: wrote {out}: {len(data.frame)} cases, {len(data.frame.columns)} variables",
         markup=False,
     )
+
+
+def _write_export(data: ExportData, out: Path, *, stata: bool, inputs: list[Path]) -> None:
+    """Write the .sav/.dta atomically (a temporary file renamed onto ``out``), never over
+    an input."""
+    from cipp.platforms.spss_writer import write_export
+    from cipp.render.files import atomic_path
+
+    with atomic_path(out, inputs=inputs) as tmp:
+        try:
+            write_export(data, tmp, stata=stata)
+        except OutputError as error:
+            # Name the file the user asked for, not the temporary one.
+            raise OutputError(str(error).replace(str(tmp), str(out), 1)) from None
 
 
 @export_app.command("sav")

@@ -1,8 +1,10 @@
 """Survey platforms: questionnaire definitions to instruments, exports to raw tables.
 
 One module per platform (``redcap``, ``xlsform`` with Kobo/ODK exports, ``spss`` with
-Stata, ``qualtrics``, ``forms`` for Google/Microsoft Forms); ``draft`` holds what the
-importers share, ``yamlio`` writes instrument YAML, ``exports`` reads any export.
+Stata, ``qualtrics``, ``forms`` for Google/Microsoft Forms, ``plain``), each made known
+by one line of ``registry``; ``draft`` holds what the importers share, ``scaffolding``
+drafts an instrument from responses, ``yamlio`` writes instrument YAML, ``exports``
+reads any export, ``spss_writer`` writes .sav/.dta files.
 The names below are imported lazily so that ``cipp --help`` stays instant.
 """
 
@@ -14,16 +16,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cipp.platforms.draft import ImportOptions, ImportReport, ImportResult
     from cipp.platforms.exports import (
-        SOURCES,
         check_columns,
-        detect_source,
         expand_choices,
         read_export,
         unmatched_report,
     )
-    from cipp.platforms.forms import scaffold
     from cipp.platforms.qualtrics import from_qualtrics
     from cipp.platforms.redcap import from_redcap
+    from cipp.platforms.registry import SOURCES, detect_source
+    from cipp.platforms.scaffolding import scaffold
     from cipp.platforms.spss import from_spss
     from cipp.platforms.xlsform import from_xlsform
     from cipp.platforms.yamlio import instrument_to_yaml, missing_components
@@ -32,13 +33,13 @@ _WHERE = {
     "ImportOptions": "draft",
     "ImportReport": "draft",
     "ImportResult": "draft",
-    "SOURCES": "exports",
+    "SOURCES": "registry",
     "check_columns": "exports",
-    "detect_source": "exports",
+    "detect_source": "registry",
     "expand_choices": "exports",
     "read_export": "exports",
     "unmatched_report": "exports",
-    "scaffold": "forms",
+    "scaffold": "scaffolding",
     "from_qualtrics": "qualtrics",
     "from_redcap": "redcap",
     "from_spss": "spss",

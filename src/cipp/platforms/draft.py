@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError
+from cipp.model.errors import InstrumentError, option
 from cipp.model.instrument import (
     COMPONENTS,
     Demographic,
@@ -39,17 +39,6 @@ from cipp.model.instrument import (
     Scale,
     normalize_text,
 )
-
-PLATFORM_NAMES = {
-    "redcap": "REDCap data dictionary",
-    "xlsform": "XLSForm",
-    "spss": "SPSS file",
-    "stata": "Stata file",
-    "qualtrics": "Qualtrics survey (.qsf)",
-    "google": "Google Forms responses",
-    "msforms": "Microsoft Forms responses",
-    "forms": "form responses",
-}
 
 #: The scale of every multi-select option item: unchecked is 0, not missing.
 SELECTED_SCALE = Scale(
@@ -179,10 +168,12 @@ class ImportReport:
     guessed: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     needs_component: tuple[str, ...] = ()
+    #: What the imported file is ("REDCap data dictionary"); the platform's name if empty.
+    title: str = ""
 
     def lines(self) -> list[str]:
         """The report as plain lines (the YAML header comment and ``--dry-run`` output)."""
-        name = PLATFORM_NAMES.get(self.platform, self.platform)
+        name = self.title or self.platform
         out = [f"Imported from {name} {self.file} (sha256 {self.sha256[:12]}...)."]
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)}:")
@@ -273,10 +264,17 @@ def guess_kind(levels: Sequence[Level]) -> tuple[str, str]:
 
 
 class Draft:
-    """Collects questions from a definition, then builds the instrument and its report."""
+    """Collects questions from a definition, then builds the instrument and its report.
 
-    def __init__(self, platform: str, path: Path, options: ImportOptions) -> None:
+    ``platform`` is the name the instrument's source and the report give the platform,
+    ``title`` what the report calls the imported file ("REDCap data dictionary").
+    """
+
+    def __init__(
+        self, platform: str, path: Path, options: ImportOptions, *, title: str = ""
+    ) -> None:
         self.platform = platform
+        self.title = title
         self.path = path
         self.options = options
         self.sha256 = file_sha256(path)
@@ -444,7 +442,7 @@ class Draft:
     def _component(self, item_id: str, question: str, source_id: str, inferred: str) -> str:
         for key in (item_id, question, source_id):
             if key in self.options.components:
-                return check_component(self.options.components[key], f"--component {key}")
+                return check_component(self.options.components[key], option("components", key))
         return inferred
 
     def add_choice(
@@ -551,7 +549,7 @@ class Draft:
         if self.wants_demographic(question):
             raise InstrumentError(
                 f"{self.path}: {question} is a multi-select question; it cannot be a "
-                "demographic (drop it from --demographic)"
+                f"demographic (drop it from {option('demographics')})"
             )
         key: tuple[object, ...] = ("selected",)
         self._scales.setdefault(key, SELECTED_SCALE)
@@ -721,6 +719,7 @@ class Draft:
             guessed=tuple(dict.fromkeys(self.guessed)),
             notes=tuple(dict.fromkeys(self.notes)),
             needs_component=tuple(item.id for item in items if not item.component),
+            title=self.title,
         )
         return ImportResult(instrument=instrument, report=report)
 
@@ -731,14 +730,16 @@ class Draft:
             *(item.source_id for item in self._items),
         }
         unknown = [key for key in self.options.components if key not in known]
-        problems = [f"--component {key}: no such item{_nearest(key, known)}" for key in unknown]
+        problems = [
+            f"{option('components', key)}: no such item{_nearest(key, known)}" for key in unknown
+        ]
         names = {
             *known,
             *self._free_text,
             *(what for what, _ in self.skipped),
         }
         problems += [
-            f"--demographic {key}: no such question{_nearest(key, names)}"
+            f"{option('demographics', key)}: no such question{_nearest(key, names)}"
             for key, found in self._wanted_demographics.items()
             if not found
         ]

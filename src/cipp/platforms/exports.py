@@ -24,78 +24,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cipp.model.errors import DataError, InstrumentError
 from cipp.model.instrument import Instrument, Item, normalize_header
 from cipp.model.table import RawTable
-from cipp.platforms import forms, qualtrics, redcap, spss, tables, xlsform
+from cipp.platforms import tables
 from cipp.platforms.draft import split_option_text
+from cipp.platforms.registry import (
+    ReadRequest,
+    complete_only_refused,
+    detect,
+    find,
+    metadata_headers,
+)
 from cipp.read.responses import match_columns
-from cipp.read.tables import read_table
 
-SOURCES = ("auto", "plain", "redcap", "qualtrics", "kobo", "odk", "google", "msforms", "spss")
 _UNCHECKED = frozenset({"0", "unchecked", "not selected", "false", "no"})
 _SEPARATORS = " ,;\t\n"
 _FOLD = re.compile(r"\s+")
-
-#: Columns every export of a platform carries that are not questions.
-METADATA_HEADERS = frozenset(
-    normalize_header(h)
-    for h in (
-        *qualtrics.METADATA_COLUMNS,
-        *redcap.REDCAP_COLUMNS,
-        *xlsform.KOBO_COLUMNS,
-        *xlsform.ODK_COLUMNS,
-        "_status",
-        "_notes",
-        "_tags",
-        "__version__",
-        "_parent_index",
-        "instanceID",
-        "SubmitterName",
-        "AttachmentsPresent",
-        "AttachmentsExpected",
-        "ReviewState",
-        "DeviceID",
-        "Edits",
-        "FormVersion",
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "Record ID",
-        "Event Name",
-        "Repeat Instrument",
-        "Repeat Instance",
-        "Complete?",
-        *forms.GOOGLE_COLUMNS,
-        *forms.MSFORMS_COLUMNS,
-    )
-)
-
-
-def detect_source(path: str | Path, table: RawTable | None = None) -> str:
-    """Which platform exported a file, from its extension and headers ("plain" if none)."""
-    suffix = Path(path).suffix.lower()
-    if suffix in spss.SPSS_SUFFIXES + spss.STATA_SUFFIXES:
-        return "spss"
-    if table is None:
-        return "plain"
-    if qualtrics.looks_like_export(table):
-        return "qualtrics"
-    if redcap.looks_like_export(table):
-        return "redcap"
-    if xlsform.looks_like_odk(table):
-        return "odk"
-    if xlsform.looks_like_kobo(table):
-        return "kobo"
-    if forms.looks_like_msforms(table):
-        return "msforms"
-    if forms.looks_like_google(table):
-        return "google"
-    return "plain"
 
 
 def read_export(
@@ -108,53 +57,26 @@ def read_export(
 ) -> RawTable:
     """Read a response export as raw text cells, whichever platform wrote it.
 
-    ``source`` is one of :data:`SOURCES`; ``auto`` recognises the platform by extension
-    and headers, anything else forces it (and fails if the file does not look like
-    it). A plain .xlsx/.csv comes back exactly as :func:`cipp.read.tables.read_table`
-    returns it. ``complete_only`` keeps Qualtrics responses with ``Finished`` = 1 and
-    REDCap records whose forms are Complete. With an ``instrument``, joined or partly
-    blank multi-select answers are expanded to its option items (see the module
-    docstring); pass it whenever it is known.
+    ``source`` is one of :data:`~cipp.platforms.registry.SOURCES`; ``auto`` recognises
+    the platform by extension and headers, anything else forces it (and fails if the
+    file does not look like it). A plain .xlsx/.csv comes back exactly as
+    :func:`cipp.read.tables.read_table` returns it. ``complete_only`` keeps Qualtrics
+    responses with ``Finished`` = 1 and REDCap records whose forms are Complete. With an
+    ``instrument``, joined or partly blank multi-select answers are expanded to its
+    option items (see the module docstring); pass it whenever it is known.
     """
     path = Path(path)
-    if source not in SOURCES:
-        raise DataError(f"--source {source}: unknown platform (choose {', '.join(SOURCES)})")
-    if source == "spss" or (source == "auto" and detect_source(path) == "spss"):
-        if sheet is not None:
-            raise DataError(f"{path}: --sheet applies to Excel workbooks, not SPSS/Stata files")
-        if complete_only:
-            raise DataError(f"{path}: --complete-only applies to Qualtrics and REDCap exports")
-        table = spss.read_responses(path)
-    else:
-        table = read_table(path, sheet=sheet)
-        platform = detect_source(path, table) if source == "auto" else source
-        if complete_only and platform not in ("qualtrics", "redcap"):
-            raise DataError(
-                f"{path}: --complete-only applies to Qualtrics and REDCap exports "
-                f"(this file reads as {platform})"
-            )
-        if platform == "qualtrics":
-            table = qualtrics.read_export(table, complete_only=complete_only)
-        elif platform == "redcap":
-            table = redcap.read_export(table, complete_only=complete_only)
-        elif platform in ("kobo", "odk"):
-            if source != "auto":
-                xlsform.check_kobo_odk(table, platform)
-            reader = xlsform.read_kobo if platform == "kobo" else xlsform.read_odk
-            table = reader(table, instrument=instrument)
-        elif platform == "msforms":
-            if not forms.looks_like_msforms(table):
-                raise DataError(
-                    f"{table.where()}: not a Microsoft Forms export (it starts with ID, "
-                    "Start time, Completion time); use --source auto"
-                )
-            if instrument is None:
-                table = forms.read_msforms(table)
-        elif platform == "google" and not forms.looks_like_google(table):
-            raise DataError(
-                f"{table.where()}: not a Google Forms export (its first column is "
-                "Timestamp); use --source auto"
-            )
+    forced = source != "auto"
+    request = ReadRequest(
+        sheet=sheet, complete_only=complete_only, instrument=instrument, forced=forced
+    )
+    platform = find(source) if forced else detect(path)
+    table = platform.open(path, request)
+    if not forced:
+        platform = detect(path, table)
+    if complete_only and not platform.marks_complete:
+        raise complete_only_refused(path, platform.name)
+    table = platform.read(table, request)
     if instrument is not None:
         table = expand_choices(table, instrument)
     return table
@@ -337,6 +259,12 @@ def _split_joined(column: list[str | None], group: _Group) -> list[tuple[str, li
 # --- unmatched columns ------------------------------------------------------------------
 
 
+@cache
+def _metadata() -> frozenset[str]:
+    """Every platform's own columns (timestamps, ids, form status), normalized."""
+    return frozenset(normalize_header(header) for header in metadata_headers())
+
+
 def unmatched_report(table: RawTable, instrument: Instrument) -> str:
     """Why an export does not fit an instrument: "" when every item has its column.
 
@@ -354,7 +282,7 @@ def unmatched_report(table: RawTable, instrument: Instrument) -> str:
         header
         for position, header in enumerate(table.headers)
         if position not in used
-        and normalize_header(header) not in METADATA_HEADERS
+        and normalize_header(header) not in _metadata()
         and normalize_header(header) not in free
         and not header.startswith("(column ")
     ]

@@ -21,10 +21,11 @@ responses whose ``Finished`` is 1/True.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -37,6 +38,7 @@ from cipp.platforms.draft import (
     plain_text,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
 
 _SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
@@ -100,9 +102,9 @@ def _choices(
     choices: list[Choice] = []
     missing: list[tuple[str, str]] = []
     codes: dict[str, str] = {}
-    for key, option in options:
+    for key, entry in options:
         code = _recode(payload, key, recodes)
-        label = plain_text(option.get("Display")) or code
+        label = plain_text(entry.get("Display")) or code
         codes[key] = code
         number = as_code(code)
         if number is not None and number < 0:
@@ -165,7 +167,7 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
     placed = {qid for qid, _, _ in order}
     order += [(qid, "", "") for qid in questions if qid not in placed]
 
-    draft = Draft("qualtrics", path, options)
+    draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} survey (.qsf)")
     for qid, block_name, block_type in order:
         question = questions.get(qid)
         if question is None:
@@ -185,78 +187,121 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
     )
 
 
+@dataclass(frozen=True)
+class _Question:
+    """One question of the survey file, as the importer reads it."""
+
+    qid: str
+    tag: str
+    payload: dict[str, Any]
+    qtype: str
+    selector: str
+    sub: str
+    text: str
+    choices: list[tuple[str, dict[str, Any]]]
+    component: str
+    component_from: str
+
+
 def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
-    qtype = str(payload.get("QuestionType") or "")
-    selector = str(payload.get("Selector") or "")
-    sub = str(payload.get("SubSelector") or "")
-    text = plain_text(payload.get("QuestionText"))
     component = infer_component(block)
-    component_from = f"its block '{block}'" if component else ""
-    choices = _ordered(payload.get("Choices"), payload.get("ChoiceOrder"))
-    for key, option in choices:
-        if option.get("TextEntry") not in (None, False, "false", ""):
+    question = _Question(
+        qid=qid,
+        tag=tag,
+        payload=payload,
+        qtype=str(payload.get("QuestionType") or ""),
+        selector=str(payload.get("Selector") or ""),
+        sub=str(payload.get("SubSelector") or ""),
+        text=plain_text(payload.get("QuestionText")),
+        choices=_ordered(payload.get("Choices"), payload.get("ChoiceOrder")),
+        component=component,
+        component_from=f"its block '{block}'" if component else "",
+    )
+    for key, entry in question.choices:
+        if entry.get("TextEntry") not in (None, False, "false", ""):
             draft.add_free_text(f"{tag}_{key}_TEXT")
-    if qtype == "MC" and selector in _SINGLE:
-        levels, missing, _ = _choices(choices, payload.get("RecodeValues"), payload)
-        draft.add_choice(
-            tag,
-            text,
-            levels,
-            source_id=qid,
-            component=component,
-            component_from=component_from,
-            missing=missing,
-        )
-    elif qtype == "MC" and selector in _MULTI:
-        levels, missing, _ = _choices(choices, payload.get("RecodeValues"), payload)
-        draft.add_multi(
-            tag,
-            text,
-            levels + [Choice(code, label) for code, label in missing],
-            source_id=qid,
-            option_source=qid + "_{code}",
-            option_aliases=[f"{tag}_{{code}}"],
-            component=component,
-            component_from=component_from,
-        )
-    elif qtype == "Matrix" and sub in ("SingleAnswer", "DL", "") and selector != "TE":
-        answers = _ordered(payload.get("Answers"), payload.get("AnswerOrder"))
-        levels, missing, _ = _choices(answers, payload.get("RecodeValues"), payload)
-        tags = payload.get("ChoiceDataExportTags")
-        for key, statement in choices:
-            column = str(tags[key]) if isinstance(tags, dict) and tags.get(key) else f"{tag}_{key}"
-            label = plain_text(statement.get("Display"))
-            if not label:
-                draft.skip(column, "an empty matrix statement")
-                continue
-            draft.add_choice(
-                column,
-                label,
-                levels,
-                source_id=f"{qid}_{key}",
-                component=component,
-                component_from=component_from,
-                scale_hint=None,
-                missing=missing,
-                aliases=[f"{text} - {label}"] if text else [],
-            )
-    elif qtype == "Matrix" and selector == "TE":
-        for key, _statement in choices:
-            draft.add_free_text(f"{tag}_{key}")
+    qtype, selector = question.qtype, question.selector
+    if qtype == "MC" and selector in _SINGLE | _MULTI:
+        _add_multiple_choice(draft, question)
     elif qtype == "Matrix":
-        draft.skip(tag, f"a matrix with {sub or selector} answers")
-    elif qtype == "TE" and _content_type(payload) in ("ValidNumber", "ValidZip"):
-        draft.add_number(tag, text)
+        _add_matrix(draft, question)
     elif qtype == "TE":
-        if selector == "FORM":
-            for key, _option in choices:
-                draft.add_free_text(f"{tag}_{key}")
-        else:
-            draft.add_free_text(tag)
+        _add_text_entry(draft, question)
     elif qtype in _SKIPPED:
         draft.skip(tag, _SKIPPED[qtype])
     else:
         draft.skip(tag, f"question type {qtype or '?'}/{selector or '?'} is not supported")
+
+
+def _add_multiple_choice(draft: Draft, question: _Question) -> None:
+    """Single answer: an item; multiple answer: one binary item per choice."""
+    payload, tag, qid = question.payload, question.tag, question.qid
+    levels, missing, _ = _choices(question.choices, payload.get("RecodeValues"), payload)
+    if question.selector in _SINGLE:
+        draft.add_choice(
+            tag,
+            question.text,
+            levels,
+            source_id=qid,
+            component=question.component,
+            component_from=question.component_from,
+            missing=missing,
+        )
+        return
+    draft.add_multi(
+        tag,
+        question.text,
+        levels + [Choice(code, label) for code, label in missing],
+        source_id=qid,
+        option_source=qid + "_{code}",
+        option_aliases=[f"{tag}_{{code}}"],
+        component=question.component,
+        component_from=question.component_from,
+    )
+
+
+def _add_matrix(draft: Draft, question: _Question) -> None:
+    """Single answer: each statement an item on the answers' levels; text entry: each
+    statement free text; other matrices are skipped."""
+    payload, tag, text = question.payload, question.tag, question.text
+    if question.selector == "TE":
+        for key, _statement in question.choices:
+            draft.add_free_text(f"{tag}_{key}")
+        return
+    if question.sub not in ("SingleAnswer", "DL", ""):
+        draft.skip(tag, f"a matrix with {question.sub or question.selector} answers")
+        return
+    answers = _ordered(payload.get("Answers"), payload.get("AnswerOrder"))
+    levels, missing, _ = _choices(answers, payload.get("RecodeValues"), payload)
+    tags = payload.get("ChoiceDataExportTags")
+    for key, statement in question.choices:
+        column = str(tags[key]) if isinstance(tags, dict) and tags.get(key) else f"{tag}_{key}"
+        label = plain_text(statement.get("Display"))
+        if not label:
+            draft.skip(column, "an empty matrix statement")
+            continue
+        draft.add_choice(
+            column,
+            label,
+            levels,
+            source_id=f"{question.qid}_{key}",
+            component=question.component,
+            component_from=question.component_from,
+            scale_hint=None,
+            missing=missing,
+            aliases=[f"{text} - {label}"] if text else [],
+        )
+
+
+def _add_text_entry(draft: Draft, question: _Question) -> None:
+    """A number (kept only as a demographic), a form of text boxes, or one text box."""
+    if _content_type(question.payload) in ("ValidNumber", "ValidZip"):
+        draft.add_number(question.tag, question.text)
+    elif question.selector == "FORM":
+        for key, _option in question.choices:
+            draft.add_free_text(f"{question.tag}_{key}")
+    else:
+        draft.add_free_text(question.tag)
 
 
 def _content_type(payload: dict[str, Any]) -> str:
@@ -297,10 +342,27 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
     if complete_only:
         headers = [h.strip() for h in table.headers]
         if "Finished" not in headers:
-            raise DataError(f"{table.where()}: --complete-only needs the 'Finished' column")
+            raise DataError(
+                f"{table.where()}: {option('complete_only')} needs the 'Finished' column"
+            )
         finished = texts(table, headers.index("Finished"))
         keep = [
             i for i, value in enumerate(finished) if normalize_text(value or "") in ("1", "true")
         ]
         table = keep_rows(table, keep)
     return table
+
+
+def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
+    return read_export(table, complete_only=request.complete_only)
+
+
+PLATFORM = TablePlatform(
+    name="qualtrics",
+    title="Qualtrics",
+    looks_like=looks_like_export,
+    tidy=_tidy,
+    marks_complete=True,
+    metadata=METADATA_COLUMNS,
+    importer=from_qualtrics,
+)

@@ -24,9 +24,10 @@ the counts of the equivalent plain workbook.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -38,6 +39,7 @@ from cipp.platforms.draft import (
     plain_text,
     slug,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import first_texts, keep_rows, renamed, texts
 from cipp.read.tables import read_table
 
@@ -83,6 +85,10 @@ REDCAP_COLUMNS = frozenset(
     }
 )
 _LABEL_MARKERS = frozenset({"complete", "event name", "repeat instrument", "repeat instance"})
+#: A label export's headers of the columns REDCap adds itself.
+_LABEL_COLUMNS = frozenset(
+    {"Record ID", "Event Name", "Repeat Instrument", "Repeat Instance", "Complete?"}
+)
 
 
 def _dictionary_columns(table: RawTable) -> dict[str, int]:
@@ -119,13 +125,89 @@ def parse_choices(text: str | None) -> list[Choice]:
     return choices
 
 
+#: The choices of the field types that list none.
+_FIXED_CHOICES = {
+    "yesno": [Choice("1", "Yes"), Choice("0", "No")],
+    "truefalse": [Choice("1", "True"), Choice("0", "False")],
+}
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One row of the data dictionary, as the importer reads it."""
+
+    name: str
+    field_type: str
+    label: str
+    aliases: list[str]
+    choices: str
+    matrix: str
+    validation: str
+    component: str
+    component_from: str
+
+
+def _component(matrix: str, section: str, form: str) -> tuple[str, str]:
+    """The component its matrix group, section header or form names, and which did."""
+    for where, value in (("matrix group", matrix), ("section header", section), ("form", form)):
+        component = infer_component(value)
+        if component:
+            return component, f"its {where} '{value}'"
+    return "", ""
+
+
+def _add_choice_field(draft: Draft, field: _Field) -> None:
+    """A radio, dropdown, yesno or truefalse field: an item."""
+    choices = _FIXED_CHOICES.get(field.field_type) or parse_choices(field.choices)
+    if len(choices) < 2:
+        draft.skip(field.name, f"a {field.field_type} field with fewer than two choices")
+        return
+    draft.add_choice(
+        field.name,
+        field.label,
+        choices,
+        source_id=field.name,
+        component=field.component,
+        component_from=field.component_from,
+        scale_hint=field.matrix or None,
+        aliases=field.aliases,
+    )
+
+
+def _add_field(draft: Draft, field: _Field) -> None:
+    name, field_type = field.name, field.field_type
+    if field_type in ("radio", "dropdown", *_FIXED_CHOICES):
+        _add_choice_field(draft, field)
+    elif field_type == "checkbox":
+        draft.add_multi(
+            name,
+            field.label,
+            parse_choices(field.choices),
+            source_id=name,
+            option_source="{question}___{code}",
+            option_aliases=("{question}___{code}", "{text} (choice={label})"),
+            component=field.component,
+            component_from=field.component_from,
+        )
+    elif field_type == "text" and field.validation in _NUMERIC_VALIDATION:
+        draft.add_number(name, field.label, aliases=field.aliases)
+    elif field_type == "text" and field.validation:
+        draft.skip(name, f"a text field validated as {field.validation}")
+    elif field_type in ("text", "notes"):
+        draft.add_free_text(name)
+    elif field_type in _SKIPPED_TYPES:
+        draft.skip(name, _SKIPPED_TYPES[field_type])
+    else:
+        draft.skip(name, f"unknown field type '{field_type}'")
+
+
 def from_redcap(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
     """Import a REDCap data dictionary (CSV; either header variant) into an instrument."""
     path = Path(path)
     options = options or ImportOptions()
     table = read_table(path)
     columns = _dictionary_columns(table)
-    draft = Draft("redcap", path, options)
+    draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} data dictionary")
     values = {key: texts(table, position) for key, position in columns.items()}
 
     def cell(key: str, row: int) -> str:
@@ -134,7 +216,7 @@ def from_redcap(path: str | Path, options: ImportOptions | None = None) -> Impor
 
     forms: list[str] = []
     section = ""
-    for row, _number in enumerate(table.rows):
+    for row in range(table.n_rows):
         name = cell("field_name", row).strip()
         if not name:
             continue
@@ -145,66 +227,26 @@ def from_redcap(path: str | Path, options: ImportOptions | None = None) -> Impor
             section = ""
         if cell("section_header", row).strip():
             section = plain_text(cell("section_header", row))
-        raw_label = cell("field_label", row)
-        label = plain_text(raw_label)
-        matrix = cell("matrix_group_name", row).strip()
-        validation = cell("text_validation_type_or_show_slider_number", row).strip().lower()
-        component, component_from = "", ""
-        for where, value in (
-            ("matrix group", matrix),
-            ("section header", section),
-            ("form", form),
-        ):
-            component = infer_component(value)
-            if component:
-                component_from = f"its {where} '{value}'"
-                break
-        aliases = [raw_label.strip()] if raw_label.strip() and raw_label.strip() != label else []
         if row == 0 and field_type == "text":
             draft.skip(name, "the record id")
             continue
-        if field_type in ("radio", "dropdown", "yesno", "truefalse"):
-            if field_type == "yesno":
-                choices = [Choice("1", "Yes"), Choice("0", "No")]
-            elif field_type == "truefalse":
-                choices = [Choice("1", "True"), Choice("0", "False")]
-            else:
-                choices = parse_choices(cell("select_choices_or_calculations", row))
-            if len(choices) < 2:
-                draft.skip(name, f"a {field_type} field with fewer than two choices")
-                continue
-            draft.add_choice(
-                name,
-                label,
-                choices,
-                source_id=name,
-                component=component,
-                component_from=component_from,
-                scale_hint=matrix or None,
-                aliases=aliases,
-            )
-        elif field_type == "checkbox":
-            choices = parse_choices(cell("select_choices_or_calculations", row))
-            draft.add_multi(
-                name,
-                label,
-                choices,
-                source_id=name,
-                option_source="{question}___{code}",
-                option_aliases=("{question}___{code}", "{text} (choice={label})"),
-                component=component,
-                component_from=component_from,
-            )
-        elif field_type == "text" and validation in _NUMERIC_VALIDATION:
-            draft.add_number(name, label, aliases=aliases)
-        elif field_type == "text" and validation:
-            draft.skip(name, f"a text field validated as {validation}")
-        elif field_type in ("text", "notes"):
-            draft.add_free_text(name)
-        elif field_type in _SKIPPED_TYPES:
-            draft.skip(name, _SKIPPED_TYPES[field_type])
-        else:
-            draft.skip(name, f"unknown field type '{field_type}'")
+        raw_label = cell("field_label", row)
+        label = plain_text(raw_label)
+        matrix = cell("matrix_group_name", row).strip()
+        component, component_from = _component(matrix, section, form)
+        field = _Field(
+            name=name,
+            field_type=field_type,
+            label=label,
+            # The label as typed, when it holds HTML or entities.
+            aliases=[raw_label.strip()] if raw_label.strip() not in ("", label) else [],
+            choices=cell("select_choices_or_calculations", row),
+            matrix=matrix,
+            validation=cell("text_validation_type_or_show_slider_number", row).strip().lower(),
+            component=component,
+            component_from=component_from,
+        )
+        _add_field(draft, field)
     title = path.stem.replace("_DataDictionary", "").replace("_", " ").strip() or path.stem
     return draft.result(
         id=slug(title),
@@ -263,7 +305,7 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
         ]
         if not status:
             raise DataError(
-                f"{table.where()}: --complete-only needs the form status columns "
+                f"{table.where()}: {option('complete_only')} needs the form status columns "
                 "(<form>_complete); export them with the records"
             )
         columns = [texts(table, p) for p in status]
@@ -274,3 +316,18 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
 
         table = keep_rows(table, [row for row in range(table.n_rows) if complete(row)])
     return table
+
+
+def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
+    return read_export(table, complete_only=request.complete_only)
+
+
+PLATFORM = TablePlatform(
+    name="redcap",
+    title="REDCap",
+    looks_like=looks_like_export,
+    tidy=_tidy,
+    marks_complete=True,
+    metadata=REDCAP_COLUMNS | _LABEL_COLUMNS,
+    importer=from_redcap,
+)

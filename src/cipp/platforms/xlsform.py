@@ -20,9 +20,10 @@ becomes ``q__choice``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from cipp.model.errors import DataError, InstrumentError
+from cipp.model.errors import DataError, InstrumentError, option
 from cipp.model.instrument import Instrument, normalize_header
 from cipp.model.table import RawTable
 from cipp.platforms import tables
@@ -35,6 +36,7 @@ from cipp.platforms.draft import (
     make_id,
     plain_text,
 )
+from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import texts
 from cipp.read.tables import read_table
 
@@ -169,117 +171,206 @@ def _pick_language(languages: list[str], lang: str | None, default: str | None, 
     return "" if "" in languages else languages[0]
 
 
-def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
-    """Import an XLSForm (survey, choices and settings sheets) into an instrument."""
-    path = Path(path)
-    options = options or ImportOptions()
+@dataclass(frozen=True)
+class _Form:
+    """An XLSForm's survey sheet with what its rows are read against."""
+
+    survey: RawTable
+    cells: list[list[str | None]]
+    type_col: int
+    name_col: int
+    #: Label columns by language; the chosen language's labels are the texts, the
+    #: others' become aliases.
+    labels: dict[str, int]
+    language: str
+    others: list[str]
+    lists: dict[str, list[Choice]]
+    settings: dict[str, str]
+
+    def label(self, language: str, row: int) -> str:
+        return self.cells[self.labels[language]][row] or ""
+
+
+@dataclass(frozen=True)
+class _Group:
+    name: str
+    component: str
+    repeat: bool
+
+
+@dataclass(frozen=True)
+class _Question:
+    """One question row of the survey sheet."""
+
+    row: int
+    raw_type: str
+    kind: str
+    list_name: str
+    or_other: bool
+    name: str
+    label: str
+    #: Its labels in the other languages ('' where missing), and those that differ.
+    aligned: list[str]
+    translations: list[str]
+    source_id: str
+    component: str
+    component_from: str
+    in_repeat: bool
+
+
+def _settings(settings: RawTable | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if settings is not None and settings.n_rows:
+        for position, header in enumerate(settings.headers):
+            value = texts(settings, position)[0]
+            if value:
+                out[normalize_header(header).replace(" ", "_")] = value
+    return out
+
+
+def _read_form(path: Path, options: ImportOptions) -> _Form:
     names = _sheet_names(path)
     survey = _sheet(path, names, "survey", required=True)
     choices_sheet = _sheet(path, names, "choices", required=False)
-    settings = _sheet(path, names, "settings", required=False)
+    settings = _settings(_sheet(path, names, "settings", required=False))
     if survey is None:  # pragma: no cover - required=True raises instead
         raise InstrumentError(f"{path}: no survey sheet")
     type_col = _column(survey, "type")
     name_col = _column(survey, "name")
     if type_col is None or name_col is None:
         raise InstrumentError(f"{survey.where()}: the survey sheet needs 'type' and 'name' columns")
-    setting: dict[str, str] = {}
-    if settings is not None and settings.n_rows:
-        for position, header in enumerate(settings.headers):
-            value = texts(settings, position)[0]
-            if value:
-                setting[normalize_header(header).replace(" ", "_")] = value
     labels = _label_columns(survey)
     if not labels:
         raise InstrumentError(f"{survey.where()}: the survey sheet has no label column")
-    language = _pick_language(list(labels), options.lang, setting.get("default_language"), path)
+    language = _pick_language(list(labels), options.lang, settings.get("default_language"), path)
     others = [lang for lang in labels if lang != language]
+    return _Form(
+        survey=survey,
+        cells=[texts(survey, j) for j in range(len(survey.headers))],
+        type_col=type_col,
+        name_col=name_col,
+        labels=labels,
+        language=language,
+        others=others,
+        lists=_choice_lists(choices_sheet, language, others),
+        settings=settings,
+    )
 
-    lists = _choice_lists(choices_sheet, language, others)
-    draft = Draft("xlsform", path, options)
-    groups: list[tuple[str, str, bool]] = []  # (name, component, is_repeat)
-    cells = [texts(survey, j) for j in range(len(survey.headers))]
-    for row in range(survey.n_rows):
-        raw_type = (cells[type_col][row] or "").strip()
-        name = (cells[name_col][row] or "").strip()
-        if not raw_type:
-            continue
-        parts = raw_type.replace("begin_", "begin ").replace("end_", "end ").split()
-        kind = parts[0].lower()
-        if kind in ("begin", "end"):
-            what = parts[1].lower() if len(parts) > 1 else "group"
-            if kind == "begin":
-                label = cells[labels[language]][row] or ""
-                component = infer_component(name) or infer_component(label)
-                groups.append((name, component, what == "repeat"))
-            elif groups:
-                groups.pop()
-            continue
-        label = plain_text(cells[labels[language]][row])
-        aligned = [plain_text(cells[labels[o]][row]) for o in others]
-        translations = list(dict.fromkeys(t for t in aligned if t and t != label))
-        path_names = [g[0] for g in groups if g[0]]
-        source_id = "/".join([*path_names, name])
-        component, component_from = "", ""
-        for group_name, group_component, _ in reversed(groups):
-            if group_component:
-                component, component_from = group_component, f"its group '{group_name}'"
-                break
-        if not name:
-            continue
-        if any(g[2] for g in groups):
-            draft.skip(name, "inside a repeat (several answers per respondent)")
-            continue
-        if kind in ("select_one", "select_multiple"):
-            list_name = parts[1] if len(parts) > 1 else ""
-            if list_name not in lists:
-                raise InstrumentError(
-                    f"{survey.where(int(survey.rows[row]))}: {name}: no choice list '{list_name}' "
-                    "in the choices sheet"
-                )
-            choices = list(lists[list_name])
-            if "or_other" in parts[2:]:
-                choices.append(Choice("other", "Other"))
-                draft.guessed.append(f"{name}: 'or_other' adds the level 'other'")
-            if kind == "select_one":
-                draft.add_choice(
-                    name,
-                    label,
-                    choices,
-                    source_id=source_id,
-                    component=component,
-                    component_from=component_from,
-                    aliases=translations,
-                )
-            else:
-                draft.add_multi(
-                    name,
-                    label,
-                    choices,
-                    source_id=source_id,
-                    option_source=source_id + "/{code}",
-                    option_aliases=tuple(
-                        f"{t} [{{alias{i}}}]" for i, t in enumerate(aligned) if t and t != label
-                    ),
-                    component=component,
-                    component_from=component_from,
-                )
-        elif kind in ("select_one_from_file", "select_multiple_from_file"):
-            draft.skip(name, "choices come from an external file")
-        elif kind in ("integer", "decimal"):
-            draft.add_number(name, label, aliases=translations)
-        elif kind in ("text", "string"):
-            draft.add_free_text(name)
-        elif kind in METADATA_TYPES:
-            draft.skip(name, f"metadata ({kind})")
-        elif kind in _SKIPPED:
-            draft.skip(name, _SKIPPED[kind])
-        else:
-            draft.skip(name, f"unknown type '{raw_type}'")
-    title = setting.get("form_title") or path.stem
+
+def _question(form: _Form, row: int, groups: list[_Group]) -> _Question | None:
+    """The question of a survey row, or None for a blank row or a group's begin or end
+    (which opens or closes it in ``groups``)."""
+    raw_type = (form.cells[form.type_col][row] or "").strip()
+    name = (form.cells[form.name_col][row] or "").strip()
+    if not raw_type:
+        return None
+    parts = raw_type.replace("begin_", "begin ").replace("end_", "end ").split()
+    kind = parts[0].lower()
+    if kind == "begin":
+        component = infer_component(name) or infer_component(form.label(form.language, row))
+        what = parts[1].lower() if len(parts) > 1 else "group"
+        groups.append(_Group(name, component, what == "repeat"))
+        return None
+    if kind == "end":
+        if groups:
+            groups.pop()
+        return None
+    if not name:
+        return None
+    label = plain_text(form.label(form.language, row))
+    aligned = [plain_text(form.label(other, row)) for other in form.others]
+    # The innermost group named after a component gives it.
+    setter = next((g for g in reversed(groups) if g.component), None)
+    return _Question(
+        row=row,
+        raw_type=raw_type,
+        kind=kind,
+        list_name=parts[1] if len(parts) > 1 else "",
+        or_other="or_other" in parts[2:],
+        name=name,
+        label=label,
+        aligned=aligned,
+        translations=list(dict.fromkeys(t for t in aligned if t and t != label)),
+        source_id="/".join([*(g.name for g in groups if g.name), name]),
+        component=setter.component if setter else "",
+        component_from=f"its group '{setter.name}'" if setter else "",
+        in_repeat=any(g.repeat for g in groups),
+    )
+
+
+def _add_select(draft: Draft, form: _Form, question: _Question) -> None:
+    """A select_one (an item) or select_multiple (one binary item per choice)."""
+    name = question.name
+    if question.list_name not in form.lists:
+        raise InstrumentError(
+            f"{form.survey.where(int(form.survey.rows[question.row]))}: {name}: no choice "
+            f"list '{question.list_name}' in the choices sheet"
+        )
+    choices = list(form.lists[question.list_name])
+    if question.or_other:
+        choices.append(Choice("other", "Other"))
+        draft.guessed.append(f"{name}: 'or_other' adds the level 'other'")
+    if question.kind == "select_one":
+        draft.add_choice(
+            name,
+            question.label,
+            choices,
+            source_id=question.source_id,
+            component=question.component,
+            component_from=question.component_from,
+            aliases=question.translations,
+        )
+        return
+    draft.add_multi(
+        name,
+        question.label,
+        choices,
+        source_id=question.source_id,
+        option_source=question.source_id + "/{code}",
+        option_aliases=tuple(
+            f"{t} [{{alias{i}}}]"
+            for i, t in enumerate(question.aligned)
+            if t and t != question.label
+        ),
+        component=question.component,
+        component_from=question.component_from,
+    )
+
+
+def _add_question(draft: Draft, form: _Form, question: _Question) -> None:
+    name, kind = question.name, question.kind
+    if question.in_repeat:
+        draft.skip(name, "inside a repeat (several answers per respondent)")
+    elif kind in ("select_one", "select_multiple"):
+        _add_select(draft, form, question)
+    elif kind in ("select_one_from_file", "select_multiple_from_file"):
+        draft.skip(name, "choices come from an external file")
+    elif kind in ("integer", "decimal"):
+        draft.add_number(name, question.label, aliases=question.translations)
+    elif kind in ("text", "string"):
+        draft.add_free_text(name)
+    elif kind in METADATA_TYPES:
+        draft.skip(name, f"metadata ({kind})")
+    elif kind in _SKIPPED:
+        draft.skip(name, _SKIPPED[kind])
+    else:
+        draft.skip(name, f"unknown type '{question.raw_type}'")
+
+
+def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Import an XLSForm (survey, choices and settings sheets) into an instrument."""
+    path = Path(path)
+    options = options or ImportOptions()
+    form = _read_form(path, options)
+    draft = Draft("xlsform", path, options, title="XLSForm")
+    groups: list[_Group] = []
+    for row in range(form.survey.n_rows):
+        question = _question(form, row, groups)
+        if question is not None:
+            _add_question(draft, form, question)
     return draft.result(
-        id=setting.get("form_id") or make_id(path.stem),
-        title=title,
+        id=form.settings.get("form_id") or make_id(path.stem),
+        title=form.settings.get("form_title") or path.stem,
         description=f"Imported from the XLSForm {path.name}",
     )
 
@@ -419,15 +510,42 @@ def read_odk(table: RawTable, *, instrument: Instrument | None = None) -> RawTab
     return _split_paths(table, known)
 
 
-def check_kobo_odk(table: RawTable, platform: str) -> None:
-    """Refuse a file forced to Kobo/ODK that carries none of their columns."""
-    if platform == "kobo" and not looks_like_kobo(table):
+def _tidy_kobo(table: RawTable, request: ReadRequest) -> RawTable:
+    if request.forced and not looks_like_kobo(table):
         raise DataError(
             f"{table.where()}: not a KoboToolbox export (no _uuid, _id or _submission_time "
-            "column); use --source auto"
+            f"column); use {option('source', 'auto')}"
         )
-    if platform == "odk" and not looks_like_odk(table):
+    return read_kobo(table, instrument=request.instrument)
+
+
+def _tidy_odk(table: RawTable, request: ReadRequest) -> RawTable:
+    if request.forced and not looks_like_odk(table):
         raise DataError(
             f"{table.where()}: not an ODK Central export (no KEY or meta-instanceID column); "
-            "use --source auto"
+            f"use {option('source', 'auto')}"
         )
+    return read_odk(table, instrument=request.instrument)
+
+
+#: Questions of the form's metadata types as exports head them.
+_METADATA_QUESTIONS = frozenset({"start", "end", "today", "deviceid"})
+
+KOBO = TablePlatform(
+    name="kobo",
+    title="KoboToolbox",
+    looks_like=looks_like_kobo,
+    tidy=_tidy_kobo,
+    metadata=KOBO_COLUMNS
+    | {"_status", "_notes", "_tags", "__version__", "_parent_index"}
+    | _METADATA_QUESTIONS,
+    importer=from_xlsform,
+)
+ODK = TablePlatform(
+    name="odk",
+    title="ODK Central",
+    looks_like=looks_like_odk,
+    tidy=_tidy_odk,
+    metadata=ODK_CENTRAL_COLUMNS | _METADATA_QUESTIONS,
+    importer=from_xlsform,
+)
