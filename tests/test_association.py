@@ -17,13 +17,11 @@ from scipy import stats
 
 from cipp import to_dict
 from cipp.model.errors import CippError, DataError
-from cipp.stats import association
-from cipp.stats.association import (
-    adjust_pvalues,
-    fisher_exact_rxc,
-    goodness_of_fit,
-    test_contingency,
-)
+from cipp.stats import fisher
+from cipp.stats.adjust import adjust_pvalues
+from cipp.stats.association import test_contingency
+from cipp.stats.fisher import fisher_exact_rxc
+from cipp.stats.goodness_of_fit import goodness_of_fit
 
 # R: Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4)  (filled by column)
 JOB = np.array([1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11]).reshape(4, 4).T
@@ -131,7 +129,7 @@ def test_fisher_monte_carlo_fallback(monkeypatch):
     # With no budget for enumeration, the seeded Monte Carlo test takes over. R's
     # ?fisher.test: fisher.test(Job, simulate.p.value = TRUE, B = 1e5) is "close to 0.78";
     # 10,000 resamples have a standard error of about 0.004.
-    monkeypatch.setattr(association, "EXACT_MAX_STEPS", 10)
+    monkeypatch.setattr(fisher, "EXACT_MAX_STEPS", 10)
     assert fisher_exact_rxc(JOB) is None
     res = test_contingency(JOB, row_labels=JOB_ROWS, col_labels=JOB_COLS)
     assert res.exact_method == "monte carlo"

@@ -140,7 +140,8 @@ def test_associations(
     """
     import numpy as np
 
-    from cipp.stats.association import adjust_pvalues, test_contingency
+    from cipp.stats.adjust import adjust_pvalues
+    from cipp.stats.association import test_contingency
 
     if options.adjust not in ADJUST_METHODS:
         raise CippError(
@@ -261,7 +262,7 @@ def participation(
     """
     import numpy as np
 
-    from cipp.stats.association import goodness_of_fit
+    from cipp.stats.goodness_of_fit import goodness_of_fit
 
     grouping = resolve_grouping(responses, column, parameter="participation")
     known = grouping.codes[grouping.codes >= 0]

@@ -527,7 +527,7 @@ def compute_trends(
     the whole file's counts (waves add up to it) and against a chi-square and a
     linear-by-linear test computed independently from a pandas crosstab.
     """
-    from cipp.stats.association import adjust_pvalues
+    from cipp.stats.adjust import adjust_pvalues
 
     names = [name for name, _, _ in waves]
     pending: list[dict[str, Any]] = []

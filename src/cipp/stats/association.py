@@ -1,8 +1,8 @@
-"""Association tests for survey tables: chi-square, Fisher's exact, effect sizes, trend, adjustment.
+"""Tests of independence of a survey table: chi-square, Fisher's exact, effect sizes, trend.
 
-Everything here is a plain function that returns a frozen dataclass with stable lowercase
-field names and a ``to_dict()`` that gives JSON-ready Python values (NaN becomes ``None``).
-Nothing is rounded here; rounding happens in the renderers (see ``cipp.render.apa``).
+Fisher's exact test itself is in cipp.stats.fisher, the adjustment of p-values in
+cipp.stats.adjust, goodness of fit in cipp.stats.goodness_of_fit. Nothing is rounded here;
+rounding happens in the renderers (see ``cipp.render.apa``).
 
 Orientation of a contingency table: by convention the rows are the response levels of an
 item and the columns are the groups of a demographic. Every statistic in this module is
@@ -13,62 +13,32 @@ labels, the dropped-level lists and the (optional) scores follow the orientation
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from cipp.model.errors import CippError, DataError
-from cipp.model.tests import ContingencyResult, GoodnessOfFit
+from cipp.model.tests import ContingencyResult
+from cipp.stats.counting import count_table
+from cipp.stats.fisher import fisher_exact_rxc
 
-__all__ = [
-    "EXACT_MAX_STEPS",
-    "ContingencyResult",
-    "GoodnessOfFit",
-    "adjust_pvalues",
-    "fisher_exact_rxc",
-    "goodness_of_fit",
-    "test_contingency",
-]
+__all__ = ["ContingencyResult", "test_contingency"]
 
 #: Cochran's rule as SPSS words it: an expected count below this is "small" ...
 SMALL_EXPECTED = 5.0
 #: ... and more than this share of small cells (or any cell below 1) calls for an exact test.
 SMALL_SHARE_LIMIT = 0.20
-#: Work budget of the exact R x C enumeration (see ``fisher_exact_rxc``): this many steps
-#: for the preferred orientation of the table and a quarter of it for the transpose. About
-#: a microsecond per step, so a table that is too large costs 1.3-2.5 s before it gives
-#: way to Monte Carlo.
-EXACT_MAX_STEPS = 1_000_000
 
 # Expected counts are ratios of integers; a cell whose expected count is 5 up to float error
 # must not be flagged as below 5.
 _EXPECTED_EPS = 1e-9
-# R's fisher.test counts tables whose probability is within a relative 1e-7 of the observed
-# table's as "as extreme"; on the log scale that is an absolute tolerance of 1e-7.
-_LOG_TIE = 1e-7
 
 
 # --------------------------------------------------------------------------------------------
 # Contingency tables
 # --------------------------------------------------------------------------------------------
-
-
-def _as_count_table(table: Any) -> np.ndarray:
-    try:
-        array = np.asarray(table, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"contingency table: not a table of numbers ({exc})") from None
-    if array.ndim != 2:
-        raise DataError(f"contingency table: needs 2 dimensions, got {array.ndim}")
-    if not np.all(np.isfinite(array)):
-        raise DataError("contingency table: counts must be finite numbers")
-    if np.any(array < 0):
-        raise DataError("contingency table: counts must not be negative")
-    if np.any(array != np.round(array)):
-        raise DataError("contingency table: counts must be whole numbers")
-    return array.astype(np.int64)
 
 
 def _labels(labels: Sequence[Any], size: int, what: str) -> tuple[str, ...]:
@@ -166,7 +136,7 @@ def test_contingency(
        ``fisher_exact_rxc`` fits its work budget, else by Monte Carlo with ``resamples``
        tables drawn from a ``numpy`` Generator seeded with ``seed`` (recorded in
        ``exact_resamples`` and ``exact_seed``). ``exact_max_steps`` sets that budget
-       (default ``EXACT_MAX_STEPS``).
+       (default ``fisher.EXACT_MAX_STEPS``).
     5. Cramer's V (scipy ``association(method='cramer')``, no correction) and, when
        ``bias_corrected=True``, Bergsma's (2013) bias-corrected V in
        ``cramers_v_corrected`` (NaN otherwise); ``effect_size`` picks the one to report.
@@ -179,7 +149,7 @@ def test_contingency(
        Agresti (2007, p. 42, infant malformation x alcohol: M^2 = 6.57 with scores
        0, 0.5, 1.5, 4, 7) and with statsmodels' ``Table.test_ordinal_association``.
     """
-    counts = _as_count_table(table)
+    counts = count_table(table)
     rows_all = _labels(row_labels, counts.shape[0], "row")
     cols_all = _labels(col_labels, counts.shape[1], "column")
     rs_all = _scores(row_scores, counts.shape[0], "row")
@@ -346,319 +316,3 @@ def test_contingency(
 # The name starts with "test_" (it is the interface); keep pytest from collecting it when a
 # test module imports it.
 test_contingency.__test__ = False  # type: ignore[attr-defined]
-
-
-# --------------------------------------------------------------------------------------------
-# Exact R x C test
-# --------------------------------------------------------------------------------------------
-
-
-def _lf(k: int) -> float:
-    return math.lgamma(k + 1)
-
-
-def _split_evenly(total: int, parts: int) -> float:
-    if parts <= 0 or total == 0:
-        return 0.0
-    q, r = divmod(total, parts)
-    return r * _lf(q + 1) + (parts - r) * _lf(q)
-
-
-def _most_even(total: int, caps: Sequence[int]) -> float:
-    """min of sum log(x_i!) over x with sum = total and 0 <= x_i <= caps_i (water-filling)."""
-    open_caps = sorted(cap for cap in caps if cap > 0)
-    out = 0.0
-    for i, cap in enumerate(open_caps):
-        parts = len(open_caps) - i
-        if cap * parts <= total:
-            out += _lf(cap)
-            total -= cap
-        else:
-            return out + _split_evenly(total, parts)
-    return out
-
-
-def _most_uneven(total: int, caps: Sequence[int]) -> float:
-    """max of sum log(x_i!) over the same set: fill the largest caps first."""
-    out = 0.0
-    for cap in sorted(caps, reverse=True):
-        take = min(cap, total)
-        out += _lf(take)
-        total -= take
-        if total == 0:
-            break
-    return out
-
-
-def _next_states(total: int, caps: tuple[int, ...], lf: list[float]) -> Any:
-    """For every column x with sum = total and 0 <= x_i <= caps_i: (sorted caps - x, sum
-    log x_i!). ``lf[k]`` is log(k!)."""
-    size = len(caps)
-    room = [0] * (size + 1)
-    for i in range(size - 1, -1, -1):
-        room[i] = room[i + 1] + caps[i]
-    left = list(caps)
-    last = size - 1
-
-    def fill(i: int, rest: int, add: float) -> Any:
-        cap = caps[i]
-        if i == last:
-            left[i] = cap - rest
-            yield tuple(sorted(left)), add + lf[rest]
-            return
-        for x in range(max(0, rest - room[i + 1]), min(cap, rest) + 1):
-            left[i] = cap - x
-            yield from fill(i + 1, rest - x, add + lf[x])
-
-    if total <= room[0]:
-        yield from fill(0, total, 0.0)
-
-
-class _TooManyTables(Exception):
-    pass
-
-
-def _fisher_network(table: np.ndarray, max_steps: int) -> float:
-    """Freeman-Halton p: the probability of all tables no more probable than the observed.
-
-    Columns are filled one at a time (largest first). A node is the sorted vector of what
-    is left of the row totals (rows are exchangeable for what remains); at each node the
-    partial tables are kept as (sum of log cell factorials, count) pairs, merged when equal.
-    Bounds on what the remaining columns can add (most even and most uneven fillings)
-    settle whole nodes at once, as in Mehta & Patel's network algorithm: nodes that cannot
-    reach the observed table's improbability are dropped, nodes that cannot miss it add
-    their total probability in closed form.
-    """
-    rows = [int(x) for x in table.sum(axis=1)]
-    cols = sorted((int(x) for x in table.sum(axis=0)), reverse=True)
-    n = sum(rows)
-    lf = [_lf(k) for k in range(n + 1)]
-    # P(table) = exp(log_k - sum log(n_ij!)); "as extreme" = score >= observed score.
-    log_k = sum(_lf(x) for x in rows) + sum(_lf(x) for x in cols) - _lf(n)
-    threshold = sum(_lf(int(x)) for x in table.ravel()) - _LOG_TIE
-    n_cols = len(cols)
-    cols_lf_from = [0.0] * (n_cols + 1)
-    for j in range(n_cols - 1, -1, -1):
-        cols_lf_from[j] = cols_lf_from[j + 1] + _lf(cols[j])
-
-    p = 0.0
-    steps = 0
-    layer: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {
-        tuple(sorted(rows)): (np.zeros(1), np.ones(1))
-    }
-    for k in range(n_cols):
-        rest = cols[k:]
-        grown: dict[tuple[int, ...], list[tuple[np.ndarray, np.ndarray]]] = {}
-        for state, (score, count) in layer.items():
-            rows_lf = sum(_lf(x) for x in state)
-            if k == n_cols - 1:
-                # The last column is what is left of the rows: one completion per path.
-                final = score + rows_lf
-                hit = final >= threshold
-                p += float(np.sum(count[hit] * np.exp(log_k - final[hit])))
-                continue
-            high = min(
-                sum(_most_uneven(c, state) for c in rest),
-                sum(_most_uneven(x, rest) for x in state),
-            )
-            low = max(
-                sum(_most_even(c, state) for c in rest),
-                sum(_most_even(x, rest) for x in state),
-            )
-            alive = score + high >= threshold
-            score, count = score[alive], count[alive]
-            settled = score + low >= threshold
-            if settled.any():
-                # sum over completions of 1/prod(n_ij!) = N'! / (prod r'! prod c'!)
-                log_all = _lf(sum(state)) - rows_lf - cols_lf_from[k]
-                p += float(np.sum(count[settled] * np.exp(log_k - score[settled] + log_all)))
-                score, count = score[~settled], count[~settled]
-            if score.size == 0:
-                continue
-            cost = 1 + score.size
-            for left, add in _next_states(cols[k], state, lf):
-                steps += cost
-                if steps > max_steps:
-                    raise _TooManyTables
-                grown.setdefault(left, []).append((score + add, count))
-        layer = {}
-        for state, parts in grown.items():
-            scores = np.concatenate([part[0] for part in parts])
-            counts = np.concatenate([part[1] for part in parts])
-            # Equal partial tables up to float noise share a key; the count adds up.
-            keys, where = np.unique(np.round(scores, 9), return_inverse=True)
-            merged_counts = np.zeros(keys.size)
-            np.add.at(merged_counts, where, counts)
-            merged_scores = np.zeros(keys.size)
-            merged_scores[where] = scores
-            layer[state] = (merged_scores, merged_counts)
-    return min(p, 1.0)
-
-
-def fisher_exact_rxc(table: Any, *, max_steps: int | None = None) -> float | None:
-    """Exact Fisher (Freeman-Halton) p-value of an R x C table, or None if too large.
-
-    The p-value is the total probability, under independence with both margins fixed, of
-    the tables whose probability is at most that of the observed table (ties within a
-    relative 1e-7, as R's ``fisher.test``). scipy's own exact R x C route
-    (``PermutationMethod``) enumerates all N! pairings and is unusable beyond N of about 8
-    (N = 9 takes 14 s), so the tables are enumerated here with a network algorithm (see
-    ``_fisher_network``).
-
-    Feasibility rule: the enumeration is tried with the smaller dimension as the state
-    (ties: the dimension with the larger largest total) within ``max_steps`` steps
-    (default ``EXACT_MAX_STEPS`` = 1,000,000; one step = one partial table extended by one
-    column), then transposed within a quarter of that; if both run out, None is returned
-    and the caller falls back to Monte Carlo. The rule depends only on the table, never on
-    timing, so results are reproducible. A step costs about a microsecond: R's 4 x 4 job
-    satisfaction table (N = 96) is exact in about 0.3 s, sparse 5 x 3 survey tables with
-    N = 182 in about 0.5 s, small tables (N below about 60) in milliseconds; a table past
-    the budget (e.g. 5 x 4 with N = 180) costs 1.3-2.5 s before giving way.
-
-    Checked against R's ``fisher.test`` (?fisher.test: Job satisfaction p = 0.7827,
-    TeaTasting p = 0.4857), against scipy's exact 2 x 2 test and against scipy's
-    exhaustive permutation test on small R x C tables.
-    """
-    budget = EXACT_MAX_STEPS if max_steps is None else max_steps
-    counts = _as_count_table(table)
-    counts = counts[np.ix_(counts.sum(axis=1) > 0, counts.sum(axis=0) > 0)]
-    if counts.shape[0] < 2 or counts.shape[1] < 2:
-        return 1.0
-    rows_first = counts.shape[0] < counts.shape[1] or (
-        counts.shape[0] == counts.shape[1] and counts.sum(axis=1).max() >= counts.sum(axis=0).max()
-    )
-    first, second = (counts, counts.T) if rows_first else (counts.T, counts)
-    for oriented, steps in ((first, budget), (second, budget // 4)):
-        try:
-            return _fisher_network(oriented, steps)
-        except _TooManyTables:
-            continue
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Multiple testing
-# --------------------------------------------------------------------------------------------
-
-
-def adjust_pvalues(pvalues: Sequence[float | None], method: str = "bh") -> list[float]:
-    """Adjust a family of p-values: Benjamini-Hochberg ("bh") or Holm ("holm").
-
-    NaN or None (a test that was not testable) stays NaN and is left out of the family, so
-    m counts only the real tests. BH uses ``scipy.stats.false_discovery_control``; Holm's
-    step-down is p_(i) * (m - i + 1), made monotone and capped at 1. Both agree with
-    statsmodels' ``multipletests`` (methods "fdr_bh" and "holm") and R's ``p.adjust``.
-    """
-    key = method.lower()
-    if key not in {"bh", "holm"}:
-        raise CippError(f"p-value adjustment: unknown method {method!r}; use 'bh' or 'holm'")
-    values = np.array([math.nan if p is None else float(p) for p in pvalues], dtype=float)
-    present = ~np.isnan(values)
-    family = values[present]
-    if np.any((family < 0) | (family > 1)):
-        raise DataError("p-value adjustment: p-values must lie between 0 and 1")
-    out = np.full(values.shape, math.nan)
-    if family.size:
-        if key == "bh":
-            adjusted = stats.false_discovery_control(family, method="bh")
-        else:
-            m = family.size
-            order = np.argsort(family, kind="stable")
-            stepped = np.maximum.accumulate(family[order] * (m - np.arange(m)))
-            adjusted = np.empty(m)
-            adjusted[order] = np.minimum(stepped, 1.0)
-        out[present] = adjusted
-    return [float(x) for x in out]
-
-
-# --------------------------------------------------------------------------------------------
-# Goodness of fit
-# --------------------------------------------------------------------------------------------
-
-
-def goodness_of_fit(
-    counts: Sequence[int],
-    labels: Sequence[Any],
-    expected: Mapping[str, float] | None = None,
-) -> GoodnessOfFit:
-    """Pearson chi-square goodness of fit of counts against equal or given shares.
-
-    ``expected`` maps each label to a number: numbers that sum to 1 (within 1e-6) are
-    shares; otherwise they are expected counts or relative weights and are rescaled to N
-    (R's ``rescale.p = TRUE``). Every label needs a value and every value a label, else
-    ``DataError``. Zero categories stay in (a level nobody chose still counts against its
-    share). No responses, or fewer than two categories, gives ``testable=False``.
-
-    Agrees with R's ``chisq.test(x, p = p)``: ?chisq.test's c(A = 20, B = 15, C = 25)
-    gives X-squared = 2.5, df = 2, p = 0.2865, and x = c(89, 37, 30, 28, 2) with
-    p = c(.40, .20, .20, .19, .01) gives 5.7947, df = 4, p = 0.215; the study's counts
-    33, 43, 44, 39, 23 against equal shares give chi2(4) = 8.22, p = .084.
-    """
-    names = tuple(str(label) for label in labels)
-    try:
-        observed_arr = np.asarray(counts, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"goodness of fit: counts are not numbers ({exc})") from None
-    if observed_arr.ndim != 1:
-        raise DataError("goodness of fit: counts must be a flat list, one per label")
-    valid = np.isfinite(observed_arr) & (observed_arr >= 0)
-    if not np.all(valid & (observed_arr == np.round(observed_arr))):
-        raise DataError("goodness of fit: counts must be non-negative whole numbers")
-    if len(names) != observed_arr.size:
-        raise DataError(f"goodness of fit: {observed_arr.size} counts for {len(names)} labels")
-    if len(set(names)) != len(names):
-        raise DataError("goodness of fit: labels must be unique")
-    k = len(names)
-    n = int(observed_arr.sum())
-    observed = tuple(int(x) for x in observed_arr)
-
-    if expected is None:
-        weights = np.ones(k)
-        source = "equal shares"
-    else:
-        given = {str(key): value for key, value in expected.items()}
-        problems = [f"no expected value for {name!r}" for name in names if name not in given]
-        problems += [
-            f"{key!r} is not one of the labels ({', '.join(names)})"
-            for key in given
-            if key not in names
-        ]
-        if problems:
-            raise DataError("goodness of fit: " + "; ".join(problems))
-        weights = np.array([float(given[name]) for name in names])
-        if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
-            raise DataError("goodness of fit: expected values must be positive numbers")
-        close_to_one = math.isclose(float(weights.sum()), 1.0, abs_tol=1e-6)
-        source = "given shares" if close_to_one else "given counts or weights"
-
-    if n == 0 or k < 2:
-        reason = "no responses" if n == 0 else "needs at least two categories"
-        return GoodnessOfFit(
-            testable=False,
-            reason=reason,
-            labels=names,
-            observed=observed,
-            expected=tuple(math.nan for _ in names),
-            expected_source=source,
-            n=n,
-            statistic=math.nan,
-            df=None,
-            p_value=math.nan,
-            min_expected=math.nan,
-        )
-
-    exp = weights / weights.sum() * n
-    result = stats.chisquare(observed_arr.astype(float), exp)
-    return GoodnessOfFit(
-        testable=True,
-        reason=None,
-        labels=names,
-        observed=observed,
-        expected=tuple(float(x) for x in exp),
-        expected_source=source,
-        n=n,
-        statistic=float(result.statistic),
-        df=k - 1,
-        p_value=float(result.pvalue),
-        min_expected=float(exp.min()),
-    )
