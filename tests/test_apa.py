@@ -15,7 +15,7 @@ from cipp.render.apa import (
     format_unit,
 )
 from cipp.stats import fisher
-from cipp.stats.association import test_contingency
+from cipp.stats.contingency import test_contingency
 from cipp.stats.goodness_of_fit import goodness_of_fit
 
 

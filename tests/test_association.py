@@ -19,7 +19,7 @@ from cipp import to_dict
 from cipp.model.errors import CippError, DataError
 from cipp.stats import fisher
 from cipp.stats.adjust import adjust_pvalues
-from cipp.stats.association import test_contingency
+from cipp.stats.contingency import test_contingency
 from cipp.stats.fisher import fisher_exact_rxc
 from cipp.stats.goodness_of_fit import goodness_of_fit
 

@@ -133,7 +133,7 @@ def test_associations(
 ) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
     """Test every item, and every component's positive share, against each grouping.
 
-    Each table is tested with cipp.stats.association.test_contingency (Pearson chi-square,
+    Each table is tested with cipp.stats.contingency.test_contingency (Pearson chi-square,
     Fisher's exact test when expected counts are small, Cramér's V, and the
     linear-by-linear trend test when the groups are ordered); p values are then adjusted
     across all tests of the run.
@@ -141,7 +141,7 @@ def test_associations(
     import numpy as np
 
     from cipp.stats.adjust import adjust_pvalues
-    from cipp.stats.association import test_contingency
+    from cipp.stats.contingency import test_contingency
 
     if options.adjust not in ADJUST_METHODS:
         raise CippError(

@@ -322,7 +322,7 @@ def _mp_context() -> Any:
         [
             "cipp.flow.batch",
             "cipp.flow.analysis",
-            "cipp.stats.association",
+            "cipp.stats.contingency",
             "cipp.read.tables",
             "cipp.read.responses",
             "pandas",
@@ -496,7 +496,7 @@ def _test(
     """test_contingency of the rows x waves table; ``columns``: (position, wave, counts)."""
     import numpy as np
 
-    from cipp.stats.association import test_contingency
+    from cipp.stats.contingency import test_contingency
 
     table = np.array([counts for _, _, counts in columns], dtype="int64").T
     return test_contingency(

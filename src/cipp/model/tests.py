@@ -16,6 +16,60 @@ ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
 
 
 @dataclass(frozen=True)
+class ChiSquare:
+    """Pearson chi-square of an R x C table without continuity correction (see
+    ``pearson_chi_square``); ``p_yates`` is Yates' corrected p of a 2 x 2 table, else NaN;
+    ``expected`` holds the expected counts under independence, row by row."""
+
+    statistic: float
+    df: int
+    p_value: float
+    p_yates: float
+    expected: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class ExpectedCheck:
+    """Cochran's rule, as SPSS applies it, on a table's expected counts (see
+    ``check_expected``): how many of the ``cells`` expect fewer than 5, their share, the
+    smallest expected count, and which of the two rules that call for an exact test fired."""
+
+    cells: int
+    below_5: int
+    share_below_5: float
+    min_expected: float
+    many_below_5: bool  # more than 20% of the cells expect fewer than 5
+    any_below_1: bool  # some cell expects fewer than 1
+
+    @property
+    def calls_for_exact(self) -> bool:
+        """Whether either rule fired, so that Fisher's exact test decides."""
+        return self.many_below_5 or self.any_below_1
+
+
+@dataclass(frozen=True)
+class ExactTest:
+    """Fisher's exact test of one table: enumerated (``method="exact"``) or simulated
+    (``method="monte carlo"``, with the ``resamples`` and ``seed`` that reproduce it)."""
+
+    p_value: float
+    method: str  # "exact" | "monte carlo"
+    resamples: int | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class ChosenTest:
+    """The test a table's conclusion relies on (see ``choose_test``): ``test_used`` is
+    "pearson chi-square" or "fisher exact"; ``check`` is the expected-count check that
+    chose it; ``exact`` is Fisher's test when it was run."""
+
+    test_used: str
+    check: ExpectedCheck
+    exact: ExactTest | None
+
+
+@dataclass(frozen=True)
 class ContingencyResult:
     """The tests of independence of one R x C table (see ``test_contingency``).
 
