@@ -5,7 +5,7 @@ Plain functions, each computing one thing: Pearson chi-square and the expected c
 Cramér's V and Bergsma's bias-corrected V, and the linear-by-linear trend test. One
 policy, ``choose_test``, decides between chi-square and Fisher's exact test (cipp.stats.
 fisher) and records why; ``test_contingency`` composes them into a ContingencyResult.
-Nothing is rounded here: cipp.render does that.
+Nothing is rounded and no sentence is written here: cipp.render does both.
 
 Orientation of a table: by convention the rows are the response levels of an item and the
 columns are the groups of a demographic. Every statistic here is symmetric in rows and
@@ -239,50 +239,6 @@ def _drop_empty(
     )
 
 
-def _dropped_notes(levels: _Levels) -> tuple[str, ...]:
-    notes = []
-    if levels.dropped_rows:
-        notes.append(
-            "Rows with no responses were left out: " + ", ".join(levels.dropped_rows) + "."
-        )
-    if levels.dropped_cols:
-        notes.append(
-            "Columns with no responses were left out: " + ", ".join(levels.dropped_cols) + "."
-        )
-    return tuple(notes)
-
-
-def _spss_expected_note(check: ExpectedCheck) -> str:
-    share = 100.0 * check.below_5 / check.cells
-    return (
-        f"{check.below_5} cells ({share:.1f}%) have expected count less than 5. "
-        f"The minimum expected count is {check.min_expected:.2f}."
-    )
-
-
-def _test_reason(choice: ChosenTest, is_2x2: bool) -> str:
-    check, exact = choice.check, choice.exact
-    small = f"{check.below_5} of {check.cells} cells ({100.0 * check.share_below_5:.1f}%)"
-    if exact is None:
-        if check.below_5 == 0:
-            return "Pearson chi-square: every cell expects at least 5"
-        return (
-            f"Pearson chi-square: {small} expect fewer than 5, within the 20% rule, "
-            "and none fewer than 1"
-        )
-    if exact.method == "monte carlo":
-        how = (
-            f"Monte Carlo, {exact.resamples} resamples, seed {exact.seed}; "
-            "too many tables to enumerate"
-        )
-    else:
-        how = "exact" if is_2x2 else "exact, Freeman-Halton"
-    why = f"{small} expect fewer than 5"
-    if check.any_below_1:
-        why += f" and the minimum expected count is {check.min_expected:.2f} (below 1)"
-    return f"Fisher's exact test ({how}): {why}"
-
-
 def _not_testable(levels: _Levels, *, ordinal: bool, bias_corrected: bool) -> ContingencyResult:
     """The result of a table with fewer than two non-empty rows or columns."""
     n = int(levels.table.sum())
@@ -293,7 +249,6 @@ def _not_testable(levels: _Levels, *, ordinal: bool, bias_corrected: bool) -> Co
             "needs at least two non-empty rows and two non-empty columns; "
             f"found {len(levels.rows)} row(s) and {len(levels.cols)} column(s)"
         )
-    notes = _dropped_notes(levels) + (f"Not testable: {reason}.",)
     return ContingencyResult(
         testable=False,
         reason=reason,
@@ -311,13 +266,13 @@ def _not_testable(levels: _Levels, *, ordinal: bool, bias_corrected: bool) -> Co
         min_expected=math.nan,
         cells_expected_below_5=None,
         share_expected_below_5=math.nan,
-        expected_note=None,
+        many_expected_below_5=False,
+        any_expected_below_1=False,
         p_exact=math.nan,
         exact_method=None,
         exact_resamples=None,
         exact_seed=None,
         test_used=None,
-        test_reason=None,
         cramers_v=math.nan,
         cramers_v_corrected=math.nan,
         bias_corrected=bias_corrected,
@@ -326,7 +281,6 @@ def _not_testable(levels: _Levels, *, ordinal: bool, bias_corrected: bool) -> Co
         col_scores=tuple(float(x) for x in levels.col_scores) if ordinal else None,
         linear_by_linear=math.nan,
         p_linear_by_linear=math.nan,
-        notes=notes,
     )
 
 
@@ -360,13 +314,13 @@ def _tested(
         min_expected=check.min_expected,
         cells_expected_below_5=check.below_5,
         share_expected_below_5=check.share_below_5,
-        expected_note=_spss_expected_note(check),
+        many_expected_below_5=check.many_below_5,
+        any_expected_below_1=check.any_below_1,
         p_exact=math.nan if exact is None else exact.p_value,
         exact_method=None if exact is None else exact.method,
         exact_resamples=None if exact is None else exact.resamples,
         exact_seed=None if exact is None else exact.seed,
         test_used=choice.test_used,
-        test_reason=_test_reason(choice, kept.shape == (2, 2)),
         cramers_v=cramers_v(kept),
         cramers_v_corrected=(
             bergsma_v(chi.statistic, n, kept.shape[0], kept.shape[1])
@@ -379,7 +333,6 @@ def _tested(
         col_scores=tuple(float(x) for x in levels.col_scores) if ordinal else None,
         linear_by_linear=m2,
         p_linear_by_linear=p_m2,
-        notes=_dropped_notes(levels),
     )
 
 
@@ -403,13 +356,11 @@ def test_contingency(
     numbers). Steps:
 
     1. All-zero rows and columns (levels nobody chose) are dropped first; their labels go
-       to ``dropped_rows`` / ``dropped_cols`` and a note. Fewer than two non-empty rows or columns
+       to ``dropped_rows`` / ``dropped_cols``. Fewer than two non-empty rows or columns
        gives ``testable=False`` with a ``reason`` (never an exception).
     2. Pearson chi-square and the expected counts (``pearson_chi_square``).
-    3. Cochran's rule on the expected counts, with SPSS's footnote "k cells (x%) have
-       expected count less than 5. The minimum expected count is m.", and the choice
-       between chi-square and Fisher's exact test (``choose_test``), its reason in
-       ``test_reason``; a Monte Carlo p records ``exact_resamples``
+    3. Cochran's rule on the expected counts and the choice between chi-square and
+       Fisher's exact test (``choose_test``); a Monte Carlo p records ``exact_resamples``
        and ``exact_seed``. ``exact_max_steps`` sets the enumeration's work budget
        (default ``fisher.EXACT_MAX_STEPS``).
     4. Cramér's V and, when ``bias_corrected=True``, Bergsma's (2013) bias-corrected V in
