@@ -14,8 +14,9 @@ from cipp.render.apa import (
     format_p,
     format_unit,
 )
-from cipp.stats import association
-from cipp.stats.association import goodness_of_fit, test_contingency
+from cipp.stats import fisher
+from cipp.stats.contingency import test_contingency
+from cipp.stats.goodness_of_fit import goodness_of_fit
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_fisher_line_sparse_2x2():
 
 
 def test_fisher_line_monte_carlo(monkeypatch):
-    monkeypatch.setattr(association, "EXACT_MAX_STEPS", 10)
+    monkeypatch.setattr(fisher, "EXACT_MAX_STEPS", 10)
     table = np.array([[1, 0, 2], [2, 3, 0], [0, 1, 4]])
     res = test_contingency(table, row_labels=list("abc"), col_labels=list("xyz"))
     assert res.exact_method == "monte carlo"

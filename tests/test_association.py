@@ -17,13 +17,12 @@ from scipy import stats
 
 from cipp import to_dict
 from cipp.model.errors import CippError, DataError
-from cipp.stats import association
-from cipp.stats.association import (
-    adjust_pvalues,
-    fisher_exact_rxc,
-    goodness_of_fit,
-    test_contingency,
-)
+from cipp.render.prose import chosen_test_reason, contingency_notes, expected_note
+from cipp.stats import fisher
+from cipp.stats.adjust import adjust_pvalues
+from cipp.stats.contingency import test_contingency
+from cipp.stats.fisher import fisher_exact_rxc
+from cipp.stats.goodness_of_fit import goodness_of_fit
 
 # R: Job <- matrix(c(1,2,1,0, 3,3,6,1, 10,10,14,9, 6,7,12,11), 4, 4)  (filled by column)
 JOB = np.array([1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11]).reshape(4, 4).T
@@ -80,8 +79,9 @@ def test_chisq_agresti_party_by_gender():
     assert res.p_value_used == res.p_value
     assert math.isnan(res.p_yates)  # only for 2 x 2
     assert res.cells_expected_below_5 == 0
-    assert res.expected_note is not None
-    assert res.expected_note.startswith("0 cells (0.0%) have expected count less than 5.")
+    note = expected_note(res)
+    assert note is not None
+    assert note.startswith("0 cells (0.0%) have expected count less than 5.")
     # V = sqrt(X^2 / (N (min(R, C) - 1))) with Agresti's X^2
     assert res.cramers_v == pytest.approx(math.sqrt(30.07 / 2757), rel=1e-3)
 
@@ -106,10 +106,11 @@ def test_fisher_tea_tasting():
     assert res.p_exact == pytest.approx(0.4857, abs=5e-5)
     assert res.p_value_used == res.p_exact
     assert res.cells_expected_below_5 == 4
-    assert res.expected_note == (
+    assert expected_note(res) == (
         "4 cells (100.0%) have expected count less than 5. The minimum expected count is 2.00."
     )
-    assert res.test_reason is not None and "4 of 4 cells (100.0%)" in res.test_reason
+    assert res.many_expected_below_5 and not res.any_expected_below_1
+    assert "4 of 4 cells (100.0%)" in (chosen_test_reason(res) or "")
 
 
 def test_fisher_job_satisfaction_exact_rxc(job):
@@ -120,8 +121,12 @@ def test_fisher_job_satisfaction_exact_rxc(job):
     assert res.exact_method == "exact"
     assert res.exact_seed is None and res.exact_resamples is None
     assert res.p_exact == pytest.approx(0.7827, abs=5e-5)
-    assert res.expected_note == (
+    assert expected_note(res) == (
         "8 cells (50.0%) have expected count less than 5. The minimum expected count is 0.83."
+    )
+    assert chosen_test_reason(res) == (
+        "Fisher's exact test (exact, Freeman-Halton): 8 of 16 cells (50.0%) expect fewer "
+        "than 5 and the minimum expected count is 0.83 (below 1)"
     )
     # Same p whichever way round the table is given.
     assert fisher_exact_rxc(JOB.T) == pytest.approx(res.p_exact, abs=1e-12)
@@ -131,14 +136,14 @@ def test_fisher_monte_carlo_fallback(monkeypatch):
     # With no budget for enumeration, the seeded Monte Carlo test takes over. R's
     # ?fisher.test: fisher.test(Job, simulate.p.value = TRUE, B = 1e5) is "close to 0.78";
     # 10,000 resamples have a standard error of about 0.004.
-    monkeypatch.setattr(association, "EXACT_MAX_STEPS", 10)
+    monkeypatch.setattr(fisher, "EXACT_MAX_STEPS", 10)
     assert fisher_exact_rxc(JOB) is None
     res = test_contingency(JOB, row_labels=JOB_ROWS, col_labels=JOB_COLS)
     assert res.exact_method == "monte carlo"
     assert res.exact_resamples == 10000
     assert res.exact_seed == 20250101
     assert res.p_exact == pytest.approx(0.7827, abs=0.015)
-    assert res.test_reason is not None and "10000 resamples, seed 20250101" in res.test_reason
+    assert "10000 resamples, seed 20250101" in (chosen_test_reason(res) or "")
     again = test_contingency(JOB, row_labels=JOB_ROWS, col_labels=JOB_COLS)
     assert again.p_exact == res.p_exact  # reproducible from the seed
     other = test_contingency(JOB, row_labels=JOB_ROWS, col_labels=JOB_COLS, seed=7, resamples=500)
@@ -177,7 +182,7 @@ def test_sparse_table_where_chi_square_and_fisher_disagree():
     assert res.test_used == "fisher exact"
     assert res.p_exact == pytest.approx(0.05668, abs=1e-5)
     assert res.p_value_used == res.p_exact
-    assert res.test_reason == (
+    assert chosen_test_reason(res) == (
         "Fisher's exact test (exact): 4 of 4 cells (100.0%) expect fewer than 5"
     )
 
@@ -189,7 +194,11 @@ def test_twenty_percent_rule_keeps_chi_square():
     assert res.share_expected_below_5 == pytest.approx(1 / 6)
     assert res.min_expected >= 1
     assert res.test_used == "pearson chi-square"
-    assert res.test_reason is not None and "1 of 6 cells (16.7%)" in res.test_reason
+    assert not res.many_expected_below_5 and not res.any_expected_below_1
+    assert chosen_test_reason(res) == (
+        "Pearson chi-square: 1 of 6 cells (16.7%) expect fewer than 5, within the 20% rule, "
+        "and none fewer than 1"
+    )
 
 
 def test_expected_below_one_calls_for_fisher():
@@ -198,7 +207,8 @@ def test_expected_below_one_calls_for_fisher():
     assert res.share_expected_below_5 <= 0.2
     assert res.min_expected < 1
     assert res.test_used == "fisher exact"
-    assert res.test_reason is not None and "below 1" in res.test_reason
+    assert res.any_expected_below_1 and not res.many_expected_below_5
+    assert "below 1" in (chosen_test_reason(res) or "")
 
 
 # --- Linear-by-linear association ----------------------------------------------------------------
@@ -256,7 +266,10 @@ def test_empty_rows_and_columns_are_dropped_with_a_note():
     assert res.dropped_cols == ("b",)
     assert res.row_labels == ("SD", "SA") and res.col_labels == ("a", "c")
     assert res.table == ((10, 12), (7, 15))
-    assert any("N" in note for note in res.notes) and any("b" in note for note in res.notes)
+    assert contingency_notes(res) == (
+        "Rows with no responses were left out: N.",
+        "Columns with no responses were left out: b.",
+    )
     assert res.df == 1
     reference = stats.chi2_contingency([[10, 12], [7, 15]], correction=False)
     assert res.statistic == pytest.approx(reference.statistic)
@@ -268,6 +281,8 @@ def test_one_non_empty_row_is_not_testable():
     )
     assert not res.testable
     assert res.reason is not None and "two non-empty rows" in res.reason
+    assert contingency_notes(res)[-1] == f"Not testable: {res.reason}."
+    assert expected_note(res) is None and chosen_test_reason(res) is None
     assert math.isnan(res.p_value_used)
     assert res.dropped_rows == ("a", "c")
     payload = to_dict(res)

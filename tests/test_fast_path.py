@@ -621,7 +621,7 @@ def test_crosstab_of_one_byte_rows_with_many_groups():
 
 
 def test_monte_carlo_fisher_p_value_is_a_number():
-    from cipp.stats.association import test_contingency
+    from cipp.stats.contingency import test_contingency
 
     table = np.array(
         [

@@ -177,7 +177,7 @@ def warm_up() -> None:
     def load() -> None:
         import importlib
 
-        for name in ("pandas", "scipy.stats", "cipp.stats.association", "cipp.stats.describe"):
+        for name in ("pandas", "scipy.stats", "cipp.stats.contingency", "cipp.stats.describe"):
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
 

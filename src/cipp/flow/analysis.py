@@ -114,14 +114,15 @@ def test_associations(
 ) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
     """Test every item, and every component's positive share, against each grouping.
 
-    Each table is tested with cipp.stats.association.test_contingency (Pearson chi-square,
+    Each table is tested with cipp.stats.contingency.test_contingency (Pearson chi-square,
     Fisher's exact test when expected counts are small, Cramér's V, and the
     linear-by-linear trend test when the groups are ordered); p values are then adjusted
     across all tests of the run.
     """
     import numpy as np
 
-    from cipp.stats.association import adjust_pvalues, test_contingency
+    from cipp.stats.adjust import adjust_pvalues
+    from cipp.stats.contingency import test_contingency
 
     if options.adjust not in ADJUST_METHODS:
         raise CippError(
@@ -242,7 +243,7 @@ def participation(
     """
     import numpy as np
 
-    from cipp.stats.association import goodness_of_fit
+    from cipp.stats.goodness_of_fit import goodness_of_fit
 
     grouping = resolve_grouping(responses, column, parameter="participation")
     known = grouping.codes[grouping.codes >= 0]

@@ -321,7 +321,7 @@ def _mp_context() -> Any:
         [
             "cipp.flow.batch",
             "cipp.flow.analysis",
-            "cipp.stats.association",
+            "cipp.stats.contingency",
             "cipp.read.tables",
             "cipp.read.responses",
             "pandas",
@@ -495,7 +495,7 @@ def _test(
     """test_contingency of the rows x waves table; ``columns``: (position, wave, counts)."""
     import numpy as np
 
-    from cipp.stats.association import test_contingency
+    from cipp.stats.contingency import test_contingency
 
     table = np.array([counts for _, _, counts in columns], dtype="int64").T
     return test_contingency(
@@ -624,7 +624,7 @@ def compute_trends(
     the whole file's counts (waves add up to it) and against a chi-square and a
     linear-by-linear test computed independently from a pandas crosstab.
     """
-    from cipp.stats.association import adjust_pvalues
+    from cipp.stats.adjust import adjust_pvalues
 
     names = [name for name, _, _ in waves]
     pending = _item_pending(waves, instrument, options)

@@ -16,13 +16,70 @@ ADJUST_METHODS = {"bh": "Benjamini-Hochberg", "holm": "Holm"}
 
 
 @dataclass(frozen=True)
+class ChiSquare:
+    """Pearson chi-square of an R x C table without continuity correction (see
+    ``pearson_chi_square``); ``p_yates`` is Yates' corrected p of a 2 x 2 table, else NaN;
+    ``expected`` holds the expected counts under independence, row by row."""
+
+    statistic: float
+    df: int
+    p_value: float
+    p_yates: float
+    expected: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class ExpectedCheck:
+    """Cochran's rule, as SPSS applies it, on a table's expected counts (see
+    ``check_expected``): how many of the ``cells`` expect fewer than 5, their share, the
+    smallest expected count, and which of the two rules that call for an exact test fired."""
+
+    cells: int
+    below_5: int
+    share_below_5: float
+    min_expected: float
+    many_below_5: bool  # more than 20% of the cells expect fewer than 5
+    any_below_1: bool  # some cell expects fewer than 1
+
+    @property
+    def calls_for_exact(self) -> bool:
+        """Whether either rule fired, so that Fisher's exact test decides."""
+        return self.many_below_5 or self.any_below_1
+
+
+@dataclass(frozen=True)
+class ExactTest:
+    """Fisher's exact test of one table: enumerated (``method="exact"``) or simulated
+    (``method="monte carlo"``, with the ``resamples`` and ``seed`` that reproduce it)."""
+
+    p_value: float
+    method: str  # "exact" | "monte carlo"
+    resamples: int | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class ChosenTest:
+    """The test a table's conclusion relies on (see ``choose_test``): ``test_used`` is
+    "pearson chi-square" or "fisher exact"; ``check`` is the expected-count check that
+    chose it; ``exact`` is Fisher's test when it was run."""
+
+    test_used: str
+    check: ExpectedCheck
+    exact: ExactTest | None
+
+
+@dataclass(frozen=True)
 class ContingencyResult:
     """The tests of independence of one R x C table (see ``test_contingency``).
 
-    Floats that do not apply are NaN (``None`` in ``to_dict()``); integers and strings that
-    do not apply are ``None``. ``table``, ``expected``, ``row_labels`` and ``col_labels``
-    describe the table that was tested, after dropping all-zero rows and columns; the
-    dropped labels are in ``dropped_rows`` and ``dropped_cols`` (their counts were zero).
+    Floats that do not apply are NaN (``None`` in JSON); integers and strings that do not
+    apply are ``None``. ``table``, ``expected``, ``row_labels`` and ``col_labels`` describe
+    the table that was tested, after dropping all-zero rows and columns; the dropped labels
+    are in ``dropped_rows`` and ``dropped_cols`` (their counts were zero). ``reason`` says,
+    in a few words, why a table was not testable. The sentences about a result (SPSS's
+    expected-count footnote, why a test was used, the notes) are written from these facts
+    in cipp.render.prose.
     """
 
     testable: bool
@@ -38,20 +95,21 @@ class ContingencyResult:
     df: int | None
     p_value: float
     p_yates: float
-    # Expected counts under independence and the SPSS footnote about them.
+    # Expected counts under independence, and which rule of Cochran's fired (either one
+    # calls for Fisher's exact test; both False when the table was not testable).
     expected: tuple[tuple[float, ...], ...]
     min_expected: float
     cells_expected_below_5: int | None
     share_expected_below_5: float
-    expected_note: str | None
+    many_expected_below_5: bool  # more than 20% of the cells expect fewer than 5
+    any_expected_below_1: bool  # some cell expects fewer than 1
     # Fisher's exact test, computed only when the expected counts call for it.
     p_exact: float
     exact_method: str | None  # "exact" | "monte carlo" | None
     exact_resamples: int | None
     exact_seed: int | None
-    # Which test the conclusion relies on, and why.
+    # Which test the conclusion relies on (why: the two rules above).
     test_used: str | None  # "pearson chi-square" | "fisher exact" | None
-    test_reason: str | None
     # Effect size: Cramer's V; Bergsma's bias-corrected V only when asked for.
     cramers_v: float
     cramers_v_corrected: float
@@ -62,7 +120,6 @@ class ContingencyResult:
     col_scores: tuple[float, ...] | None
     linear_by_linear: float
     p_linear_by_linear: float
-    notes: tuple[str, ...]
 
     @property
     def p_value_used(self) -> float:

@@ -70,7 +70,7 @@ class Trend:
     percentages) are between those two. ``direction`` is "rise", "fall" or "steady" by
     the rule of :func:`direction_of` (None when fewer than two waves have answers).
 
-    ``test``: cipp.stats.association.test_contingency of the wave x response table (rows:
+    ``test``: cipp.stats.contingency.test_contingency of the wave x response table (rows:
     the item's levels, or collapse groups; for components: respondents not mostly / mostly
     positive; columns: the waves that asked it, in order): Pearson chi-square, Fisher's
     exact test when expected counts are small, and the linear-by-linear trend test with

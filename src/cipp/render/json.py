@@ -22,7 +22,14 @@ from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
 from cipp.render.document import Document
-from cipp.render.prose import association_sentences, significant_test_line, trend_rule
+from cipp.render.prose import (
+    association_sentences,
+    chosen_test_reason,
+    contingency_notes,
+    expected_note,
+    significant_test_line,
+    trend_rule,
+)
 
 
 def plain(value: Any) -> Any:
@@ -53,18 +60,55 @@ def _fields(record: Any) -> dict[str, Any]:
 
 
 def _contingency(result: ContingencyResult) -> dict[str, Any]:
-    """Every field, then ``p_value_used`` and ``effect_size``."""
-    return {
-        **_fields(result),
-        "p_value_used": plain(result.p_value_used),
-        "effect_size": plain(result.effect_size),
-    }
+    """The facts of the test with the sentences about them (``expected_note``,
+    ``test_reason``, ``notes``), then ``p_value_used`` and ``effect_size``."""
+    r = result
+    return plain(
+        {
+            "testable": r.testable,
+            "reason": r.reason,
+            "n": r.n,
+            "row_labels": r.row_labels,
+            "col_labels": r.col_labels,
+            "table": r.table,
+            "dropped_rows": r.dropped_rows,
+            "dropped_cols": r.dropped_cols,
+            "statistic": r.statistic,
+            "df": r.df,
+            "p_value": r.p_value,
+            "p_yates": r.p_yates,
+            "expected": r.expected,
+            "min_expected": r.min_expected,
+            "cells_expected_below_5": r.cells_expected_below_5,
+            "share_expected_below_5": r.share_expected_below_5,
+            "expected_note": expected_note(r),
+            "p_exact": r.p_exact,
+            "exact_method": r.exact_method,
+            "exact_resamples": r.exact_resamples,
+            "exact_seed": r.exact_seed,
+            "test_used": r.test_used,
+            "test_reason": chosen_test_reason(r),
+            "cramers_v": r.cramers_v,
+            "cramers_v_corrected": r.cramers_v_corrected,
+            "bias_corrected": r.bias_corrected,
+            "ordinal": r.ordinal,
+            "row_scores": r.row_scores,
+            "col_scores": r.col_scores,
+            "linear_by_linear": r.linear_by_linear,
+            "p_linear_by_linear": r.p_linear_by_linear,
+            "notes": contingency_notes(r),
+            "p_value_used": r.p_value_used,
+            "effect_size": r.effect_size,
+        }
+    )
 
 
 #: Fields of a ContingencyResult that an association's JSON writes in other words (the
-#: table, dropped_columns) or leaves out; any other field, a new statistic's included,
-#: is written under its own name after the documented keys.
+#: table, dropped_columns, the rules in test_reason) or leaves out; any other field, a
+#: new statistic's included, is written under its own name after the documented keys.
 _ASSOCIATION_OMITS = {
+    "many_expected_below_5",
+    "any_expected_below_1",
     "row_labels",
     "col_labels",
     "dropped_cols",
@@ -115,12 +159,12 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             "min_expected": r.min_expected,
             "cells_expected_below_5": r.cells_expected_below_5,
             "share_expected_below_5": r.share_expected_below_5,
-            "expected_note": r.expected_note,
+            "expected_note": expected_note(r),
             "test_used": r.test_used,
-            "test_reason": r.test_reason,
+            "test_reason": chosen_test_reason(r),
             "linear_by_linear": r.linear_by_linear,
             "p_linear_by_linear": r.p_linear_by_linear,
-            "notes": list(r.notes),
+            "notes": list(contingency_notes(r)),
             "apa": apa_chi_square(r),
             "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
         }

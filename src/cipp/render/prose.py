@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from cipp.model.findings import ComponentFinding
 from cipp.model.results import AssociationSummary, AssociationTest, ItemSummary, Results
-from cipp.model.tests import ADJUST_METHODS
+from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.model.trends import Trends
 from cipp.render.apa import apa_chi_square, format_p
 from cipp.render.numbers import COMPONENT_NAMES, percent
@@ -141,3 +141,66 @@ def overall_sentences(results: Results) -> tuple[str, ...]:
         return association_sentences(summary, results.associations)
     testable = [t for t in results.associations if t.result.testable]
     return (what_tests_found(testable, bool(results.associations), "bh"),)
+
+
+def expected_note(result: ContingencyResult) -> str | None:
+    """SPSS's footnote on expected counts: "2 cells (33.3%) have expected count less than
+    5. The minimum expected count is 1.23." (None for a table that was not tested)."""
+    if not result.testable or result.cells_expected_below_5 is None:
+        return None
+    below = result.cells_expected_below_5
+    share = 100.0 * below / (len(result.row_labels) * len(result.col_labels))
+    return (
+        f"{below} cells ({share:.1f}%) have expected count less than 5. "
+        f"The minimum expected count is {result.min_expected:.2f}."
+    )
+
+
+def chosen_test_reason(result: ContingencyResult) -> str | None:
+    """Which test a table's conclusion relies on and the rule that chose it: "Fisher's
+    exact test (exact): 4 of 4 cells (100.0%) expect fewer than 5" (None for a table that
+    was not tested)."""
+    if not result.testable:
+        return None
+    cells = len(result.row_labels) * len(result.col_labels)
+    small = (
+        f"{result.cells_expected_below_5} of {cells} cells "
+        f"({100.0 * result.share_expected_below_5:.1f}%)"
+    )
+    if result.test_used != "fisher exact":
+        if not result.cells_expected_below_5:
+            return "Pearson chi-square: every cell expects at least 5"
+        return (
+            f"Pearson chi-square: {small} expect fewer than 5, within the 20% rule, "
+            "and none fewer than 1"
+        )
+    if result.exact_method == "monte carlo":
+        how = (
+            f"Monte Carlo, {result.exact_resamples} resamples, seed {result.exact_seed}; "
+            "too many tables to enumerate"
+        )
+    elif len(result.row_labels) == 2 and len(result.col_labels) == 2:
+        how = "exact"
+    else:
+        how = "exact, Freeman-Halton"
+    why = f"{small} expect fewer than 5"
+    if result.any_expected_below_1:
+        why += f" and the minimum expected count is {result.min_expected:.2f} (below 1)"
+    return f"Fisher's exact test ({how}): {why}"
+
+
+def contingency_notes(result: ContingencyResult) -> tuple[str, ...]:
+    """The notes of a tested table: the rows and columns left out because nobody was in
+    them, and why a table was not testable."""
+    notes = []
+    if result.dropped_rows:
+        notes.append(
+            "Rows with no responses were left out: " + ", ".join(result.dropped_rows) + "."
+        )
+    if result.dropped_cols:
+        notes.append(
+            "Columns with no responses were left out: " + ", ".join(result.dropped_cols) + "."
+        )
+    if not result.testable:
+        notes.append(f"Not testable: {result.reason}.")
+    return tuple(notes)

@@ -263,7 +263,7 @@ def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
     series = pd.Series(values)
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
     codes = demographic.bin_codes(numbers)
-    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
+    categorical = pd.Categorical.from_codes(
         codes, categories=list(demographic.group_labels), ordered=True
     )
     return pd.Series(categorical, index=series.index)

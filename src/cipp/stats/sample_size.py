@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from cipp.model.errors import DataError
+from cipp.model.errors import DataError, option
 from cipp.model.tests import SampleSize
 
 __all__ = ["SampleSize", "inflate_for_nonresponse", "sample_size_proportion"]
@@ -36,7 +36,7 @@ def inflate_for_nonresponse(n: int, nonresponse: float) -> int:
     """n * (1 + r) rounded up: the study's 170 with r = 0.10 gives 187 (not 170 / 0.9 = 189)."""
     if not 0.0 <= nonresponse < 1.0:
         raise DataError(
-            f"nonresponse must be at least 0 and below 1 (e.g. 0.10), got {nonresponse}"
+            f"{option('nonresponse', nonresponse)} must be at least 0 and below 1 (e.g. 0.10)"
         )
     if n < 0:
         raise DataError(f"sample size must not be negative, got {n}")
@@ -67,21 +67,23 @@ def sample_size_proportion(
     """
     problems = []
     if population is not None and not population >= 1:
-        problems.append(f"population must be at least 1 (or None for infinite), got {population}")
+        problems.append(
+            f"{option('population', population)} must be at least 1 (or absent for infinite)"
+        )
     if not 0.0 < margin < 1.0:
-        problems.append(f"margin must be between 0 and 1 (e.g. 0.05), got {margin}")
+        problems.append(f"{option('margin', margin)} must be between 0 and 1 (e.g. 0.05)")
     if not 0.0 < confidence < 1.0:
-        problems.append(f"confidence must be between 0 and 1 (e.g. 0.95), got {confidence}")
+        problems.append(f"{option('confidence', confidence)} must be between 0 and 1 (e.g. 0.95)")
     if not 0.0 < proportion < 1.0:
-        problems.append(f"proportion must be between 0 and 1 (e.g. 0.5), got {proportion}")
+        problems.append(f"{option('proportion', proportion)} must be between 0 and 1 (e.g. 0.5)")
     if not (design_effect > 0 and math.isfinite(design_effect)):
-        problems.append(f"design_effect must be a positive number, got {design_effect}")
+        problems.append(f"{option('design_effect', design_effect)} must be a positive number")
     if not 0.0 <= nonresponse < 1.0:
         problems.append(
-            f"nonresponse must be at least 0 and below 1 (e.g. 0.10), got {nonresponse}"
+            f"{option('nonresponse', nonresponse)} must be at least 0 and below 1 (e.g. 0.10)"
         )
     if base_n is not None and (isinstance(base_n, bool) or int(base_n) != base_n or base_n < 1):
-        problems.append(f"base_n must be a whole number of at least 1, got {base_n}")
+        problems.append(f"{option('base_n', base_n)} must be a whole number of at least 1")
     if problems:
         raise DataError("sample size: " + "; ".join(problems))
 
