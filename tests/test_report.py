@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from cipp import to_dict
 from cipp.cli import app
 from cipp.flow.evaluation import QualitativeInputs, evaluate
-from cipp.flow.integration import load_integration
 from cipp.model.errors import InstrumentError
+from cipp.read.integration import load_integration
 from tests.conftest import DATA
 
 FGD = DATA / "fgd"

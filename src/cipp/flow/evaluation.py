@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cipp.flow.analysis import AnalysisOptions, analyze, load_file
-from cipp.flow.integration import joint_display, load_integration
+from cipp.flow.integration import joint_display
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.qualitative import QualitativeInputs, analyse_themes
 from cipp.model.joint import Evaluation
+from cipp.read.integration import load_integration
 
 
 def evaluate(

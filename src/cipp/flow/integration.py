@@ -24,11 +24,9 @@ and the output says which fits were proposed and which were set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from cipp.model.errors import InstrumentError
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import (
     Integration,
@@ -38,57 +36,6 @@ from cipp.model.joint import (
     ThemeEvidence,
 )
 from cipp.model.results import Results
-
-FITS = ("confirmation", "expansion", "discordance")
-
-
-def load_integration(path: str | Path) -> Integration:
-    """Read and validate an integration YAML (every problem reported with its key path)."""
-    import yaml
-
-    path = Path(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InstrumentError(f"{path}: integration file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InstrumentError(f"{path}: not a readable YAML file ({error})") from None
-    problems: list[str] = []
-    fits: dict[str, str] = {}
-    inferences: dict[str, str] = {}
-    if not isinstance(document, Mapping):
-        raise InstrumentError(f"{path}: expected a mapping with 'components'")
-    for key in document:
-        if key != "components":
-            problems.append(f"{key}: unknown key (expected: components)")
-    components = document.get("components") or {}
-    if not isinstance(components, Mapping):
-        problems.append("components: expected a mapping of component -> {fit, meta_inference}")
-        components = {}
-    for component, entry in components.items():
-        where = f"components.{component}"
-        if component not in COMPONENTS:
-            problems.append(f"{where}: '{component}' is not one of {', '.join(COMPONENTS)}")
-            continue
-        if not isinstance(entry, Mapping):
-            problems.append(f"{where}: expected a mapping with fit and/or meta_inference")
-            continue
-        for key, value in entry.items():
-            if key == "fit":
-                if value not in FITS:
-                    problems.append(f"{where}.fit: '{value}' is not one of {', '.join(FITS)}")
-                else:
-                    fits[component] = value
-            elif key == "meta_inference":
-                if not isinstance(value, str):
-                    problems.append(f"{where}.meta_inference: expected text")
-                else:
-                    inferences[component] = " ".join(value.split())
-            else:
-                problems.append(f"{where}.{key}: unknown key (expected: fit, meta_inference)")
-    if problems:
-        raise InstrumentError(f"{path}: {len(problems)} problems: " + "; ".join(problems))
-    return Integration(fits, inferences)
 
 
 def _survey_evidence(results: Results, component: str) -> SurveyEvidence | None:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from cipp.model.qualitative import AgreementResults, Pseudonyms, ThemeResults
 from cipp.model.results import AssociationTest, Results
 
+#: How the two strands of a CIPP component fit together.
+FITS = ("confirmation", "expansion", "discordance")
+
 
 @dataclass(frozen=True)
 class SurveyEvidence:
