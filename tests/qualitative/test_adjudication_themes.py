@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cipp import to_dict
 from cipp.flow.adjudication import final_coding, find_disagreements
 from cipp.flow.anonymise import quote_label
 from cipp.flow.intercoder import analyse_agreement
@@ -16,6 +17,7 @@ from cipp.model.coding import Unit
 from cipp.model.errors import CippError, DataError
 from cipp.read.adjudication import read_adjudication
 from cipp.read.pseudonyms import load_pseudonyms
+from cipp.render.prose import agreement_methods
 from cipp.render.qualitative import disagreements_csv
 
 from .conftest import FGD
@@ -94,13 +96,13 @@ def test_more_than_two_coders_must_be_chosen(codebook, tmp_path: Path):
         final_coding(coding)
     results = analyse_agreement(coding, codebook)
     assert results.kappa_statistic == "fleiss"
-    assert "Three coders independently coded 3 units" in results.methods
+    assert "Three coders independently coded 3 units" in agreement_methods(results)
     assert final_coding(coding, coders=["x", "y"]).coders == ("x", "y")
 
 
 def test_agreement_results_json_shape(coding, codebook):
     results = analyse_agreement(coding, codebook)
-    data = results.to_dict()
+    data = to_dict(results)
     assert data["coders"] == ["coder_a", "coder_b"]
     assert data["units"] == 74
     row = data["codes"][0]
@@ -170,7 +172,7 @@ def test_themes_reproduce_the_study_counts(coding, codebook):
     assert "Imran" not in texts and "[mentor]" in texts
     assert mutual.quotes[0].label == "mentor, FGD 5, P2"
     assert results.theme("mentee_rec_structure").in_group("mentor") is None
-    data = results.to_dict()
+    data = to_dict(results)
     assert data["themes"][0]["groups"][0]["share"] == pytest.approx(5 / 27)
     assert "product" in results.by_component()
 

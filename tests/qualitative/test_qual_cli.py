@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cipp import to_dict
 from cipp.cli import app
 from cipp.flow.adjudication import final_coding
 from cipp.flow.intercoder import analyse_agreement
@@ -57,7 +58,7 @@ def test_agreement_json_equals_the_api(runner, coding, codebook, fgd: Path):
         ],
     )
     _ok(result)
-    assert json.loads(result.stdout) == analyse_agreement(coding, codebook).to_dict()
+    assert json.loads(result.stdout) == to_dict(analyse_agreement(coding, codebook))
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
@@ -135,7 +136,7 @@ def test_themes_json_equals_the_api(runner, coding, codebook, fgd: Path):
     expected = summarize_themes(
         final, codebook, quotes=1, pseudonyms=load_pseudonyms(FGD / "pseudonyms.yaml")
     )
-    assert json.loads(result.stdout) == expected.to_dict()
+    assert json.loads(result.stdout) == to_dict(expected)
 
 
 def test_themes_markdown_says_2_of_8_mentors(runner, fgd: Path):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cipp import to_dict
 from cipp.flow.adjudication import final_coding
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.themes import summarize_themes
@@ -22,15 +23,15 @@ def test_qdpx_and_csv_give_identical_coding_agreement_and_themes(codebook, codin
     project = read_segments(FGD / "fgd.qdpx", codebook)
     assert project.units == coding.units
     assert _applications(project) == _applications(coding)
-    assert analyse_agreement(project, codebook).to_dict() == (
-        analyse_agreement(coding, codebook).to_dict()
+    assert to_dict(analyse_agreement(project, codebook)) == (
+        to_dict(analyse_agreement(coding, codebook))
     )
     decisions = read_adjudication(FGD / "adjudication.csv")
     themes = [
         summarize_themes(final_coding(c, adjudication=decisions, codebook=codebook), codebook)
         for c in (project, coding)
     ]
-    assert themes[0].to_dict() == themes[1].to_dict()
+    assert to_dict(themes[0]) == to_dict(themes[1])
 
 
 def _applications(coding) -> list[tuple]:

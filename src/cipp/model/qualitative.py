@@ -1,16 +1,15 @@
 """The focus-group strand's results: inter-coder agreement, and themes with their quotes.
 
 Values only: :mod:`cipp.flow.intercoder` and :mod:`cipp.flow.themes` compute them,
-:mod:`cipp.render.qualitative` lays them out. ``to_dict()`` gives the ``agreement`` and
-``themes`` sections of cipp's JSON (proportions 0-1 unrounded, undefined values null).
+:mod:`cipp.render.qualitative` lays them out; cipp.render.json.to_dict gives the
+``agreement`` and ``themes`` sections of cipp's JSON (proportions 0-1 unrounded,
+undefined values null).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from cipp.model.coding import Codebook, Coding, FinalCoding
 from cipp.model.errors import CippError
@@ -31,18 +30,6 @@ KRIPPENDORFF_RELIABLE = 0.800
 KRIPPENDORFF_TENTATIVE = 0.667
 #: The group of units whose group is not known.
 NO_GROUP = "all"
-
-_NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
-
-
-def _plain(value: float) -> float | None:
-    """A float for JSON: NaN (undefined) becomes None."""
-    return None if value is None or math.isnan(value) else float(value)
-
-
-def _two_decimals(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.2f}"
-
 
 # --- inter-coder agreement ------------------------------------------------------------
 
@@ -69,24 +56,6 @@ class CodeAgreement:
     kappa_band: str
     alpha_band: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: proportions 0-1 unrounded, undefined values as null."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "theme": self.theme,
-            "units": self.units,
-            "prevalence": {coder: share for coder, share in self.prevalence},
-            "percent_agreement": _plain(self.percent_agreement),
-            "kappa": _plain(self.kappa),
-            "alpha": _plain(self.alpha),
-            "ac1": _plain(self.ac1),
-            "brennan_prediger": _plain(self.brennan_prediger),
-            "disagreements": self.disagreements,
-            "kappa_band": self.kappa_band,
-            "alpha_band": self.alpha_band,
-        }
-
 
 @dataclass(frozen=True)
 class AgreementResults:
@@ -101,40 +70,6 @@ class AgreementResults:
     kappa_statistic: str  # "cohen" (two coders) or "fleiss"
     notes: tuple[str, ...] = ()
 
-    @property
-    def methods(self) -> str:
-        """The methods sentence for the paper (numbers to two decimals)."""
-        count = _NUMBER_WORDS.get(len(self.coders), str(len(self.coders)))
-        kappa = _two_decimals(self.pooled.kappa)
-        alpha = _two_decimals(self.pooled.alpha)
-        verb = "disagreement was" if self.disagreements == 1 else "disagreements were"
-        name = "kappa" if self.kappa_statistic == "cohen" else "Fleiss' kappa"
-        return (
-            f"{count} coders independently coded {self.units} units; pooled {name} = {kappa}, "
-            f"alpha = {alpha}; {self.disagreements} {verb} resolved by a third researcher."
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``agreement`` section of cipp's JSON."""
-        return {
-            "coders": list(self.coders),
-            "units": self.units,
-            "units_total": self.units_total,
-            "kappa_statistic": self.kappa_statistic,
-            "codes": [code.to_dict() for code in self.codes],
-            "pooled": self.pooled.to_dict(),
-            "disagreements": self.disagreements,
-            "thresholds": {
-                "landis_koch": [{"upper": upper, "band": band} for upper, band in LANDIS_KOCH],
-                "krippendorff": {
-                    "reliable": KRIPPENDORFF_RELIABLE,
-                    "tentative": KRIPPENDORFF_TENTATIVE,
-                },
-            },
-            "methods": self.methods,
-            "notes": list(self.notes),
-        }
-
 
 # --- themes ---------------------------------------------------------------------------
 
@@ -148,15 +83,6 @@ class Quote:
     text: str
     exemplar: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "segment_id": self.segment_id,
-            "label": self.label,
-            "text": self.text,
-            "exemplar": self.exemplar,
-        }
-
 
 @dataclass(frozen=True)
 class GroupSize:
@@ -166,15 +92,6 @@ class GroupSize:
     participants: int
     sessions: int
     units: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "group": self.group,
-            "participants": self.participants,
-            "sessions": self.sessions,
-            "units": self.units,
-        }
 
 
 @dataclass(frozen=True)
@@ -188,18 +105,6 @@ class CodeCount:
     participants: int
     sessions: int
     quotes: tuple[Quote, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "valence": self.valence,
-            "segments": self.segments,
-            "participants": self.participants,
-            "sessions": self.sessions,
-            "quotes": [quote.to_dict() for quote in self.quotes],
-        }
 
 
 @dataclass(frozen=True)
@@ -221,21 +126,6 @@ class ThemeInGroup:
         """Participants with the theme as a proportion (0-1) of the group's participants."""
         return self.participants / self.of_participants if self.of_participants else float("nan")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (``share`` is 0-1, unrounded; null when the group size is unknown)."""
-        return {
-            "group": self.group,
-            "segments": self.segments,
-            "participants": self.participants,
-            "of_participants": self.of_participants,
-            "share": self.share if self.of_participants else None,
-            "sessions": self.sessions,
-            "of_sessions": self.of_sessions,
-            "participants_by_valence": dict(self.participants_by_valence),
-            "codes": [code.to_dict() for code in self.codes],
-            "quotes": [quote.to_dict() for quote in self.quotes],
-        }
-
 
 @dataclass(frozen=True)
 class ThemeSummary:
@@ -252,18 +142,6 @@ class ThemeSummary:
     def in_group(self, group: str) -> ThemeInGroup | None:
         """The entry for ``group`` (None if the theme does not occur there)."""
         return next((entry for entry in self.groups if entry.group == group), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "theme": self.theme,
-            "name": self.name,
-            "component": self.component,
-            "also": list(self.also),
-            "valence": self.valence,
-            "description": self.description,
-            "groups": [entry.to_dict() for entry in self.groups],
-        }
 
 
 @dataclass(frozen=True)
@@ -299,19 +177,6 @@ class ThemeResults:
             if theme.theme == theme_id:
                 return theme
         raise KeyError(theme_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: groups with their sizes, themes in codebook order, warnings, notes."""
-        return {
-            "groups": [group.to_dict() for group in self.groups],
-            "components": list(COMPONENTS),
-            "themes": [theme.to_dict() for theme in self.themes],
-            "quotes_per_code": self.quotes_per_code,
-            "label_template": self.label_template,
-            "coders": list(self.coders),
-            "warnings": list(self.warnings),
-            "notes": list(self.notes),
-        }
 
 
 # --- anonymising ----------------------------------------------------------------------

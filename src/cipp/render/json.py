@@ -16,13 +16,24 @@ from pathlib import Path
 from typing import Any
 
 from cipp import __version__
+from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, JointDisplay, JointRow
+from cipp.model.qualitative import (
+    KRIPPENDORFF_RELIABLE,
+    KRIPPENDORFF_TENTATIVE,
+    LANDIS_KOCH,
+    AgreementResults,
+    CodeAgreement,
+    ThemeInGroup,
+    ThemeResults,
+)
 from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
 from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
 from cipp.render.document import Document
 from cipp.render.prose import (
+    agreement_methods,
     association_sentences,
     chosen_test_reason,
     contingency_notes,
@@ -351,6 +362,84 @@ def _joint_row(row: JointRow) -> dict[str, Any]:
     }
 
 
+def _code_agreement(row: CodeAgreement) -> dict[str, Any]:
+    return plain(
+        {
+            "code": row.code,
+            "name": row.name,
+            "theme": row.theme,
+            "units": row.units,
+            "prevalence": dict(row.prevalence),
+            "percent_agreement": row.percent_agreement,
+            "kappa": row.kappa,
+            "alpha": row.alpha,
+            "ac1": row.ac1,
+            "brennan_prediger": row.brennan_prediger,
+            "disagreements": row.disagreements,
+            "kappa_band": row.kappa_band,
+            "alpha_band": row.alpha_band,
+        }
+    )
+
+
+def _agreement(results: AgreementResults) -> dict[str, Any]:
+    """The ``agreement`` section: proportions 0-1, unrounded."""
+    return plain(
+        {
+            "coders": results.coders,
+            "units": results.units,
+            "units_total": results.units_total,
+            "kappa_statistic": results.kappa_statistic,
+            "codes": [_code_agreement(code) for code in results.codes],
+            "pooled": _code_agreement(results.pooled),
+            "disagreements": results.disagreements,
+            "thresholds": {
+                "landis_koch": [{"upper": upper, "band": band} for upper, band in LANDIS_KOCH],
+                "krippendorff": {
+                    "reliable": KRIPPENDORFF_RELIABLE,
+                    "tentative": KRIPPENDORFF_TENTATIVE,
+                },
+            },
+            "methods": agreement_methods(results),
+            "notes": results.notes,
+        }
+    )
+
+
+def _theme_in_group(entry: ThemeInGroup) -> dict[str, Any]:
+    """One theme in one group (``share`` 0-1, null when the group's size is unknown)."""
+    return plain(
+        {
+            "group": entry.group,
+            "segments": entry.segments,
+            "participants": entry.participants,
+            "of_participants": entry.of_participants,
+            "share": entry.share if entry.of_participants else None,
+            "sessions": entry.sessions,
+            "of_sessions": entry.of_sessions,
+            "participants_by_valence": dict(entry.participants_by_valence),
+            "codes": entry.codes,
+            "quotes": entry.quotes,
+        }
+    )
+
+
+def _themes(results: ThemeResults) -> dict[str, Any]:
+    """The ``themes`` section: groups with their sizes, themes in codebook order."""
+    return plain(
+        {
+            "groups": results.groups,
+            "components": COMPONENTS,
+            "themes": results.themes,
+            "quotes_per_code": results.quotes_per_code,
+            "label_template": results.label_template,
+            "coders": results.coders,
+            "warnings": results.warnings,
+            "notes": results.notes,
+        }
+    )
+
+
 def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
     """The JSON of ``cipp report --format json``."""
     return plain(
@@ -376,6 +465,10 @@ _RULES: dict[type, Callable[[Any], Any]] = {
     JointRow: _joint_row,
     JointDisplay: lambda joint: [_joint_row(row) for row in joint.rows],
     Evaluation: _evaluation,
+    CodeAgreement: _code_agreement,
+    AgreementResults: _agreement,
+    ThemeInGroup: _theme_in_group,
+    ThemeResults: _themes,
 }
 
 
@@ -384,9 +477,6 @@ def to_dict(record: Any) -> Any:
     rule = _RULES.get(type(record))
     if rule is not None:
         return rule(record)
-    legacy = getattr(record, "to_dict", None)
-    if callable(legacy):
-        return plain(legacy())
     if is_dataclass(record) and not isinstance(record, type):
         return _fields(record)
     raise TypeError(f"no JSON form for {type(record).__name__}")

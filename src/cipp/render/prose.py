@@ -6,9 +6,11 @@ terminal, Markdown, HTML, Word and JSON say the same thing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from cipp.model.findings import ComponentFinding
+from cipp.model.qualitative import AgreementResults
 from cipp.model.results import AssociationSummary, AssociationTest, ItemSummary, Results
 from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.model.trends import Trends
@@ -204,3 +206,23 @@ def contingency_notes(result: ContingencyResult) -> tuple[str, ...]:
     if not result.testable:
         notes.append(f"Not testable: {result.reason}.")
     return tuple(notes)
+
+
+_NUMBER_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six"}
+
+
+def _two_decimals(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.2f}"
+
+
+def agreement_methods(results: AgreementResults) -> str:
+    """The methods sentence of inter-coder agreement for the paper (two decimals)."""
+    count = _NUMBER_WORDS.get(len(results.coders), str(len(results.coders)))
+    kappa = _two_decimals(results.pooled.kappa)
+    alpha = _two_decimals(results.pooled.alpha)
+    verb = "disagreement was" if results.disagreements == 1 else "disagreements were"
+    name = "kappa" if results.kappa_statistic == "cohen" else "Fleiss' kappa"
+    return (
+        f"{count} coders independently coded {results.units} units; pooled {name} = {kappa}, "
+        f"alpha = {alpha}; {results.disagreements} {verb} resolved by a third researcher."
+    )

@@ -34,6 +34,7 @@ from cipp.render.document import (
     Section,
     Table,
 )
+from cipp.render.prose import agreement_methods
 
 LEGEND = (
     "kappa: Cohen's (two coders) or Fleiss' (more), with Landis and Koch's band; "
@@ -149,7 +150,7 @@ def _agreement_records(results: AgreementResults) -> Records:
 def agreement_document(results: AgreementResults) -> Document:
     """``cipp qual agreement``: the table per code, the legend, the methods sentence."""
     table = agreement_table(results)
-    blocks: tuple[Block, ...] = (table, Paragraph(LEGEND), Paragraph(results.methods))
+    blocks: tuple[Block, ...] = (table, Paragraph(LEGEND), Paragraph(agreement_methods(results)))
     if results.notes:
         blocks += (Bullets(tuple(results.notes), loose=True),)
     return Document(

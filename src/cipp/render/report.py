@@ -18,7 +18,7 @@ from cipp.model.results import Results
 from cipp.render.apa import format_p
 from cipp.render.document import Document, Paragraph, Records, Section, Table
 from cipp.render.numbers import COMPONENT_NAMES, missing, percent
-from cipp.render.prose import association_sentences, significant_test_line
+from cipp.render.prose import agreement_methods, association_sentences, significant_test_line
 from cipp.render.survey import CSV_COLUMNS, tidy_records
 from cipp.render.tabular import all_tables, level_table, test_name
 
@@ -167,7 +167,7 @@ def agreement_table(evaluation: Evaluation) -> Table:
     agreement = evaluation.agreement
     return replace(
         table_of(agreement),
-        notes=(agreement.methods, *agreement.notes),
+        notes=(agreement_methods(agreement), *agreement.notes),
         styles=(),
         align_numbers=True,
     )
@@ -219,7 +219,7 @@ def _agreement_section(evaluation: Evaluation) -> Section:
         "Focus groups: inter-coder agreement",
         (
             f"Groups: {groups}.",
-            evaluation.agreement.methods,
+            agreement_methods(evaluation.agreement),
             *(f"Warning: {w}" for w in themes.warnings),
         ),
         (agreement_table(evaluation),),
