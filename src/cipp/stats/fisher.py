@@ -7,6 +7,7 @@ Which of these a table gets, and why, is decided in cipp.stats.contingency.choos
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Sequence
 
@@ -47,6 +48,13 @@ def fisher_monte_carlo(table: npt.NDArray[np.int64], *, resamples: int, seed: in
     drawn from a numpy Generator seeded with ``seed``, so the p is reproducible (scipy's
     ``fisher_exact`` with ``MonteCarloMethod``; R's ``fisher.test(simulate.p.value = TRUE)``
     gives about 0.78 for ?fisher.test's Job satisfaction table, as this does)."""
+    return _monte_carlo(tuple(map(tuple, np.asarray(table).tolist())), resamples, seed)
+
+
+@functools.lru_cache(maxsize=256)
+def _monte_carlo(cells: tuple[tuple[int, ...], ...], resamples: int, seed: int) -> float:
+    """:func:`fisher_monte_carlo`, remembered: a seeded draw gives the same p every time."""
+    table = np.array(cells, dtype=np.int64)
     method = stats.MonteCarloMethod(n_resamples=resamples, rng=np.random.default_rng(seed))
     # scipy 1.17 returns some Monte Carlo p values as a one-element array.
     return float(np.ravel(stats.fisher_exact(table, method=method).pvalue)[0])
@@ -225,6 +233,15 @@ def fisher_exact_rxc(table: npt.ArrayLike, *, max_steps: int | None = None) -> f
     counts = counts[np.ix_(counts.sum(axis=1) > 0, counts.sum(axis=0) > 0)]
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return 1.0
+    return _fisher_rxc(tuple(map(tuple, counts.tolist())), budget)
+
+
+@functools.lru_cache(maxsize=256)
+def _fisher_rxc(cells: tuple[tuple[int, ...], ...], budget: int) -> float | None:
+    """The enumeration of :func:`fisher_exact_rxc`, remembered per table and budget: the
+    same table comes back in every wave, grouping and run of a session, and a table past
+    the budget costs seconds before it gives way."""
+    counts = np.array(cells, dtype=np.int64)
     rows_first = counts.shape[0] < counts.shape[1] or (
         counts.shape[0] == counts.shape[1] and counts.sum(axis=1).max() >= counts.sum(axis=0).max()
     )
