@@ -5,7 +5,9 @@ stays fast: pandas and scipy are imported only when an analysis runs.
 
     import cipp
     results = cipp.analyze_file("data/mentors.xlsx")
-    cipp.to_dict(results)            # the JSON document of cipp analyze --format json
+    cipp.to_dict(results)                      # the JSON of cipp analyze --format json
+    print(cipp.output(results, "markdown"))    # any format, as the command line writes it
+    cipp.write(results, "mentors.docx")        # the format from the suffix
 """
 
 from __future__ import annotations
@@ -55,11 +57,36 @@ __all__ = [
     "evaluate",
     "load_file",
     "load_instrument",
+    "output",
     "render_json",
     "resolve_instrument",
     "run_batch",
     "to_dict",
+    "write",
 ]
+
+
+def output(record: Any, output_format: str = "table", *, decimals: int = 1) -> str | bytes:
+    """A result record (analysis, batch, evaluation, agreement, themes) in one output
+    format, as the command line writes it: text, or bytes for xlsx and docx. (Not called
+    ``render``: that is the name of the package cipp.render.)"""
+    from cipp.render.formats import document_of
+    from cipp.render.formats import render as render_document
+
+    return render_document(document_of(record, decimals=decimals), output_format)
+
+
+def write(record: Any, out: Any, output_format: str | None = None, *, decimals: int = 1) -> Any:
+    """Write a result record to ``out`` (format from its suffix unless given), atomically;
+    returns the path written."""
+    from pathlib import Path
+
+    from cipp.render.formats import document_of, format_of
+    from cipp.render.formats import write as write_document
+
+    path = Path(out)
+    chosen = output_format or format_of(path)
+    return write_document(document_of(record, decimals=decimals), chosen, path)
 
 
 def __getattr__(name: str) -> Any:

@@ -95,3 +95,44 @@ def check_names(document: Document, data: str | bytes, where: object) -> None:
         return
     text = data if isinstance(data, str) else "\n".join(document.texts())
     document.names.check(text, where=str(where))
+
+
+def document_of(record: object, *, decimals: int = 1) -> Document:
+    """The document of any result record: an analysis, a batch, an evaluation, inter-coder
+    agreement or themes (what each command renders)."""
+    from cipp.model.joint import Evaluation
+    from cipp.model.qualitative import AgreementResults, ThemeResults
+    from cipp.model.results import Results
+    from cipp.model.trends import BatchResults
+
+    if isinstance(record, Results):
+        from cipp.render.survey import survey_document
+
+        return survey_document(record, decimals=decimals)
+    if isinstance(record, BatchResults):
+        from cipp.render.trends import trends_document
+
+        return trends_document(record, decimals=decimals)
+    if isinstance(record, Evaluation):
+        from cipp.render.report import report_document
+
+        return report_document(record, decimals=decimals)
+    if isinstance(record, AgreementResults):
+        from cipp.render.qualitative import agreement_document
+
+        return agreement_document(record)
+    if isinstance(record, ThemeResults):
+        from cipp.render.qualitative import themes_document
+
+        return themes_document(record)
+    raise OutputError(f"no document for a {type(record).__name__}")
+
+
+def format_of(out: Path) -> str:
+    """The format a file name asks for by its suffix ('report.docx' -> 'docx')."""
+    suffix = Path(out).suffix.lower()
+    found = next((f.name for f in FORMATS.values() if f.suffix == suffix), None)
+    if found is None:
+        suffixes = ", ".join(f.suffix for f in FORMATS.values())
+        raise OutputError(f"{out}: no output format has the suffix '{suffix}' ({suffixes})")
+    return found
