@@ -33,7 +33,16 @@ def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
     assert "Tests Mentoring Year" in workbook.sheetnames and "Data" in workbook.sheetnames
     table_1 = list(workbook["Table 1"].iter_rows(values_only=True))
     assert table_1[0][0].startswith("Table 1.") and "(n = 29)" in table_1[0][0]
-    assert table_1[2] == ("Item", "Excellent", "Very good", "Good", "Poor", "Very poor", "n")
+    assert table_1[2] == (
+        "Item",
+        "Excellent",
+        "Very good",
+        "Good",
+        "Poor",
+        "Very poor",
+        "n",
+        "% positive (95% CI)",
+    )
     rows = {row[0]: row[1:] for row in table_1[3:] if row[0] and row[1]}
     assert rows["How would you rate the mentorship program?"] == (
         "2 (6.9)",
@@ -42,6 +51,7 @@ def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
         "3 (10.3)",
         "1 (3.4)",
         29,
+        "86.2 (69.4–94.5)",
     )
     assert workbook["Table 1"]["A1"].font.bold
     data = list(workbook["Data"].iter_rows(values_only=True))

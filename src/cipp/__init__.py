@@ -70,7 +70,7 @@ def output(record: Any, output_format: str = "table", *, decimals: int = 1) -> s
     """A result record (analysis, batch, evaluation, agreement, themes) in one output
     format, as the command line writes it: text, or bytes for xlsx and docx. (Not called
     ``render``: that is the name of the package cipp.render.)"""
-    from cipp.render.formats import document_of
+    from cipp.render.documents import document_of
     from cipp.render.formats import render as render_document
 
     return render_document(document_of(record, decimals=decimals), output_format)
@@ -81,7 +81,8 @@ def write(record: Any, out: Any, output_format: str | None = None, *, decimals: 
     returns the path written."""
     from pathlib import Path
 
-    from cipp.render.formats import document_of, format_of
+    from cipp.render.documents import document_of
+    from cipp.render.formats import format_of
     from cipp.render.formats import write as write_document
 
     path = Path(out)

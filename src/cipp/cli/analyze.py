@@ -12,6 +12,7 @@ from cipp.cli.common import (
     ByOption,
     CollapseOption,
     CompleteOnlyOption,
+    ConfidenceOption,
     DecimalsOption,
     ExpectedOption,
     FormatOption,
@@ -93,6 +94,7 @@ def analyze(
     figures: FiguresOption = None,
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
+    confidence: ConfidenceOption = 0.95,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
@@ -122,6 +124,7 @@ def analyze(
             exact_max_steps=exact_steps,
             participation=participation,
             min_cell=min_cell,
+            confidence=confidence,
         )
         loaded = load_file(
             responses,

@@ -21,6 +21,7 @@ from cipp.cli.common import (
     ByOption,
     CollapseOption,
     CompleteOnlyOption,
+    ConfidenceOption,
     DecimalsOption,
     ExpectedOption,
     InstrumentOption,
@@ -148,6 +149,7 @@ def batch(
     complete_only: CompleteOnlyOption = False,
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
+    confidence: ConfidenceOption = 0.95,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -173,6 +175,7 @@ def batch(
             collapse=collapse,
             adjust=adjust,
             participation=participation,
+            confidence=confidence,
         )
         with _progress_bar() as progress:
             result = run_batch(

@@ -110,6 +110,15 @@ MinCellOption = Annotated[
         help="Mask counts below N in tables broken down by a demographic (small-cell protection).",
     ),
 ]
+ConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        "--confidence",
+        min=0.5,
+        max=0.999,
+        help="Confidence level of the intervals (% positive, its changes, level shares).",
+    ),
+]
 CodersOption = Annotated[
     str | None,
     typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),

@@ -9,6 +9,7 @@ import typer
 
 from cipp.cli.common import (
     CollapseOption,
+    ConfidenceOption,
     DecimalsOption,
     FormatOption,
     MinCellOption,
@@ -45,6 +46,7 @@ def report(
     collapse: CollapseOption = False,
     decimals: DecimalsOption = 1,
     min_cell: MinCellOption = 0,
+    confidence: ConfidenceOption = 0.95,
 ) -> None:
     """The whole evaluation in one document: surveys, focus groups and the joint display."""
     from cipp.flow.analysis import AnalysisOptions
@@ -70,7 +72,7 @@ def report(
             coders=coder_list(coders),
             quotes=quotes,
         )
-        options = AnalysisOptions(collapse=collapse, min_cell=min_cell)
+        options = AnalysisOptions(collapse=collapse, min_cell=min_cell, confidence=confidence)
         evaluation = evaluate(survey, qualitative, integration=integration, options=options)
         for note in evaluation.notes:
             say(note)

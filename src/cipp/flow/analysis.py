@@ -12,10 +12,16 @@ from typing import Any
 from cipp.flow.findings import find
 from cipp.flow.grouping import resolve_grouping
 from cipp.model.errors import CippError, option
-from cipp.model.instrument import COMPONENTS, Instrument, Item, normalize_text
+from cipp.model.instrument import COMPONENTS, Instrument, normalize_text
 from cipp.model.responses import Grouping, Responses
-from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
-from cipp.model.tests import ADJUST_METHODS
+from cipp.model.results import (
+    AssociationSummary,
+    AssociationTest,
+    Participation,
+    Proportion,
+    Results,
+)
+from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.read.instrument import iter_bundled, resolve_instrument
 from cipp.read.responses import detect_instrument, header_lower_down, load_responses
 from cipp.stats.crosstab import JointGroups, level_rows
@@ -26,6 +32,7 @@ from cipp.stats.describe import (
     describe_component,
     describe_demographic,
     describe_item,
+    proportion,
 )
 
 
@@ -55,6 +62,8 @@ class AnalysisOptions:
     #: Mask counts below this in tables broken down by group (0: mask nothing); see
     #: cipp.flow.findings.
     min_cell: int = 0
+    #: The confidence level of every interval.
+    confidence: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,68 @@ def load_file(
     return LoadedFile(responses, note)
 
 
+def _groupings(responses: Responses, options: AnalysisOptions) -> list[Grouping]:
+    """The groupings to test against: ``options.by``, or the instrument's tested
+    demographics that the file has."""
+    names = options.by
+    if names is None:
+        names = tuple(
+            d.id
+            for d in responses.instrument.demographics
+            if d.test and d.id in responses.demographics.columns
+        )
+    return [resolve_grouping(responses, name) for name in dict.fromkeys(names)]
+
+
+def _subjects(
+    responses: Responses, options: AnalysisOptions, joint: JointGroups
+) -> list[tuple[dict[str, str], tuple[str, ...], frozenset[str], list[Any]]]:
+    """Each item and each component as tested: its fields, row labels, positive rows and
+    its crosstab against every grouping (one bincount per subject)."""
+    import numpy as np
+
+    instrument = responses.instrument
+    subjects = []
+    items = responses.items_asked
+    for item in items:
+        scale = instrument.scale_of(item)
+        lookup, labels = level_rows(scale, collapse=options.collapse)
+        group = scale.positive_group
+        positive = frozenset({group.label, *(scale.label_of(c) for c in group.codes)})
+        tables = joint.crosstabs(np.take(lookup, responses.level_index(item.id)), len(labels))
+        fields = {"item": item.id, "text": item.text, "level": "item", "component": item.component}
+        subjects.append((fields, labels, positive, tables))
+    for component in (c for c in COMPONENTS if any(i.component == c for i in items)):
+        scores = component_rows(responses, component)
+        rows = np.where(scores < 0, len(COMPONENT_ROWS), scores)
+        fields = {
+            "item": component,
+            "text": f"{component.capitalize()}: respondents mostly positive",
+            "level": "component",
+            "component": component,
+        }
+        tables = joint.crosstabs(rows, len(COMPONENT_ROWS))
+        subjects.append((fields, COMPONENT_ROWS, frozenset(COMPONENT_ROWS[1:]), tables))
+    return subjects
+
+
+def _positive_by_group(
+    result: ContingencyResult, positive: frozenset[str], confidence: float
+) -> tuple[tuple[str, Proportion], ...]:
+    """Each group's answers in the positive rows of a tested table, k of n with its
+    Wilson interval."""
+    shares = []
+    for j, group in enumerate(result.col_labels):
+        n = sum(row[j] for row in result.table)
+        k = sum(
+            row[j]
+            for row, label in zip(result.table, result.row_labels, strict=True)
+            if label in positive
+        )
+        shares.append((group, proportion(k, n, confidence)))
+    return tuple(shares)
+
+
 def test_associations(
     responses: Responses, options: AnalysisOptions
 ) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
@@ -119,8 +190,6 @@ def test_associations(
     linear-by-linear trend test when the groups are ordered); p values are then adjusted
     across all tests of the run.
     """
-    import numpy as np
-
     from cipp.stats.adjust import adjust_pvalues
     from cipp.stats.contingency import test_contingency
 
@@ -128,73 +197,26 @@ def test_associations(
         raise CippError(
             f"{option('adjust', repr(options.adjust))} is not one of {', '.join(ADJUST_METHODS)}"
         )
-    instrument = responses.instrument
-    names = options.by
-    if names is None:
-        names = tuple(
-            d.id
-            for d in instrument.demographics
-            if d.test and d.id in responses.demographics.columns
-        )
-    groupings = [resolve_grouping(responses, name) for name in dict.fromkeys(names)]
-    pending: list[tuple[dict[str, Any], Any]] = []
-
-    def run(table: Any, rows: tuple[str, ...], grouping: Grouping) -> Any:
-        return test_contingency(
-            table,
-            row_labels=rows,
-            col_labels=grouping.labels,
-            ordinal=grouping.ordered,
-            bias_corrected=options.bias_corrected,
-            seed=options.seed,
-            resamples=options.resamples,
-            exact_max_steps=options.exact_max_steps,
-        )
-
-    items = responses.items_asked
-    components = [c for c in COMPONENTS if any(i.component == c for i in items)]
-    joint = JointGroups(groupings)
-
-    def item_tables(item: Item) -> tuple[tuple[str, ...], list[Any]]:
-        lookup, labels = level_rows(instrument.scale_of(item), collapse=options.collapse)
-        return labels, joint.crosstabs(np.take(lookup, responses.level_index(item.id)), len(labels))
-
-    def component_tables(component: str) -> tuple[tuple[str, ...], list[Any]]:
-        scores = component_rows(responses, component)
-        rows = np.where(scores < 0, len(COMPONENT_ROWS), scores)
-        return COMPONENT_ROWS, joint.crosstabs(rows, len(COMPONENT_ROWS))
-
+    groupings = _groupings(responses, options)
     # One thread: bincount holds the GIL, and the reused key buffer makes each item a
     # few milliseconds on a million respondents.
-    subject_tables = [*map(item_tables, items), *map(component_tables, components)]
-    work = [
-        (grouping, labels, tables[g])
-        for g, grouping in enumerate(groupings)
-        for labels, tables in subject_tables
-    ]
-    subjects = [
-        *(
-            {"item": item.id, "text": item.text, "level": "item", "component": item.component}
-            for item in items
-        ),
-        *(
-            {
-                "item": c,
-                "text": f"{c.capitalize()}: respondents mostly positive",
-                "level": "component",
-                "component": c,
-            }
-            for c in components
-        ),
-    ]
-    for position, (grouping, labels, table) in enumerate(work):
-        fields = {
-            **subjects[position % len(subjects)],
-            "by": grouping.id,
-            "by_label": grouping.label,
-        }
-        pending.append((fields, run(table, labels, grouping)))
-    p_used = [r.p_value_used if r.testable else math.nan for _, r in pending]
+    subjects = _subjects(responses, options, JointGroups(groupings))
+    pending = []
+    for g, grouping in enumerate(groupings):
+        for fields, labels, positive, tables in subjects:
+            result = test_contingency(
+                tables[g],
+                row_labels=labels,
+                col_labels=grouping.labels,
+                ordinal=grouping.ordered,
+                bias_corrected=options.bias_corrected,
+                seed=options.seed,
+                resamples=options.resamples,
+                exact_max_steps=options.exact_max_steps,
+            )
+            fields = {**fields, "by": grouping.id, "by_label": grouping.label}
+            pending.append((fields, result, positive))
+    p_used = [r.p_value_used if r.testable else math.nan for _, r, _ in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust)
     tests = tuple(
         AssociationTest(
@@ -204,8 +226,9 @@ def test_associations(
             p_adjusted=p_adj,
             significant=bool(result.testable and p < options.alpha),
             significant_adjusted=bool(result.testable and p_adj < options.alpha),
+            positive_by_group=_positive_by_group(result, positive, options.confidence),
         )
-        for (fields, result), p, p_adj in zip(pending, p_used, adjusted, strict=True)
+        for (fields, result, positive), p, p_adj in zip(pending, p_used, adjusted, strict=True)
     )
     return tests, _summarize(tests, groupings, options)
 
@@ -312,6 +335,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
             responses.codes[item.id],
             n_invalid=invalid_by_variable[item.id],
             counts=counts_of_levels(instrument.scale_of(item), responses.level_index(item.id)),
+            confidence=options.confidence,
         )
         for item in items
     )
@@ -322,7 +346,12 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         if members:
             components.append(
                 describe_component(
-                    component, members, [by_id[i.id] for i in members], instrument, responses
+                    component,
+                    members,
+                    [by_id[i.id] for i in members],
+                    instrument,
+                    responses,
+                    options.confidence,
                 )
             )
     demographics = tuple(
@@ -372,6 +401,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         invalid_cells=responses.invalid,
         items_not_asked=responses.items_not_asked,
         notes=tuple(notes),
+        confidence=options.confidence,
     )
     return replace(results, findings=find(results, min_cell=options.min_cell))
 

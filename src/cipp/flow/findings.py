@@ -53,33 +53,9 @@ def count_masks(counts: Sequence[int], min_cell: int) -> tuple[str, ...]:
     )
 
 
-def _positive_shares(results: Results, test: AssociationTest, groups: Sequence[str]) -> list:
-    """Each group's (k positive, n answers) in a tested crosstab; None where absent."""
-    instrument = results.instrument
-    scale = instrument.scale_of(instrument.item(test.item))
-    group = scale.positive_group
-    positive = {group.label} | {scale.label_of(c) for c in group.codes}
-    r = test.result
-    shares: list[tuple[int, int] | None] = []
-    for label in groups:
-        if label not in r.col_labels:
-            shares.append(None)
-            continue
-        column = r.col_labels.index(label)
-        total = sum(row[column] for row in r.table)
-        k = sum(
-            row[column]
-            for row, level in zip(r.table, r.row_labels, strict=True)
-            if level in positive
-        )
-        shares.append((k, total))
-    return shares
-
-
-def _breakdown_row(
-    results: Results, test: AssociationTest, groups: Sequence[str], min_cell: int
-) -> BreakdownRow:
-    shares = _positive_shares(results, test, groups)
+def _breakdown_row(test: AssociationTest, groups: Sequence[str], min_cell: int) -> BreakdownRow:
+    shown = {group: (share.k, share.n) for group, share in test.positive_by_group}
+    shares = [shown.get(group) for group in groups]
     hidden = protect(
         [share[0] if share else 0 for share in shares],
         [
@@ -115,7 +91,7 @@ def breakdowns(results: Results, min_cell: int = 0) -> tuple[Breakdown, ...]:
         if not tests:
             continue
         groups = tuple(dict.fromkeys(g for t in tests for g in t.result.col_labels))
-        rows = tuple(_breakdown_row(results, t, groups, min_cell) for t in tests)
+        rows = tuple(_breakdown_row(t, groups, min_cell) for t in tests)
         out.append(Breakdown(by, tests[0].by_label, groups, rows))
     return tuple(out)
 

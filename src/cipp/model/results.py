@@ -19,6 +19,18 @@ NAN = math.nan
 
 
 @dataclass(frozen=True)
+class Proportion:
+    """k of n as a percentage (0-100) with its Wilson interval at the run's confidence
+    (NaN when n is 0)."""
+
+    k: int
+    n: int
+    percent: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True)
 class LevelCount:
     """How many respondents chose one level."""
 
@@ -52,6 +64,7 @@ class ItemSummary:
     top_percent: float
     positive_percent: float
     positive_label: str
+    positive: Proportion
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class ComponentSummary:
     median: float
     alpha: float
     alpha_n: int
+    positive: Proportion
     note: str | None = None
 
 
@@ -131,6 +145,9 @@ class AssociationTest:
     p_adjusted: float
     significant: bool
     significant_adjusted: bool
+    #: Each group's answers in the positive row(s) (Agree, Good or better, Yes; for a
+    #: component, respondents mostly positive), with the Wilson interval.
+    positive_by_group: tuple[tuple[str, Proportion], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +205,8 @@ class Results:
     association_summary: AssociationSummary | None = None
     goodness_of_fit: Participation | None = None
     wave: WaveInfo | None = None
+    #: The confidence level of every interval (Wilson, Newcombe).
+    confidence: float = 0.95
     #: What the tables mask and the summaries say (cipp.flow.findings).
     findings: Findings = field(default_factory=Findings)
 

@@ -97,37 +97,6 @@ def check_names(document: Document, data: str | bytes, where: object) -> None:
     document.names.check(text, where=str(where))
 
 
-def document_of(record: object, *, decimals: int = 1) -> Document:
-    """The document of any result record: an analysis, a batch, an evaluation, inter-coder
-    agreement or themes (what each command renders)."""
-    from cipp.model.joint import Evaluation
-    from cipp.model.qualitative import AgreementResults, ThemeResults
-    from cipp.model.results import Results
-    from cipp.model.trends import BatchResults
-
-    if isinstance(record, Results):
-        from cipp.render.survey import survey_document
-
-        return survey_document(record, decimals=decimals)
-    if isinstance(record, BatchResults):
-        from cipp.render.trends import trends_document
-
-        return trends_document(record, decimals=decimals)
-    if isinstance(record, Evaluation):
-        from cipp.render.report import report_document
-
-        return report_document(record, decimals=decimals)
-    if isinstance(record, AgreementResults):
-        from cipp.render.qualitative import agreement_document
-
-        return agreement_document(record)
-    if isinstance(record, ThemeResults):
-        from cipp.render.qualitative import themes_document
-
-        return themes_document(record)
-    raise OutputError(f"no document for a {type(record).__name__}")
-
-
 def format_of(out: Path) -> str:
     """The format a file name asks for by its suffix ('report.docx' -> 'docx')."""
     suffix = Path(out).suffix.lower()

@@ -178,6 +178,9 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             "notes": list(contingency_notes(r)),
             "apa": apa_chi_square(r),
             "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
+            "positive_by_group": [
+                {"group": group, **_fields(share)} for group, share in test.positive_by_group
+            ],
         }
     )
     for f in fields(r):
@@ -218,6 +221,7 @@ def _results(results: Results) -> dict[str, Any]:
         "instrument": {"id": results.instrument.id, "title": results.instrument.title},
         "source": {"file": results.source, "sheet": results.sheet},
         "n_respondents": results.n_respondents,
+        "confidence": results.confidence,
         "items": plain(results.items),
         "components": plain(results.components),
         "demographics": plain(results.demographics),

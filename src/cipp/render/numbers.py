@@ -30,6 +30,27 @@ def n_percent(n: int, pct: float | None, decimals: int = 1) -> str:
     return f"{n} ({percent(pct, decimals)})"
 
 
+def interval(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """'54.3–85.3' (an en dash between the ends); '–' when there is none."""
+    if missing(low) or missing(high):
+        return "–"
+    return f"{number(low, decimals)}–{number(high, decimals)}"
+
+
+def percent_ci(
+    value: float | None, low: float | None, high: float | None, decimals: int = 1
+) -> str:
+    """'72.4 (54.3–85.3)': a percentage with its interval."""
+    if missing(value):
+        return "–"
+    return f"{percent(value, decimals)} ({interval(low, high, decimals)})"
+
+
+def confidence_label(confidence: float) -> str:
+    """'95% CI'."""
+    return f"{100 * confidence:g}% CI"
+
+
 def mean_sd(mean: float | None, sd: float | None, decimals: int = 2) -> str:
     """'21.00 ± 3.12'."""
     if missing(mean):

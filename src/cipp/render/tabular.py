@@ -7,10 +7,18 @@ cells, footnotes) is decided once, here.
 from __future__ import annotations
 
 from cipp.model.findings import SHOWN, SMALL, GroupShare
-from cipp.model.results import AssociationTest, LevelTable, Results
+from cipp.model.results import AssociationTest, LevelTable, Proportion, Results
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, format_p
 from cipp.render.document import TextTable
-from cipp.render.numbers import COMPONENT_NAMES, mean_sd, n_percent, number, percent
+from cipp.render.numbers import (
+    COMPONENT_NAMES,
+    confidence_label,
+    mean_sd,
+    n_percent,
+    number,
+    percent,
+    percent_ci,
+)
 from cipp.render.prose import adjustment_name, association_sentences, lower_first
 
 
@@ -50,7 +58,8 @@ def level_table(
 ) -> TextTable:
     """Table 1 / Table 2: items in rows, n (%) per level, grouped by CIPP component."""
     show_missing = any(s.n_missing or s.n_invalid for s in table.items)
-    header = ("Item", *table.columns, "n")
+    positive_head = f"% positive ({confidence_label(results.confidence)})"
+    header = ("Item", *table.columns, "n", positive_head)
     if show_missing:
         header += ("Missing",)
     rows: list[tuple[str, ...]] = []
@@ -68,15 +77,24 @@ def level_table(
             summary.text,
             *(n_percent(level.n, level.percent, decimals) for level in summary.levels),
             str(summary.n_valid),
+            _positive_cell(summary.positive, decimals),
         ]
         if show_missing:
             cells.append(str(summary.n_missing + summary.n_invalid))
         rows.append(tuple(cells))
-    notes = ["Percentages are of valid answers to each item."]
+    notes = [
+        "Percentages are of valid answers to each item. % positive: the share in the "
+        "scale's favourable group (e.g. Agree, Good or better, Yes) with its Wilson "
+        f"{confidence_label(results.confidence)}."
+    ]
     if show_missing:
         notes.append("Missing: blank, not applicable or invalid answers, excluded from the %.")
     caption = caption if caption is not None else level_table_caption(results, table)
     return TextTable(caption, header, tuple(rows), tuple(notes), key=f"table{table.number}")
+
+
+def _positive_cell(share: Proportion, decimals: int) -> str:
+    return percent_ci(share.percent, share.ci_low, share.ci_high, decimals)
 
 
 def components_table(results: Results, *, decimals: int = 1) -> TextTable:
@@ -86,7 +104,7 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
         "Items",
         "Answers",
         "% top level",
-        "% positive",
+        f"% positive ({confidence_label(results.confidence)})",
         "Mean ± SD",
         "Median",
         "Cronbach's α",
@@ -103,7 +121,7 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
                 str(c.n_items),
                 str(c.n_answers),
                 percent(c.top_percent, decimals),
-                percent(c.positive_percent, decimals),
+                _positive_cell(c.positive, decimals),
                 mean_sd(c.mean, c.sd),
                 number(c.median, 1),
                 alpha,

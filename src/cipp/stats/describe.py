@@ -18,6 +18,7 @@ from cipp.model.results import (
     DemographicSummary,
     ItemSummary,
     LevelCount,
+    Proportion,
 )
 from cipp.stats.counting import tally
 from cipp.stats.reliability import cronbach_alpha_levels
@@ -45,6 +46,12 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
     interval = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return 100 * float(interval.low), 100 * float(interval.high)
+
+
+def proportion(k: int, n: int, confidence: float = 0.95) -> Proportion:
+    """k of n in percent with its Wilson interval (see :func:`wilson_interval`)."""
+    low, high = wilson_interval(k, n, confidence)
+    return Proportion(k, n, 100 * k / n if n else NAN, low, high)
 
 
 def _code_stats(values: np.ndarray) -> tuple[float, float, float]:
@@ -107,6 +114,7 @@ def describe_item(
     *,
     n_invalid: int = 0,
     counts: Mapping[int, int] | None = None,
+    confidence: float = 0.95,
 ) -> ItemSummary:
     """Count each level of one item (``codes``: nullable integer codes, <NA> = missing).
 
@@ -119,7 +127,7 @@ def describe_item(
     levels = []
     for level in scale.levels:
         n = counts[level.code]
-        low, high = wilson_interval(n, n_valid)
+        low, high = wilson_interval(n, n_valid, confidence)
         levels.append(
             LevelCount(
                 code=level.code,
@@ -132,6 +140,7 @@ def describe_item(
             )
         )
     positive = scale.positive_group
+    k = sum(counts[c] for c in positive.codes)
     mean, sd, median = count_stats(counts)
     return ItemSummary(
         id=item.id,
@@ -149,10 +158,9 @@ def describe_item(
         sd=sd,
         median=median,
         top_percent=100 * counts[scale.top_code] / n_valid if n_valid else NAN,
-        positive_percent=(
-            100 * sum(counts[c] for c in positive.codes) / n_valid if n_valid else NAN
-        ),
+        positive_percent=100 * k / n_valid if n_valid else NAN,
         positive_label=positive.label,
+        positive=proportion(k, n_valid, confidence),
     )
 
 
@@ -162,6 +170,7 @@ def describe_component(
     summaries: Sequence[ItemSummary],
     instrument: Instrument,
     responses: Responses,
+    confidence: float = 0.95,
 ) -> ComponentSummary:
     """Pool one component's items (``summaries`` in the same order as ``items``)."""
     n_answers = sum(s.n_valid for s in summaries)
@@ -209,6 +218,7 @@ def describe_component(
         median=median,
         alpha=alpha,
         alpha_n=alpha_n,
+        positive=proportion(positive, n_answers, confidence),
         note=note,
     )
 
