@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -206,7 +206,7 @@ def google_multi_options(values: list[str]) -> list[str] | None:
     return None
 
 
-def _fits(lookup: set[str], missing: set[str], values: Iterable[str]) -> bool:
+def _fits(lookup: Set[str], missing: Set[str], values: Iterable[str]) -> bool:
     """Every answer is a level or missing value of the scale, and some by its label
     (numbers alone are no evidence: 1-5 fits every scale's codes)."""
     values = list(values)
