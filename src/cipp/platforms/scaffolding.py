@@ -328,6 +328,10 @@ def _pools(
     return out
 
 
+def _spellings(scale: Scale) -> list[str]:
+    return [s for level in scale.levels for s in (level.label, *level.aliases)]
+
+
 @dataclass(frozen=True)
 class _File:
     """What the guesses know of the whole file."""
@@ -347,6 +351,8 @@ class _File:
     fitting: dict[int, tuple[Scale, list[Scale]]]
     #: The scale of each column whose answers read in order, and their family.
     ordered: dict[int, tuple[Scale, str]]
+    #: The questions put on each of those scales, for the import report.
+    placed: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -423,13 +429,23 @@ def _survey(
         j: column
         for j, column in enumerate(answers)
         if j not in taken
-        and j not in fitting
         and j not in multi_selects
         and 0 < len(column.values) <= _MAX_LEVELS
         and all(len(v) <= _MAX_LEVEL_LENGTH for v in column.values)
         and not (platform != GOOGLE.name and is_ms_multi(list(column.values)))
     }
     ordered = _pools(candidates, options.missing_codes)
+    # A column keeps the bundled scale it fits only when every answer of the columns read
+    # with it fits that scale too: one survey scale is one scale of the draft.
+    for j in list(fitting):
+        pooled = ordered.get(j)
+        if pooled is None:
+            continue
+        bundled = fitting[j][0]
+        if _fits(set(bundled.lookup()), bundled.missing_keys(), _spellings(pooled[0])):
+            del ordered[j]
+        else:
+            del fitting[j]
     return _File(platform, table, answers, meta, multi_selects, option_of, fitting, ordered)
 
 
@@ -517,11 +533,25 @@ def _ordered_scale(draft: Draft, file: _File, column: _Column) -> bool:
     found = file.ordered.get(column.position)
     if found is None:
         return False
-    scale, family = found
+    scale, _ = found
     draft.add_on_scale(column.question, column.header, scale, source_id=column.header)
-    levels = ", ".join(level.label for level in scale.levels)
-    draft.guessed.append(f"{column.question}: answers read in order as a {family} scale ({levels})")
+    file.placed.setdefault(id(scale), []).append(column.question)
     return True
+
+
+def _report_ordered(draft: Draft, file: _File) -> None:
+    """One line per scale read from the answers' words: its levels and its items."""
+    scales = {id(scale): (scale, family) for scale, family in file.ordered.values()}
+    for key, questions in file.placed.items():
+        scale, family = scales[key]
+        levels = ", ".join(level.label for level in scale.levels)
+        article = "an" if family[0] in "aeiou" else "a"
+        items = ", ".join(questions[:10]) + (
+            f" and {len(questions) - 10} more" if len(questions) > 10 else ""
+        )
+        draft.guessed.append(
+            f"answers read in order as {article} {family} scale ({levels}): {items}"
+        )
 
 
 def _google_multi_select(draft: Draft, file: _File, column: _Column) -> bool:
@@ -594,7 +624,8 @@ def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
     draft.guessed.append(
         f"{column.question}: levels from the answers, in order of first appearance "
         f"({', '.join(distinct)}); their order could not be established, so the scale is "
-        "written 'order: guessed'"
+        "written 'order: guessed' (a question without an order, such as gender, is better "
+        f"kept as a demographic: --demographic {column.question})"
     )
     return True
 
@@ -660,6 +691,7 @@ def scaffold(
         for guess in _GUESSES:
             if guess(draft, file, column):
                 break
+    _report_ordered(draft, file)
     return draft.result(
         id=slug(path.stem),
         title=path.stem.replace("_", " "),

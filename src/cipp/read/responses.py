@@ -460,16 +460,6 @@ class _Mapper:
         )
 
 
-def _trimmed(column: Any) -> Any:
-    """A column's texts without surrounding spaces (blank when nothing is left), as every
-    reader leaves them otherwise; the columns outside the instrument are kept this way."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    texts = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
-
-
 def _file_missing(table: RawTable, position: int) -> frozenset[str]:
     """The values a column's file declares missing, as normalized texts."""
     declared = table.file_missing.get(table.headers[position], frozenset())
@@ -582,16 +572,12 @@ def load_responses(
                 mapper, demographic_columns[demographic.id], demographic
             )
     used = set(item_columns.values()) | set(demographic_columns.values())
-    other = {
-        table.headers[j]: _trimmed(table.cells[j]).to_pandas()
-        for j in range(len(table.headers))
-        if j not in used
-    }
+    # The columns outside the instrument stay Arrow arrays until one is asked for (--by).
+    other = {table.headers[j]: table.cells[j] for j in range(len(table.headers)) if j not in used}
     columns = {
         variable: table.headers[position]
         for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
-    other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
     codes_frame = pd.DataFrame(codes, index=index, copy=False)
     demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
     # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
@@ -600,7 +586,6 @@ def load_responses(
     if empty_rows:
         codes_frame = codes_frame[answered]
         demographics_frame = demographics_frame[answered]
-        other_frame = other_frame[answered]
         levels = {item_id: array[answered] for item_id, array in levels.items()}
     for array in levels.values():
         array.flags.writeable = False
@@ -608,7 +593,8 @@ def load_responses(
         instrument=instrument,
         codes=codes_frame,
         demographics=demographics_frame,
-        other=other_frame,
+        other_cells=other,
+        answered=answered if empty_rows else None,
         rows_without_answers=empty_rows,
         source=str(table.path),
         sheet=table.sheet,
