@@ -47,7 +47,7 @@ def validate(
         if looks_like_codebook(path):
             problems = validate_codebook(path)
             if problems:
-                raise InstrumentError(f"{len(problems)} problems: " + "; ".join(problems))
+                raise InstrumentError(f"{len(problems)} problems:" + listed(problems))
             typer.echo(f"{path}: valid codebook")
             return
         instrument = load_instrument(path)
