@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from cipp.model.errors import InstrumentError, shown
@@ -60,6 +61,11 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _MAX_LEVELS = 12
 _MAX_RATING_RANGE = 10
 _MAX_LEVEL_LENGTH = 80
+#: The most distinct answers a column may have to fit a bundled scale (its levels, their
+#: aliases and its missing values).
+_MAX_FITTING = 40
+#: Beyond this many distinct answers a column is read as it is (ids, comments, numbers).
+_MANY_ANSWERS = 200
 #: A KoboToolbox/ODK select_multiple: its separator, choice names and 1/0 columns.
 _MultiSelect = tuple[str, list[str], list[int]]
 #: The exports of XLSForm platforms, and how the note on reading their form names them.
@@ -94,6 +100,8 @@ class _Answers:
 
     values: tuple[str, ...] = ()
     counts: tuple[int, ...] = ()
+    #: More answers than any scale has: read as they are, never as levels.
+    many: bool = False
 
     @property
     def total(self) -> int:
@@ -102,26 +110,36 @@ class _Answers:
     def count_of(self) -> dict[str, int]:
         return dict(zip(self.values, self.counts, strict=True))
 
-    @property
+    @cached_property
     def substantive(self) -> list[str]:
         """The answers that are places on a scale (not "Don't know", "N/A" ...)."""
+        if self.many:
+            return list(self.values)
         return [v for v in self.values if not is_non_substantive(v)]
 
-    @property
+    @cached_property
     def non_substantive(self) -> list[str]:
-        return [v for v in self.values if is_non_substantive(v)]
+        return [] if self.many else [v for v in self.values if is_non_substantive(v)]
 
 
 def _read_answers(column: object, missing: set[str]) -> _Answers:
+    pairs = distinct_counts(column)
+    if len(pairs) > _MANY_ANSWERS:
+        # Ids, comments, numbers: no scale, so no need to tell spellings apart.
+        totals: dict[str, int] = {}
+        for text, n in pairs:
+            value = text.strip()
+            if value and not (missing and normalize_text(value) in missing):
+                totals[value] = totals.get(value, 0) + n
+        return _Answers(tuple(totals), tuple(totals.values()), many=True)
     spellings: dict[str, Counter[str]] = {}
-    for text, n in distinct_counts(column):
+    for text, n in pairs:
         value = text.strip()
         key = normalize_text(value)
         if value and key not in missing:
             spellings.setdefault(key, Counter())[value] += n
     values = tuple(counts.most_common(1)[0][0] for counts in spellings.values())
-    totals = tuple(sum(counts.values()) for counts in spellings.values())
-    return _Answers(values, totals)
+    return _Answers(values, tuple(sum(counts.values()) for counts in spellings.values()))
 
 
 #: An XLSForm choice name as forms write them (no spaces: select_multiple answers are
@@ -384,7 +402,8 @@ def _bundled_fits(
             if _fits(lookup, missing, column.substantive)
         ]
         for j, column in enumerate(answers)
-        if j not in skip and column.values
+        # A column of more answers than any scale has spellings (ids, comments) fits none.
+        if j not in skip and 0 < len(column.values) <= _MAX_FITTING
     }
     uses = {id(s): sum(s in fits for fits in fitting.values()) for s in scales}
     extra: dict[int, dict[str, None]] = {}
