@@ -432,3 +432,19 @@ def test_columns_outside_the_instrument_stay_arrow_until_asked_for(tmp_path, one
     assert loaded.other_column("Site").tolist() == ["North"] * 3
     assert list(loaded._other) == ["Site"]
     assert loaded.other["Note"].tolist() == [None] * 3
+
+
+def test_kobo_export_with_dotted_groups_and_joined_multi_select(xlsform_instrument, tmp_path):
+    path = tmp_path / "kobo_dot.csv"
+    path.write_text(
+        "g.context.goals;g.process.support;g.useful;g.resources;g.recommend;g.gender;g.age;"
+        "_uuid;_id\n5;4;yes_very;library mentor;1;female;21;a;1\n"
+        "2;3;no;workshops;0;male;22;b;2\n",
+        encoding="utf-8",
+    )
+    from cipp.platforms import read_export
+
+    loaded = load_responses(read_export(path, instrument=xlsform_instrument), xlsform_instrument)
+    assert loaded.codes["resources__workshops"].tolist() == [0, 1]
+    assert loaded.codes["useful"].tolist() == [1, 3]
+    assert loaded.demographics["gender"].tolist() == ["Female", "Male"]
