@@ -83,10 +83,22 @@ def test_wrong_column_lists_expected_columns(runner, tmp_path):
     assert "mentor_accessible" in line and "My mentor was accessible to me." in line
 
 
+def listed_error(result) -> list[str]:
+    """A message of many problems: its first line, then one problem a line."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[0].startswith("cipp: error: ")
+    assert all(line.startswith(("  - ", "    ")) for line in lines[1:]), lines
+    return lines
+
+
 def test_no_bundled_instrument_matches(runner, tmp_path):
     path = write_xlsx(tmp_path / "other.xlsx", [["q1", "q2"], ["Yes", "No"]])
-    line = one_line_error(runner.invoke(app, ["analyze", str(path)]))
-    assert "no bundled instrument matches" in line and "expected columns" in line
+    lines = listed_error(runner.invoke(app, ["analyze", str(path)]))
+    assert "no bundled instrument matches" in lines[0] and "expected columns" in lines[0]
+    # it says how to make an instrument for this file
+    assert f"cipp instrument scaffold {path}" in lines[0]
 
 
 def test_empty_sheet(runner, tmp_path):
@@ -140,14 +152,15 @@ def test_malformed_instrument_lists_every_problem_with_its_path(runner, tmp_path
         "items:\n  - {id: q1, text: Q1, scale: likert7, component: context}\n"
         "  - {id: q2, text: Q2, scale: s, component: outcome}\n"
     )
-    line = one_line_error(runner.invoke(app, ["validate", str(path)]))
-    assert "scales.s.colour: unknown key" in line
-    assert "items[0].scale: unknown scale 'likert7'" in line
-    assert "items[1].component (item 'q2'): 'outcome' is not one of" in line
-    line = one_line_error(
+    lines = listed_error(runner.invoke(app, ["validate", str(path)]))
+    assert "5 problems:" in lines[0]
+    assert "  - scales.s.colour: unknown key" in lines[1]
+    assert "  - items[0].scale: unknown scale 'likert7' (scales: s)" in lines
+    assert any("items[1].component (item 'q2'): 'outcome' is not one of" in x for x in lines)
+    lines = listed_error(
         runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "-i", str(path)])
     )
-    assert "bad.yaml" in line
+    assert "bad.yaml" in lines[0]
 
 
 def test_invalid_yaml_syntax(runner, tmp_path):

@@ -44,7 +44,9 @@ def test_google_scaffold(tmp_path):
     assert instrument.item("my_mentor_was_supportive").scale == "agreement6"
     assert instrument.scale("agreement6").collapse  # with its collapse groups
     useful = instrument.scale(instrument.item("was_the_program_useful").scale)
-    assert [lv.label for lv in useful.levels] == ["Yes, very useful", "Somewhat", "No, not at all"]
+    # ordered by their words, from the least to the most favourable
+    assert [lv.label for lv in useful.levels] == ["No, not at all", "Somewhat", "Yes, very useful"]
+    assert useful.positive == "high" and useful.order is None
     assert [i.id for i in instrument.items if i.id.startswith("which_")] == [
         "which_resources_did_you_use__library",
         "which_resources_did_you_use__mentor",

@@ -15,6 +15,7 @@ COMMANDS = [
     ["instrument"],
     ["instrument", "from-redcap"],
     ["instrument", "from-xlsform"],
+    ["instrument", "from-xform"],
     ["instrument", "from-spss"],
     ["instrument", "from-qualtrics"],
     ["instrument", "scaffold"],
@@ -142,7 +143,10 @@ def test_errors_exit_2_with_one_line(runner, tmp_path, args, message):
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output
-    assert result.stderr.count("\n") == 1
+    first, *more = result.stderr.splitlines()
+    assert message in first
+    # many problems (items without a column) are listed one per line, each indented
+    assert all(line.startswith("  ") for line in more), more
 
 
 def test_bad_component_value_is_a_usage_error(runner):
@@ -203,3 +207,39 @@ def test_export_that_pyreadstat_refuses_names_the_output_and_leaves_nothing(
     assert result.exit_code == 2
     assert f"cipp: error: {out}: pyreadstat could not write the file (too long)" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_scaffold_bar_waits_two_seconds(monkeypatch):
+    """The bar appears only once the command has run its delay: a quick scaffold shows
+    nothing, a slow one a bar across the columns."""
+    from cipp.cli import platforms
+
+    started = []
+
+    class Bar:
+        def __init__(self, *columns, **options):
+            started.append(self)
+            self.updates = []
+
+        def start(self):
+            pass
+
+        def stop(self):
+            self.stopped = True
+
+        def add_task(self, description, total):
+            return 0
+
+        def update(self, task, completed, total):
+            self.updates.append((completed, total))
+
+    monkeypatch.setattr("rich.progress.Progress", Bar)
+    quick = platforms._DelayedBar(2.0)
+    quick(1, 80)
+    quick.stop()
+    assert started == []
+    slow = platforms._DelayedBar(0.0)
+    slow(1, 80)
+    slow(2, 80)
+    slow.stop()
+    assert started[0].updates == [(1, 80), (2, 80)] and started[0].stopped

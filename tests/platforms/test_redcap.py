@@ -106,8 +106,12 @@ def test_yaml_validates_after_a_component_map(imported, tmp_path):
     text = yaml_path.read_text(encoding="utf-8")
     assert text.startswith("# Imported from REDCap data dictionary redcap_dictionary.csv")
     assert "#   - consent_date: a text field validated as date_ymd" in text
-    assert 'component: ""  # TODO' in text
+    assert "component: unassigned  # TODO" in text
     assert missing_components(yaml_path) == list(NEEDS)
+    # a draft loads (its unassigned items are analysed apart) ...
+    assert load_instrument(yaml_path).item("resources__1").component == "unassigned"
+    # ... but an empty component is still refused, saying what to write
+    yaml_path.write_text(text.replace("component: unassigned", 'component: ""'), encoding="utf-8")
     with pytest.raises(InstrumentError, match=r"component \(item 'resources__1'\): missing"):
         load_instrument(yaml_path)
     components = {
@@ -173,13 +177,17 @@ def test_complete_only_keeps_complete_records(instrument):
         assert table.rows.tolist() == [2, 3, 4, 6, 7]  # record 4 is Incomplete
 
 
-def test_without_missing_code_99_stays_a_level():
-    plain = from_redcap(DATA / "redcap_dictionary.csv").instrument
+def test_not_applicable_is_a_missing_value_without_missing_code():
+    """'99, Not applicable' is no place on the scale (it would be its top code): it leaves
+    the levels on its own, and the report says so."""
+    result = from_redcap(DATA / "redcap_dictionary.csv")
+    plain = result.instrument
     assert [(lv.code, lv.label) for lv in plain.scale("ratings").levels][-1] == (
-        99,
-        "Not applicable",
+        5,
+        "Strongly agree",
     )
-    assert plain.scale("ratings").missing == ()
+    assert plain.scale("ratings").missing == ("99", "Not applicable")
+    assert any("'Not applicable' is no place on the scale" in g for g in result.report.guessed)
 
 
 def test_unknown_component_and_demographic_are_reported():

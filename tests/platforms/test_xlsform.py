@@ -109,8 +109,10 @@ def test_not_an_xlsform(tmp_path):
     rows = xlsform_rows()
     rows["survey"].append(["select_one nolist", "broken", "Broken", "Cassé", None, None])
     path = write_workbook(tmp_path / "broken.xlsx", rows)
-    with pytest.raises(InstrumentError, match="no choice list 'nolist'"):
-        from_xlsform(path)
+    # one bad question never stops an import: it is skipped, with the reason
+    result = from_xlsform(path)
+    assert dict(result.report.skipped)["broken"] == "its choice list 'nolist' is not in the form"
+    assert "goals" in [item.id for item in result.instrument.items]
 
 
 def test_kobo_csv(instrument, tmp_path):

@@ -7,7 +7,9 @@ written). Library imports happen inside the commands so ``cipp --help`` stays in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,6 +20,8 @@ from cipp.model.errors import CippError, OutputError
 from cipp.platforms.registry import SOURCES
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from cipp.platforms.draft import ImportOptions, ImportResult
     from cipp.platforms.spss_writer import ExportData
 
@@ -43,8 +47,11 @@ Components = Annotated[
     list[str] | None,
     typer.Option(
         "--component",
-        help="ITEM=context|input|process|product (repeatable). ITEM is an item id, a "
-        "multi-select question (all its options) or a source id.",
+        help="PATTERN=context|input|process|product (repeatable). PATTERN is an item id, "
+        "a multi-select question (all its options), a source id, a glob over those "
+        "('pmq*'), or the platform's grouping: 'form:NAME' (REDCap), 'group:NAME' "
+        "(XLSForm, XForm), 'block:NAME' (Qualtrics). An exact id wins; otherwise the last "
+        "match given wins. Items left without one are written 'component: unassigned'.",
     ),
 ]
 ComponentMap = Annotated[
@@ -73,11 +80,12 @@ MissingCodes = Annotated[
 def _parse_component(value: str) -> tuple[str, str]:
     from cipp.model.instrument import COMPONENTS
 
-    item, sep, component = value.partition("=")
+    item, sep, component = value.rpartition("=")
     component = component.strip().lower()
     if not sep or not item.strip() or component not in COMPONENTS:
         raise typer.BadParameter(
-            f"'{value}': expected ITEM=COMPONENT with COMPONENT one of {', '.join(COMPONENTS)}",
+            f"'{value}': expected ITEM=COMPONENT (ITEM an id, a glob such as 'pmq*', or "
+            f"form:/group:/block:NAME) with COMPONENT one of {', '.join(COMPONENTS)}",
             param_hint="--component",
         )
     return item.strip(), component
@@ -218,6 +226,41 @@ def from_xlsform_command(
         )
 
 
+@instrument_app.command("from-xform")
+def from_xform_command(
+    form: Annotated[
+        Path, typer.Argument(help="XForm XML (.xml): ODK Central, ODK Build, KoboToolbox.")
+    ],
+    out: Out = None,
+    dry_run: DryRun = False,
+    component: Components = None,
+    component_map: ComponentMap = None,
+    demographic: Demographics = None,
+    missing_code: MissingCodes = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Label language, e.g. 'English', 'en' or 'English (en)'; the other "
+            "languages become aliases. Default: the form's default language.",
+        ),
+    ] = None,
+) -> None:
+    """Make an instrument from an XForm (the XML form definition), as from-xlsform does
+    from the XLSForm it was made from."""
+    with user_errors():
+        from cipp.platforms.xform import from_xform
+
+        options = _options(component, component_map, demographic, missing_code, lang)
+        _run_import(
+            lambda: from_xform(form, options),
+            source=form,
+            out=out,
+            dry_run=dry_run,
+            inputs=(component_map,),
+        )
+
+
 @instrument_app.command("from-spss")
 def from_spss_command(
     data: Annotated[Path, typer.Argument(help="SPSS (.sav, .zsav, .por) or Stata (.dta) file.")],
@@ -281,18 +324,68 @@ def scaffold_command(
         str | None, typer.Option("--sheet", help="Worksheet (default: first non-empty).")
     ] = None,
 ) -> None:
-    """Draft an instrument from a response file (for platforms that export no definition)."""
-    with user_errors():
+    """Draft an instrument from a response file (for platforms that export no definition).
+
+    Scales are ordered from their answers' words; where no order can be established the
+    scale is written 'order: guessed', which cipp analyze refuses until it is checked."""
+    with user_errors(), _progress_after(2.0) as progress:
         from cipp.platforms.scaffolding import scaffold
 
         options = _options(component, component_map, demographic, missing_code)
         _run_import(
-            lambda: scaffold(responses, options, sheet=sheet),
+            lambda: scaffold(responses, options, sheet=sheet, progress=progress),
             source=responses,
             out=out,
             dry_run=dry_run,
             inputs=(component_map,),
         )
+
+
+class _DelayedBar:
+    """A bar across the file's columns on stderr that appears only once the command has
+    run ``delay`` seconds (a quick scaffold shows nothing)."""
+
+    def __init__(self, delay: float) -> None:
+        self.start = time.monotonic()
+        self.delay = delay
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.start < self.delay:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("reading columns"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("columns", total=total)
+        if self.task is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextlib.contextmanager
+def _progress_after(delay: float) -> Iterator[Callable[[int, int], None] | None]:
+    """The scaffold's progress callback: a bar on a terminal after ``delay`` seconds,
+    nothing when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield None
+        return
+    bar = _DelayedBar(delay)
+    try:
+        yield bar
+    finally:
+        bar.stop()
 
 
 # --- export -----------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from typing import Any
 
 from cipp.flow.findings import find
 from cipp.flow.grouping import resolve_grouping
-from cipp.model.errors import CippError, option
-from cipp.model.instrument import COMPONENTS, Instrument, normalize_text
+from cipp.model.errors import CippError, InstrumentError, option
+from cipp.model.instrument import COMPONENTS, UNASSIGNED, Instrument, normalize_text
 from cipp.model.responses import Grouping, Responses
 from cipp.model.results import (
     AssociationSummary,
@@ -318,6 +318,32 @@ def parse_expected(text: str) -> dict[str, float]:
     return expected
 
 
+def refuse_guessed_orders(responses: Responses) -> None:
+    """Stop before anything that depends on the order of a scale whose order a draft
+    guessed (``order: guessed``): % positive, means, alpha and trends would be wrong
+    without a warning."""
+    instrument = responses.instrument
+    guessed = list(
+        dict.fromkeys(
+            instrument.scale_of(item).id
+            for item in responses.items_asked
+            if instrument.scale_of(item).order_guessed
+        )
+    )
+    if not guessed:
+        return
+    where = instrument.path or f"instrument '{instrument.id}'"
+    names = ", ".join(f"'{scale_id}'" for scale_id in guessed)
+    noun = "scale" if len(guessed) == 1 else "scales"
+    raise InstrumentError(
+        f"{where}: {noun} {names} {'has' if len(guessed) == 1 else 'have'} 'order: guessed' "
+        "(a draft could not tell which way the levels run), so % positive, means, alpha "
+        "and trend tests would be wrong: check the order of the levels (codes from the "
+        "least to the most favourable, or positive: low), then delete the 'order: guessed' "
+        "line"
+    )
+
+
 def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Results:
     """Describe every item, CIPP component and demographic of one set of responses, and run
     the tests ``options`` ask for (by default: every item against the instrument's tested
@@ -326,6 +352,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
     if options.expected is not None and not options.participation:
         raise CippError("`expected` needs `participation` (the column whose shares it gives)")
     instrument = responses.instrument
+    refuse_guessed_orders(responses)
     invalid_by_variable = Counter(cell.variable for cell in responses.invalid)
     items = responses.items_asked
     summaries = tuple(
@@ -372,6 +399,13 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         )
     for item_id in responses.items_not_asked:
         notes.append(f"Item '{item_id}' was not asked in this file (no column).")
+    unassigned = [item.id for item in items if item.component == UNASSIGNED]
+    if unassigned:
+        notes.append(
+            f"{len(unassigned)} item(s) have no CIPP component yet (component: {UNASSIGNED} "
+            'in the instrument): they are shown under "Not assigned to a CIPP component" '
+            "and left out of the component summaries and the components' tests."
+        )
     for item_id, n in responses.declared_missing.items():
         if n:
             notes.append(

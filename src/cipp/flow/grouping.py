@@ -57,7 +57,7 @@ def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") 
                 values = group_numeric(demographic, values)
             ordered = demographic.ordered or demographic.kind == "numeric"
             return _from_categorical(demographic.id, demographic.label, values, ordered)
-    headers = [h for h in responses.other.columns if normalize_header(h) == key]
+    headers = [h for h in responses.other_headers if normalize_header(h) == key]
     if len(headers) > 1:
         listed = ", ".join(f"'{h}'" for h in headers)
         raise CippError(
@@ -65,9 +65,9 @@ def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") 
             f"headed so ({listed}); rename all but one"
         )
     if headers:
-        return _from_texts(str(headers[0]), responses.other[headers[0]])
+        return _from_texts(str(headers[0]), responses.other_column(headers[0]))
     known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
-    known += [str(h) for h in responses.other.columns]
+    known += [str(h) for h in responses.other_headers]
     raise CippError(
         f"{option(parameter, name)}: no such demographic or column "
         f"(available: {', '.join(known) or 'none'})"

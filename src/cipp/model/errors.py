@@ -34,3 +34,34 @@ def option(name: str, *value: object) -> str:
     if not value:
         return f"`{name}`"
     return f"`{name}={value[0]}`"
+
+
+#: How many characters of a value a message quotes (a 1 MB cell is not echoed whole).
+SHOWN_CHARACTERS = 80
+#: How many problems a message lists, one per line, before "and N more".
+SHOWN_PROBLEMS = 10
+
+_CONTROL = {ord(c): f"\\x{ord(c):02x}" for c in map(chr, range(32)) if c not in "\n\r\t"}
+_CONTROL.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def shown(value: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """A value as a message quotes it: ``'text'``, on one line (line breaks written
+    ``\\n``), and beyond ``limit`` characters cut, with its full length given:
+    ``'aaaa…' (1,048,576 characters)``."""
+    text = str(value)
+    if len(text) <= limit:
+        return f"'{text.translate(_CONTROL)}'"
+    return f"'{text[:limit].translate(_CONTROL)}…' ({len(text):,} characters)"
+
+
+def listed(problems: list[str] | tuple[str, ...], limit: int = SHOWN_PROBLEMS) -> str:
+    """Problems one per line (``\\n  - ...``), the first ``limit`` of them, then
+    ``and N more``: a message that stays readable however many there are. A single
+    problem stays on the message's line."""
+    if len(problems) == 1:
+        return f" {problems[0]}"
+    lines = [f"\n  - {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"\n  - and {len(problems) - limit} more")
+    return "".join(lines)

@@ -9,22 +9,53 @@ whole file and reports every problem at once, each with its key path
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 COMPONENTS = ("context", "input", "process", "product")
+#: An item's component while nobody has chosen one (a draft): it is analysed and shown
+#: apart, never counted in a component's summary. Not a CIPP component.
+UNASSIGNED = "unassigned"
 KINDS = ("likert", "rating", "binary")
 DEMOGRAPHIC_KINDS = ("categorical", "numeric")
+#: A scale's ``order`` when a draft could not establish which way its levels run:
+#: nothing that depends on the order (% positive, means, alpha, trends) is computed.
+ORDER_GUESSED = "guessed"
 
 _SPACES = re.compile(r"\s+")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+# Typographic variants that keyboards, word processors and survey platforms swap for one
+# another: curly quotes and apostrophes, dashes and minus signs, spaces that do not
+# break; characters that show nothing are dropped. NFKC has already folded full-width
+# forms, ligatures and compatibility spaces.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u00b4", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
+        **dict.fromkeys("\u00a0\u2007\u202f", " "),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", None),
+    }
+)
+
+
+def fold_typography(text: str) -> str:
+    """``text`` with typographic variants folded to their plain forms (NFKC, then curly
+    quotes to straight ones, dashes to '-', non-breaking spaces to spaces, invisible
+    characters dropped): "Don’t know" and "Don't know" are one answer."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHIC)
 
 
 def normalize_text(value: object) -> str:
-    """Case-, whitespace- and numeric-format-insensitive key used to match cells and headers.
+    """Case-, whitespace-, typography- and numeric-format-insensitive key used to match
+    cells, headers and labels.
 
-    ``" Strongly  Agree "`` and ``"strongly agree"`` give the same key; ``6``, ``"6"``
+    ``" Strongly  Agree "`` and ``"strongly agree"`` give the same key, and so do
+    ``"Don’t know"`` and ``"Don't know"`` (see :func:`fold_typography`); ``6``, ``"6"``
     and ``6.0`` (Excel stores whole numbers as floats) all give ``"6"``.
     """
     if isinstance(value, bool):
@@ -33,7 +64,7 @@ def normalize_text(value: object) -> str:
         return str(value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    text = _SPACES.sub(" ", str(value)).strip().casefold()
+    text = _SPACES.sub(" ", fold_typography(str(value))).strip().casefold()
     if _DECIMAL_COMMA.fullmatch(text):
         text = text.replace(",", ".")  # "2,0" from a European spreadsheet is 2
     if text and text[0] in "+-0123456789." and text[-1].isdigit():
@@ -87,6 +118,13 @@ class Scale:
     positive: str = "high"
     missing: tuple[str, ...] = ()
     collapse: tuple[CollapseGroup, ...] = ()
+    #: None when the levels are in a known order; :data:`ORDER_GUESSED` when a draft
+    #: could not tell which way they run.
+    order: str | None = None
+
+    @property
+    def order_guessed(self) -> bool:
+        return self.order == ORDER_GUESSED
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -135,7 +173,7 @@ class Scale:
 
 @dataclass(frozen=True)
 class Item:
-    """One survey question, mapped to a CIPP component."""
+    """One survey question, mapped to a CIPP component (or :data:`UNASSIGNED`)."""
 
     id: str
     text: str

@@ -11,6 +11,7 @@ that is reported and counted).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,14 +45,16 @@ class Responses:
 
     ``codes`` has one nullable-integer column per item asked (missing is <NA>, never a
     level); ``demographics`` one column per demographic found (categorical labels as an
-    ordered pandas Categorical, numbers as floats); ``other`` the remaining columns as
-    raw text, by header. The index is the spreadsheet row number of each respondent.
+    ordered pandas Categorical, numbers as floats). The remaining columns stay as the
+    reader's Arrow arrays (``other_cells``, every row of the file; ``answered`` marks the
+    respondents' rows) until one is asked for: :meth:`other_column` gives one as trimmed
+    text, :attr:`other` all of them. The index is the spreadsheet row number of each
+    respondent.
     """
 
     instrument: Instrument
     codes: pd.DataFrame
     demographics: pd.DataFrame
-    other: pd.DataFrame
     source: str
     sheet: str | None
     invalid: tuple[InvalidCell, ...] = ()
@@ -60,12 +63,47 @@ class Responses:
     demographics_not_found: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
     rows_without_answers: int = 0
+    other_cells: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Which of the file's rows are respondents' (None: all of them).
+    answered: Any = field(default=None, repr=False, compare=False)
+    _other: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_respondents(self) -> int:
         return len(self.codes)
+
+    @property
+    def other_headers(self) -> tuple[str, ...]:
+        """The headers of the columns outside the instrument, in the file's order."""
+        return tuple(self.other_cells)
+
+    def other_column(self, header: str) -> pd.Series:
+        """One column outside the instrument as text, one row per respondent: trimmed,
+        blank as None (converted from Arrow when first asked for, then kept)."""
+        cached = self._other.get(header)
+        if cached is None:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            texts = pc.utf8_trim_whitespace(self.other_cells[header].cast(pa.string()))
+            texts = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
+            if self.answered is not None:
+                texts = texts.filter(pa.array(self.answered))
+            import pandas as pd
+
+            cached = pd.Series(texts.to_pylist(), index=self.codes.index, dtype=object)
+            self._other[header] = cached
+        return cached
+
+    @property
+    def other(self) -> pd.DataFrame:
+        """Every column outside the instrument as text (see :meth:`other_column`)."""
+        import pandas as pd
+
+        columns = {h: self.other_column(h).to_numpy(dtype=object) for h in self.other_headers}
+        return pd.DataFrame(columns, index=self.codes.index)
 
     @property
     def items_asked(self) -> tuple[Item, ...]:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from cipp.model.findings import Findings
-from cipp.model.instrument import COMPONENTS, Instrument
+from cipp.model.instrument import COMPONENTS, UNASSIGNED, Instrument
 from cipp.model.responses import InvalidCell
 from cipp.model.tests import ContingencyResult, GoodnessOfFit
 
@@ -230,6 +230,8 @@ class Results:
         ordered = sorted(groups.items(), key=lambda pair: pair[1][0].kind == "binary")
         tables = []
         for number, (labels, items) in enumerate(ordered, start=1):
-            items.sort(key=lambda s: COMPONENTS.index(s.component))
+            # Items not assigned to a component come after the four.
+            order = (*COMPONENTS, UNASSIGNED)
+            items.sort(key=lambda s: order.index(s.component))
             tables.append(LevelTable(number, items[0].kind, labels, tuple(items)))
         return tuple(tables)

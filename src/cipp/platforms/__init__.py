@@ -1,10 +1,11 @@
 """Survey platforms: questionnaire definitions to instruments, exports to raw tables.
 
-One module per platform (``redcap``, ``xlsform`` with Kobo/ODK exports, ``spss`` with
-Stata, ``qualtrics``, ``forms`` for Google/Microsoft Forms, ``plain``), each made known
-by one line of ``registry``; ``draft`` holds what the importers share, ``scaffolding``
-drafts an instrument from responses, ``yamlio`` writes instrument YAML, ``exports``
-reads any export, ``spss_writer`` writes .sav/.dta files.
+One module per platform (``redcap``, ``xlsform`` with Kobo/ODK exports and ``xform``
+for their XForm XML, ``spss`` with Stata, ``qualtrics``, ``forms`` for Google/Microsoft
+Forms, ``plain``), each made known by one line of ``registry``; ``draft`` holds what the
+importers share, ``orders`` reads which way answers run, ``scaffolding`` drafts an
+instrument from responses, ``yamlio`` writes instrument YAML, ``exports`` reads any
+export, ``spss_writer`` writes .sav/.dta files.
 The names below are imported lazily so that ``cipp --help`` stays instant.
 """
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from cipp.platforms.registry import SOURCES, detect_source
     from cipp.platforms.scaffolding import scaffold
     from cipp.platforms.spss import from_spss
+    from cipp.platforms.xform import from_xform
     from cipp.platforms.xlsform import from_xlsform
     from cipp.platforms.yamlio import instrument_to_yaml, missing_components
 
@@ -43,6 +45,7 @@ _WHERE = {
     "from_qualtrics": "qualtrics",
     "from_redcap": "redcap",
     "from_spss": "spss",
+    "from_xform": "xform",
     "from_xlsform": "xlsform",
     "instrument_to_yaml": "yamlio",
     "missing_components": "yamlio",
@@ -59,6 +62,7 @@ __all__ = [
     "from_qualtrics",
     "from_redcap",
     "from_spss",
+    "from_xform",
     "from_xlsform",
     "instrument_to_yaml",
     "missing_components",

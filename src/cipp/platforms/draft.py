@@ -12,11 +12,19 @@ and why. The draft applies the rules the platforms have in common:
   on the shared Selected (1) / Not selected (0) scale, with the text
   ``"<question text> [<option label>]"`` (the readers in :mod:`cipp.platforms.exports`
   rely on this shape to split joined multi-select answers);
-- ``--missing-code`` values and platform missing codes (Qualtrics' negative recodes,
-  SPSS user-missing values) leave the levels and become the scale's missing values;
-- ``--component``/``--component-map`` and ``--demographic`` are applied, and a component
-  that cannot be inferred stays empty (the YAML writer adds a TODO comment);
-- everything skipped or guessed lands in the :class:`ImportReport`.
+- ``--missing-code`` values, platform missing codes (Qualtrics' negative recodes,
+  SPSS user-missing values) and choices that are no place on the scale ("Don't know",
+  "Not applicable", "Prefer not to say") leave the levels and become the scale's
+  missing values;
+- the levels' words are read (:mod:`cipp.platforms.orders`): they set which end is
+  positive, give a two-ended scale (agree / disagree, good / poor) its collapse groups
+  (the positive share is every level above the middle), and a listed order that
+  contradicts them is written ``order: guessed``;
+- ``--component``/``--component-map`` (item ids, source ids, glob patterns, and the
+  platform's own grouping: ``form:``, ``group:``, ``block:``) and ``--demographic`` are
+  applied; an item left without a component is ``unassigned``;
+- a question that cannot be used is skipped and the import goes on; everything skipped
+  or guessed lands in the :class:`ImportReport`.
 """
 
 from __future__ import annotations
@@ -27,11 +35,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from fnmatch import fnmatchcase
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError, option
+from cipp.model.errors import InstrumentError, listed, option, shown
 from cipp.model.instrument import (
     COMPONENTS,
+    ORDER_GUESSED,
+    UNASSIGNED,
+    CollapseGroup,
     Demographic,
     Instrument,
     Item,
@@ -39,6 +51,7 @@ from cipp.model.instrument import (
     Scale,
     normalize_text,
 )
+from cipp.platforms.orders import Ordering, is_non_substantive, order_answers, text_direction
 
 #: The scale of every multi-select option item: unchecked is 0, not missing.
 SELECTED_SCALE = Scale(
@@ -147,14 +160,22 @@ class Choice:
 class ImportOptions:
     """What the user adds to an import: components, demographics, missing codes, language.
 
-    ``components`` maps an item id, a multi-select question id (all its option items)
-    or a source id to a CIPP component.
+    ``components`` maps keys to CIPP components, in the order given: an item id, a
+    multi-select question id (all its option items) or a source id; a glob pattern over
+    those (``pmq*``); or the platform's grouping, ``form:NAME`` (REDCap), ``group:NAME``
+    (XLSForm, XForm) or ``block:NAME`` (Qualtrics), NAME a glob too. An exact id wins
+    over patterns; among patterns and groupings the last that matches wins.
     """
 
     components: Mapping[str, str] = field(default_factory=dict)
     demographics: tuple[str, ...] = ()
     missing_codes: tuple[str, ...] = ()
     lang: str | None = None
+
+
+#: The groupings ``components`` keys may name (``form:visit_1``): what each platform
+#: calls the parts of its questionnaire.
+GROUPINGS = ("form", "group", "block")
 
 
 @dataclass(frozen=True)
@@ -170,6 +191,8 @@ class ImportReport:
     needs_component: tuple[str, ...] = ()
     #: What the imported file is ("REDCap data dictionary"); the platform's name if empty.
     title: str = ""
+    #: Scales written ``order: guessed`` (their levels' order could not be established).
+    guessed_orders: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         """The report as plain lines (the YAML header comment and ``--dry-run`` output)."""
@@ -184,15 +207,25 @@ class ImportReport:
         if self.notes:
             out.append("Notes:")
             out.extend(f"  - {note}" for note in self.notes)
+        if self.guessed_orders:
+            out.append(
+                f"TODO: the order of {len(self.guessed_orders)} scale(s) could not be "
+                f"established ({', '.join(self.guessed_orders)}): each is written "
+                "'order: guessed'; put its levels in order (codes from the least to the "
+                "most favourable, or set positive: low), then delete that line. Until "
+                "then cipp analyze refuses % positive, means, alpha and trends for it."
+            )
         if self.needs_component:
-            listed = ", ".join(self.needs_component)
             out.append(
                 f"TODO: {len(self.needs_component)} item(s) need a CIPP component "
-                f"(context, input, process or product): {listed}"
+                f"(context, input, process or product); they are written 'component: "
+                f"{UNASSIGNED}' and analysed apart until then (assign them in bulk with "
+                "--component 'PATTERN=COMPONENT'):"
+                + listed(self.needs_component).replace("\n  - ", "\n    ")
             )
         else:
             out.append("Every item has a CIPP component.")
-        return out
+        return [line for text in out for line in text.split("\n")]
 
 
 @dataclass(frozen=True)
@@ -206,6 +239,11 @@ class ImportResult:
         from cipp.platforms.yamlio import instrument_to_yaml
 
         return instrument_to_yaml(self.instrument, header=self.report.lines())
+
+
+class _Unusable(Exception):
+    """A question the import cannot use: it is skipped with this reason, and the import
+    goes on (one odd question never sinks a survey of fifty)."""
 
 
 @dataclass
@@ -244,9 +282,10 @@ def infer_component(name: str | None) -> str:
 
 
 def guess_kind(levels: Sequence[Level]) -> tuple[str, str]:
-    """(kind, positive) of a level list: two levels are binary; agreement-like wording
-    is likert; anything else is a rating. The positive end is low when the lowest code
-    reads positive ("Strongly agree" = 1, "Excellent" = 1)."""
+    """(kind, positive) of a level list whose words :mod:`cipp.platforms.orders` does not
+    read: two levels are binary; agreement-like wording is likert; anything else is a
+    rating. The positive end is low when the lowest code reads positive ("Strongly
+    agree" = 1, "Excellent" = 1)."""
     if len(levels) == 2:
         kind = "binary"
     elif any(_LIKERT_WORDS.search(level.label) for level in levels):
@@ -261,6 +300,91 @@ def guess_kind(levels: Sequence[Level]) -> tuple[str, str]:
         else "high"
     )
     return kind, positive
+
+
+def collapse_groups(
+    places: Mapping[int, float], labels: Mapping[int, str]
+) -> tuple[CollapseGroup, ...]:
+    """The groups of a two-ended scale by each code's place: below the middle, the
+    middle, above it; each named after its member nearest the plain word ("Agree", not
+    "Strongly agree"). None unless there are both ends."""
+    sides: dict[int, list[int]] = {-1: [], 0: [], 1: []}
+    for code, place in sorted(places.items(), key=lambda pair: pair[1]):
+        sides[(place > 0) - (place < 0)].append(code)
+    if not sides[-1] or not sides[1]:
+        return ()
+    groups = []
+    for codes in (sides[-1], sides[0], sides[1]):
+        if codes:
+            named = min(codes, key=lambda code: (abs(abs(places[code]) - 2), abs(places[code])))
+            groups.append(CollapseGroup(label=labels[named], codes=tuple(codes)))
+    return tuple(groups)
+
+
+def ordered_levels(
+    ordering: Ordering, counts: Mapping[str, int] | None = None
+) -> tuple[tuple[Level, ...], tuple[CollapseGroup, ...]]:
+    """The levels of answers in order, and the collapse groups of a two-ended scale.
+
+    Numbers keep their number as code (every whole number between the lowest and the
+    highest gets a level, labelled by its number where no answer names it); Yes/No
+    answers are 1 and 0, listed Yes first; other answers are numbered from 1, the least
+    favourable first. Answers at one place are one level, labelled as most answers
+    (``counts``) spell it, the other spellings kept as aliases.
+    """
+    counts = counts or {}
+    ranked = [
+        sorted(group, key=lambda answer: -counts.get(answer, 0)) for group in ordering.ranked()
+    ]
+    if ordering.family == "numbers":
+        return _numbered_levels(ordering, ranked), ()
+    if ordering.family == "yes_no" and len(ranked) == 2:
+        no, yes = ranked
+        return (
+            Level(code=1, label=yes[0], aliases=tuple(yes[1:])),
+            Level(code=0, label=no[0], aliases=tuple(no[1:])),
+        ), ()
+    levels = tuple(
+        Level(code=code, label=group[0], aliases=tuple(group[1:]))
+        for code, group in enumerate(ranked, start=1)
+    )
+    if not ordering.two_ended:
+        return levels, ()
+    places = {level.code: ordering.scores[level.label] for level in levels}
+    return levels, collapse_groups(places, {level.code: level.label for level in levels})
+
+
+def _numbered_levels(ordering: Ordering, ranked: list[list[str]]) -> tuple[Level, ...]:
+    by_number: dict[int, list[str]] = {}
+    for group in ranked:
+        for answer in group:
+            by_number.setdefault(ordering.numbers[answer], []).append(answer)
+    levels = []
+    for number in range(min(by_number), max(by_number) + 1):
+        answers = by_number.get(number, [])
+        texts = [ordering.texts.get(a, "") for a in answers if ordering.texts.get(a, "")]
+        label = texts[0] if texts else str(number)
+        spelled = {normalize_text(label), str(number)}
+        aliases = [a for a in answers if normalize_text(a) not in spelled]
+        levels.append(Level(code=number, label=label, aliases=tuple(dict.fromkeys(aliases))))
+    return tuple(levels)
+
+
+def _grouping_matches(key: str, groups: Sequence[tuple[str, str]]) -> bool | None:
+    """Whether a ``form:``/``group:``/``block:`` key names one of an item's groupings
+    (None: the key is no grouping)."""
+    kind, sep, name = key.partition(":")
+    if not sep or kind.strip().casefold() not in GROUPINGS:
+        return None
+    pattern = name.strip().casefold()
+    return any(
+        grouping == kind.strip().casefold() and fnmatchcase(value.casefold(), pattern)
+        for grouping, value in groups
+    )
+
+
+def _is_pattern(key: str) -> bool:
+    return any(c in key for c in "*?[")
 
 
 class Draft:
@@ -286,6 +410,8 @@ class Draft:
         self._ids: set[str] = set()
         self._questions: dict[str, list[str]] = {}
         self._numeric: dict[str, str] = {}
+        self._used_keys: set[str] = set()
+        self._groups: dict[str, set[str]] = {}
         self.skipped: list[tuple[str, str]] = []
         self.guessed: list[str] = []
         self.notes: list[str] = []
@@ -307,6 +433,31 @@ class Draft:
 
     # --- levels and scales ----------------------------------------------------------
 
+    def _kept_choices(
+        self, question: str, choices: Sequence[Choice], declared: set[str]
+    ) -> tuple[list[Choice], list[str]]:
+        """The choices that are levels, and the values of those that are missing: the
+        platform's, ``--missing-code``'s and those no place on the scale."""
+        wanted = {normalize_text(code) for code in self._missing}
+        kept: list[Choice] = []
+        missing_values: list[str] = []
+        for choice in choices:
+            key = normalize_text(choice.code)
+            if key in declared:
+                continue
+            if key in wanted:
+                self._missing_used.add(key)
+                missing_values.extend([choice.code, choice.label])
+            elif is_non_substantive(choice.label):
+                missing_values.extend([choice.code, choice.label])
+                self.guessed.append(
+                    f"{question}: {shown(choice.label)} is no place on the scale; made it a "
+                    "missing value"
+                )
+            else:
+                kept.append(choice)
+        return kept, missing_values
+
     def levels(
         self,
         question: str,
@@ -317,29 +468,22 @@ class Draft:
         """Levels and missing values from listed choices.
 
         ``missing`` are (code, label) pairs the platform itself declares missing; codes
-        named by ``--missing-code`` join them. Both leave the levels.
+        named by ``--missing-code`` and choices that are no place on the scale ("Don't
+        know") join them. All leave the levels.
         """
+        missing = list(missing)
         declared = {normalize_text(code) for code, _ in missing}
-        wanted = {normalize_text(code) for code in self._missing}
-        kept: list[Choice] = []
         missing_values: list[str] = []
         for code, label in missing:
             missing_values.extend([code, label] if label else [code])
-        for choice in choices:
-            key = normalize_text(choice.code)
-            if key in declared:
-                continue
-            if key in wanted:
-                self._missing_used.add(key)
-                missing_values.extend([choice.code, choice.label])
-                continue
-            kept.append(choice)
+        kept, dropped = self._kept_choices(question, choices, declared)
+        missing_values += dropped
         for code in self._missing:
             missing_values.append(code)
         codes = [as_code(choice.code) for choice in kept]
         used = {code for code in codes if code is not None}
         if len(used) < len([c for c in codes if c is not None]):
-            raise InstrumentError(f"{self.path}: {question}: two choices share one code")
+            raise _Unusable("two choices share one code")
         next_code = max(used, default=0) + 1
         levels: list[Level] = []
         renumbered: list[str] = []
@@ -406,6 +550,33 @@ class Draft:
                 out.append(value)
         return tuple(out)
 
+    def _read_order(
+        self, question: str, levels: tuple[Level, ...], reading: Ordering, positive: str
+    ) -> tuple[str, tuple[CollapseGroup, ...], str | None]:
+        """(positive, collapse groups, order) of listed levels whose words are read: the
+        words say which end is favourable; a listed order that they contradict is
+        ``order: guessed``."""
+        by_code = sorted(levels, key=lambda level: level.code)
+        if reading.family == "numbers":
+            low, high = (reading.texts.get(by_code[j].label, "") for j in (0, -1))
+            direction = text_direction(low, high) if low and high else 0
+            return ("high" if direction > 0 else "low" if direction < 0 else positive), (), None
+        places = [reading.scores[level.label] for level in by_code]
+        steps = {(b > a) - (b < a) for a, b in zip(places, places[1:], strict=False)}
+        if steps not in ({1}, {-1}):
+            listed_labels = ", ".join(shown(level.label) for level in by_code)
+            self.guessed.append(
+                f"{question}: the codes do not follow the order the labels' words give "
+                f"({listed_labels}); the scale is written 'order: guessed'"
+            )
+            return positive, (), ORDER_GUESSED
+        positive = "high" if steps == {1} else "low"
+        collapse: tuple[CollapseGroup, ...] = ()
+        if reading.two_ended:
+            scores = {level.code: reading.scores[level.label] for level in levels}
+            collapse = collapse_groups(scores, {level.code: level.label for level in levels})
+        return positive, collapse, None
+
     def scale_for(
         self,
         question: str,
@@ -416,14 +587,25 @@ class Draft:
     ) -> tuple[object, ...]:
         """The key of the (shared) scale of these levels, created on first use."""
         if len(levels) < 2:
-            raise InstrumentError(
-                f"{self.path}: {question}: a question needs at least two answer choices"
-            )
+            raise _Unusable("fewer than two answer choices (nothing to compare)")
         kind, positive = guess_kind(levels)
-        key: tuple[object, ...] = (levels, missing, kind, positive)
+        collapse: tuple[CollapseGroup, ...] = ()
+        order = None
+        reading = order_answers(level.label for level in levels)
+        if reading is not None:
+            kind = reading.kind
+            positive, collapse, order = self._read_order(question, levels, reading, positive)
+        key: tuple[object, ...] = (levels, missing, kind, positive, collapse, order)
         if key not in self._scales:
             self._scales[key] = Scale(
-                id="", label="", levels=levels, kind=kind, positive=positive, missing=missing
+                id="",
+                label="",
+                levels=levels,
+                kind=kind,
+                positive=positive,
+                missing=missing,
+                collapse=collapse,
+                order=order,
             )
             if positive == "low":
                 self.guessed.append(
@@ -439,10 +621,36 @@ class Draft:
     def wants_demographic(self, question: str) -> bool:
         return question in self._wanted_demographics
 
-    def _component(self, item_id: str, question: str, source_id: str, inferred: str) -> str:
+    def _component(
+        self,
+        item_id: str,
+        question: str,
+        source_id: str,
+        inferred: str,
+        groups: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        """The component the options give an item (an exact id first, then the last
+        pattern or grouping that matches), else the one inferred from its names."""
+        components = self.options.components
+        for grouping, name in groups:
+            self._groups.setdefault(grouping, set()).add(name)
         for key in (item_id, question, source_id):
-            if key in self.options.components:
-                return check_component(self.options.components[key], option("components", key))
+            if key in components:
+                self._used_keys.add(key)
+                return check_component(components[key], option("components", key))
+        found = None
+        names = [name.casefold() for name in (item_id, question, source_id)]
+        for key in components:
+            matches = _grouping_matches(key, groups)
+            if matches is None:
+                matches = _is_pattern(key) and any(
+                    fnmatchcase(name, key.casefold()) for name in names
+                )
+            if matches:
+                self._used_keys.add(key)
+                found = key
+        if found is not None:
+            return check_component(components[found], option("components", found))
         return inferred
 
     def add_choice(
@@ -457,23 +665,45 @@ class Draft:
         scale_hint: str | None = None,
         missing: Iterable[tuple[str, str]] = (),
         aliases: Iterable[str] = (),
+        groups: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """A single-choice question: an item, or a categorical demographic if asked for."""
-        levels, missing_values = self.levels(question, choices, missing=missing)
-        if self.wants_demographic(question):
-            self._wanted_demographics[question] = True
-            self._demographics.append(
-                Demographic(
-                    id=self.unique_id(question),
-                    label=text or question,
-                    kind="categorical",
-                    levels=levels,
-                    missing=missing_values,
-                    aliases=tuple(aliases),
+        """A single-choice question: an item, or a categorical demographic if asked for.
+        One that cannot be used (fewer than two choices, two choices on one code) is
+        skipped."""
+        try:
+            levels, missing_values = self.levels(question, choices, missing=missing)
+            if self.wants_demographic(question):
+                if len(levels) < 2:
+                    raise _Unusable("fewer than two answer choices")
+                self._wanted_demographics[question] = True
+                self._demographics.append(
+                    Demographic(
+                        id=self.unique_id(question),
+                        label=text or question,
+                        kind="categorical",
+                        levels=levels,
+                        missing=missing_values,
+                        aliases=tuple(aliases),
+                    )
                 )
-            )
+                return
+            key = self.scale_for(question, levels, missing_values, hint=scale_hint)
+        except _Unusable as unusable:
+            self.skip(question, str(unusable))
             return
-        key = self.scale_for(question, levels, missing_values, hint=scale_hint)
+        self._add_single(question, text, key, source_id, component, component_from, aliases, groups)
+
+    def _add_single(
+        self,
+        question: str,
+        text: str,
+        key: tuple[object, ...],
+        source_id: str,
+        component: str,
+        component_from: str,
+        aliases: Iterable[str],
+        groups: Sequence[tuple[str, str]],
+    ) -> None:
         item_id = self.unique_id(question)
         item_aliases = tuple(a for a in aliases if a and a != item_id)
         if item_id != question and question not in item_aliases:
@@ -485,7 +715,7 @@ class Draft:
                 scale_key=key,
                 question=question,
                 source_id=source_id,
-                component=self._component(item_id, question, source_id, component),
+                component=self._component(item_id, question, source_id, component, groups),
                 component_from=component_from,
                 aliases=item_aliases,
             )
@@ -503,7 +733,7 @@ class Draft:
         aliases: Iterable[str] = (),
     ) -> None:
         """A single-choice question answered on a known scale (kept whole: aliases,
-        missing values, collapse groups)."""
+        missing values, collapse groups, order)."""
         if self.wants_demographic(question):
             self.add_choice(
                 question,
@@ -511,6 +741,7 @@ class Draft:
                 [Choice(str(lv.code), lv.label, lv.aliases) for lv in scale.levels],
                 source_id=source_id,
                 aliases=aliases,
+                missing=[(value, "") for value in scale.missing],
             )
             return
         key: tuple[object, ...] = ("known", scale)
@@ -540,6 +771,7 @@ class Draft:
         option_aliases: Sequence[str] = (),
         component: str = "",
         component_from: str = "",
+        groups: Sequence[tuple[str, str]] = (),
     ) -> None:
         """A multi-select question: one binary item per option, ``<question>__<option>``.
 
@@ -551,12 +783,15 @@ class Draft:
                 f"{self.path}: {question} is a multi-select question; it cannot be a "
                 f"demographic (drop it from {option('demographics')})"
             )
+        wanted = {normalize_text(c) for c in self._missing}
+        kept = [choice for choice in choices if normalize_text(choice.code) not in wanted]
+        if not kept:
+            self.skip(question, "a multi-select question without options")
+            return
         key: tuple[object, ...] = ("selected",)
         self._scales.setdefault(key, SELECTED_SCALE)
         question_text = text or question
-        for choice in choices:
-            if normalize_text(choice.code) in {normalize_text(c) for c in self._missing}:
-                continue
+        for choice in kept:
             values = {
                 "question": question,
                 "code": choice.code,
@@ -569,16 +804,15 @@ class Draft:
             aliases = tuple(
                 dict.fromkeys(a.format(**values) for a in option_aliases if a.format(**values))
             )
+            source = option_source.format(**values)
             self._add_item(
                 _ItemDraft(
                     id=item_id,
                     text=option_text(question_text, choice.label or choice.code),
                     scale_key=key,
                     question=question,
-                    source_id=option_source.format(**values),
-                    component=self._component(
-                        item_id, question, option_source.format(**values), component
-                    ),
+                    source_id=source,
+                    component=self._component(item_id, question, source, component, groups),
                     component_from=component_from,
                     aliases=tuple(a for a in aliases if a != item_id),
                 )
@@ -656,25 +890,29 @@ class Draft:
             return f"{make_id(questions[0])}_levels"
         return f"{scale.kind}{size}"
 
-    def result(self, *, id: str, title: str, description: str = "") -> ImportResult:
-        """Build the instrument; check that every option named something that exists."""
-        self._check_options()
-        names = self._name_scales()
+    def _scales_named(self, names: Mapping[tuple[object, ...], str]) -> list[Scale]:
         scales = []
         for key, name in names.items():
             scale = self._scales[key]
-            label = scale.label or _scale_label(scale)
             scales.append(
                 Scale(
                     id=name,
-                    label=label,
+                    label=scale.label or _scale_label(scale),
                     levels=scale.levels,
                     kind=scale.kind,
                     positive=scale.positive,
                     missing=scale.missing,
                     collapse=scale.collapse,
+                    order=scale.order,
                 )
             )
+        return scales
+
+    def result(self, *, id: str, title: str, description: str = "") -> ImportResult:
+        """Build the instrument; check that every option named something that exists."""
+        self._check_options()
+        names = self._name_scales()
+        scales = self._scales_named(names)
         items = []
         for draft in self._items:
             if draft.component and draft.component_from:
@@ -686,7 +924,7 @@ class Draft:
                     id=draft.id,
                     text=draft.text,
                     scale=names[draft.scale_key],
-                    component=draft.component,
+                    component=draft.component or UNASSIGNED,
                     aliases=draft.aliases,
                     source_id=draft.source_id,
                 )
@@ -718,10 +956,25 @@ class Draft:
             skipped=tuple(self.skipped),
             guessed=tuple(dict.fromkeys(self.guessed)),
             notes=tuple(dict.fromkeys(self.notes)),
-            needs_component=tuple(item.id for item in items if not item.component),
+            needs_component=tuple(item.id for item in items if item.component == UNASSIGNED),
             title=self.title,
+            guessed_orders=tuple(scale.id for scale in scales if scale.order_guessed),
         )
         return ImportResult(instrument=instrument, report=report)
+
+    def _unused_key(self, key: str, known: set[str]) -> str:
+        """Why a ``components`` key matched nothing, with what it might have meant."""
+        grouping, sep, _ = key.partition(":")
+        names = self._groups.get(grouping.strip().casefold(), set())
+        if sep and grouping.strip().casefold() in GROUPINGS:
+            listed_names = ", ".join(sorted(names)) or "none in this file"
+            return (
+                f"{option('components', key)}: no item is in such a {grouping.strip()} "
+                f"({grouping.strip()}s: {listed_names})"
+            )
+        if _is_pattern(key):
+            return f"{option('components', key)}: the pattern matches no item id or source id"
+        return f"{option('components', key)}: no such item{_nearest(key, known)}"
 
     def _check_options(self) -> None:
         known = {
@@ -729,9 +982,10 @@ class Draft:
             *(item.question for item in self._items),
             *(item.source_id for item in self._items),
         }
-        unknown = [key for key in self.options.components if key not in known]
         problems = [
-            f"{option('components', key)}: no such item{_nearest(key, known)}" for key in unknown
+            self._unused_key(key, known)
+            for key in self.options.components
+            if key not in self._used_keys and key not in known
         ]
         names = {
             *known,
@@ -743,8 +997,10 @@ class Draft:
             for key, found in self._wanted_demographics.items()
             if not found
         ]
+        if len(problems) == 1:
+            raise InstrumentError(f"{self.path}: {problems[0]}")
         if problems:
-            raise InstrumentError(f"{self.path}: {'; '.join(problems)}")
+            raise InstrumentError(f"{self.path}: {len(problems)} problems:{listed(problems)}")
         unused = [c for c in self._missing if normalize_text(c) not in self._missing_used]
         if unused:
             self.notes.append(

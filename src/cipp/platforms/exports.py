@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import DataError, InstrumentError
-from cipp.model.instrument import Instrument, Item, normalize_header
+from cipp.model.errors import DataError, InstrumentError, listed, shown
+from cipp.model.instrument import Instrument, Item, fold_typography, normalize_header
 from cipp.model.table import RawTable
 from cipp.platforms import tables
 from cipp.platforms.draft import split_option_text
@@ -40,7 +40,7 @@ from cipp.platforms.registry import (
     find,
     metadata_headers,
 )
-from cipp.read.responses import match_columns
+from cipp.read.responses import match_columns, missing_columns_message, path_keys
 
 _UNCHECKED = frozenset({"0", "unchecked", "not selected", "false", "no"})
 _SEPARATORS = " ,;\t\n"
@@ -99,7 +99,7 @@ class _Group:
 
 
 def _fold(text: str) -> str:
-    return _FOLD.sub(" ", text).strip().casefold()
+    return _FOLD.sub(" ", fold_typography(text)).strip().casefold()
 
 
 def multi_select_groups(instrument: Instrument) -> list[_Group]:
@@ -170,6 +170,9 @@ def expand_choices(table: RawTable, instrument: Instrument) -> RawTable:
     index: dict[str, int] = {}
     for position, header in enumerate(table.headers):
         index.setdefault(normalize_header(header), position)
+    for position, header in enumerate(table.headers):
+        for key in path_keys(header):  # a joined multi-select under its group path
+            index.setdefault(key, position)
     completed: dict[int, list[str | None]] = {}
     replaced: dict[int, list[tuple[str, list[str | None]]]] = {}
     for group in multi_select_groups(instrument):
@@ -265,12 +268,29 @@ def _metadata() -> frozenset[str]:
     return frozenset(normalize_header(header) for header in metadata_headers())
 
 
+#: Groups that hold a form's metadata in ODK and KoboToolbox exports (``meta/instanceID``,
+#: ``meta-instanceID``, ``formhub/uuid``, ODK Central's ``__system``).
+_METADATA_GROUPS = frozenset({"meta", "formhub", "__system"})
+
+
+def is_metadata(header: str) -> bool:
+    """Whether a header is a platform's own column (also under a group path, with any
+    separator: ``meta.instanceID``, ``meta:instanceID``)."""
+    key = normalize_header(header)
+    if key in _metadata():
+        return True
+    keys = path_keys(header)
+    first = re.split(r"[/.:\-]", header.strip())[0].casefold()
+    return bool(keys) and (first in _METADATA_GROUPS or any(k in _metadata() for k in keys))
+
+
 def unmatched_report(table: RawTable, instrument: Instrument) -> str:
     """Why an export does not fit an instrument: "" when every item has its column.
 
     Lists the items without a column (with the nearest headers) and the file's
-    question columns no item claims (with the nearest item ids), ignoring the
-    platforms' own metadata columns (timestamps, ids, form status).
+    question columns no item claims (with the nearest item ids), one per line, the
+    first ten of each, ignoring the platforms' own metadata columns (timestamps, ids,
+    form status).
     """
     items, demographics = match_columns(table, instrument)
     absent = [item for item in instrument.items if item.id not in items]
@@ -282,39 +302,31 @@ def unmatched_report(table: RawTable, instrument: Instrument) -> str:
         header
         for position, header in enumerate(table.headers)
         if position not in used
-        and normalize_header(header) not in _metadata()
+        and not is_metadata(header)
         and normalize_header(header) not in free
         and not header.startswith("(column ")
     ]
     ids = [item.id for item in instrument.items if item.id not in items]
-    parts = [
-        f"{len(absent)} of {len(instrument.items)} items of instrument '{instrument.id}' "
-        "have no column"
-    ]
-    wanted = []
-    for item in absent[:20]:
-        near = get_close_matches(item.id, unmatched, n=2, cutoff=0.5) or get_close_matches(
+    near: dict[str, str] = {}
+    named: set[str] = set()
+    for item in absent:
+        close = get_close_matches(item.id, unmatched, n=2, cutoff=0.5) or get_close_matches(
             item.text, unmatched, n=2, cutoff=0.5
         )
-        # Name the question too: a column may be headed by the item id or by its text.
-        hint = f"; nearest column: {', '.join(near)}" if near else ""
-        wanted.append(f"{item.id} ('{item.text}'{hint})")
-    if len(absent) > 20:
-        wanted.append(f"... {len(absent) - 20} more")
-    parts.append(
-        "expected a column headed by the item id or question text for: " + "; ".join(wanted)
-    )
-    if unmatched:
-        listed = []
-        for header in unmatched[:20]:
-            near = get_close_matches(header, ids, n=2, cutoff=0.5)
-            listed.append(f"'{header}'" + (f" (nearest item: {', '.join(near)})" if near else ""))
-        if len(unmatched) > 20:
-            listed.append(f"... {len(unmatched) - 20} more")
-        parts.append("unmatched columns: " + "; ".join(listed))
-    else:
-        parts.append("no unmatched columns left in the file")
-    return "; ".join(parts)
+        if close:
+            near[item.id] = ", ".join(shown(h) for h in close)
+            named.update(close)
+    message = missing_columns_message(table, instrument, absent, near)
+    others = []
+    for header in unmatched:
+        close = get_close_matches(header, ids, n=2, cutoff=0.5)
+        if header not in named or len(absent) > 1:
+            others.append(shown(header) + (f" (nearest item: {', '.join(close)})" if close else ""))
+    if others:
+        message += "\n  Columns no item claims:" + listed(others).replace("\n  - ", "\n    - ")
+    elif not unmatched:
+        message += "; no unmatched columns are left in the file"
+    return message
 
 
 def check_columns(table: RawTable, instrument: Instrument) -> None:

@@ -95,11 +95,11 @@ def _is_xlsform_metadata(header: str) -> bool:
     from cipp.platforms.xlsform import METADATA_TYPES, ODK_CENTRAL_COLUMNS
 
     name = header.strip()
-    last = re.split(r"[/-]", name)[-1]
+    last = re.split(r"[/.:\-]", name)[-1]
     return (
         name.startswith("_")
         or name in ODK_CENTRAL_COLUMNS
-        or name.lower().startswith(("meta-", "meta/"))
+        or name.lower().startswith(("meta-", "meta/", "meta.", "meta:", "formhub/", "__system"))
         or last.lower() in METADATA_TYPES
     )
 

@@ -201,9 +201,24 @@ class _Question:
     choices: list[tuple[str, dict[str, Any]]]
     component: str
     component_from: str
+    #: Its block (``block:NAME`` in ``components``).
+    block: str = ""
+
+    @property
+    def groupings(self) -> tuple[tuple[str, str], ...]:
+        return (("block", self.block),) if self.block else ()
 
 
 def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
+    """One question; one the importer cannot read (an odd or damaged payload) is
+    skipped with the reason, and the import goes on."""
+    try:
+        _read_question(draft, qid, tag, payload, block)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        draft.skip(tag, f"its definition could not be read ({type(error).__name__}: {error})")
+
+
+def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
     component = infer_component(block)
     question = _Question(
         qid=qid,
@@ -216,6 +231,7 @@ def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: 
         choices=_ordered(payload.get("Choices"), payload.get("ChoiceOrder")),
         component=component,
         component_from=f"its block '{block}'" if component else "",
+        block=block,
     )
     for key, entry in question.choices:
         if entry.get("TextEntry") not in (None, False, "false", ""):
@@ -246,6 +262,7 @@ def _add_multiple_choice(draft: Draft, question: _Question) -> None:
             component=question.component,
             component_from=question.component_from,
             missing=missing,
+            groups=question.groupings,
         )
         return
     draft.add_multi(
@@ -257,6 +274,7 @@ def _add_multiple_choice(draft: Draft, question: _Question) -> None:
         option_aliases=[f"{tag}_{{code}}"],
         component=question.component,
         component_from=question.component_from,
+        groups=question.groupings,
     )
 
 
@@ -290,6 +308,7 @@ def _add_matrix(draft: Draft, question: _Question) -> None:
             scale_hint=None,
             missing=missing,
             aliases=[f"{text} - {label}"] if text else [],
+            groups=question.groupings,
         )
 
 

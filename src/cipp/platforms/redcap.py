@@ -145,6 +145,8 @@ class _Field:
     validation: str
     component: str
     component_from: str
+    #: Its REDCap form (``form:NAME`` in ``components``).
+    form: str = ""
 
 
 def _component(matrix: str, section: str, form: str) -> tuple[str, str]:
@@ -171,6 +173,7 @@ def _add_choice_field(draft: Draft, field: _Field) -> None:
         component_from=field.component_from,
         scale_hint=field.matrix or None,
         aliases=field.aliases,
+        groups=(("form", field.form),) if field.form else (),
     )
 
 
@@ -188,6 +191,7 @@ def _add_field(draft: Draft, field: _Field) -> None:
             option_aliases=("{question}___{code}", "{text} (choice={label})"),
             component=field.component,
             component_from=field.component_from,
+            groups=(("form", field.form),) if field.form else (),
         )
     elif field_type == "text" and field.validation in _NUMERIC_VALIDATION:
         draft.add_number(name, field.label, aliases=field.aliases)
@@ -245,6 +249,7 @@ def from_redcap(path: str | Path, options: ImportOptions | None = None) -> Impor
             validation=cell("text_validation_type_or_show_slider_number", row).strip().lower(),
             component=component,
             component_from=component_from,
+            form=form or (forms[-1] if forms else ""),
         )
         _add_field(draft, field)
     title = path.stem.replace("_DataDictionary", "").replace("_", " ").strip() or path.stem

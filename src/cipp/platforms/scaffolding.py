@@ -5,30 +5,45 @@ drafts one from a response file: the header is the item text, and each column is
 to the first of the guesses in ``_GUESSES`` that takes it: a KoboToolbox/ODK
 select_multiple (its 1/0 ``<question>/<choice>`` columns or answers of space-joined
 choice names) and its option columns; the export's own columns (skipped); a column
-without answers (skipped); a Microsoft multi-select (``;`` after every option); a known
-scale that every answer fits (the bundled instruments' scales, then 5-point agreement,
-satisfaction and frequency scales), used whole; a Google multi-select (``, ``, when the
-parts recur as answers on their own); whole numbers in a short range, a rating scale
-(Google's linear scale); other numbers (kept only as demographics); one answer in
-every row (skipped); a short list of answers, levels in order of first appearance;
-anything else, free text. Multi-selects become one binary item per option. Everything
-guessed is in the import report. A KoboToolbox or ODK export can be scaffolded too when
-its form is not at hand.
+without answers (skipped); a Microsoft multi-select (``;`` after every option); a bundled
+instrument's scale that every answer fits, used whole; answers whose words give their
+order (:mod:`cipp.platforms.orders`: agreement, frequency, amounts, quality, numeric
+prefixes ...), every column read in one family sharing one scale (the columns' answers
+pooled, so an item whose respondents chose three of five levels still gets all five); a
+Google multi-select (``, ``, when the parts recur as answers on their own); whole
+numbers in a short range, a rating scale (Google's linear scale); other numbers (kept
+only as demographics); one answer in every row (skipped); a short list of answers
+whose order cannot be established, its levels in order of first appearance and the
+scale written ``order: guessed``; anything else, free text. Answers that are no place on
+a scale ("Don't know", "Not applicable", "Prefer not to say") become missing values.
+Multi-selects become one binary item per option. Everything guessed is in the import
+report. A KoboToolbox or ODK export can be scaffolded too when its form is not at hand.
+
+Each column is read once, as Arrow's distinct values and their counts, so a file of
+65,000 rows costs about what reading it does.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError
-from cipp.model.instrument import Level, Scale, normalize_text
+from cipp.model.errors import InstrumentError, shown
+from cipp.model.instrument import ORDER_GUESSED, Level, Scale, normalize_text
 from cipp.model.table import RawTable
-from cipp.platforms import tables
-from cipp.platforms.draft import Choice, Draft, ImportOptions, ImportResult, slug
+from cipp.platforms.draft import (
+    Choice,
+    Draft,
+    ImportOptions,
+    ImportResult,
+    guess_kind,
+    ordered_levels,
+    slug,
+)
 from cipp.platforms.forms import (
     GOOGLE,
     MSFORMS,
@@ -37,66 +52,94 @@ from cipp.platforms.forms import (
     ms_options,
     xlsform_platform,
 )
+from cipp.platforms.orders import Ordering, fold, is_non_substantive, order_answers, text_direction
 from cipp.read.instrument import iter_bundled
+from cipp.read.responses import distinct_counts
 from cipp.read.tables import read_table
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _MAX_LEVELS = 12
 _MAX_RATING_RANGE = 10
 _MAX_LEVEL_LENGTH = 80
+#: The most distinct answers a column may have to fit a bundled scale (its levels, their
+#: aliases and its missing values).
+_MAX_FITTING = 40
+#: Beyond this many distinct answers a column is read as it is (ids, comments, numbers).
+_MANY_ANSWERS = 200
 #: A KoboToolbox/ODK select_multiple: its separator, choice names and 1/0 columns.
 _MultiSelect = tuple[str, list[str], list[int]]
 #: The exports of XLSForm platforms, and how the note on reading their form names them.
 _XLSFORM_EXPORTS = {"kobo": "a KoboToolbox", "odk": "an ODK"}
-
-
-def _scale(scale_id: str, label: str, labels: list[str], kind: str = "likert") -> Scale:
-    return Scale(
-        id=scale_id,
-        label=label,
-        levels=tuple(Level(code=i + 1, label=text) for i, text in enumerate(labels)),
-        kind=kind,
-        positive="high",
-    )
-
-
-BUILTIN_SCALES = (
-    _scale(
-        "agreement5",
-        "5-point agreement scale",
-        ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"],
-    ),
-    _scale(
-        "satisfaction5",
-        "5-point satisfaction scale",
-        [
-            "Very dissatisfied",
-            "Dissatisfied",
-            "Neither satisfied nor dissatisfied",
-            "Satisfied",
-            "Very satisfied",
-        ],
-    ),
-    _scale(
-        "frequency5", "5-point frequency scale", ["Never", "Rarely", "Sometimes", "Often", "Always"]
-    ),
-)
+#: ``progress(done, total)``: ``done`` of the file's ``total`` columns are read.
+Progress = Callable[[int, int], None]
 
 
 def known_scales() -> list[Scale]:
-    """Scales a scaffold recognises: the bundled instruments' scales, then built-ins."""
+    """Scales a scaffold uses whole when every answer of a column fits one: the bundled
+    instruments' scales (others are recognised from their words, see
+    :mod:`cipp.platforms.orders`)."""
     out: list[Scale] = []
     seen: set[tuple[tuple[int, str], ...]] = set()
     try:
         bundled = [scale for instrument in iter_bundled() for scale in instrument.scales]
     except InstrumentError:
         bundled = []
-    for scale in [*bundled, *BUILTIN_SCALES]:
+    for scale in bundled:
         key = tuple((level.code, level.label) for level in scale.levels)
         if key not in seen:
             seen.add(key)
             out.append(scale)
     return out
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """A column's answers: trimmed, blanks and the declared missing codes left out, told
+    apart as the loader tells levels apart (case and spacing aside), each spelled as most
+    answers spell it; in order of first appearance, with how many cells hold each."""
+
+    values: tuple[str, ...] = ()
+    counts: tuple[int, ...] = ()
+    #: More answers than any scale has: read as they are, never as levels.
+    many: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def count_of(self) -> dict[str, int]:
+        return dict(zip(self.values, self.counts, strict=True))
+
+    @cached_property
+    def substantive(self) -> list[str]:
+        """The answers that are places on a scale (not "Don't know", "N/A" ...)."""
+        if self.many:
+            return list(self.values)
+        return [v for v in self.values if not is_non_substantive(v)]
+
+    @cached_property
+    def non_substantive(self) -> list[str]:
+        return [] if self.many else [v for v in self.values if is_non_substantive(v)]
+
+
+def _read_answers(column: object, missing: set[str]) -> _Answers:
+    pairs = distinct_counts(column)
+    if len(pairs) > _MANY_ANSWERS:
+        # Ids, comments, numbers: no scale, so no need to tell spellings apart.
+        totals: dict[str, int] = {}
+        for text, n in pairs:
+            value = text.strip()
+            if value and not (missing and normalize_text(value) in missing):
+                totals[value] = totals.get(value, 0) + n
+        return _Answers(tuple(totals), tuple(totals.values()), many=True)
+    spellings: dict[str, Counter[str]] = {}
+    for text, n in pairs:
+        value = text.strip()
+        key = normalize_text(value)
+        if value and key not in missing:
+            spellings.setdefault(key, Counter())[value] += n
+    values = tuple(counts.most_common(1)[0][0] for counts in spellings.values())
+    return _Answers(values, tuple(sum(counts.values()) for counts in spellings.values()))
 
 
 #: An XLSForm choice name as forms write them (no spaces: select_multiple answers are
@@ -105,20 +148,20 @@ _CHOICE_NAME = re.compile(r"^[a-z_][a-z0-9_.\-]*$")
 
 
 def _xlsform_multi_selects(
-    table: RawTable, columns: list[list[str]], skip: set[int]
-) -> dict[int, tuple[str, list[str], list[int]]]:
+    table: RawTable, columns: list[_Answers], skip: set[int]
+) -> dict[int, _MultiSelect]:
     """KoboToolbox and ODK select_multiple questions: a column of space-separated choice
     names, ``<question>``, beside one 1/0 column per choice, ``<question>/<choice>``.
 
     Returns, by the question column's position: the separator, the choice names and the
     positions of their columns.
     """
-    found: dict[int, tuple[str, list[str], list[int]]] = {}
+    found: dict[int, _MultiSelect] = {}
     headers = [h.strip() for h in table.headers]
     for position, header in enumerate(headers):
-        if position in skip or not columns[position]:
+        if position in skip or not columns[position].values:
             continue
-        for separator in ("/", "-"):
+        for separator in ("/", "-", ".", ":"):
             prefix = header + separator
             options = [
                 (j, h[len(prefix) :])
@@ -128,8 +171,8 @@ def _xlsform_multi_selects(
             option_names = {name for _, name in options}
             if (
                 options
-                and all(set(columns[j]) <= {"0", "1"} for j, _ in options)
-                and all(set(value.split()) <= option_names for value in columns[position])
+                and all(set(columns[j].values) <= {"0", "1"} for j, _ in options)
+                and all(set(value.split()) <= option_names for value in columns[position].values)
             ):
                 found[position] = (separator, [n for _, n in options], [j for j, _ in options])
                 break
@@ -139,7 +182,7 @@ def _xlsform_multi_selects(
     return found
 
 
-def _space_joined_names(answers: list[str]) -> list[str]:
+def _space_joined_names(answers: _Answers) -> list[str]:
     """The choice names of a select_multiple column without split columns (ODK Central's
     default), or [] when the answers do not look like one.
 
@@ -150,24 +193,16 @@ def _space_joined_names(answers: list[str]) -> list[str]:
     """
     uses: Counter[str] = Counter()
     sizes = set()
-    for value in answers:
+    for value, n in zip(answers.values, answers.counts, strict=True):
         tokens = value.split(" ")
         if len(set(tokens)) != len(tokens) or not all(_CHOICE_NAME.match(t) for t in tokens):
             return []
         sizes.add(min(len(tokens), 2))
-        uses.update(tokens)
+        for token in tokens:
+            uses[token] += n
     if sizes != {1, 2} or len(uses) > _MAX_LEVELS or min(uses.values()) < 2:
         return []
     return list(uses)
-
-
-def _distinct_answers(values: list[str]) -> list[str]:
-    """The different answers in order of first appearance, told apart as the loader tells
-    levels apart (case and spacing aside), each spelled as most answers spell it."""
-    spellings: dict[str, Counter[str]] = {}
-    for value in values:
-        spellings.setdefault(normalize_text(value), Counter())[value] += 1
-    return [counts.most_common(1)[0][0] for counts in spellings.values()]
 
 
 def google_multi_options(values: list[str]) -> list[str] | None:
@@ -189,14 +224,12 @@ def google_multi_options(values: list[str]) -> list[str] | None:
     return None
 
 
-def _fits(scale: Scale, values: Iterable[str], missing_codes: Iterable[str] = ()) -> bool:
+def _fits(lookup: Set[str], missing: Set[str], values: Iterable[str]) -> bool:
     """Every answer is a level or missing value of the scale, and some by its label
     (numbers alone are no evidence: 1-5 fits every scale's codes)."""
     values = list(values)
-    if all(_NUMBER.match(v.strip()) for v in values):
+    if not values or all(_NUMBER.match(v.strip()) for v in values):
         return False
-    lookup = scale.lookup()
-    missing = scale.missing_keys() | {normalize_text(code) for code in missing_codes}
     return all(normalize_text(v) in lookup or normalize_text(v) in missing for v in values)
 
 
@@ -214,24 +247,130 @@ def _rating(values: list[str]) -> list[int] | None:
     return list(range(min(low, 1), high + 1))
 
 
+# --- scales from ordered answers, one per family -------------------------------------------
+
+
+@dataclass
+class _Pool:
+    """Columns whose answers read in one family, and their answers pooled."""
+
+    family: str
+    #: Each place's answer (folded) and spellings with their counts.
+    places: dict[float, tuple[str, Counter[str]]] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    two_ended: bool = False
+    missing: dict[str, None] = field(default_factory=dict)
+    columns: list[int] = field(default_factory=list)
+
+    def takes(self, ordering: Ordering) -> bool:
+        """Whether the answers fit: the same family, no other words at one place."""
+        if ordering.family != self.family:
+            return False
+        if ordering.family == "numbers":
+            known = {self.numbers[a]: fold(t) for a, t in self.texts.items() if t}
+            return all(
+                known.get(ordering.numbers[a], fold(t)) == fold(t)
+                for a, t in ordering.texts.items()
+                if t
+            )
+        return all(
+            score not in self.places or self.places[score][0] == fold(answer)
+            for answer, score in ordering.scores.items()
+        )
+
+    def add(self, position: int, ordering: Ordering, answers: _Answers) -> None:
+        counts = answers.count_of()
+        for answer, score in ordering.scores.items():
+            self.places.setdefault(score, (fold(answer), Counter()))[1][answer] += counts[answer]
+        self.numbers.update(ordering.numbers)
+        self.texts.update(ordering.texts)
+        self.two_ended = self.two_ended or ordering.two_ended
+        self.missing.update(dict.fromkeys(answers.non_substantive))
+        self.columns.append(position)
+
+    def scale(self, missing_codes: Sequence[str]) -> Scale:
+        scores = {a: score for score, (_, counts) in self.places.items() for a in counts}
+        counts = {a: n for _, spelled in self.places.values() for a, n in spelled.items()}
+        ordering = Ordering(self.family, scores, self.two_ended, self.numbers, self.texts)
+        levels, collapse = ordered_levels(ordering, counts)
+        positive = "high"
+        if self.family == "numbers":
+            ends = sorted(levels, key=lambda level: level.code)
+            if text_direction(ends[0].label, ends[-1].label) < 0:
+                positive = "low"
+            name = f"scale{ends[0].code}_{ends[-1].code}"
+        else:
+            name = f"{self.family}{len(levels)}"
+        return Scale(
+            id=name,
+            label="",
+            levels=levels,
+            kind=ordering.kind,
+            positive=positive,
+            missing=tuple(dict.fromkeys([*self.missing, *missing_codes])),
+            collapse=collapse,
+        )
+
+
+def _pools(
+    answers: dict[int, _Answers], missing_codes: Sequence[str]
+) -> dict[int, tuple[Scale, str]]:
+    """The scale of each column whose answers read in order (and the family), columns of
+    one family sharing one scale; a column of one answer joins the scale that has it."""
+    pools: list[_Pool] = []
+    single: dict[int, str] = {}
+    for position, column in answers.items():
+        values = column.substantive
+        if len(values) == 1:
+            single[position] = values[0]
+        ordering = order_answers(values)
+        if ordering is None or (ordering.family == "numbers" and not ordering.texts):
+            continue  # plain numbers: a rating of the column's own range
+        pool = next((p for p in pools if p.takes(ordering)), None)
+        if pool is None:
+            pool = _Pool(ordering.family)
+            pools.append(pool)
+        pool.add(position, ordering, column)
+    for position, value in single.items():
+        pool = next((p for p in pools if any(f == fold(value) for f, _ in p.places.values())), None)
+        if pool is not None:
+            place = next(s for s, (f, _) in pool.places.items() if f == fold(value))
+            pool.places[place][1][value] += answers[position].total
+            pool.missing.update(dict.fromkeys(answers[position].non_substantive))
+            pool.columns.append(position)
+    out: dict[int, tuple[Scale, str]] = {}
+    for pool in pools:
+        scale = pool.scale(missing_codes)
+        out.update({position: (scale, pool.family) for position in pool.columns})
+    return out
+
+
+def _spellings(scale: Scale) -> list[str]:
+    return [s for level in scale.levels for s in (level.label, *level.aliases)]
+
+
 @dataclass(frozen=True)
 class _File:
     """What the guesses know of the whole file."""
 
     platform: str
     table: RawTable
-    #: Each column's answers as the loader will read them: trimmed, blanks and the
-    #: declared missing codes left out (they are missing values, not levels).
-    answers: list[list[str]]
+    #: Each column's answers as the loader will read them (see :class:`_Answers`).
+    answers: list[_Answers]
     #: The positions of the export's own columns (timestamps, respondents, submissions).
     meta: set[int]
     #: KoboToolbox/ODK select_multiple questions, by the position of their column, and
     #: the question each of their 1/0 option columns belongs to.
     multi_selects: dict[int, _MultiSelect]
     option_of: dict[int, str]
-    #: The known scales each column's answers fit, the most used in the file first (one
-    #: form, one agreement scale).
-    fitting: dict[int, list[Scale]]
+    #: The bundled scale each column's answers fit (the one most used in the file; its
+    #: missing values joined by the answers that are no place on it).
+    fitting: dict[int, tuple[Scale, list[Scale]]]
+    #: The scale of each column whose answers read in order, and their family.
+    ordered: dict[int, tuple[Scale, str]]
+    #: The questions put on each of those scales, for the import report.
+    placed: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -241,21 +380,60 @@ class _Column:
     position: int
     header: str
     question: str
-    answers: list[str]
-    distinct: list[str]
+    answers: _Answers
+
+    @property
+    def distinct(self) -> list[str]:
+        return list(self.answers.values)
 
 
-def _survey(table: RawTable, platform: str, options: ImportOptions) -> _File:
+def _bundled_fits(
+    answers: list[_Answers], skip: set[int], options: ImportOptions
+) -> dict[int, tuple[Scale, list[Scale]]]:
+    """The bundled scales each column's substantive answers fit, the most used first;
+    the chosen one extended with the answers that are no place on it."""
+    scales = known_scales()
+    codes = {normalize_text(code) for code in options.missing_codes}
+    keys = [(set(s.lookup()), s.missing_keys() | codes) for s in scales]
+    fitting = {
+        j: [
+            s
+            for s, (lookup, missing) in zip(scales, keys, strict=True)
+            if _fits(lookup, missing, column.substantive)
+        ]
+        for j, column in enumerate(answers)
+        # A column of more answers than any scale has spellings (ids, comments) fits none.
+        if j not in skip and 0 < len(column.values) <= _MAX_FITTING
+    }
+    uses = {id(s): sum(s in fits for fits in fitting.values()) for s in scales}
+    extra: dict[int, dict[str, None]] = {}
+    chosen: dict[int, list[Scale]] = {}
+    for j, fits in fitting.items():
+        if fits:
+            fits.sort(key=lambda s: -uses[id(s)])
+            chosen[j] = fits
+            declared = fits[0].missing_keys()
+            values = [v for v in answers[j].non_substantive if normalize_text(v) not in declared]
+            extra.setdefault(id(fits[0]), {}).update(dict.fromkeys(values))
+    extended = {
+        key: replace(scale, missing=(*scale.missing, *values))
+        for scale in scales
+        if (key := id(scale)) in extra and (values := [v for v in extra[key] if v])
+    }
+    return {j: (extended.get(id(fits[0]), fits[0]), fits) for j, fits in chosen.items()}
+
+
+def _survey(
+    table: RawTable, platform: str, options: ImportOptions, progress: Progress | None
+) -> _File:
     meta = metadata_columns(table)
     missing = {normalize_text(code) for code in options.missing_codes}
-    answers = [
-        [
-            v.strip()
-            for v in tables.texts(table, j)
-            if v is not None and v.strip() and normalize_text(v) not in missing
-        ]
-        for j in range(len(table.headers))
-    ]
+    answers = []
+    total = len(table.headers)
+    for j in range(total):
+        answers.append(_read_answers(table.cells[j], missing))
+        if progress is not None:
+            progress(j + 1, total)
     multi_selects: dict[int, _MultiSelect] = {}
     if platform in _XLSFORM_EXPORTS:
         multi_selects = _xlsform_multi_selects(table, answers, meta)
@@ -264,15 +442,30 @@ def _survey(table: RawTable, platform: str, options: ImportOptions) -> _File:
         for position, (_, _, split) in multi_selects.items()
         for j in split
     }
-    scales = known_scales()
-    fitting = {
-        j: [s for s in scales if _fits(s, dict.fromkeys(values), options.missing_codes)]
-        for j, values in enumerate(answers)
-        if j not in meta and values
+    taken = meta | set(option_of)
+    fitting = _bundled_fits(answers, taken, options)
+    candidates = {
+        j: column
+        for j, column in enumerate(answers)
+        if j not in taken
+        and j not in multi_selects
+        and 0 < len(column.values) <= _MAX_LEVELS
+        and all(len(v) <= _MAX_LEVEL_LENGTH for v in column.values)
+        and not (platform != GOOGLE.name and is_ms_multi(list(column.values)))
     }
-    uses = {id(s): sum(s in fits for fits in fitting.values()) for s in scales}
-    fitting = {j: sorted(fits, key=lambda s: -uses[id(s)]) for j, fits in fitting.items()}
-    return _File(platform, table, answers, meta, multi_selects, option_of, fitting)
+    ordered = _pools(candidates, options.missing_codes)
+    # A column keeps the bundled scale it fits only when every answer of the columns read
+    # with it fits that scale too: one survey scale is one scale of the draft.
+    for j in list(fitting):
+        pooled = ordered.get(j)
+        if pooled is None:
+            continue
+        bundled = fitting[j][0]
+        if _fits(set(bundled.lookup()), bundled.missing_keys(), _spellings(pooled[0])):
+            del ordered[j]
+        else:
+            del fitting[j]
+    return _File(platform, table, answers, meta, multi_selects, option_of, fitting, ordered)
 
 
 # --- the guesses, in the order they are tried --------------------------------------------
@@ -285,7 +478,7 @@ def _xlsform_multi_select(draft: Draft, file: _File, column: _Column) -> bool:
     if found is None or draft.wants_demographic(column.question):
         return False
     separator, names, split = found
-    if not split and file.fitting.get(column.position):
+    if not split and (column.position in file.fitting or column.position in file.ordered):
         return False  # answers of space-joined names that also fit a scale are a scale
     text = column.header.strip()
     draft.add_multi(
@@ -318,7 +511,7 @@ def _metadata(draft: Draft, file: _File, column: _Column) -> bool:
 
 
 def _no_answers(draft: Draft, file: _File, column: _Column) -> bool:
-    if column.answers:
+    if column.answers.values:
         return False
     draft.skip(column.header, "no answers")
     return True
@@ -338,27 +531,52 @@ def _add_multi_from_answers(draft: Draft, column: _Column, options: list[str]) -
 
 
 def _msforms_multi_select(draft: Draft, file: _File, column: _Column) -> bool:
-    if file.platform == GOOGLE.name or not is_ms_multi(column.answers):
+    if file.platform == GOOGLE.name or not is_ms_multi(column.distinct):
         return False
-    _add_multi_from_answers(draft, column, ms_options(column.answers))
+    _add_multi_from_answers(draft, column, ms_options(column.distinct))
     return True
 
 
 def _known_scale(draft: Draft, file: _File, column: _Column) -> bool:
-    fitting = file.fitting.get(column.position)
-    if not fitting:
+    found = file.fitting.get(column.position)
+    if found is None:
         return False
-    chosen = fitting[0]
+    chosen, fitting = found
     draft.add_on_scale(column.question, column.header, chosen, source_id=column.header)
     also = f" (also fits {', '.join(s.id for s in fitting[1:3])})" if fitting[1:] else ""
     draft.guessed.append(f"{column.question}: answers fit the scale '{chosen.id}'{also}")
     return True
 
 
+def _ordered_scale(draft: Draft, file: _File, column: _Column) -> bool:
+    found = file.ordered.get(column.position)
+    if found is None:
+        return False
+    scale, _ = found
+    draft.add_on_scale(column.question, column.header, scale, source_id=column.header)
+    file.placed.setdefault(id(scale), []).append(column.question)
+    return True
+
+
+def _report_ordered(draft: Draft, file: _File) -> None:
+    """One line per scale read from the answers' words: its levels and its items."""
+    scales = {id(scale): (scale, family) for scale, family in file.ordered.values()}
+    for key, questions in file.placed.items():
+        scale, family = scales[key]
+        levels = ", ".join(level.label for level in scale.levels)
+        article = "an" if family[0] in "aeiou" else "a"
+        items = ", ".join(questions[:10]) + (
+            f" and {len(questions) - 10} more" if len(questions) > 10 else ""
+        )
+        draft.guessed.append(
+            f"answers read in order as {article} {family} scale ({levels}): {items}"
+        )
+
+
 def _google_multi_select(draft: Draft, file: _File, column: _Column) -> bool:
     if file.platform == MSFORMS.name:
         return False
-    options = google_multi_options(column.answers)
+    options = google_multi_options(column.distinct)
     if options is None:
         return False
     _add_multi_from_answers(draft, column, options)
@@ -366,7 +584,8 @@ def _google_multi_select(draft: Draft, file: _File, column: _Column) -> bool:
 
 
 def _rating_scale(draft: Draft, file: _File, column: _Column) -> bool:
-    codes = _rating(column.distinct)
+    values = column.answers.substantive
+    codes = _rating(values)
     if codes is None:
         return False
     draft.add_choice(
@@ -374,6 +593,7 @@ def _rating_scale(draft: Draft, file: _File, column: _Column) -> bool:
         column.header,
         [Choice(str(code), str(code)) for code in codes],
         source_id=column.header,
+        missing=[(value, "") for value in column.answers.non_substantive],
     )
     draft.guessed.append(
         f"{column.question}: whole numbers {codes[0]}-{codes[-1]}, read as a rating scale"
@@ -382,7 +602,8 @@ def _rating_scale(draft: Draft, file: _File, column: _Column) -> bool:
 
 
 def _number(draft: Draft, file: _File, column: _Column) -> bool:
-    if not all(_NUMBER.match(v.strip()) for v in column.distinct):
+    values = column.answers.substantive
+    if not values or not all(_NUMBER.match(v.strip()) for v in values):
         return False
     draft.add_number(column.question, column.header)
     return True
@@ -391,28 +612,39 @@ def _number(draft: Draft, file: _File, column: _Column) -> bool:
 def _one_answer(draft: Draft, file: _File, column: _Column) -> bool:
     if len(column.distinct) != 1:
         return False
-    draft.skip(column.header, f"the same answer in every row ('{column.distinct[0]}')")
+    draft.skip(column.header, f"the same answer in every row ({shown(column.distinct[0])})")
     return True
 
 
 def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
-    distinct, count = column.distinct, len(column.answers)
+    """A short list of answers whose order is unknown: levels in order of first
+    appearance, the scale written ``order: guessed``."""
+    distinct, count = column.answers.substantive, column.answers.total
     if not (
-        len(distinct) <= _MAX_LEVELS
+        2 <= len(distinct) <= _MAX_LEVELS
         and len(distinct) < count
         and len(distinct) * 2 <= count + 2
         and all(len(v) <= _MAX_LEVEL_LENGTH for v in distinct)
     ):
         return False
-    draft.add_choice(
-        column.question,
-        column.header,
-        [Choice(str(i + 1), v) for i, v in enumerate(distinct)],
-        source_id=column.header,
+    levels = tuple(Level(code=i + 1, label=v) for i, v in enumerate(distinct))
+    kind, _ = guess_kind(levels)
+    scale = Scale(
+        id=f"{column.question}_levels",
+        label="",
+        levels=levels,
+        kind=kind,
+        missing=tuple(
+            dict.fromkeys([*column.answers.non_substantive, *draft.options.missing_codes])
+        ),
+        order=ORDER_GUESSED,
     )
+    draft.add_on_scale(column.question, column.header, scale, source_id=column.header)
     draft.guessed.append(
         f"{column.question}: levels from the answers, in order of first appearance "
-        f"({', '.join(distinct)}); reorder them if they are ordinal"
+        f"({', '.join(distinct)}); their order could not be established, so the scale is "
+        "written 'order: guessed' (a question without an order, such as gender, is better "
+        f"kept as a demographic: --demographic {column.question})"
     )
     return True
 
@@ -429,6 +661,7 @@ _GUESSES: tuple[Callable[[Draft, _File, _Column], bool], ...] = (
     _no_answers,
     _msforms_multi_select,
     _known_scale,
+    _ordered_scale,
     _google_multi_select,
     _rating_scale,
     _number,
@@ -450,9 +683,16 @@ def _scaffolded_platform(table: RawTable) -> tuple[str, str]:
 
 
 def scaffold(
-    path: str | Path, options: ImportOptions | None = None, *, sheet: str | None = None
+    path: str | Path,
+    options: ImportOptions | None = None,
+    *,
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Draft an instrument from a Google Forms / Microsoft Forms (or any) response file."""
+    """Draft an instrument from a Google Forms / Microsoft Forms (or any) response file.
+
+    ``progress(done, total)`` is told as each of the file's columns has been read.
+    """
     path = Path(path)
     options = options or ImportOptions()
     table = read_table(path, sheet=sheet)
@@ -461,15 +701,16 @@ def scaffold(
     if platform in _XLSFORM_EXPORTS:
         draft.notes.append(
             f"This is {_XLSFORM_EXPORTS[platform]} export: 'cipp instrument from-xlsform "
-            "FORM.xlsx' reads the form itself (labels, choice lists, groups) and guesses less."
+            "FORM.xlsx' (or from-xform FORM.xml) reads the form itself (labels, choice "
+            "lists, groups) and guesses less."
         )
-    file = _survey(table, platform, options)
+    file = _survey(table, platform, options, progress)
     for position, header in enumerate(table.headers):
-        answers = file.answers[position]
-        column = _Column(position, header, slug(header), answers, _distinct_answers(answers))
+        column = _Column(position, header, slug(header), file.answers[position])
         for guess in _GUESSES:
             if guess(draft, file, column):
                 break
+    _report_ordered(draft, file)
     return draft.result(
         id=slug(path.stem),
         title=path.stem.replace("_", " "),

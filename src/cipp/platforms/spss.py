@@ -4,10 +4,14 @@ pyreadstat is optional (``pip install 'cipp[spss]'``); it is imported inside the
 functions, and its absence is a one-line :class:`~cipp.model.errors.CippError`.
 
 Import (metadata): a variable with value labels is an item (levels are the labelled
-codes; variable label = text); SPSS user-missing values (discrete, or small integer
-ranges) and Stata's extended missing values (``.a`` .. ``.z``) leave the levels and
-become the scale's missing values (code and label). Numeric variables without value
-labels can be kept as demographics; string variables are free text; dates skipped.
+codes; variable label = text). A numeric scale labelled at some values only (1 = "very
+poor" ... 10 = "very good"; 1, 3 and 5 of a 1-5 scale) gets a level for every whole
+number between its lowest and highest label, and for every other whole number found in
+the data, each labelled by its number where the file gives no label. SPSS user-missing
+values (discrete, or small integer ranges) and Stata's extended missing values (``.a``
+.. ``.z``) leave the levels and become the scale's missing values (code and label).
+Numeric variables without value labels can be kept as demographics; string variables
+are free text; dates skipped.
 Codes are read as numbers and labels mapped in cipp: pyreadstat's ordered-category
 conversion fails on columns with missing values.
 
@@ -20,7 +24,9 @@ Writing responses as .sav/.dta files is :mod:`cipp.platforms.spss_writer`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +51,8 @@ _DATE_FORMAT = re.compile(
     r"^(%t|DATE|ADATE|EDATE|SDATE|JDATE|DATETIME|TIME|DTIME|WKDAY|MONTH)", re.IGNORECASE
 )
 _MAX_RANGE = 20
+#: The most levels a scale labelled at some values only is filled out to (0-100 ratings).
+_MAX_FILLED = 101
 
 
 def pyreadstat_module() -> Any:
@@ -111,7 +119,17 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
     path = Path(path)
     options = options or ImportOptions()
     stata = path.suffix.lower() in STATA_SUFFIXES
-    _, meta = _read(path, metadataonly=True)
+    frame, meta = _read(path, metadataonly=True)
+    found: dict[str, set[int]] = {}
+
+    def observed(name: str, missing_codes: list[str]) -> set[int]:
+        """The whole numbers in a variable's data (its missing codes aside)."""
+        if name not in found:
+            values = frame[name] if stata else _column(path, name)
+            numbers = {as_code(v) for v in values.tolist() if v == v and v is not None}
+            found[name] = {n for n in numbers if n is not None and str(n) not in missing_codes}
+        return found[name]
+
     draft = Draft(
         "stata" if stata else "spss",
         path,
@@ -140,6 +158,7 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
             if len(choices) < 2:
                 draft.skip(name, "fewer than two labelled values")
                 continue
+            choices = _filled(draft, name, choices, partial(observed, name, missing_codes))
             draft.add_choice(name, text, choices, source_id=name, missing=missing)
         elif _DATE_FORMAT.match(fmt):
             draft.skip(name, f"a date or time ({fmt})")
@@ -153,6 +172,46 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
         title=title,
         description=f"Imported from the {'Stata' if stata else 'SPSS'} file {path.name}",
     )
+
+
+def _column(path: Path, name: str) -> Any:
+    """One variable's data from an SPSS file (the import reads metadata only otherwise)."""
+    pyreadstat = pyreadstat_module()
+    reader = pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav
+    try:
+        frame, _ = reader(str(path), usecols=[name])
+    except pyreadstat.ReadstatError as error:
+        raise DataError(f"{path}: not a readable SPSS/Stata file ({error})") from None
+    return frame[name]
+
+
+def _filled(
+    draft: Draft, name: str, choices: list[Choice], observed: Callable[[], set[int]]
+) -> list[Choice]:
+    """The levels of a numeric scale labelled at some values only: every whole number
+    from the lowest to the highest label and every one in the data, labelled by its
+    number where the file gives no label. Other value labels are kept as they are."""
+    codes = {as_code(choice.code): choice for choice in choices}
+    if None in codes:
+        return choices
+    numbers = [code for code in codes if code is not None]
+    span = set(range(min(numbers), max(numbers) + 1)) | observed()
+    if span == set(numbers) or len(span) > _MAX_FILLED:
+        return choices
+    filled = [codes.get(n) or Choice(str(n), str(n)) for n in sorted(span)]
+    added = sorted(span - set(numbers))
+    outside = [n for n in added if not min(numbers) <= n <= max(numbers)]
+    draft.guessed.append(
+        f"{name}: value labels on {len(numbers)} of its values; added a level for "
+        f"{', '.join(map(str, added))}, labelled by its number"
+        + (
+            f" ({', '.join(map(str, outside))} found in the data beyond the labels: declare "
+            "them missing with --missing-code if they mean missing)"
+            if outside
+            else ""
+        )
+    )
+    return filled
 
 
 def read_responses(path: Path) -> RawTable:

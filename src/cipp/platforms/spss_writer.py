@@ -212,13 +212,14 @@ def build_export(responses: Responses, table: RawTable, *, stata: bool = False) 
         if level_labels:
             value_labels[name] = level_labels
 
-    other = {normalize_header(h): h for h in responses.other.columns}
+    other = {normalize_header(h): h for h in responses.other_headers}
     for text_name in instrument.free_text:
         header = other.get(normalize_header(text_name))
         if header is None:
             continue
         name = _variable_name(text_name, taken, stata=stata, notes=notes)
-        answers = [v if isinstance(v, str) else "" for v in responses.other[header].tolist()]
+        cells = responses.other_column(header).tolist()
+        answers = [v if isinstance(v, str) else "" for v in cells]
         data[name] = pd.Series(answers, dtype=object)
         measure[name] = "nominal"
     frame = pd.DataFrame(data)

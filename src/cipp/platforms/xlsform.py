@@ -20,6 +20,7 @@ becomes ``q__choice``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def _label_columns(table: RawTable) -> dict[str, int]:
     return out
 
 
-def _pick_language(languages: list[str], lang: str | None, default: str | None, path: Path) -> str:
+def pick_language(languages: list[str], lang: str | None, default: str | None, path: Path) -> str:
     if lang is not None:
         wanted = lang.strip().casefold()
         for language in languages:
@@ -192,15 +193,18 @@ class _Form:
 
 
 @dataclass(frozen=True)
-class _Group:
+class FormGroup:
+    """A group or repeat a question is in, and the component its name gives."""
+
     name: str
     component: str
     repeat: bool
 
 
 @dataclass(frozen=True)
-class _Question:
-    """One question row of the survey sheet."""
+class FormQuestion:
+    """One question of a form: a row of an XLSForm's survey sheet, or a control of an
+    XForm's body (``row`` is then its position among them)."""
 
     row: int
     raw_type: str
@@ -216,6 +220,12 @@ class _Question:
     component: str
     component_from: str
     in_repeat: bool
+    #: The groups it is in, outermost first (``group:NAME`` in ``components``).
+    groups: tuple[str, ...] = ()
+
+    @property
+    def groupings(self) -> tuple[tuple[str, str], ...]:
+        return tuple(("group", name) for name in self.groups)
 
 
 def _settings(settings: RawTable | None) -> dict[str, str]:
@@ -242,7 +252,7 @@ def _read_form(path: Path, options: ImportOptions) -> _Form:
     labels = _label_columns(survey)
     if not labels:
         raise InstrumentError(f"{survey.where()}: the survey sheet has no label column")
-    language = _pick_language(list(labels), options.lang, settings.get("default_language"), path)
+    language = pick_language(list(labels), options.lang, settings.get("default_language"), path)
     others = [lang for lang in labels if lang != language]
     return _Form(
         survey=survey,
@@ -257,7 +267,7 @@ def _read_form(path: Path, options: ImportOptions) -> _Form:
     )
 
 
-def _question(form: _Form, row: int, groups: list[_Group]) -> _Question | None:
+def _question(form: _Form, row: int, groups: list[FormGroup]) -> FormQuestion | None:
     """The question of a survey row, or None for a blank row or a group's begin or end
     (which opens or closes it in ``groups``)."""
     raw_type = (form.cells[form.type_col][row] or "").strip()
@@ -269,9 +279,9 @@ def _question(form: _Form, row: int, groups: list[_Group]) -> _Question | None:
     if kind == "begin":
         component = infer_component(name) or infer_component(form.label(form.language, row))
         what = parts[1].lower() if len(parts) > 1 else "group"
-        groups.append(_Group(name, component, what == "repeat"))
+        groups.append(FormGroup(name, component, what == "repeat"))
         return None
-    if kind == "end":
+    if kind == "end" and len(parts) > 1:  # "end group"; a lone "end" is the metadata field
         if groups:
             groups.pop()
         return None
@@ -281,7 +291,7 @@ def _question(form: _Form, row: int, groups: list[_Group]) -> _Question | None:
     aligned = [plain_text(form.label(other, row)) for other in form.others]
     # The innermost group named after a component gives it.
     setter = next((g for g in reversed(groups) if g.component), None)
-    return _Question(
+    return FormQuestion(
         row=row,
         raw_type=raw_type,
         kind=kind,
@@ -295,18 +305,18 @@ def _question(form: _Form, row: int, groups: list[_Group]) -> _Question | None:
         component=setter.component if setter else "",
         component_from=f"its group '{setter.name}'" if setter else "",
         in_repeat=any(g.repeat for g in groups),
+        groups=tuple(g.name for g in groups if g.name),
     )
 
 
-def _add_select(draft: Draft, form: _Form, question: _Question) -> None:
-    """A select_one (an item) or select_multiple (one binary item per choice)."""
+def add_select(draft: Draft, question: FormQuestion, choices: list[Choice] | None) -> None:
+    """A select_one (an item) or select_multiple (one binary item per choice); skipped
+    when its choice list is missing (``choices`` None)."""
     name = question.name
-    if question.list_name not in form.lists:
-        raise InstrumentError(
-            f"{form.survey.where(int(form.survey.rows[question.row]))}: {name}: no choice "
-            f"list '{question.list_name}' in the choices sheet"
-        )
-    choices = list(form.lists[question.list_name])
+    if choices is None:
+        draft.skip(name, f"its choice list '{question.list_name}' is not in the form")
+        return
+    choices = list(choices)
     if question.or_other:
         choices.append(Choice("other", "Other"))
         draft.guessed.append(f"{name}: 'or_other' adds the level 'other'")
@@ -319,6 +329,7 @@ def _add_select(draft: Draft, form: _Form, question: _Question) -> None:
             component=question.component,
             component_from=question.component_from,
             aliases=question.translations,
+            groups=question.groupings,
         )
         return
     draft.add_multi(
@@ -334,15 +345,20 @@ def _add_select(draft: Draft, form: _Form, question: _Question) -> None:
         ),
         component=question.component,
         component_from=question.component_from,
+        groups=question.groupings,
     )
 
 
-def _add_question(draft: Draft, form: _Form, question: _Question) -> None:
+def add_question(
+    draft: Draft, question: FormQuestion, choices: Callable[[str], list[Choice] | None]
+) -> None:
+    """One question of a form, whichever way it was written (XLSForm or XForm):
+    ``choices`` gives a choice list by its name (None: no such list)."""
     name, kind = question.name, question.kind
     if question.in_repeat:
         draft.skip(name, "inside a repeat (several answers per respondent)")
     elif kind in ("select_one", "select_multiple"):
-        _add_select(draft, form, question)
+        add_select(draft, question, choices(question.list_name))
     elif kind in ("select_one_from_file", "select_multiple_from_file"):
         draft.skip(name, "choices come from an external file")
     elif kind in ("integer", "decimal"):
@@ -363,11 +379,11 @@ def from_xlsform(path: str | Path, options: ImportOptions | None = None) -> Impo
     options = options or ImportOptions()
     form = _read_form(path, options)
     draft = Draft("xlsform", path, options, title="XLSForm")
-    groups: list[_Group] = []
+    groups: list[FormGroup] = []
     for row in range(form.survey.n_rows):
         question = _question(form, row, groups)
         if question is not None:
-            _add_question(draft, form, question)
+            add_question(draft, question, form.lists.get)
     return draft.result(
         id=form.settings.get("form_id") or make_id(path.stem),
         title=form.settings.get("form_title") or path.stem,

@@ -4,8 +4,10 @@
 reads (the tests load every written file back and compare it field by field). The
 output is deterministic (no dates, stable order), so re-importing a changed
 questionnaire diffs cleanly. An item without a component is written as
-``component: ""`` with a TODO comment; loading rejects it until someone fills it in,
-and :func:`missing_components` lists those items for ``cipp validate``.
+``component: unassigned`` with a TODO comment (analysed, but shown apart from the CIPP
+components), and :func:`missing_components` lists those items for ``cipp validate``. A
+scale whose order a draft could not establish is written ``order: guessed`` with a
+comment saying what to check.
 """
 
 from __future__ import annotations
@@ -17,13 +19,25 @@ from pathlib import Path
 from typing import Any
 
 from cipp.model.errors import InstrumentError
-from cipp.model.instrument import COMPONENTS, Demographic, Instrument, Item, Level, Scale
+from cipp.model.instrument import (
+    COMPONENTS,
+    UNASSIGNED,
+    Demographic,
+    Instrument,
+    Item,
+    Level,
+    Scale,
+)
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()/'?!-]*")
 # Characters YAML may not hold unescaped, or reads as line breaks (JSON escapes only
 # those below U+0020).
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _TODO = f"  # TODO: choose {' | '.join(COMPONENTS)}"
+_ORDER_TODO = (
+    "  # TODO: check that the levels run from the lowest to the highest (fix the codes), "
+    "then delete this line"
+)
 
 
 def _scalar(value: object) -> str:
@@ -71,6 +85,7 @@ def _scale_lines(scale: Scale) -> list[str]:
         f"    label: {_scalar(scale.label)}",
         f"    kind: {scale.kind}",
         f"    positive: {scale.positive}",
+        *([f"    order: {scale.order}{_ORDER_TODO}"] if scale.order else []),
         "    levels:",
         *(f"      - {_level(level)}" for level in scale.levels),
     ]
@@ -90,7 +105,9 @@ def _item_lines(item: Item) -> list[str]:
         f"  - id: {_scalar(item.id)}",
         f"    text: {_scalar(item.text)}",
         f"    scale: {_scalar(item.scale)}",
-        f"    component: {item.component}" if item.component else f'    component: ""{_TODO}',
+        f"    component: {item.component}"
+        if item.component and item.component != UNASSIGNED
+        else f"    component: {UNASSIGNED}{_TODO}",
     ]
     if item.subtheme:
         lines.append(f"    subtheme: {_scalar(item.subtheme)}")
@@ -162,7 +179,8 @@ def instrument_to_yaml(instrument: Instrument, *, header: Sequence[str] = ()) ->
 
 
 def missing_components(path: str | Path) -> list[str]:
-    """Ids of the items of an instrument YAML whose ``component`` is missing or empty.
+    """Ids of the items of an instrument YAML whose ``component`` is missing, empty or
+    ``unassigned``.
 
     Reads the YAML without validating it (an empty component is exactly what makes
     :func:`cipp.read.instrument.load_instrument` refuse the file), so ``cipp validate`` can
@@ -185,6 +203,6 @@ def missing_components(path: str | Path) -> list[str]:
         if not isinstance(item, dict):
             continue
         component = item.get("component")
-        if component is None or not str(component).strip():
+        if component is None or str(component).strip().lower() in ("", UNASSIGNED):
             out.append(str(item.get("id") or f"items[{index}]"))
     return out

@@ -14,11 +14,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import InstrumentError
+from cipp.model.errors import InstrumentError, listed
 from cipp.model.instrument import (
     COMPONENTS,
     DEMOGRAPHIC_KINDS,
     KINDS,
+    ORDER_GUESSED,
+    UNASSIGNED,
     Bin,
     CollapseGroup,
     Demographic,
@@ -33,7 +35,8 @@ from cipp.model.instrument import (
 
 
 class _Problems:
-    """Collects every validation problem with its key path, then raises them together."""
+    """Collects every validation problem with its key path, then raises them together,
+    one per line (the first ten, then how many more)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -45,9 +48,9 @@ class _Problems:
     def raise_if_any(self) -> None:
         if self.messages:
             count = len(self.messages)
-            listed = "; ".join(self.messages)
-            noun = "problem" if count == 1 else "problems"
-            raise InstrumentError(f"{self.source}: {count} {noun}: {listed}")
+            if count == 1:
+                raise InstrumentError(f"{self.source}: 1 problem: {self.messages[0]}")
+            raise InstrumentError(f"{self.source}: {count} problems:{listed(self.messages)}")
 
 
 def _check_keys(
@@ -169,10 +172,17 @@ def _scale(scale_id: str, raw: Any, path: str, p: _Problems) -> Scale | None:
     _check_keys(
         node,
         path,
-        ("label", "kind", "levels", "positive", "missing", "collapse"),
+        ("label", "kind", "levels", "positive", "missing", "collapse", "order"),
         ("levels",),
         p,
     )
+    order = _text(node, "order", path, p) or None
+    if order is not None and order != ORDER_GUESSED:
+        p.add(
+            f"{path}.order",
+            f"'{order}' is not '{ORDER_GUESSED}' (the only value: delete the key once the "
+            "levels are in order)",
+        )
     levels = _levels(node.get("levels"), f"{path}.levels", p, codes_required=True)
     if len(levels) < 2:
         p.add(f"{path}.levels", "a scale needs at least two levels")
@@ -219,6 +229,7 @@ def _scale(scale_id: str, raw: Any, path: str, p: _Problems) -> Scale | None:
         positive=positive,
         missing=missing,
         collapse=tuple(groups),
+        order=order,
     )
 
 
@@ -238,13 +249,14 @@ def _item(raw: Any, path: str, scale_ids: set[str], p: _Problems) -> Item | None
         known = ", ".join(sorted(scale_ids)) or "none declared"
         p.add(f"{path}.scale", f"unknown scale '{scale}' (scales: {known})")
     component = _text(node, "component", path, p).strip().lower()
-    if "component" in node and component not in COMPONENTS:
+    if "component" in node and component not in (*COMPONENTS, UNASSIGNED):
         # Name the item too: an imported instrument has many, and the index alone is opaque.
         where = f"{path}.component" + (f" (item '{node['id']}')" if "id" in node else "")
+        choices = f"{', '.join(COMPONENTS)} (or {UNASSIGNED} to analyse it apart)"
         if component:
-            p.add(where, f"'{component}' is not one of {', '.join(COMPONENTS)}")
+            p.add(where, f"'{component}' is not one of {choices}")
         else:
-            p.add(where, f"missing: choose one of {', '.join(COMPONENTS)}")
+            p.add(where, f"missing: choose one of {choices}")
     aliases = _strings(node, "aliases", path, p)
     if "column" in node:
         aliases = (_text(node, "column", path, p), *aliases)

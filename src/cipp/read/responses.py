@@ -12,12 +12,15 @@ that is reported and counted).
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher, get_close_matches
 from typing import TYPE_CHECKING, Any
 
-from cipp.model.errors import DataError, InstrumentError
-from cipp.model.instrument import Demographic, Instrument, normalize_header, normalize_text
+from cipp.model.errors import DataError, InstrumentError, listed, shown
+from cipp.model.instrument import Demographic, Instrument, Item, normalize_header, normalize_text
 from cipp.model.responses import InvalidCell, Responses, _codes_of_levels, level_positions
 from cipp.model.table import RawTable, answered_rows, column_name
 from cipp.read.instrument import iter_bundled
@@ -41,7 +44,7 @@ def _find_column(
         if len(positions) > 1:
             letters = ", ".join(table.column_label(p) for p in positions)
             raise DataError(
-                f"{table.where()}: '{header}' ({variable}) heads more than one "
+                f"{table.where()}: {shown(header)} ({variable}) heads more than one "
                 f"column ({letters}); rename or remove the duplicates"
             )
         if positions:
@@ -49,16 +52,85 @@ def _find_column(
     return None
 
 
+#: How platforms join a question's group path and a multi-select's option to its name:
+#: Kobo ``group/question``, ODK Central ``group-question``, ``group.question`` and
+#: ``group:question`` in other exports and export settings.
+_PATH_SEPARATOR = re.compile(r"[/.:\-]")
+_PATH_SEGMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def path_keys(header: str) -> list[str]:
+    """What a header with a group path may name, most specific first: the path without
+    its leading groups (``grp.sub.q`` -> ``sub.q``, ``q``), and a split multi-select
+    column as the option item ``<question>__<option>`` (``grp.q.choice`` ->
+    ``q__choice``). Empty for a header that is no path of names."""
+    text = header.strip()
+    segments = _PATH_SEPARATOR.split(text)
+    if len(segments) < 2 or not all(_PATH_SEGMENT.match(s) for s in segments):
+        return []
+    starts = [m.end() for m in _PATH_SEPARATOR.finditer(text)]
+    keys = [normalize_header(text[start:]) for start in starts]
+    keys.append(normalize_header(f"{segments[-2]}__{segments[-1]}"))
+    return list(dict.fromkeys(keys))
+
+
+def _same_path(text: str) -> str:
+    """A path with every separator written '/', to compare ``grp.q`` with ``grp/q``."""
+    return _PATH_SEPARATOR.sub("/", normalize_header(text))
+
+
+def _path_index(table: RawTable, free: set[int]) -> dict[str, list[int]]:
+    """The keys the free columns' group paths may stand for (see :func:`path_keys`)."""
+    index: dict[str, list[int]] = {}
+    for position in sorted(free):
+        header = table.headers[position]
+        keys = path_keys(header)
+        if keys:
+            keys.append(_same_path(header))
+        for key in dict.fromkeys(keys):
+            index.setdefault(key, []).append(position)
+    return index
+
+
+def _by_path(
+    table: RawTable,
+    variables: list[tuple[str, tuple[str, ...], dict[str, int], str | None]],
+    taken: dict[int, str],
+) -> None:
+    """Match what found no column by its exact header to a header with a group path:
+    ``grp.q`` to item ``q``, ``grp/q/choice`` to ``q__choice``, ``grp-q`` to the item
+    whose source id is ``grp/q``. A key two columns share matches neither."""
+    missing = [v for v in variables if v[0] not in v[2]]
+    if not missing:
+        return
+    index = _path_index(table, set(range(len(table.headers))) - set(taken))
+    if not index:
+        return
+    for variable, headers, found, source_id in missing:
+        keys = [normalize_header(h) for h in headers]
+        if source_id:
+            keys.append(_same_path(source_id))
+        for key in keys:
+            positions = [p for p in index.get(key, []) if p not in taken]
+            if len(positions) == 1:
+                taken[positions[0]] = variable
+                found[variable] = positions[0]
+                break
+
+
 def match_columns(table: RawTable, instrument: Instrument) -> tuple[dict[str, int], dict[str, int]]:
-    """Find each item's and demographic's column: by id, by text or label, or by alias."""
+    """Find each item's and demographic's column: by id, by text or label, or by alias;
+    then, for those still without one, by a header that adds the platform's group path
+    (see :func:`path_keys`)."""
     index = _header_index(table)
     items: dict[str, int] = {}
     demographics: dict[str, int] = {}
     taken: dict[int, str] = {}
-    for variable, headers, found in (
-        *((item.id, item.headers(), items) for item in instrument.items),
-        *((d.id, d.headers(), demographics) for d in instrument.demographics),
-    ):
+    variables = [
+        *((item.id, item.headers(), items, item.source_id) for item in instrument.items),
+        *((d.id, d.headers(), demographics, None) for d in instrument.demographics),
+    ]
+    for variable, headers, found, _ in variables:
         position = _find_column(table, index, variable, headers)
         if position is None:
             continue
@@ -69,7 +141,79 @@ def match_columns(table: RawTable, instrument: Instrument) -> tuple[dict[str, in
             )
         taken[position] = variable
         found[variable] = position
+    _by_path(table, variables, taken)
     return items, demographics
+
+
+def _plain(text: str) -> bool:
+    return text.isascii() and text.isprintable()
+
+
+def _points(text: str) -> str:
+    return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in text) or "nothing"
+
+
+def code_point_hint(value: str, spellings: Iterable[str]) -> str:
+    """When ``value`` looks like one of ``spellings`` but for characters that typographic
+    folding leaves apart (a Cyrillic 'е' for a Latin 'e', a division slash for '/'),
+    the characters that differ, by code point: ``" (it differs from 'agree' in U+0435
+    CYRILLIC SMALL LETTER IE where that has U+0065 LATIN SMALL LETTER E)"``; else ""."""
+    spellings = [str(s) for s in spellings]
+    if _plain(value) and all(_plain(s) for s in spellings):
+        return ""
+    key = normalize_text(value)
+    by_key = {normalize_text(s): s for s in spellings}
+    close = get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    target = close[0]
+    parts: list[tuple[str, str]] = []
+    if len(key) == len(target):
+        parts = [(a, b) for a, b in zip(key, target, strict=True) if a != b]
+    else:
+        matcher = SequenceMatcher(None, key, target, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                parts.append((key[i1:i2], target[j1:j2]))
+    odd = [c for ours, theirs in parts for c in ours + theirs]
+    if not parts or all(c.isascii() and c.isprintable() for c in odd):
+        return ""
+    differences = "; ".join(
+        f"{_points(ours)} where that has {_points(theirs)}" for ours, theirs in parts[:3]
+    )
+    return f" (it differs from {shown(by_key[target])} in {differences})"
+
+
+def _absent(table: RawTable, absent: list[Item], near: Mapping[str, str]) -> list[str]:
+    """Each item without a column, with the header it resembles but for code points (or
+    the nearest header, from ``near``)."""
+    out = []
+    for item in absent:
+        hint = ""
+        for header in table.headers:
+            hint = code_point_hint(header, item.headers())
+            if hint:
+                hint = f"; the column {shown(header)} looks like it{hint}"
+                break
+        if not hint and item.id in near:
+            hint = f"; nearest column: {near[item.id]}"
+        out.append(f"{item.id} ({shown(item.text)}{hint})")
+    return out
+
+
+def missing_columns_message(
+    table: RawTable,
+    instrument: Instrument,
+    absent: list[Item],
+    near: Mapping[str, str] | None = None,
+) -> str:
+    """Which items have no column, one per line (the first ten, then how many more);
+    the caller puts the file before it. ``near``: the headers each item resembles."""
+    return (
+        f"{len(absent)} of {len(instrument.items)} items of instrument "
+        f"'{instrument.id}' have no column; give each a column headed by the item id or "
+        f"its question text:{listed(_absent(table, absent, near or {}))}"
+    )
 
 
 @dataclass(frozen=True)
@@ -161,11 +305,13 @@ def detect_instrument(
         raise InstrumentError("no bundled instruments found; give `instrument` (a YAML path)")
     n, closest = max(scored, key=lambda pair: pair[0] / len(pair[1].items))
     items, _ = ({}, None) if n == 0 else match_columns(table, closest)
-    expected = "; ".join(f"{i.id} ('{i.text}')" for i in closest.items if i.id not in items)
+    expected = [f"{i.id} ({shown(i.text)})" for i in closest.items if i.id not in items]
     raise InstrumentError(
-        f"{table.where()}: no bundled instrument matches the file's columns; the closest, "
-        f"'{closest.id}', found {n} of {len(closest.items)} items and expected columns "
-        f"headed by id or question text: {expected} (or give `instrument`)"
+        f"{table.where()}: no bundled instrument matches the file's columns; draft one "
+        f"from this file with 'cipp instrument scaffold {table.path}' and give it as "
+        f"`instrument` (the closest bundled one, '{closest.id}', found {n} of "
+        f"{len(closest.items)} items and expected columns headed by id or question text "
+        f"for:{listed(expected).replace(chr(10) + '  - ', chr(10) + '    ')})"
     )
 
 
@@ -214,6 +360,18 @@ def _distinct_and_indices(
         np.take(shared, local, out=indices[start : start + len(chunk)], mode="clip")
         start += len(chunk)
     return list(number), indices
+
+
+def distinct_counts(column: Any) -> list[tuple[str, int]]:
+    """A column's distinct texts (blank cells left out) and how many cells hold each, in
+    order of first appearance within the reader's chunks: the few distinct answers of a
+    column of a million cells, without turning the cells into Python strings."""
+    import numpy as np
+
+    distinct, indices = _distinct_and_indices(column)
+    counts = np.bincount(indices, minlength=len(distinct))
+    # A sliced column's dictionary may hold texts of the rows cut off (the header): n = 0.
+    return [(t, int(n)) for t, n in zip(distinct, counts, strict=True) if t is not None and n]
 
 
 class _Mapper:
@@ -266,6 +424,7 @@ class _Mapper:
                 bad.append(index)
         n_declared = int(np.isin(indices, declared).sum()) if declared else 0
         if bad:
+            hints = {index: code_point_hint(str(distinct[index]), lookup) for index in bad}
             for row in np.flatnonzero(np.isin(indices, bad)):
                 self.report(
                     int(self.table.rows[row]),
@@ -273,16 +432,20 @@ class _Mapper:
                     variable,
                     str(distinct[indices[row]]),
                     allowed,
+                    hints[int(indices[row])],
                 )
         return _Mapped(values, indices, n_declared)
 
-    def report(self, row: int, position: int, variable: str, value: str, allowed: str) -> None:
+    def report(
+        self, row: int, position: int, variable: str, value: str, allowed: str, hint: str = ""
+    ) -> None:
         """Stop at an invalid cell, or (lenient) record it."""
         table = self.table
         if not self.lenient:
             raise DataError(
-                f"{table.where(row, position)}: '{value}' is not an allowed value of "
-                f"'{variable}' (allowed: {allowed}; leave blank if missing, or use `lenient`)"
+                f"{table.where(row, position)}: {shown(value)} is not an allowed value of "
+                f"'{variable}'{hint} (allowed: {allowed}; leave blank if missing, or use "
+                "`lenient`)"
             )
         self.invalid.append(
             InvalidCell(
@@ -295,16 +458,6 @@ class _Mapper:
                 value=value,
             )
         )
-
-
-def _trimmed(column: Any) -> Any:
-    """A column's texts without surrounding spaces (blank when nothing is left), as every
-    reader leaves them otherwise; the columns outside the instrument are kept this way."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    texts = pc.utf8_trim_whitespace(column.cast(pa.string()))
-    return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
 
 
 def _file_missing(table: RawTable, position: int) -> frozenset[str]:
@@ -384,12 +537,7 @@ def load_responses(
     item_columns, demographic_columns = match_columns(table, instrument)
     absent = [item for item in instrument.items if item.id not in item_columns]
     if absent and (require_all_items or len(absent) == len(instrument.items)):
-        wanted = "; ".join(f"{item.id} ('{item.text}')" for item in absent)
-        raise DataError(
-            f"{table.where()}: {len(absent)} of {len(instrument.items)} items of instrument "
-            f"'{instrument.id}' have no column; expected a column headed by the item id or "
-            f"its question text: {wanted}"
-        )
+        raise DataError(f"{table.where()}: {missing_columns_message(table, instrument, absent)}")
     if not table.n_rows:
         raise DataError(f"{table.where()}: the header row has no responses below it")
 
@@ -424,16 +572,12 @@ def load_responses(
                 mapper, demographic_columns[demographic.id], demographic
             )
     used = set(item_columns.values()) | set(demographic_columns.values())
-    other = {
-        table.headers[j]: _trimmed(table.cells[j]).to_pandas()
-        for j in range(len(table.headers))
-        if j not in used
-    }
+    # The columns outside the instrument stay Arrow arrays until one is asked for (--by).
+    other = {table.headers[j]: table.cells[j] for j in range(len(table.headers)) if j not in used}
     columns = {
         variable: table.headers[position]
         for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
-    other_frame = pd.DataFrame({k: v.to_numpy(dtype=object) for k, v in other.items()}, index=index)
     codes_frame = pd.DataFrame(codes, index=index, copy=False)
     demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
     # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
@@ -442,7 +586,6 @@ def load_responses(
     if empty_rows:
         codes_frame = codes_frame[answered]
         demographics_frame = demographics_frame[answered]
-        other_frame = other_frame[answered]
         levels = {item_id: array[answered] for item_id, array in levels.items()}
     for array in levels.values():
         array.flags.writeable = False
@@ -450,7 +593,8 @@ def load_responses(
         instrument=instrument,
         codes=codes_frame,
         demographics=demographics_frame,
-        other=other_frame,
+        other_cells=other,
+        answered=answered if empty_rows else None,
         rows_without_answers=empty_rows,
         source=str(table.path),
         sheet=table.sheet,

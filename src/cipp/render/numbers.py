@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
-from cipp.model.instrument import COMPONENTS
+from cipp.model.instrument import COMPONENTS, UNASSIGNED
 
-#: Each CIPP component as a heading names it.
-COMPONENT_NAMES = {component: component.capitalize() for component in COMPONENTS}
+#: Each CIPP component as a heading names it; the items of a draft that has not given
+#: them one come last, under their own heading.
+COMPONENT_NAMES = {
+    **{component: component.capitalize() for component in COMPONENTS},
+    UNASSIGNED: "Not assigned to a CIPP component",
+}
 
 
 def missing(value: float | None) -> bool:
