@@ -372,6 +372,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         invalid_cells=responses.invalid,
         items_not_asked=responses.items_not_asked,
         notes=tuple(notes),
+        declared_missing=dict(responses.declared_missing),
     )
     return replace(results, findings=find(results, min_cell=options.min_cell))
 
