@@ -23,7 +23,9 @@ from cipp.cli.common import (
     OutOption,
     ParticipationOption,
     SheetOption,
+    SortOption,
     SourceOption,
+    drawing_progress,
     emit,
     say,
     user_errors,
@@ -32,6 +34,7 @@ from cipp.cli.common import (
 
 if TYPE_CHECKING:
     from cipp.flow.analysis import AnalysisOptions
+    from cipp.model.responses import Responses
 
 ResponsesArgument = Annotated[Path, typer.Argument(help="Survey export: .xlsx or .csv.")]
 BiasCorrectedOption = Annotated[
@@ -51,7 +54,11 @@ ExactStepsOption = Annotated[
 ]
 FiguresOption = Annotated[
     Path | None,
-    typer.Option("--figures", help="Also draw the figures (PNG and SVG) into this folder."),
+    typer.Option(
+        "--figures",
+        help="Also draw the figures (PNG and SVG) into this folder; with --by, also one "
+        "per CIPP component with a bar per item and group.",
+    ),
 ]
 
 
@@ -92,6 +99,7 @@ def analyze(
     source: SourceOption = "auto",
     complete_only: CompleteOnlyOption = False,
     figures: FiguresOption = None,
+    sort: SortOption = "instrument",
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
     confidence: ConfidenceOption = 0.95,
@@ -99,11 +107,13 @@ def analyze(
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
     from cipp.flow.analysis import load_file
+    from cipp.flow.distributions import check_sort
     from cipp.render.files import check_output
     from cipp.render.formats import check_format
 
     with user_errors():
         check_format(output_format, out)
+        check_sort(sort)
         if min_cell and output_format in ("json", "csv"):
             say(
                 "note: --min-cell masks counts in tables (table, markdown, html, xlsx, "
@@ -142,7 +152,29 @@ def analyze(
 
             for path in draw_figures(results, figures, inputs=(responses,)):
                 say(f"wrote {path}")
+            if by:
+                _figures_by_group(loaded.responses, by, sort, figures, responses, min_cell)
         from cipp.render.survey import survey_document
 
         document = survey_document(results, decimals=decimals)
         emit(document, output_format, out, inputs=(responses,))
+
+
+def _figures_by_group(
+    responses: Responses, by: list[str], sort: str, folder: Path, source: Path, min_cell: int
+) -> None:
+    """One set of figures by group per grouping of --by: per CIPP component, a bar per
+    item and group."""
+    from cipp.flow.distributions import by_groups
+    from cipp.render.group_figures import draw_group_figures
+
+    if min_cell:
+        say(
+            "note: --min-cell masks counts in tables; the figures by group show every "
+            "group's N and percentages"
+        )
+    for distributions in by_groups(responses, by, sort=sort):
+        with drawing_progress(f"figures by {distributions.by_label}") as progress:
+            paths = draw_group_figures(distributions, folder, inputs=(source,), progress=progress)
+        for path in paths:
+            say(f"wrote {path}")

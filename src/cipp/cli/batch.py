@@ -29,8 +29,10 @@ from cipp.cli.common import (
     NoTestsOption,
     ParticipationOption,
     SheetOption,
+    SortOption,
     SourceOption,
     count,
+    drawing_progress,
     emit,
     err_console,
     say,
@@ -78,6 +80,14 @@ FormatsOption = Annotated[
         "--format",
         "-f",
         help=f"Repeatable or comma list of: {', '.join(FORMATS)} (default: table).",
+    ),
+]
+WaveFiguresOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--figures",
+        help="Draw per CIPP component a chart with a bar per item and wave (PNG and SVG) "
+        "into this folder.",
     ),
 ]
 WorkersOption = Annotated[
@@ -150,6 +160,8 @@ def batch(
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
     confidence: ConfidenceOption = 0.95,
+    figures: WaveFiguresOption = None,
+    sort: SortOption = "instrument",
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -160,9 +172,11 @@ def batch(
     A file that fails is listed, the other waves finish, and the exit code is 1.
     """
     from cipp.flow.batch import run_batch
+    from cipp.flow.distributions import check_sort
 
     with user_errors():
         formats = parse_formats(output_format)
+        check_sort(sort)
         if out is None and (set(formats) - {"table", "json"} or len(formats) > 1):
             raise CippError(
                 f"--format {','.join(formats)} writes files: give --out FOLDER "
@@ -191,7 +205,21 @@ def batch(
                 complete_only=complete_only,
             )
         _show(result, formats, out, decimals)
+        if figures is not None and result.waves:
+            _figures_by_wave(result, figures, sort)
     _exit_status(result)
+
+
+def _figures_by_wave(result: BatchResults, folder: Path, sort: str) -> None:
+    """Per CIPP component, a chart with a bar per item and wave."""
+    from cipp.flow.distributions import by_wave
+    from cipp.render.group_figures import draw_group_figures
+
+    with drawing_progress("figures by wave") as progress:
+        paths = draw_group_figures(
+            by_wave(result, sort=sort), folder, inputs=result.inputs, progress=progress
+        )
+    say(f"wrote {len(paths) // 2} figures by wave (PNG and SVG) to {folder}")
 
 
 def _show(result: BatchResults, formats: tuple[str, ...], out: Path | None, decimals: int) -> None:

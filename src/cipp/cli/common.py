@@ -11,13 +11,15 @@ import contextlib
 import re
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from cipp.model.distributions import SORT_ORDERS
 from cipp.model.errors import CippError
 from cipp.platforms.registry import SOURCES
 from cipp.render.formats import FORMATS
@@ -117,6 +119,14 @@ ConfidenceOption = Annotated[
         min=0.5,
         max=0.999,
         help="Confidence level of the intervals (% positive, its changes, level shares).",
+    ),
+]
+SortOption = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        help=f"Order of the items in the figures by group or wave: {', '.join(SORT_ORDERS)} "
+        "(the instrument's order, or by % positive, most positive first).",
     ),
 ]
 CodersOption = Annotated[
@@ -230,3 +240,46 @@ def user_errors() -> Iterator[None]:
             raise
         err_console.print(f"cipp: error: {as_flags(str(error))}", markup=False)
         raise typer.Exit(2) from None
+
+
+#: Seconds of drawing before a progress bar is worth showing.
+SLOW_DRAWING = 1.0
+
+
+@contextlib.contextmanager
+def drawing_progress(description: str) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress callback for drawing figures (done, total, last stem) that shows a bar
+    on stderr once drawing has taken more than :data:`SLOW_DRAWING` seconds, so a quick
+    run prints nothing extra; None when stderr is not a terminal."""
+    if not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    start = time.monotonic()
+    shown: list[Progress] = []
+
+    def update(done: int, total: int, name: str) -> None:
+        if not shown:
+            if done >= total or time.monotonic() - start < SLOW_DRAWING:
+                return
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err_console,
+                transient=True,
+            )
+            bar.add_task(description, total=total)
+            bar.start()
+            shown.append(bar)
+        bar = shown[0]
+        bar.update(
+            bar.task_ids[0], completed=done, total=total, description=f"{description} ({name})"
+        )
+
+    try:
+        yield update
+    finally:
+        for bar in shown:
+            bar.stop()

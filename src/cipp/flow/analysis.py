@@ -436,6 +436,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         items_not_asked=responses.items_not_asked,
         notes=tuple(notes),
         confidence=options.confidence,
+        declared_missing=dict(responses.declared_missing),
     )
     return replace(results, findings=find(results, min_cell=options.min_cell))
 

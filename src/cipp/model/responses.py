@@ -69,6 +69,9 @@ class Responses:
     _other: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    #: Per item, True for each respondent who gave a declared missing value (N/A); only
+    #: items with such answers have an entry, so a file without any costs nothing.
+    _declared: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_respondents(self) -> int:
@@ -138,6 +141,18 @@ class Responses:
             cached.flags.writeable = False
             self._levels[item_id] = cached
         return cached
+
+    def declared_missing_mask(self, item_id: str) -> np.ndarray:
+        """A boolean per respondent: True where the answer to the item was a declared
+        missing value (counted in ``declared_missing``), False otherwise (an answer, a
+        blank or an invalid cell), so declared missing answers can be counted by group."""
+        import numpy as np
+
+        mask = self._declared.get(item_id)
+        if mask is None:
+            mask = np.zeros(self.n_respondents, dtype=bool)
+            mask.flags.writeable = False
+        return mask
 
 
 def _codes_of_levels(scale: Scale, levels: np.ndarray) -> Any:

@@ -8,6 +8,7 @@ json`` is written by cipp.render.json.to_dict.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cipp.model.findings import Findings
@@ -209,6 +210,8 @@ class Results:
     confidence: float = 0.95
     #: What the tables mask and the summaries say (cipp.flow.findings).
     findings: Findings = field(default_factory=Findings)
+    #: Per item (and demographic) id, the answers given as a declared missing value (N/A).
+    declared_missing: Mapping[str, int] = field(default_factory=dict)
 
     def item(self, item_id: str) -> ItemSummary:
         for summary in self.items:

@@ -385,6 +385,8 @@ class _Mapper:
         self.table = table
         self.lenient = lenient
         self.invalid = invalid
+        #: Per variable with declared missing values (N/A), True on the rows holding one.
+        self.declared_rows: dict[str, np.ndarray] = {}
         # One buffer for every column's row indices: a column's mapping is used up
         # before the next column is mapped, and fresh memory for each (4 bytes a row)
         # costs more in page faults than the mapping itself.
@@ -422,7 +424,10 @@ class _Mapper:
                 values[index] = number
             else:
                 bad.append(index)
-        n_declared = int(np.isin(indices, declared).sum()) if declared else 0
+        n_declared = 0
+        if declared:
+            self.declared_rows[variable] = np.isin(indices, declared)
+            n_declared = int(self.declared_rows[variable].sum())
         if bad:
             hints = {index: code_point_hint(str(distinct[index]), lookup) for index in bad}
             for row in np.flatnonzero(np.isin(indices, bad)):
@@ -586,9 +591,8 @@ def load_responses(
     if empty_rows:
         codes_frame = codes_frame[answered]
         demographics_frame = demographics_frame[answered]
-        levels = {item_id: array[answered] for item_id, array in levels.items()}
-    for array in levels.values():
-        array.flags.writeable = False
+    keep = answered if empty_rows else None
+    declared_rows = {k: rows for k, rows in mapper.declared_rows.items() if k in levels}
     return Responses(
         instrument=instrument,
         codes=codes_frame,
@@ -605,5 +609,16 @@ def load_responses(
             d.id for d in instrument.demographics if d.id not in demographic_columns
         ),
         columns=columns,
-        _levels=levels,
+        _levels=_read_only(levels, keep),
+        _declared=_read_only(declared_rows, keep),
     )
+
+
+def _read_only(arrays: dict[str, np.ndarray], keep: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Per-respondent arrays, cut to the rows ``keep`` (when given) and made read-only:
+    the responses share them with whoever asks."""
+    if keep is not None:
+        arrays = {key: array[keep] for key, array in arrays.items()}
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
