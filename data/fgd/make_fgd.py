@@ -5,7 +5,8 @@
 Writes, beside this script:
 
 - codebook.yaml     the study's themes (mentees and mentors, four recommendation themes
-                    each), each with a CIPP component and a valence;
+                    each, marked ``kind: recommendation``), each with a CIPP component
+                    and a valence;
 - codebook.qdc      the same code tree as a REFI-QDA codebook (components not included,
                     as REFI-QDA has no place for them);
 - segments.csv      every unit of five focus groups coded by two coders (coder_a,
@@ -366,6 +367,18 @@ THEMES = [
         ],
     ),
 ]
+
+# The themes that hold what participants recommended (``kind: recommendation``).
+RECOMMENDATION_THEMES = {
+    "mentee_rec_communication",
+    "mentee_rec_structure",
+    "mentee_rec_training",
+    "mentee_rec_evaluation",
+    "mentor_rec_implementation",
+    "mentor_rec_admin",
+    "mentor_rec_training",
+    "mentor_rec_evaluation",
+}
 
 # Codes a coder may add by mistake when the true code is present (realistic confusions).
 CONFUSE = {
@@ -935,6 +948,8 @@ def codebook_data() -> dict:
         if also:
             entry["also"] = also
         entry["valence"] = valence
+        if theme_id in RECOMMENDATION_THEMES:
+            entry["kind"] = "recommendation"
         entry["description"] = description
         entry["codes"] = []
         for code in codes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cipp.model.coding import FINDING
 from cipp.model.qualitative import AgreementResults, Pseudonyms, ThemeResults
 from cipp.model.results import AssociationTest, Results
 
@@ -37,6 +38,7 @@ class ThemeEvidence:
     of_participants: int
     quote: str | None
     quote_label: str | None
+    kind: str = FINDING
 
 
 @dataclass(frozen=True)

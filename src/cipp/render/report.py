@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from cipp.model.coding import RECOMMENDATION
 from cipp.model.joint import Evaluation, JointRow
 from cipp.model.results import Results
 from cipp.render.apa import format_p
@@ -68,7 +69,11 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> Table:
                 for t in mine
             )
             # The quote comes from the largest theme that takes a side, not a recommendation.
-            voiced = [t for t in mine if t.valence not in (None, "neutral") and t.quote]
+            voiced = [
+                t
+                for t in mine
+                if t.kind != RECOMMENDATION and t.valence not in (None, "neutral") and t.quote
+            ]
             quoted = voiced[0] if voiced else next((t for t in mine if t.quote), None)
             if quoted is not None:
                 text += f". {_quote(quoted.quote, quoted.quote_label)}"
