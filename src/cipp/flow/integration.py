@@ -20,7 +20,8 @@ The researcher can set the fit and write the meta-inference in an integration YA
         fit: discordance
         meta_inference: Surveys looked satisfied; the focus groups were not.
 
-and the output says which fits were proposed and which were set.
+and the output says which fits were proposed and which were set. The same file adds or
+rewords recommendations (cipp.flow.recommendations).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ Its sections, in reading order:
 1. the joint display (both strands side by side, per CIPP component);
 2. per component: the survey items, the significant tests, the themes with quotes;
 3. every survey's full tables and tests;
-4. inter-coder agreement, with the methods sentence.
+4. inter-coder agreement, with the methods sentence;
+5. the recommendations, each traced to its evidence (cipp.render.recommendations).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cipp.render.apa import format_p
 from cipp.render.document import Document, Paragraph, Records, Section, Table
 from cipp.render.numbers import COMPONENT_NAMES, missing, percent
 from cipp.render.prose import agreement_methods, association_sentences, significant_test_line
+from cipp.render.recommendations import recommendations_sections
 from cipp.render.survey import CSV_COLUMNS, tidy_records
 from cipp.render.tabular import all_tables, level_table, test_name
 
@@ -242,6 +244,7 @@ def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
         *(_component_section(evaluation, row, decimals) for row in evaluation.joint.rows),
         *(_survey_section(results, decimals) for results in evaluation.surveys),
         _agreement_section(evaluation),
+        *recommendations_sections(evaluation, decimals=decimals),
     ]
     if evaluation.notes:
         out.append(_section("Notes", evaluation.notes))
