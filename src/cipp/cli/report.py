@@ -31,7 +31,9 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="Write the report here.")],
     integration: Annotated[
         Path | None,
-        typer.Option("--integration", help="YAML setting fits and meta-inferences."),
+        typer.Option(
+            "--integration", help="YAML setting fits, meta-inferences and recommendations."
+        ),
     ] = None,
     adjudication: Annotated[
         Path | None, typer.Option("--adjudication", help="Adjudication CSV (decisions).")

@@ -4,7 +4,7 @@
 focus-group segments (as ``cipp qual themes`` does: :mod:`cipp.flow.qualitative`) and
 their inter-coder agreement, and sets both strands side by side per CIPP component.
 Orchestration only: the numbers come from cipp.flow.analysis, cipp.flow.qualitative,
-cipp.flow.intercoder and cipp.flow.integration.
+cipp.flow.intercoder, cipp.flow.integration and cipp.flow.recommendations.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from cipp.flow.analysis import AnalysisOptions, analyze, load_file
 from cipp.flow.integration import joint_display
 from cipp.flow.intercoder import analyse_agreement
 from cipp.flow.qualitative import QualitativeInputs, analyse_themes
+from cipp.flow.recommendations import recommend
 from cipp.model.joint import Evaluation
 from cipp.read.integration import load_integration
 
@@ -27,7 +28,8 @@ def evaluate(
     integration: str | Path | None = None,
     options: AnalysisOptions | None = None,
 ) -> Evaluation:
-    """Analyse the surveys and the focus groups and build the joint display."""
+    """Analyse the surveys and the focus groups, build the joint display and trace the
+    recommendations to their evidence."""
     decisions = load_integration(integration) if integration is not None else None
     results = []
     notes = []
@@ -47,4 +49,5 @@ def evaluate(
         joint=joint_display(results, themes, decisions),
         pseudonyms=strand.pseudonyms,
         notes=tuple(notes),
+        recommendations=recommend(results, strand, decisions),
     )

@@ -6,8 +6,9 @@ For each component cipp proposes how the two strands fit, from the data:
   items (pooled over every survey) are in the positive group, negative otherwise;
 - the focus groups lean positive or negative by the participants who voiced a positive
   or a negative code in the component's themes (themes whose component, or one of
-  whose ``also`` components, it is; neutral recommendations do not count); a tie, or no
-  positive or negative voice at all, leaves them without a lean;
+  whose ``also`` components, it is; themes of ``kind: recommendation`` say what to
+  change, not how the program is, and do not count, whatever their codes' valence); a
+  tie, or no positive or negative voice at all, leaves them without a lean;
 - same lean: **confirmation**; opposite leans: **discordance**; the focus groups
   without a lean, or no survey item on the component: **expansion** (the strands speak
   to different things).
@@ -19,7 +20,8 @@ The researcher can set the fit and write the meta-inference in an integration YA
         fit: discordance
         meta_inference: Surveys looked satisfied; the focus groups were not.
 
-and the output says which fits were proposed and which were set.
+and the output says which fits were proposed and which were set. The same file adds or
+rewords recommendations (cipp.flow.recommendations).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cipp.model.coding import RECOMMENDATION
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import (
     Integration,
@@ -66,9 +69,10 @@ def _theme_evidence(themes: Any, component: str) -> tuple[list[ThemeEvidence], i
         if theme.component != component and component not in theme.also:
             continue
         for entry in theme.groups:
-            voices = dict(entry.participants_by_valence)
-            positive += voices.get("positive", 0)
-            negative += voices.get("negative", 0)
+            if theme.kind != RECOMMENDATION:
+                voices = dict(entry.participants_by_valence)
+                positive += voices.get("positive", 0)
+                negative += voices.get("negative", 0)
             quote = _quote_for(theme, entry)
             evidence.append(
                 ThemeEvidence(
@@ -80,6 +84,7 @@ def _theme_evidence(themes: Any, component: str) -> tuple[list[ThemeEvidence], i
                     of_participants=entry.of_participants,
                     quote=quote.text if quote else None,
                     quote_label=quote.label if quote else None,
+                    kind=theme.kind,
                 )
             )
     return evidence, positive, negative

@@ -185,6 +185,7 @@ def _summarize_theme(
         component=theme.component,
         also=theme.also,
         valence=theme.valence,
+        kind=theme.kind,
         description=theme.description,
         groups=tuple(entries),
     )

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from cipp.model.instrument import COMPONENTS
 
 VALENCES: tuple[str, ...] = ("positive", "negative", "mixed", "neutral")
+#: What a theme is: a finding about the program (the default), or a recommendation the
+#: participants made (cipp report traces each one to its evidence).
+THEME_KINDS: tuple[str, ...] = ("finding", "recommendation")
+FINDING, RECOMMENDATION = THEME_KINDS
 #: An adjudicator's decisions on a disagreement.
 DECISIONS: tuple[str, ...] = ("include", "exclude")
 #: The columns of the adjudication sheet (``text``: the unit's words, for the adjudicator).
@@ -52,7 +56,11 @@ class Code:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme: a group of codes read through one CIPP component (plus optional others)."""
+    """A theme: a group of codes read through one CIPP component (plus optional others).
+
+    ``kind`` is :data:`RECOMMENDATION` for what participants proposed to change: such a
+    theme says what to do, not how the program is, so it does not count for a fit.
+    """
 
     id: str
     name: str
@@ -60,6 +68,7 @@ class Theme:
     valence: str | None
     codes: tuple[Code, ...]
     also: tuple[str, ...] = ()
+    kind: str = FINDING
     description: str = ""
     guid: str | None = None
 

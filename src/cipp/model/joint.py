@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cipp.model.qualitative import AgreementResults, Pseudonyms, ThemeResults
+from cipp.model.coding import FINDING
+from cipp.model.qualitative import AgreementResults, Pseudonyms, Quote, ThemeResults
 from cipp.model.results import AssociationTest, Results
 
 #: How the two strands of a CIPP component fit together.
 FITS = ("confirmation", "expansion", "discordance")
+#: Where a recommendation comes from: proposed by cipp from a codebook theme of kind
+#: recommendation, or written (added or reworded) by the researcher in the integration file.
+RECOMMENDATION_SOURCES = ("theme", "researcher")
+FROM_THEME, FROM_RESEARCHER = RECOMMENDATION_SOURCES
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class ThemeEvidence:
     of_participants: int
     quote: str | None
     quote_label: str | None
+    kind: str = FINDING
 
 
 @dataclass(frozen=True)
@@ -64,11 +70,82 @@ class JointDisplay:
 
 
 @dataclass(frozen=True)
+class WrittenRecommendation:
+    """A recommendation as the researcher wrote it in the integration file.
+
+    ``component`` None: the component of its first theme. ``themes`` empty: the theme
+    its ``id`` names, if any. ``items`` empty: cipp picks the component's least positive
+    items. ``where`` is its key path (``recommendations[2]``), for messages.
+    """
+
+    id: str
+    text: str
+    component: str | None = None
+    themes: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class Integration:
-    """The researcher's decisions: a fit and a meta-inference per component (both optional)."""
+    """The researcher's decisions: a fit and a meta-inference per component (both optional),
+    and recommendations added or reworded; ``source`` is the file (for messages)."""
 
     fits: Mapping[str, str]
     meta_inferences: Mapping[str, str]
+    recommendations: tuple[WrittenRecommendation, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class GroupVoices:
+    """How many participants of one focus group voiced something, of how many."""
+
+    group: str
+    participants: int
+    of: int
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    """A survey item a recommendation rests on, with its % positive (0-100; NaN when the
+    survey did not ask it)."""
+
+    id: str
+    text: str
+    survey: str  # the instrument's id
+    percent_positive: float
+    positive_label: str = ""  # what counts as positive: "Agree", "No", ...
+
+
+@dataclass(frozen=True)
+class RelatedTheme:
+    """A negative theme of the recommendation's component, with who voiced it."""
+
+    theme: str
+    name: str
+    groups: tuple[GroupVoices, ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommendation traced to its evidence (cipp.flow.recommendations).
+
+    ``groups``: who raised it (participants of each focus group who voiced a code of its
+    ``themes``); ``weak_items``: the survey items it rests on, least positive first;
+    ``related_themes``: the negative themes of its component it answers; ``quote``: one
+    anonymised quote from its themes (None when no one voiced them).
+    """
+
+    id: str
+    text: str
+    component: str
+    source: str  # one of RECOMMENDATION_SOURCES
+    themes: tuple[str, ...]
+    groups: tuple[GroupVoices, ...]
+    weak_items: tuple[WeakItem, ...]
+    related_themes: tuple[RelatedTheme, ...]
+    quote: Quote | None
 
 
 @dataclass(frozen=True)
@@ -82,3 +159,4 @@ class Evaluation:
     #: The names to replace in quotes, to check outputs for real names (None: none given).
     pseudonyms: Pseudonyms | None = None
     notes: tuple[str, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()

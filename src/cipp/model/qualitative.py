@@ -129,13 +129,15 @@ class ThemeInGroup:
 
 @dataclass(frozen=True)
 class ThemeSummary:
-    """A theme with its CIPP component(s), valence and one entry per group it occurs in."""
+    """A theme with its CIPP component(s), valence, kind (finding or recommendation) and
+    one entry per group it occurs in."""
 
     theme: str
     name: str
     component: str | None
     also: tuple[str, ...]
     valence: str | None
+    kind: str
     description: str
     groups: tuple[ThemeInGroup, ...]
 

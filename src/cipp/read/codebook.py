@@ -10,6 +10,7 @@ A codebook is a YAML file::
         component: process                  # context | input | process | product
         also: [input]                       # optional further components
         valence: negative                   # positive | negative | mixed | neutral
+        kind: finding                       # optional: finding (default) | recommendation
         description: ...                    # optional
         guid: ...                           # optional REFI-QDA guid (kept from a .qdc)
         codes:
@@ -22,6 +23,9 @@ A codebook is a YAML file::
             valence: positive               # optional, overrides the theme's
             related: [other_code_id]        # optional references to other codes
             guid: ...                       # optional REFI-QDA guid
+
+A theme of ``kind: recommendation`` holds what participants proposed to change:
+``cipp report`` traces each to its evidence and does not count it for a fit.
 
 Theme and code ids share one namespace. Loading checks everything and reports every
 problem at once with its YAML path (``themes[2].codes[0].id: duplicate id 'access'``).
@@ -40,12 +44,22 @@ from typing import Any
 
 import yaml
 
-from cipp.model.coding import VALENCES, Code, Codebook, Theme
+from cipp.model.coding import FINDING, THEME_KINDS, VALENCES, Code, Codebook, Theme
 from cipp.model.errors import InstrumentError
 from cipp.model.instrument import COMPONENTS
 
 _TOP_KEYS = ("title", "description", "themes")
-_THEME_KEYS = ("id", "name", "component", "also", "valence", "description", "guid", "codes")
+_THEME_KEYS = (
+    "id",
+    "name",
+    "component",
+    "also",
+    "valence",
+    "kind",
+    "description",
+    "guid",
+    "codes",
+)
 _CODE_KEYS = (
     "id",
     "name",
@@ -170,28 +184,7 @@ def parse_codebook(data: Any, *, source: str = "") -> tuple[Codebook | None, lis
             if not isinstance(raw_code, dict):
                 check.add(c_path, "a code is a mapping (id, name, definition, ...)")
                 continue
-            check.unknown_keys(c_path, raw_code, _CODE_KEYS)
-            code_id = check.ident(c_path, raw_code)
-            _register(check, seen, code_id, f"{c_path}.id")
-            related = check.string_list(f"{c_path}.related", raw_code.get("related"))
-            for r_index, target in enumerate(related):
-                references.append((f"{c_path}.related[{r_index}]", target))
-            codes.append(
-                Code(
-                    id=code_id,
-                    name=check.string(c_path, raw_code, "name", required=True),
-                    theme=theme_id,
-                    definition=check.string(c_path, raw_code, "definition", required=False),
-                    include=check.string(c_path, raw_code, "include", required=False),
-                    exclude=check.string(c_path, raw_code, "exclude", required=False),
-                    example=check.string(c_path, raw_code, "example", required=False),
-                    valence=check.choice(
-                        f"{c_path}.valence", raw_code.get("valence"), VALENCES, "valence", False
-                    ),
-                    related=tuple(related),
-                    guid=check.string(c_path, raw_code, "guid", required=False) or None,
-                )
-            )
+            codes.append(_code(check, seen, references, c_path, raw_code, theme_id))
         themes.append(
             Theme(
                 id=theme_id,
@@ -200,6 +193,10 @@ def parse_codebook(data: Any, *, source: str = "") -> tuple[Codebook | None, lis
                 valence=valence,
                 codes=tuple(codes),
                 also=tuple(also),
+                kind=check.choice(
+                    f"{t_path}.kind", raw_theme.get("kind"), THEME_KINDS, "kind", False
+                )
+                or FINDING,
                 description=check.string(t_path, raw_theme, "description", required=False),
                 guid=check.string(t_path, raw_theme, "guid", required=False) or None,
             )
@@ -218,6 +215,37 @@ def parse_codebook(data: Any, *, source: str = "") -> tuple[Codebook | None, lis
         source=source,
     )
     return codebook, check.problems, check.missing
+
+
+def _code(
+    check: _Checker,
+    seen: dict[str, str],
+    references: list[tuple[str, str]],
+    c_path: str,
+    raw_code: Mapping[Any, Any],
+    theme_id: str,
+) -> Code:
+    """One code of a theme; its references to other codes are added to ``references``."""
+    check.unknown_keys(c_path, raw_code, _CODE_KEYS)
+    code_id = check.ident(c_path, raw_code)
+    _register(check, seen, code_id, f"{c_path}.id")
+    related = check.string_list(f"{c_path}.related", raw_code.get("related"))
+    for r_index, target in enumerate(related):
+        references.append((f"{c_path}.related[{r_index}]", target))
+    return Code(
+        id=code_id,
+        name=check.string(c_path, raw_code, "name", required=True),
+        theme=theme_id,
+        definition=check.string(c_path, raw_code, "definition", required=False),
+        include=check.string(c_path, raw_code, "include", required=False),
+        exclude=check.string(c_path, raw_code, "exclude", required=False),
+        example=check.string(c_path, raw_code, "example", required=False),
+        valence=check.choice(
+            f"{c_path}.valence", raw_code.get("valence"), VALENCES, "valence", False
+        ),
+        related=tuple(related),
+        guid=check.string(c_path, raw_code, "guid", required=False) or None,
+    )
 
 
 def _register(check: _Checker, seen: dict[str, str], ident: str, path: str) -> None:
@@ -248,8 +276,8 @@ def _read_yaml(path: Path) -> Any:
 def validate_codebook(path: str | Path) -> list[str]:
     """Every problem of a codebook file, each as ``FILE: yaml.path: message``.
 
-    Lists errors (unknown keys, duplicate ids, dangling references, bad component or
-    valence) and themes still missing a component or valence. An empty list means the
+    Lists errors (unknown keys, duplicate ids, dangling references, bad component,
+    valence or kind) and themes still missing a component or valence. An empty list means the
     codebook is complete. A file that cannot be read or parsed gives one line.
     """
     try:
@@ -291,6 +319,8 @@ def codebook_to_data(codebook: Codebook) -> dict[str, Any]:
         if theme.also:
             entry["also"] = list(theme.also)
         entry["valence"] = theme.valence
+        if theme.kind != FINDING:
+            entry["kind"] = theme.kind
         if theme.description:
             entry["description"] = theme.description
         if theme.guid:

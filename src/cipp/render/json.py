@@ -17,7 +17,7 @@ from typing import Any
 
 from cipp import __version__
 from cipp.model.instrument import COMPONENTS
-from cipp.model.joint import Evaluation, JointDisplay, JointRow
+from cipp.model.joint import Evaluation, GroupVoices, JointDisplay, JointRow, Recommendation
 from cipp.model.qualitative import (
     KRIPPENDORFF_RELIABLE,
     KRIPPENDORFF_TENTATIVE,
@@ -444,6 +444,38 @@ def _themes(results: ThemeResults) -> dict[str, Any]:
     )
 
 
+def _voices(groups: tuple[GroupVoices, ...]) -> list[dict[str, Any]]:
+    return [{"group": g.group, "participants": g.participants, "of": g.of} for g in groups]
+
+
+def _recommendation(recommendation: Recommendation) -> dict[str, Any]:
+    """One recommendation with its evidence (``percent_positive`` 0-100, unrounded)."""
+    return plain(
+        {
+            "id": recommendation.id,
+            "text": recommendation.text,
+            "component": recommendation.component,
+            "source": recommendation.source,
+            "themes": recommendation.themes,
+            "groups": _voices(recommendation.groups),
+            "weak_items": [
+                {
+                    "id": item.id,
+                    "percent_positive": item.percent_positive,
+                    "survey": item.survey,
+                    "text": item.text,
+                }
+                for item in recommendation.weak_items
+            ],
+            "related_themes": [
+                {"theme": t.theme, "name": t.name, "groups": _voices(t.groups)}
+                for t in recommendation.related_themes
+            ],
+            "quote": recommendation.quote,
+        }
+    )
+
+
 def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
     """The JSON of ``cipp report --format json``."""
     return plain(
@@ -452,6 +484,7 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
             "agreement": to_dict(evaluation.agreement),
             "themes": to_dict(evaluation.themes),
             "joint_display": [_joint_row(row) for row in evaluation.joint.rows],
+            "recommendations": [_recommendation(r) for r in evaluation.recommendations],
             "notes": list(evaluation.notes),
         }
     )
@@ -469,6 +502,7 @@ _RULES: dict[type, Callable[[Any], Any]] = {
     JointRow: _joint_row,
     JointDisplay: lambda joint: [_joint_row(row) for row in joint.rows],
     Evaluation: _evaluation,
+    Recommendation: _recommendation,
     CodeAgreement: _code_agreement,
     AgreementResults: _agreement,
     ThemeInGroup: _theme_in_group,

@@ -5,7 +5,8 @@ Its sections, in reading order:
 1. the joint display (both strands side by side, per CIPP component);
 2. per component: the survey items, the significant tests, the themes with quotes;
 3. every survey's full tables and tests;
-4. inter-coder agreement, with the methods sentence.
+4. inter-coder agreement, with the methods sentence;
+5. the recommendations, each traced to its evidence (cipp.render.recommendations).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from cipp.model.coding import RECOMMENDATION
 from cipp.model.joint import Evaluation, JointRow
 from cipp.model.results import Results
 from cipp.render.apa import format_p
 from cipp.render.document import Document, Paragraph, Records, Section, Table
 from cipp.render.numbers import COMPONENT_NAMES, missing, percent
 from cipp.render.prose import agreement_methods, association_sentences, significant_test_line
+from cipp.render.recommendations import recommendations_sections
 from cipp.render.survey import CSV_COLUMNS, tidy_records
 from cipp.render.tabular import all_tables, level_table, test_name
 
@@ -68,7 +71,11 @@ def joint_display_table(evaluation: Evaluation, *, decimals: int = 1) -> Table:
                 for t in mine
             )
             # The quote comes from the largest theme that takes a side, not a recommendation.
-            voiced = [t for t in mine if t.valence not in (None, "neutral") and t.quote]
+            voiced = [
+                t
+                for t in mine
+                if t.kind != RECOMMENDATION and t.valence not in (None, "neutral") and t.quote
+            ]
             quoted = voiced[0] if voiced else next((t for t in mine if t.quote), None)
             if quoted is not None:
                 text += f". {_quote(quoted.quote, quoted.quote_label)}"
@@ -237,6 +244,7 @@ def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
         *(_component_section(evaluation, row, decimals) for row in evaluation.joint.rows),
         *(_survey_section(results, decimals) for results in evaluation.surveys),
         _agreement_section(evaluation),
+        *recommendations_sections(evaluation, decimals=decimals),
     ]
     if evaluation.notes:
         out.append(_section("Notes", evaluation.notes))
