@@ -20,6 +20,7 @@ from cipp import __version__
 from cipp.cli.analyze import analyze
 from cipp.cli.batch import batch
 from cipp.cli.common import state
+from cipp.cli.compare import compare
 from cipp.cli.instruments import list_instruments, validate
 from cipp.cli.report import report
 from cipp.cli.sample_size import sample_size
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 app.command()(analyze)
 app.command("batch")(batch)
+app.command()(compare)
 app.command("sample-size")(sample_size)
 app.command()(report)
 app.command("instruments")(list_instruments)

@@ -124,6 +124,7 @@ FLAGS = {
     "coder_names": "--coder",
     "components": "--component",
     "demographics": "--demographic",
+    "id_column": "--id",
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 

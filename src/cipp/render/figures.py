@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import OutputError
+from cipp.model.paired import Comparison
 from cipp.model.results import LevelTable, Results
 from cipp.render.files import check_not_input, write_bytes, write_text
 from cipp.render.numbers import COMPONENT_NAMES
@@ -478,7 +479,12 @@ def _stem(results: Results, table: LevelTable) -> str:
 
 
 def figure_images(
-    results: Results, fmt: str, *, decimals: int = 0, title: bool = True, dpi: int = DPI
+    results: Results | Comparison,
+    fmt: str,
+    *,
+    decimals: int = 0,
+    title: bool = True,
+    dpi: int = DPI,
 ) -> list[FigureImage]:
     """Every figure of ``results`` rendered as ``fmt`` ("png" or "svg"), in table order.
 
@@ -487,6 +493,10 @@ def figure_images(
     """
     from matplotlib import rc_context
 
+    if not isinstance(results, Results):  # a before/after comparison (cipp compare)
+        from cipp.render.paired_figures import comparison_images
+
+        return comparison_images(results, fmt, decimals=decimals, title=title, dpi=dpi)
     images = []
     with rc_context(_RC):  # type: ignore[arg-type]
         for table in _tables(results):
@@ -539,7 +549,7 @@ def draw_figures(
 
 
 def figure_pngs(
-    results: Results, *, decimals: int = 0, title: bool = True, dpi: int = DPI
+    results: Results | Comparison, *, decimals: int = 0, title: bool = True, dpi: int = DPI
 ) -> list[tuple[str, bytes]]:
     """(caption, PNG bytes) per figure, e.g. for embedding in a workbook.
 

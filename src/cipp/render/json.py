@@ -18,6 +18,7 @@ from typing import Any
 from cipp import __version__
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, JointDisplay, JointRow
+from cipp.model.paired import Comparison, PairedItem
 from cipp.model.qualitative import (
     KRIPPENDORFF_RELIABLE,
     KRIPPENDORFF_TENTATIVE,
@@ -453,7 +454,49 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
     )
 
 
+def _paired(record: PairedItem) -> dict[str, Any]:
+    """One item's (or component's) entry of ``paired`` in ``cipp compare``'s JSON."""
+    return plain(
+        {
+            "item": record.item,
+            "text": record.text,
+            "level": record.level,
+            "component": record.component,
+            "n_pairs": record.n_pairs,
+            "table": {
+                "rows": record.labels,
+                "columns": record.labels,
+                "counts": record.table,
+                "rows_are": "before",
+            },
+            "mcnemar": _fields(record.mcnemar),
+            "marginal_homogeneity": _fields(record.marginal_homogeneity),
+            "wilcoxon": _fields(record.wilcoxon),
+            "positive": {"label": record.positive_label, **_fields(record.positive)},
+            "mean_before": record.mean_before,
+            "mean_after": record.mean_after,
+        }
+    )
+
+
+def _comparison(comparison: Comparison) -> dict[str, Any]:
+    """The JSON of ``cipp compare --format json``."""
+    return {
+        "cipp_version": __version__,
+        "instrument": {"id": comparison.instrument.id, "title": comparison.instrument.title},
+        "id_column": comparison.id_column,
+        "n_pairs": comparison.n_pairs,
+        "matching": {"before": _fields(comparison.before), "after": _fields(comparison.after)},
+        "paired": [_paired(record) for record in comparison.items],
+        "components": [_paired(record) for record in comparison.components],
+        "items_not_compared": list(comparison.items_not_compared),
+        "notes": list(comparison.notes),
+    }
+
+
 _RULES: dict[type, Callable[[Any], Any]] = {
+    Comparison: _comparison,
+    PairedItem: _paired,
     Results: _results,
     AssociationTest: _association,
     Participation: _participation,
