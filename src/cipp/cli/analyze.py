@@ -21,8 +21,10 @@ from cipp.cli.common import (
     NoTestsOption,
     OutOption,
     ParticipationOption,
+    RakeOption,
     SheetOption,
     SourceOption,
+    WeightOption,
     emit,
     say,
     user_errors,
@@ -93,10 +95,13 @@ def analyze(
     figures: FiguresOption = None,
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
+    weight: WeightOption = None,
+    rake: RakeOption = None,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
     from cipp.flow.analysis import load_file
+    from cipp.read.roster import load_roster
     from cipp.render.files import check_output
     from cipp.render.formats import check_format
 
@@ -122,6 +127,8 @@ def analyze(
             exact_max_steps=exact_steps,
             participation=participation,
             min_cell=min_cell,
+            weight=weight,
+            rake=load_roster(rake) if rake is not None else None,
         )
         loaded = load_file(
             responses,

@@ -27,8 +27,10 @@ from cipp.cli.common import (
     LenientOption,
     NoTestsOption,
     ParticipationOption,
+    RakeOption,
     SheetOption,
     SourceOption,
+    WeightOption,
     count,
     emit,
     err_console,
@@ -148,6 +150,8 @@ def batch(
     complete_only: CompleteOnlyOption = False,
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
+    weight: WeightOption = None,
+    rake: RakeOption = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -158,6 +162,7 @@ def batch(
     A file that fails is listed, the other waves finish, and the exit code is 1.
     """
     from cipp.flow.batch import run_batch
+    from cipp.read.roster import load_roster
 
     with user_errors():
         formats = parse_formats(output_format)
@@ -173,6 +178,8 @@ def batch(
             collapse=collapse,
             adjust=adjust,
             participation=participation,
+            weight=weight,
+            rake=load_roster(rake) if rake is not None else None,
         )
         with _progress_bar() as progress:
             result = run_batch(

@@ -110,6 +110,22 @@ MinCellOption = Annotated[
         help="Mask counts below N in tables broken down by a demographic (small-cell protection).",
     ),
 ]
+WeightOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weight",
+        help="Column holding each respondent's survey weight: adds weighted % with "
+        "design-based 95% CIs and Rao-Scott tests beside the unweighted counts.",
+    ),
+]
+RakeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rake",
+        help="Rake the weights to population counts: a CSV with columns variable,level,count "
+        "(iterative proportional fitting to 1e-6, as R's survey::rake).",
+    ),
+]
 CodersOption = Annotated[
     str | None,
     typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),

@@ -55,6 +55,11 @@ class AnalysisOptions:
     #: Mask counts below this in tables broken down by group (0: mask nothing); see
     #: cipp.flow.findings.
     min_cell: int = 0
+    #: Survey weights (cipp.flow.weighting): a column of the file holding each
+    #: respondent's weight, and/or a roster (its path, or a model.weights.Roster) of
+    #: population counts to rake the weights to.
+    weight: str | None = None
+    rake: Any = None
 
 
 @dataclass(frozen=True)
@@ -358,8 +363,14 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         fit = participation(
             responses, options.participation, options.expected, options.participation_categories
         )
+    weighting = None
+    if options.weight is not None or options.rake is not None:
+        from cipp.flow.weighting import weigh
+
+        weighting, associations = weigh(responses, options.weight, options.rake, associations)
     results = Results(
         instrument=instrument,
+        weighting=weighting,
         associations=associations,
         association_summary=summary,
         goodness_of_fit=fit,

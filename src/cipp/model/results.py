@@ -14,6 +14,7 @@ from cipp.model.findings import Findings
 from cipp.model.instrument import COMPONENTS, Instrument
 from cipp.model.responses import InvalidCell
 from cipp.model.tests import ContingencyResult, GoodnessOfFit
+from cipp.model.weights import RaoScott, Weighting
 
 NAN = math.nan
 
@@ -131,6 +132,8 @@ class AssociationTest:
     p_adjusted: float
     significant: bool
     significant_adjusted: bool
+    #: With weights: Rao-Scott's corrected F test of the weighted table (cipp.flow.weighting).
+    rao_scott: RaoScott | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,8 @@ class Results:
     wave: WaveInfo | None = None
     #: What the tables mask and the summaries say (cipp.flow.findings).
     findings: Findings = field(default_factory=Findings)
+    #: With --weight or --rake: the weights and every weighted estimate.
+    weighting: Weighting | None = None
 
     def item(self, item_id: str) -> ItemSummary:
         for summary in self.items:

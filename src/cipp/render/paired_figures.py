@@ -104,7 +104,7 @@ def comparison_images(
 
     if not comparison.components:
         return []
-    with rc_context(_RC):
+    with rc_context(_RC):  # type: ignore[arg-type]
         fig = _draw(comparison, decimals=decimals, title=title, dpi=dpi)
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cipp.model.paired import MarginalHomogeneity, McNemar, PairedProportions, SignedRank
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NAN = math.nan
 
@@ -72,7 +76,9 @@ def stuart_maxwell(
     return MarginalHomogeneity(statistic, k - 1, float(chi2.sf(statistic, k - 1)), dropped)
 
 
-def signed_rank(before: Sequence[float], after: Sequence[float]) -> SignedRank:
+def signed_rank(
+    before: Sequence[float] | np.ndarray, after: Sequence[float] | np.ndarray
+) -> SignedRank:
     """Wilcoxon signed-rank test of after - before, as R's ``wilcox.test(after, before,
     paired = TRUE, exact = FALSE, correct = TRUE)``.
 
