@@ -151,3 +151,15 @@ def test_compare_writes_every_text_format(tmp_path, runner, fmt):
     outcome = runner.invoke(app, [*args, "-f", fmt, "-o", str(out)])
     assert outcome.exit_code == 0, outcome.output
     assert "goals of the mentorship" in out.read_text().lower()
+
+
+def test_compare_json_is_to_dict_of_the_library_record(tmp_path, runner):
+    import cipp
+
+    before, after = _pair_files(tmp_path)
+    record = cipp.compare_files(before, after, id_column="Respondent", instrument="mentee")
+    out = tmp_path / "c.json"
+    args = ["compare", str(before), str(after), "--id", "Respondent", "-i", "mentee"]
+    assert runner.invoke(app, [*args, "-f", "json", "-o", str(out)]).exit_code == 0
+    assert json.loads(out.read_text()) == json.loads(json.dumps(cipp.to_dict(record)))
+    assert cipp.output(record, "markdown").startswith("# Mentee evaluation")

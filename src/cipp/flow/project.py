@@ -194,17 +194,33 @@ def _csv_header(path: Path) -> set[str]:
     return {cell.strip().strip('"').casefold() for cell in first.split(",")}
 
 
-def _survey(path: Path) -> tuple[str, bool] | None:
+def _survey(path: Path, candidates: list[tuple[str, Any]]) -> tuple[str, bool] | None:
+    """The instrument a file's columns match (a folder's instrument file by its path, a
+    bundled one by its name) and whether it has an academic_year column."""
     from cipp.platforms import read_export
     from cipp.read.responses import detect_instrument
 
     try:
         table = read_export(path)
-        choice = detect_instrument(table)
+        choice = detect_instrument(table, [instrument for _, instrument in candidates])
     except (CippError, OSError):
         return None
     headers = {h.strip().casefold().replace(" ", "_") for h in table.headers}
-    return choice.instrument.id, "academic_year" in headers
+    name = next(n for n, instrument in candidates if instrument is choice.instrument)
+    return name, "academic_year" in headers
+
+
+def _instruments(folder: Path, names: list[str]) -> list[tuple[str, Any]]:
+    """The folder's instrument files (by path) before the bundled ones (by name)."""
+    from cipp.read.instrument import iter_bundled, load_instrument
+
+    found: list[tuple[str, Any]] = []
+    for name in names:
+        try:
+            found.append((name, load_instrument(folder / name)))
+        except (CippError, OSError):
+            continue
+    return found + [(bundled.id, bundled) for bundled in iter_bundled()]
 
 
 def _id_column(before: Path, after: Path) -> str | None:
@@ -220,12 +236,17 @@ def _id_column(before: Path, after: Path) -> str | None:
 
 
 def scan_folder(folder: str | Path) -> FolderFiles:
-    """Sort a folder's files into surveys (by the bundled instrument their columns match),
+    """Sort a folder's files into surveys (by the instrument their columns match: one of
+    the folder's instrument files first, else a bundled one),
     instruments, rosters, focus-group segments, codebooks, adjudication, pseudonym and
     integration files; a survey pair is two files named before/after (or pre/post)."""
     folder = Path(folder)
     kinds: dict[str, list[Any]] = {k: [] for k in FolderFiles.__dataclass_fields__}
-    for path in _files(folder):
+    files = _files(folder)
+    yamls = [p for p in files if p.suffix.lower() in (".yaml", ".yml")]
+    instruments = [p.relative_to(folder).as_posix() for p in yamls if _yaml_kind(p) == "instrument"]
+    candidates = _instruments(folder, instruments)
+    for path in files:
         name = path.relative_to(folder).as_posix()
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
@@ -245,7 +266,7 @@ def scan_folder(folder: str | Path) -> FolderFiles:
             elif {"segment_id", "code"} <= header:
                 kinds["segments"].append(name)
             else:
-                survey = _survey(path)
+                survey = _survey(path, candidates)
                 if survey is not None:
                     kinds["surveys"].append((name, *survey))
     names = {Path(s[0]).stem.casefold(): s[0] for s in kinds["surveys"]}
