@@ -189,6 +189,7 @@ def components_table(comparison: Comparison, decimals: int) -> Table:
         (COMPONENT_NOTE,),
         key="paired_components",
         sheet="Components",
+        hidden_in_terminal=("Mean positivity before", "after"),
     )
 
 
@@ -259,7 +260,7 @@ def comparison_document(
     """The document of ``comparison`` (``figures=False`` leaves the figure out)."""
     notes: list[Block] = list(_id_lists(comparison))
     if comparison.notes:
-        notes.append(Bullets(comparison.notes, title="Notes:"))
+        notes.append(Bullets(comparison.notes))
     sections = [
         Section(None, (matching_table(comparison),), show=ALL),
         Section(
