@@ -20,9 +20,11 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from cipp.flow.analysis import AnalysisOptions, analyze, analyze_file, load_file
     from cipp.flow.batch import run_batch
+    from cipp.flow.compare import compare_files
     from cipp.flow.evaluation import QualitativeInputs, evaluate
     from cipp.model.errors import CippError, DataError, InstrumentError, OutputError
     from cipp.read.instrument import load_instrument, resolve_instrument
+    from cipp.read.roster import load_roster
     from cipp.render.json import render_json, to_dict
 
 #: Public name -> the module that defines it.
@@ -32,6 +34,8 @@ _API = {
     "analyze_file": "cipp.flow.analysis",
     "load_file": "cipp.flow.analysis",
     "run_batch": "cipp.flow.batch",
+    "compare_files": "cipp.flow.compare",
+    "load_roster": "cipp.read.roster",
     "QualitativeInputs": "cipp.flow.evaluation",
     "evaluate": "cipp.flow.evaluation",
     "CippError": "cipp.model.errors",
@@ -54,9 +58,11 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_file",
+    "compare_files",
     "evaluate",
     "load_file",
     "load_instrument",
+    "load_roster",
     "output",
     "render_json",
     "resolve_instrument",

@@ -22,9 +22,11 @@ from cipp.cli.common import (
     NoTestsOption,
     OutOption,
     ParticipationOption,
+    RakeOption,
     SheetOption,
     SortOption,
     SourceOption,
+    WeightOption,
     drawing_progress,
     emit,
     say,
@@ -103,11 +105,14 @@ def analyze(
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
     confidence: ConfidenceOption = 0.95,
+    weight: WeightOption = None,
+    rake: RakeOption = None,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
     from cipp.flow.analysis import load_file
     from cipp.flow.distributions import check_sort
+    from cipp.read.roster import load_roster
     from cipp.render.files import check_output
     from cipp.render.formats import check_format
 
@@ -135,6 +140,8 @@ def analyze(
             participation=participation,
             min_cell=min_cell,
             confidence=confidence,
+            weight=weight,
+            rake=load_roster(rake) if rake is not None else None,
         )
         loaded = load_file(
             responses,

@@ -20,7 +20,10 @@ from cipp import __version__
 from cipp.cli.analyze import analyze
 from cipp.cli.batch import batch
 from cipp.cli.common import state
+from cipp.cli.compare import compare
 from cipp.cli.instruments import list_instruments, validate
+from cipp.cli.project import init
+from cipp.cli.project import run as run_project
 from cipp.cli.report import report
 from cipp.cli.sample_size import sample_size
 
@@ -33,6 +36,9 @@ app = typer.Typer(
 )
 app.command()(analyze)
 app.command("batch")(batch)
+app.command()(compare)
+app.command()(init)
+app.command("run")(run_project)
 app.command("sample-size")(sample_size)
 app.command()(report)
 app.command("instruments")(list_instruments)

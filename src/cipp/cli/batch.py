@@ -28,9 +28,11 @@ from cipp.cli.common import (
     LenientOption,
     NoTestsOption,
     ParticipationOption,
+    RakeOption,
     SheetOption,
     SortOption,
     SourceOption,
+    WeightOption,
     count,
     drawing_progress,
     emit,
@@ -162,6 +164,8 @@ def batch(
     confidence: ConfidenceOption = 0.95,
     figures: WaveFiguresOption = None,
     sort: SortOption = "instrument",
+    weight: WeightOption = None,
+    rake: RakeOption = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -173,6 +177,7 @@ def batch(
     """
     from cipp.flow.batch import run_batch
     from cipp.flow.distributions import check_sort
+    from cipp.read.roster import load_roster
 
     with user_errors():
         formats = parse_formats(output_format)
@@ -190,6 +195,8 @@ def batch(
             adjust=adjust,
             participation=participation,
             confidence=confidence,
+            weight=weight,
+            rake=load_roster(rake) if rake is not None else None,
         )
         with _progress_bar() as progress:
             result = run_batch(

@@ -129,6 +129,22 @@ SortOption = Annotated[
         "(the instrument's order, or by % positive, most positive first).",
     ),
 ]
+WeightOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weight",
+        help="Column holding each respondent's survey weight: adds weighted % with "
+        "design-based 95% CIs and Rao-Scott tests beside the unweighted counts.",
+    ),
+]
+RakeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rake",
+        help="Rake the weights to population counts: a CSV with columns variable,level,count "
+        "(iterative proportional fitting to 1e-6, as R's survey::rake).",
+    ),
+]
 CodersOption = Annotated[
     str | None,
     typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),
@@ -143,6 +159,7 @@ FLAGS = {
     "coder_names": "--coder",
     "components": "--component",
     "demographics": "--demographic",
+    "id_column": "--id",
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 

@@ -64,6 +64,11 @@ class AnalysisOptions:
     min_cell: int = 0
     #: The confidence level of every interval.
     confidence: float = 0.95
+    #: Survey weights (cipp.flow.weighting): a column of the file holding each
+    #: respondent's weight, and/or a roster (its path, or a model.weights.Roster) of
+    #: population counts to rake the weights to.
+    weight: str | None = None
+    rake: Any = None
 
 
 @dataclass(frozen=True)
@@ -214,8 +219,8 @@ def test_associations(
                 resamples=options.resamples,
                 exact_max_steps=options.exact_max_steps,
             )
-            fields = {**fields, "by": grouping.id, "by_label": grouping.label}
-            pending.append((fields, result, positive))
+            tested: dict[str, Any] = {**fields, "by": grouping.id, "by_label": grouping.label}
+            pending.append((tested, result, positive))
     p_used = [r.p_value_used if r.testable else math.nan for _, r, _ in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust)
     tests = tuple(
@@ -344,6 +349,38 @@ def refuse_guessed_orders(responses: Responses) -> None:
     )
 
 
+def _notes(responses: Responses) -> list[str]:
+    """What the analysis counted as missing or invalid, or left out, and why."""
+    items = responses.items_asked
+    notes: list[str] = []
+    if responses.invalid:
+        notes.append(
+            f"{len(responses.invalid)} cells held values outside their scale and "
+            "were counted as invalid (not as any level); see invalid_cells."
+        )
+    if responses.rows_without_answers:
+        notes.append(
+            f"{responses.rows_without_answers} rows answered no item or demographic (only an "
+            "id or a timestamp) and are not counted as respondents."
+        )
+    for item_id in responses.items_not_asked:
+        notes.append(f"Item '{item_id}' was not asked in this file (no column).")
+    unassigned = [item.id for item in items if item.component == UNASSIGNED]
+    if unassigned:
+        notes.append(
+            f"{len(unassigned)} item(s) have no CIPP component yet (component: {UNASSIGNED} "
+            'in the instrument): they are shown under "Not assigned to a CIPP component" '
+            "and left out of the component summaries and the components' tests."
+        )
+    for item_id, n in responses.declared_missing.items():
+        if n:
+            notes.append(
+                f"'{item_id}': {n} answers given as a declared missing value "
+                "(e.g. N/A) are counted as missing."
+            )
+    return notes
+
+
 def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Results:
     """Describe every item, CIPP component and demographic of one set of responses, and run
     the tests ``options`` ask for (by default: every item against the instrument's tested
@@ -386,32 +423,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         for d in instrument.demographics
         if d.id in responses.demographics.columns
     )
-    notes = []
-    if responses.invalid:
-        notes.append(
-            f"{len(responses.invalid)} cells held values outside their scale and "
-            "were counted as invalid (not as any level); see invalid_cells."
-        )
-    if responses.rows_without_answers:
-        notes.append(
-            f"{responses.rows_without_answers} rows answered no item or demographic (only an "
-            "id or a timestamp) and are not counted as respondents."
-        )
-    for item_id in responses.items_not_asked:
-        notes.append(f"Item '{item_id}' was not asked in this file (no column).")
-    unassigned = [item.id for item in items if item.component == UNASSIGNED]
-    if unassigned:
-        notes.append(
-            f"{len(unassigned)} item(s) have no CIPP component yet (component: {UNASSIGNED} "
-            'in the instrument): they are shown under "Not assigned to a CIPP component" '
-            "and left out of the component summaries and the components' tests."
-        )
-    for item_id, n in responses.declared_missing.items():
-        if n:
-            notes.append(
-                f"'{item_id}': {n} answers given as a declared missing value "
-                "(e.g. N/A) are counted as missing."
-            )
+    notes = _notes(responses)
     associations: tuple[AssociationTest, ...] = ()
     summary = None
     if options.by != ():
@@ -421,8 +433,14 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         fit = participation(
             responses, options.participation, options.expected, options.participation_categories
         )
+    weighting = None
+    if options.weight is not None or options.rake is not None:
+        from cipp.flow.weighting import weigh
+
+        weighting, associations = weigh(responses, options.weight, options.rake, associations)
     results = Results(
         instrument=instrument,
+        weighting=weighting,
         associations=associations,
         association_summary=summary,
         goodness_of_fit=fit,

@@ -15,6 +15,7 @@ from cipp.model.findings import Findings
 from cipp.model.instrument import COMPONENTS, UNASSIGNED, Instrument
 from cipp.model.responses import InvalidCell
 from cipp.model.tests import ContingencyResult, GoodnessOfFit
+from cipp.model.weights import RaoScott, Weighting
 
 NAN = math.nan
 
@@ -149,6 +150,8 @@ class AssociationTest:
     #: Each group's answers in the positive row(s) (Agree, Good or better, Yes; for a
     #: component, respondents mostly positive), with the Wilson interval.
     positive_by_group: tuple[tuple[str, Proportion], ...] = ()
+    #: With weights: Rao-Scott's corrected F test of the weighted table (cipp.flow.weighting).
+    rao_scott: RaoScott | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,8 @@ class Results:
     findings: Findings = field(default_factory=Findings)
     #: Per item (and demographic) id, the answers given as a declared missing value (N/A).
     declared_missing: Mapping[str, int] = field(default_factory=dict)
+    #: With --weight or --rake: the weights and every weighted estimate.
+    weighting: Weighting | None = None
 
     def item(self, item_id: str) -> ItemSummary:
         for summary in self.items:

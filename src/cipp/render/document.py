@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cipp.model.paired import Comparison
 from cipp.model.results import Results
 
 #: The views of a document, and the sets of views a section can be shown in.
@@ -132,9 +133,9 @@ class Summary:
 
 @dataclass(frozen=True)
 class Figures:
-    """The figures of one analysis (drawn by the writer that shows them)."""
+    """The figures of one analysis or comparison (drawn by the writer that shows them)."""
 
-    results: Results
+    results: Results | Comparison
 
 
 Block = Paragraph | Bullets | Table | Summary | Figures

@@ -10,10 +10,15 @@ def document_of(record: object, *, decimals: int = 1) -> Document:
     """The document of any result record: an analysis, a batch, an evaluation, inter-coder
     agreement or themes (what each command renders)."""
     from cipp.model.joint import Evaluation
+    from cipp.model.paired import Comparison
     from cipp.model.qualitative import AgreementResults, ThemeResults
     from cipp.model.results import Results
     from cipp.model.trends import BatchResults
 
+    if isinstance(record, Comparison):
+        from cipp.render.compare import comparison_document
+
+        return comparison_document(record, decimals=decimals)
     if isinstance(record, Results):
         from cipp.render.survey import survey_document
 

@@ -413,6 +413,8 @@ def build_document(source: Document) -> DocumentObject:
 
 def write_docx(source: Document, width: int = 0) -> bytes:
     """The document's full view as Word (.docx) bytes: APA tables, figures, summaries."""
+    from cipp.render.stable import stable_zip
+
     buffer = io.BytesIO()
     build_document(source).save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())

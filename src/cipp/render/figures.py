@@ -13,6 +13,9 @@ common colour-vision deficiencies); the Yes/No chart uses Okabe-Ito blue and ora
 which carry no good/bad meaning, because some Yes/No items have "No" as the favourable
 answer (marked with a dagger).
 
+``cipp compare`` gets one figure of its own (at the end of this module): % positive
+before and after, a panel per CIPP component.
+
 Only matplotlib's object API is used (``Figure`` on an Agg canvas), never pyplot, so
 drawing neither needs a display nor changes a notebook's backend or global state.
 """
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import OutputError
+from cipp.model.paired import Comparison, PairedItem
 from cipp.model.results import LevelTable, Results
 from cipp.render.files import check_not_input, write_bytes, write_text
 from cipp.render.numbers import COMPONENT_NAMES
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FigureImage",
+    "comparison_images",
     "draw_figures",
     "figure_images",
     "figure_pngs",
@@ -478,7 +483,12 @@ def _stem(results: Results, table: LevelTable) -> str:
 
 
 def figure_images(
-    results: Results, fmt: str, *, decimals: int = 0, title: bool = True, dpi: int = DPI
+    results: Results | Comparison,
+    fmt: str,
+    *,
+    decimals: int = 0,
+    title: bool = True,
+    dpi: int = DPI,
 ) -> list[FigureImage]:
     """Every figure of ``results`` rendered as ``fmt`` ("png" or "svg"), in table order.
 
@@ -487,6 +497,8 @@ def figure_images(
     """
     from matplotlib import rc_context
 
+    if not isinstance(results, Results):  # a before/after comparison (cipp compare)
+        return comparison_images(results, fmt, decimals=decimals, title=title, dpi=dpi)
     images = []
     with rc_context(_RC):  # type: ignore[arg-type]
         for table in _tables(results):
@@ -539,7 +551,7 @@ def draw_figures(
 
 
 def figure_pngs(
-    results: Results, *, decimals: int = 0, title: bool = True, dpi: int = DPI
+    results: Results | Comparison, *, decimals: int = 0, title: bool = True, dpi: int = DPI
 ) -> list[tuple[str, bytes]]:
     """(caption, PNG bytes) per figure, e.g. for embedding in a workbook.
 
@@ -591,3 +603,106 @@ def figure_svgs(
         svg = inline_svg(image.data.decode("utf-8"), image.stem, image.caption)
         out.append((f"{image.caption}. {image.note}", svg))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# cipp compare: % positive before and after, per CIPP component
+# --------------------------------------------------------------------------------------------
+# One panel per component: a pair of bars per item (before light blue, after dark blue,
+# ColorBrewer's Blues, told apart by lightness without colour vision) and first, in bold,
+# the share of respondents mostly positive on the component.
+
+_BEFORE, _AFTER = "#9ecae1", "#08519c"
+
+
+def comparison_caption(comparison: Comparison) -> str:
+    return (
+        f"{comparison.instrument.title}: % positive before and after, by CIPP component "
+        f"(n = {comparison.n_pairs} pairs)"
+    )
+
+
+COMPARISON_NOTE = (
+    "Bars: % of pairs with a positive answer (items) or mostly positive answers "
+    "(components, bold) before and after; the change and its 95% CI are in the tables."
+)
+
+
+def _comparison_panel(
+    ax: Axes, component: PairedItem, items: list[PairedItem], decimals: int
+) -> None:
+    records = [component, *items]
+    labels = ["Respondents mostly positive", *(r.text for r in items)]
+    for y, record in enumerate(records):
+        for offset, value, colour in (
+            (-0.2, record.positive.before, _BEFORE),
+            (0.2, record.positive.after, _AFTER),
+        ):
+            if value != value:  # NaN: nobody to show
+                continue
+            ax.barh(y + offset, value, height=0.38, color=colour, zorder=2)
+            ax.text(
+                min(value, 100) + 1.0, y + offset, f"{value:.{decimals}f}", va="center",
+                fontsize=6.5,
+            )  # fmt: skip
+    ax.set_yticks(range(len(records)), [wrap_label(t, 28) for t in labels])
+    ax.get_yticklabels()[0].set_fontweight("bold")
+    ax.set_ylim(len(records) - 0.5, -0.6)
+    ax.set_xlim(0, 112)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.tick_params(axis="both", labelsize=7, length=0)
+    ax.grid(axis="x", color="#e3e3e3", linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(COMPONENT_NAMES[component.component], fontsize=9, fontweight="bold")
+
+
+def _draw_comparison(comparison: Comparison, *, decimals: int, title: bool, dpi: int) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    panels = list(comparison.components)
+    rows = max(1 + sum(1 for i in comparison.items if i.component == c.component) for c in panels)
+    columns = min(len(panels), 2)
+    grid_rows = (len(panels) + columns - 1) // columns
+    height = grid_rows * (0.42 * rows + 0.7) + (0.9 if title else 0.6)
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=dpi)
+    fig.set_layout_engine("constrained", w_pad=0.08, h_pad=0.06)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(grid_rows, columns, squeeze=False)
+    for k, component in enumerate(panels):
+        items = [i for i in comparison.items if i.component == component.component]
+        _comparison_panel(axes[k // columns][k % columns], component, items, decimals)
+    for k in range(len(panels), grid_rows * columns):
+        axes[k // columns][k % columns].set_visible(False)
+    fig.legend(
+        handles=[Patch(color=_BEFORE, label="Before"), Patch(color=_AFTER, label="After")],
+        loc="outside lower center",
+        ncols=2,
+        frameon=False,
+        fontsize=8,
+    )
+    if title:
+        fig.suptitle(
+            textwrap.fill(comparison_caption(comparison), 80), fontsize=9.5, fontweight="bold"
+        )
+    return fig
+
+
+def comparison_images(
+    comparison: Comparison, fmt: str, *, decimals: int = 0, title: bool = True, dpi: int = DPI
+) -> list[FigureImage]:
+    """The comparison's figure as ``fmt`` ("png" or "svg"); none without components."""
+    from matplotlib import rc_context
+
+    if not comparison.components:
+        return []
+    with rc_context(_RC):  # type: ignore[arg-type]
+        fig = _draw_comparison(comparison, decimals=decimals, title=title, dpi=dpi)
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    stem = f"{comparison.instrument.id}-before-after"
+    return [FigureImage(stem, comparison_caption(comparison), COMPARISON_NOTE, buffer.getvalue())]

@@ -18,6 +18,7 @@ from typing import Any
 from cipp import __version__
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, GroupVoices, JointDisplay, JointRow, Recommendation
+from cipp.model.paired import Comparison, PairedItem
 from cipp.model.qualitative import (
     KRIPPENDORFF_RELIABLE,
     KRIPPENDORFF_TENTATIVE,
@@ -30,6 +31,7 @@ from cipp.model.qualitative import (
 from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
 from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
+from cipp.model.weights import WeightedShare, Weighting
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
 from cipp.render.document import Document
 from cipp.render.prose import (
@@ -186,6 +188,8 @@ def _association(test: AssociationTest) -> dict[str, Any]:
     for f in fields(r):
         if f.name not in document and f.name not in _ASSOCIATION_OMITS:
             document[f.name] = plain(getattr(r, f.name))
+    if test.rao_scott is not None:
+        document["rao_scott"] = _fields(test.rao_scott)
     return document
 
 
@@ -238,7 +242,47 @@ def _results(results: Results) -> dict[str, Any]:
         document["goodness_of_fit"] = _participation(results.goodness_of_fit)
     if results.wave is not None:
         document["wave"] = _fields(results.wave)
+    if results.weighting is not None:
+        _weighted(document, results.weighting)
     return document
+
+
+def _share(share: WeightedShare) -> dict[str, Any]:
+    return plain(
+        {"percent": share.percent, "ci_low": share.ci_low, "ci_high": share.ci_high,
+         "se": share.se}
+    )  # fmt: skip
+
+
+def _weighted(document: dict[str, Any], weighting: Weighting) -> None:
+    """``weights`` at the top; each item's levels and positive share, and each
+    component's, gain their weighted percent and design-based 95% interval beside the
+    unweighted counts."""
+    summary = weighting.summary
+    document["weights"] = plain(
+        {
+            "source": summary.source,
+            "n": summary.n,
+            "sum": summary.sum,
+            "effective_n": summary.effective_n,
+            "design_effect": summary.design_effect,
+            "raking": _fields(summary.raking) if summary.raking is not None else None,
+            "interval": "svyciprop(method = 'logit'), svydesign(ids = ~1, weights = ~w)",
+        }
+    )
+    by_id = {item.id: item for item in weighting.items}
+    for entry in document["items"]:
+        weighted = by_id.get(entry["id"])
+        if weighted is None:
+            continue
+        for level, share in zip(entry["levels"], weighted.levels, strict=True):
+            level.update({f"weighted_{k}": v for k, v in _share(share.share).items()})
+        entry["weighted_positive"] = _share(weighted.positive)
+    by_component = {c.component: c for c in weighting.components}
+    for entry in document["components"]:
+        found = by_component.get(entry["component"])
+        if found is not None:
+            entry["weighted_positive"] = _share(found.positive)
 
 
 def _point(point: TrendPoint) -> dict[str, Any]:
@@ -490,7 +534,49 @@ def _evaluation(evaluation: Evaluation) -> dict[str, Any]:
     )
 
 
+def _paired(record: PairedItem) -> dict[str, Any]:
+    """One item's (or component's) entry of ``paired`` in ``cipp compare``'s JSON."""
+    return plain(
+        {
+            "item": record.item,
+            "text": record.text,
+            "level": record.level,
+            "component": record.component,
+            "n_pairs": record.n_pairs,
+            "table": {
+                "rows": record.labels,
+                "columns": record.labels,
+                "counts": record.table,
+                "rows_are": "before",
+            },
+            "mcnemar": _fields(record.mcnemar),
+            "marginal_homogeneity": _fields(record.marginal_homogeneity),
+            "wilcoxon": _fields(record.wilcoxon),
+            "positive": {"label": record.positive_label, **_fields(record.positive)},
+            "mean_before": record.mean_before,
+            "mean_after": record.mean_after,
+        }
+    )
+
+
+def _comparison(comparison: Comparison) -> dict[str, Any]:
+    """The JSON of ``cipp compare --format json``."""
+    return {
+        "cipp_version": __version__,
+        "instrument": {"id": comparison.instrument.id, "title": comparison.instrument.title},
+        "id_column": comparison.id_column,
+        "n_pairs": comparison.n_pairs,
+        "matching": {"before": _fields(comparison.before), "after": _fields(comparison.after)},
+        "paired": [_paired(record) for record in comparison.items],
+        "components": [_paired(record) for record in comparison.components],
+        "items_not_compared": list(comparison.items_not_compared),
+        "notes": list(comparison.notes),
+    }
+
+
 _RULES: dict[type, Callable[[Any], Any]] = {
+    Comparison: _comparison,
+    PairedItem: _paired,
     Results: _results,
     AssociationTest: _association,
     Participation: _participation,

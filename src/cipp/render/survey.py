@@ -46,6 +46,7 @@ from cipp.render.tabular import (
     level_table,
     participation_table,
 )
+from cipp.render.weights import weighted_tables
 
 #: The tidy CSV: one row per item and level, unrounded.
 CSV_COLUMNS = (
@@ -65,6 +66,8 @@ CSV_COLUMNS = (
     "ci_low",
     "ci_high",
 )
+
+WEIGHTED_COLUMNS = ("weighted_percent", "weighted_ci_low", "weighted_ci_high")
 
 CIPP_NOTE = (
     "Items are grouped under Stufflebeam's CIPP components: Context, Input, Process and Product."
@@ -101,7 +104,14 @@ def tidy_records(results: Results) -> Records:
         for s in results.items
         for level in s.levels
     )
-    return Records(CSV_COLUMNS, rows)
+    if results.weighting is None:
+        return Records(CSV_COLUMNS, rows)
+    # With weights: each level's weighted percent and interval beside its count.
+    shares = [level.share for item in results.weighting.items for level in item.levels]
+    weighted = tuple(
+        (*row, s.percent, s.ci_low, s.ci_high) for row, s in zip(rows, shares, strict=True)
+    )
+    return Records((*CSV_COLUMNS, *WEIGHTED_COLUMNS), weighted)
 
 
 def _invalid_cells(results: Results) -> Bullets | None:
@@ -120,6 +130,7 @@ def _invalid_cells(results: Results) -> Bullets | None:
 
 def _brief(results: Results, decimals: int) -> Section:
     blocks: list[Block] = list(all_tables(results, decimals=decimals))
+    blocks += weighted_tables(results, decimals)
     if results.association_summary is not None:
         blocks.append(Paragraph(overall_sentences(results)[-1], KEY))
     if results.notes:
@@ -217,6 +228,9 @@ def survey_document(results: Results, *, decimals: int = 1, figures: bool = True
     if figures and results.tables():
         full.append(Section("Figures", (Figures(results),), id="figures", show=FULL))
     full.append(_tests(results, decimals))
+    if results.weighting is not None:
+        weighted = tuple(weighted_tables(results, decimals))
+        full.append(Section("Weighted estimates", weighted, id="weighted", show=FULL))
     if results.demographics:
         table = demographics_table(results, decimals=decimals)
         full.append(Section("Respondents", (table,), id="respondents", show=FULL))

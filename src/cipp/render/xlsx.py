@@ -135,6 +135,8 @@ def build_workbook(document: Document) -> Workbook:
 
 def write_xlsx(document: Document, width: int = 0) -> bytes:
     """The workbook as .xlsx bytes."""
+    from cipp.render.stable import stable_zip
+
     buffer = io.BytesIO()
     build_workbook(document).save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue())
