@@ -330,7 +330,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         for d in instrument.demographics
         if d.id in responses.demographics.columns
     )
-    notes = []
+    notes = list(responses.notes)
     if responses.invalid:
         notes.append(
             f"{len(responses.invalid)} cells held values outside their scale and "

@@ -60,6 +60,8 @@ class Responses:
     demographics_not_found: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)
     rows_without_answers: int = 0
+    #: The reader's notes on the file (cipp.model.table.RawTable.notes).
+    notes: tuple[str, ...] = ()
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 

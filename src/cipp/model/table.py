@@ -102,6 +102,9 @@ class RawTable:
     #: Values the file itself declares missing, by header (SPSS user-missing codes,
     #: Stata's .a-.z): missing whatever the instrument says.
     file_missing: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: What the reader noticed and the results should say (formula cells without a
+    #: saved value, read as blank).
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         import numpy as np

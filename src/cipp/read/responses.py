@@ -461,5 +461,6 @@ def load_responses(
             d.id for d in instrument.demographics if d.id not in demographic_columns
         ),
         columns=columns,
+        notes=table.notes,
         _levels=levels,
     )
