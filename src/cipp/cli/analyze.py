@@ -13,10 +13,12 @@ from cipp.cli.common import (
     CollapseOption,
     CompleteOnlyOption,
     DecimalsOption,
+    EncodingOption,
     ExpectedOption,
     FormatOption,
     InstrumentOption,
     LenientOption,
+    LimitsOption,
     MinCellOption,
     NoTestsOption,
     OutOption,
@@ -24,6 +26,7 @@ from cipp.cli.common import (
     SheetOption,
     SourceOption,
     emit,
+    reading_with,
     say,
     user_errors,
     warm_up,
@@ -93,6 +96,8 @@ def analyze(
     figures: FiguresOption = None,
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
@@ -123,14 +128,15 @@ def analyze(
             participation=participation,
             min_cell=min_cell,
         )
-        loaded = load_file(
-            responses,
-            instrument=instrument,
-            sheet=sheet,
-            lenient=lenient,
-            source=source,
-            complete_only=complete_only,
-        )
+        with reading_with(limits, encoding):
+            loaded = load_file(
+                responses,
+                instrument=instrument,
+                sheet=sheet,
+                lenient=lenient,
+                source=source,
+                complete_only=complete_only,
+            )
         if loaded.instrument_note:
             say(loaded.instrument_note)
         results = run_analysis(loaded.responses, options)

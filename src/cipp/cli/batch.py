@@ -22,16 +22,20 @@ from cipp.cli.common import (
     CollapseOption,
     CompleteOnlyOption,
     DecimalsOption,
+    EncodingOption,
     ExpectedOption,
     InstrumentOption,
     LenientOption,
+    LimitsOption,
     NoTestsOption,
     ParticipationOption,
     SheetOption,
     SourceOption,
+    as_flags,
     count,
     emit,
     err_console,
+    reading_with,
     say,
     user_errors,
 )
@@ -148,6 +152,8 @@ def batch(
     complete_only: CompleteOnlyOption = False,
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -174,7 +180,9 @@ def batch(
             adjust=adjust,
             participation=participation,
         )
-        with _progress_bar() as progress:
+        # The lock is held from before the first file is read until the last output is
+        # written: a second run into the folder stops at once instead of interleaving.
+        with _locked(out, inputs), reading_with(limits, encoding), _progress_bar() as progress:
             result = run_batch(
                 inputs,
                 instrument=instrument,
@@ -187,8 +195,20 @@ def batch(
                 source=source,
                 complete_only=complete_only,
             )
-        _show(result, formats, out, decimals)
+            _show(result, formats, out, decimals)
     _exit_status(result)
+
+
+@contextlib.contextmanager
+def _locked(out: Path | None, inputs: list[str]) -> Iterator[None]:
+    """The output folder locked for this run (nothing to lock without one)."""
+    if out is None:
+        yield
+        return
+    from cipp.render.files import folder_lock
+
+    with folder_lock(out, [Path(given) for given in inputs]):
+        yield
 
 
 def _show(result: BatchResults, formats: tuple[str, ...], out: Path | None, decimals: int) -> None:
@@ -208,7 +228,7 @@ def _show(result: BatchResults, formats: tuple[str, ...], out: Path | None, deci
     elif out is None and formats == ("json",):
         emit(trends_document(result, decimals=decimals), "json", None)
     for name, message in result.errors.items():
-        say(f"failed: {name}: {message}")
+        say(f"failed: {name}: {as_flags(message)}")
     if not result.waves:
         raise CippError(
             f"no wave could be analysed ({count(len(result.errors), 'file')} failed; see above)"

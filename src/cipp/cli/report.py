@@ -10,10 +10,13 @@ import typer
 from cipp.cli.common import (
     CollapseOption,
     DecimalsOption,
+    EncodingOption,
     FormatOption,
+    LimitsOption,
     MinCellOption,
     coder_list,
     emit,
+    reading_with,
     say,
     user_errors,
 )
@@ -45,6 +48,8 @@ def report(
     collapse: CollapseOption = False,
     decimals: DecimalsOption = 1,
     min_cell: MinCellOption = 0,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """The whole evaluation in one document: surveys, focus groups and the joint display."""
     from cipp.flow.analysis import AnalysisOptions
@@ -71,7 +76,8 @@ def report(
             quotes=quotes,
         )
         options = AnalysisOptions(collapse=collapse, min_cell=min_cell)
-        evaluation = evaluate(survey, qualitative, integration=integration, options=options)
+        with reading_with(limits, encoding):
+            evaluation = evaluate(survey, qualitative, integration=integration, options=options)
         for note in evaluation.notes:
             say(note)
         if pseudonyms is None:
