@@ -29,6 +29,7 @@ from cipp.render.document import (
     Summary,
     Table,
 )
+from cipp.render.safe import xml_safe
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -414,5 +415,5 @@ def build_document(source: Document) -> DocumentObject:
 def write_docx(source: Document, width: int = 0) -> bytes:
     """The document's full view as Word (.docx) bytes: APA tables, figures, summaries."""
     buffer = io.BytesIO()
-    build_document(source).save(buffer)
+    build_document(xml_safe(source)).save(buffer)
     return buffer.getvalue()
