@@ -342,6 +342,16 @@ def test_an_unclosed_quote_after_irregular_quoting_is_still_found(tmp_path):
         read_table(path)
 
 
+def test_an_unclosed_quote_closed_by_a_later_field_is_found(tmp_path):
+    lines = _survey_csv(tmp_path / "x.csv", rows=200)
+    lines[3] = lines[3].replace("Female", '"Female', 1)
+    lines[100] = lines[100].replace("Female", '"Fem, ale"', 1)
+    path = tmp_path / "swallowed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 4: a quoted field starts"):
+        read_table(path)
+
+
 def test_lenient_counts_every_row_of_a_ragged_file(runner, tmp_path):
     lines = _survey_csv(tmp_path / "x.csv", rows=50)
     lines[10] += ",extra"  # ragged: a cell beyond the header is kept, not the row dropped

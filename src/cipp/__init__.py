@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from cipp.flow.batch import run_batch
     from cipp.flow.evaluation import QualitativeInputs, evaluate
     from cipp.model.errors import CippError, DataError, InstrumentError, OutputError
+    from cipp.model.limits import Limits, parse_limits
     from cipp.read.instrument import load_instrument, resolve_instrument
+    from cipp.read.settings import reading
     from cipp.render.json import render_json, to_dict
 
 #: Public name -> the module that defines it.
@@ -38,6 +40,9 @@ _API = {
     "DataError": "cipp.model.errors",
     "InstrumentError": "cipp.model.errors",
     "OutputError": "cipp.model.errors",
+    "Limits": "cipp.model.limits",
+    "parse_limits": "cipp.model.limits",
+    "reading": "cipp.read.settings",
     "load_instrument": "cipp.read.instrument",
     "resolve_instrument": "cipp.read.instrument",
     "render_json": "cipp.render.json",
@@ -49,6 +54,7 @@ __all__ = [
     "CippError",
     "DataError",
     "InstrumentError",
+    "Limits",
     "OutputError",
     "QualitativeInputs",
     "__version__",
@@ -58,6 +64,8 @@ __all__ = [
     "load_file",
     "load_instrument",
     "output",
+    "parse_limits",
+    "reading",
     "render_json",
     "resolve_instrument",
     "run_batch",

@@ -138,6 +138,11 @@ def _parse(
             if "field larger than field limit" in message
             else "other"
         )
+        if kind == "other" and reader.line_num > start:
+            # A stray quote after a quoted field ran over line breaks: that field's
+            # opening quote was never closed where it should have been (Excel doubles
+            # every quote inside a field), so the rows after it were swallowed.
+            kind = "unclosed"
         raise _Stop(kind, len(records) + 1, start, message) from None
     return records, last_start
 
@@ -188,7 +193,7 @@ def _problem(stop: _Stop, limits: Limits) -> str:
     if stop.kind == "unclosed":
         return (
             "a quoted field starts in this row and is never closed (a '\"' is missing), "
-            "so the rest of the file would be read as one value"
+            "so the rows after it would be read into one value"
         )
     if stop.kind == "field":
         hint = limits.raise_hint("csv_field")
