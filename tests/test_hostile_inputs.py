@@ -404,3 +404,26 @@ def test_a_long_error_value_stays_one_line(runner, tmp_path):
     path = write_xlsx(tmp_path / "answers.xlsx", rows)
     line = one_line_error(runner.invoke(app, ["analyze", str(path), "-i", "mentee"]))
     assert len(line) < 2100
+
+
+def test_an_xlsb_dimension_record_is_read():
+    import struct
+
+    from cipp.read.archive import _xlsb_dimension
+
+    def record(kind: int, payload: bytes) -> bytes:
+        # MS-XLSB 2.1.4: type and size as 7-bit groups, low first, high bit = more.
+        def number(value: int) -> bytes:
+            out = []
+            while True:
+                low, value = value & 0x7F, value >> 7
+                out.append(low | (0x80 if value else 0))
+                if not value:
+                    return bytes(out)
+
+        return number(kind) + number(len(payload)) + payload
+
+    sheet = record(0x81, b"") + record(0x94, struct.pack("<4I", 0, 1048575, 0, 16383))
+    extent = _xlsb_dimension(sheet)
+    assert extent is not None and extent.cells == 1_048_576 * 16_384
+    assert _xlsb_dimension(record(0x81, b"")) is None

@@ -466,15 +466,20 @@ def check_sheets(path: Path, sheets: list[str] | None = None) -> dict[str, Pendi
     if not zipfile.is_zipfile(path):
         return {}
     with open_zip(path, DataError, "a readable workbook") as archive:
-        members = _sheet_members(archive) or {
-            posixpath.basename(info.filename).rsplit(".", 1)[0]: info.filename
-            for info in archive.infolist()
-            if info.filename.lower().startswith("xl/worksheets/")
-            and info.filename.lower().endswith((".xml", ".bin"))
-        }
+        members = _sheet_members(archive)
+        named = bool(members)
+        if not named:
+            # No sheet names to go by (an .xlsb's workbook part is binary): every
+            # worksheet part is checked, whichever sheet is asked for.
+            members = {
+                posixpath.basename(info.filename).rsplit(".", 1)[0]: info.filename
+                for info in archive.infolist()
+                if info.filename.lower().startswith("xl/worksheets/")
+                and info.filename.lower().endswith((".xml", ".bin"))
+            }
         checks: dict[str, PendingCheck] = {}
         for name, member in members.items():
-            if sheets is None or name in sheets:
+            if sheets is None or name in sheets or (not named and sheets):
                 try:
                     checks[name] = begin_sheet_check(path, name, member, archive)
                 except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as problem:
