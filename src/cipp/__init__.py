@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from cipp.flow.compare import compare_files
     from cipp.flow.evaluation import QualitativeInputs, evaluate
     from cipp.model.errors import CippError, DataError, InstrumentError, OutputError
+    from cipp.model.limits import Limits, parse_limits
     from cipp.read.instrument import load_instrument, resolve_instrument
     from cipp.read.roster import load_roster
+    from cipp.read.settings import reading
     from cipp.render.json import render_json, to_dict
 
 #: Public name -> the module that defines it.
@@ -42,6 +44,9 @@ _API = {
     "DataError": "cipp.model.errors",
     "InstrumentError": "cipp.model.errors",
     "OutputError": "cipp.model.errors",
+    "Limits": "cipp.model.limits",
+    "parse_limits": "cipp.model.limits",
+    "reading": "cipp.read.settings",
     "load_instrument": "cipp.read.instrument",
     "resolve_instrument": "cipp.read.instrument",
     "render_json": "cipp.render.json",
@@ -53,6 +58,7 @@ __all__ = [
     "CippError",
     "DataError",
     "InstrumentError",
+    "Limits",
     "OutputError",
     "QualitativeInputs",
     "__version__",
@@ -64,6 +70,8 @@ __all__ = [
     "load_instrument",
     "load_roster",
     "output",
+    "parse_limits",
+    "reading",
     "render_json",
     "resolve_instrument",
     "run_batch",

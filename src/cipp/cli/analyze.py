@@ -14,10 +14,12 @@ from cipp.cli.common import (
     CompleteOnlyOption,
     ConfidenceOption,
     DecimalsOption,
+    EncodingOption,
     ExpectedOption,
     FormatOption,
     InstrumentOption,
     LenientOption,
+    LimitsOption,
     MinCellOption,
     NoTestsOption,
     OutOption,
@@ -29,6 +31,7 @@ from cipp.cli.common import (
     WeightOption,
     drawing_progress,
     emit,
+    reading_with,
     say,
     user_errors,
     warm_up,
@@ -107,6 +110,8 @@ def analyze(
     confidence: ConfidenceOption = 0.95,
     weight: WeightOption = None,
     rake: RakeOption = None,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Describe every item, CIPP component and demographic: the study's Tables 1 and 2."""
     from cipp.flow.analysis import analyze as run_analysis
@@ -143,14 +148,15 @@ def analyze(
             weight=weight,
             rake=load_roster(rake) if rake is not None else None,
         )
-        loaded = load_file(
-            responses,
-            instrument=instrument,
-            sheet=sheet,
-            lenient=lenient,
-            source=source,
-            complete_only=complete_only,
-        )
+        with reading_with(limits, encoding):
+            loaded = load_file(
+                responses,
+                instrument=instrument,
+                sheet=sheet,
+                lenient=lenient,
+                source=source,
+                complete_only=complete_only,
+            )
         if loaded.instrument_note:
             say(loaded.instrument_note)
         results = run_analysis(loaded.responses, options)

@@ -72,6 +72,22 @@ def main() -> None:
     app()
 
 
+def _exit_on_signals() -> None:
+    """Make SIGTERM and SIGHUP (a closed terminal, ``kill``, a job scheduler's stop) exit
+    like Ctrl-C does, through Python: the temporary file of an output being written is
+    removed and the exit status is 128 + the signal's number, as a shell reports it."""
+    import signal
+
+    def stop(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):  # not the main thread
+                signal.signal(number, stop)
+
+
 def run() -> None:
     """The installed ``cipp`` command and ``python -m cipp``: :func:`main`, then the
     process ends without Python's interpreter teardown.
@@ -92,6 +108,7 @@ def run() -> None:
         os._exit(status)
 
     atexit.register(end_without_teardown)
+    _exit_on_signals()
     try:
         main()
     except SystemExit as stop:

@@ -23,9 +23,11 @@ from cipp.cli.common import (
     CompleteOnlyOption,
     ConfidenceOption,
     DecimalsOption,
+    EncodingOption,
     ExpectedOption,
     InstrumentOption,
     LenientOption,
+    LimitsOption,
     NoTestsOption,
     ParticipationOption,
     RakeOption,
@@ -33,10 +35,12 @@ from cipp.cli.common import (
     SortOption,
     SourceOption,
     WeightOption,
+    as_flags,
     count,
     drawing_progress,
     emit,
     err_console,
+    reading_with,
     say,
     user_errors,
 )
@@ -166,6 +170,8 @@ def batch(
     sort: SortOption = "instrument",
     weight: WeightOption = None,
     rake: RakeOption = None,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Analyse several waves (files, or one file split by a column) and their trends.
 
@@ -198,7 +204,9 @@ def batch(
             weight=weight,
             rake=load_roster(rake) if rake is not None else None,
         )
-        with _progress_bar() as progress:
+        # The lock is held from before the first file is read until the last output is
+        # written: a second run into the folder stops at once instead of interleaving.
+        with _locked(out, inputs), reading_with(limits, encoding), _progress_bar() as progress:
             result = run_batch(
                 inputs,
                 instrument=instrument,
@@ -211,10 +219,22 @@ def batch(
                 source=source,
                 complete_only=complete_only,
             )
-        _show(result, formats, out, decimals)
-        if figures is not None and result.waves:
-            _figures_by_wave(result, figures, sort)
+            _show(result, formats, out, decimals)
+            if figures is not None and result.waves:
+                _figures_by_wave(result, figures, sort)
     _exit_status(result)
+
+
+@contextlib.contextmanager
+def _locked(out: Path | None, inputs: list[str]) -> Iterator[None]:
+    """The output folder locked for this run (nothing to lock without one)."""
+    if out is None:
+        yield
+        return
+    from cipp.render.files import folder_lock
+
+    with folder_lock(out, [Path(given) for given in inputs]):
+        yield
 
 
 def _figures_by_wave(result: BatchResults, folder: Path, sort: str) -> None:
@@ -246,7 +266,7 @@ def _show(result: BatchResults, formats: tuple[str, ...], out: Path | None, deci
     elif out is None and formats == ("json",):
         emit(trends_document(result, decimals=decimals), "json", None)
     for name, message in result.errors.items():
-        say(f"failed: {name}: {message}")
+        say(f"failed: {name}: {as_flags(message)}")
     if not result.waves:
         raise CippError(
             f"no wave could be analysed ({count(len(result.errors), 'file')} failed; see above)"

@@ -145,6 +145,23 @@ RakeOption = Annotated[
         "(iterative proportional fitting to 1e-6, as R's survey::rake).",
     ),
 ]
+LimitsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--limits",
+        help="Change what cipp agrees to read, as NAME=VALUE,...: cells (per sheet), "
+        "zip-size, zip-ratio, csv-field, csv-line, yaml-size, yaml-nodes; values may end "
+        "in k, M or G (e.g. cells=500M). Defaults fit a 1,000,000-respondent survey.",
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Encoding of CSV inputs (e.g. cp1252, utf-8). Default: detected, one for "
+        "the whole file.",
+    ),
+]
 CodersOption = Annotated[
     str | None,
     typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),
@@ -247,6 +264,35 @@ def emit(
     sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
 
 
+#: The longest error message printed whole; a longer one (a value from a hostile file
+#: quoted in it) is cut.
+MAX_MESSAGE = 2000
+
+
+def one_line(message: str) -> str:
+    """A message as one line of reasonable length, whatever values it quotes; a list of
+    problems (cipp.model.errors.listed: lines starting '  - ') keeps one line each."""
+    kept: list[str] = []
+    for line in message.splitlines() or [""]:
+        if kept and not line.startswith("  - "):
+            kept[-1] += " ⏎ " + line
+        else:
+            kept.append(line)
+    return "\n".join(
+        text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " … (cut)" for text in kept
+    )
+
+
+@contextlib.contextmanager
+def reading_with(limits: str | None, encoding: str | None = None) -> Iterator[None]:
+    """Read inside the block with the limits and encoding the user gave (cipp.read.settings)."""
+    from cipp.model.limits import parse_limits
+    from cipp.read.settings import reading
+
+    with reading(limits=parse_limits(limits) if limits else None, encoding=encoding):
+        yield
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Report a CippError as one line on stderr (flags named as typed) and exit with 2."""
@@ -255,7 +301,7 @@ def user_errors() -> Iterator[None]:
     except CippError as error:
         if state["debug"]:
             raise
-        err_console.print(f"cipp: error: {as_flags(str(error))}", markup=False)
+        err_console.print(f"cipp: error: {one_line(as_flags(str(error)))}", markup=False)
         raise typer.Exit(2) from None
 
 

@@ -14,7 +14,17 @@ from typing import Annotated
 
 import typer
 
-from cipp.cli.common import FormatOption, OutOption, coder_list, emit, say, user_errors
+from cipp.cli.common import (
+    EncodingOption,
+    FormatOption,
+    LimitsOption,
+    OutOption,
+    coder_list,
+    emit,
+    reading_with,
+    say,
+    user_errors,
+)
 
 app = typer.Typer(help="Focus groups: inter-coder agreement and themes.", no_args_is_help=True)
 
@@ -70,9 +80,11 @@ def agreement(
             "already in the file are kept).",
         ),
     ] = None,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Inter-coder agreement per code: kappa, alpha, AC1, Brennan-Prediger, pooled."""
-    with user_errors():
+    with user_errors(), reading_with(limits, encoding):
         from cipp.flow.adjudication import apply_decisions, find_disagreements
         from cipp.flow.intercoder import analyse_agreement
         from cipp.model.errors import CippError
@@ -136,9 +148,11 @@ def themes(
     coder: CoderOpt = None,
     fmt: FormatOption = "table",
     out: OutOption = None,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """Themes by CIPP component and group: counts ('2 of 8 mentors') and quotes."""
-    with user_errors():
+    with user_errors(), reading_with(limits, encoding):
         from cipp.flow.qualitative import QualitativeInputs, analyse_themes
         from cipp.render.formats import check_format
         from cipp.render.qualitative import themes_document
@@ -172,9 +186,10 @@ def codebook_from(
         Path | None,
         typer.Option("--out", "-o", help="Write the codebook YAML here (default: stdout)."),
     ] = None,
+    limits: LimitsOption = None,
 ) -> None:
     """Seed a codebook YAML from a REFI-QDA codebook; fill in components and valences."""
-    with user_errors():
+    with user_errors(), reading_with(limits):
         from cipp.read.codebook import codebook_to_yaml
         from cipp.read.refi import read_qdc
         from cipp.render.files import write_text

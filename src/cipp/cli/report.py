@@ -11,10 +11,13 @@ from cipp.cli.common import (
     CollapseOption,
     ConfidenceOption,
     DecimalsOption,
+    EncodingOption,
     FormatOption,
+    LimitsOption,
     MinCellOption,
     coder_list,
     emit,
+    reading_with,
     say,
     user_errors,
 )
@@ -49,6 +52,8 @@ def report(
     decimals: DecimalsOption = 1,
     min_cell: MinCellOption = 0,
     confidence: ConfidenceOption = 0.95,
+    limits: LimitsOption = None,
+    encoding: EncodingOption = None,
 ) -> None:
     """The whole evaluation in one document: surveys, focus groups and the joint display."""
     from cipp.flow.analysis import AnalysisOptions
@@ -75,7 +80,8 @@ def report(
             quotes=quotes,
         )
         options = AnalysisOptions(collapse=collapse, min_cell=min_cell, confidence=confidence)
-        evaluation = evaluate(survey, qualitative, integration=integration, options=options)
+        with reading_with(limits, encoding):
+            evaluation = evaluate(survey, qualitative, integration=integration, options=options)
         for note in evaluation.notes:
             say(note)
         if pseudonyms is None:

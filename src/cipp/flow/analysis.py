@@ -352,7 +352,7 @@ def refuse_guessed_orders(responses: Responses) -> None:
 def _notes(responses: Responses) -> list[str]:
     """What the analysis counted as missing or invalid, or left out, and why."""
     items = responses.items_asked
-    notes: list[str] = []
+    notes = list(responses.notes)
     if responses.invalid:
         notes.append(
             f"{len(responses.invalid)} cells held values outside their scale and "

@@ -32,6 +32,7 @@ from cipp.model.results import WaveInfo
 from cipp.model.tests import ADJUST_METHODS
 from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends, WaveCounts
 from cipp.read.instrument import resolve_instrument
+from cipp.read.settings import DEFAULT_SETTINGS, ReadSettings, current, reading
 from cipp.stats.describe import COMPONENT_ROWS
 
 if TYPE_CHECKING:
@@ -174,6 +175,8 @@ class _Job:
     lenient: bool
     source: str = "auto"
     complete_only: bool = False
+    #: The caller's limits and encoding, which a worker process reads with too.
+    settings: ReadSettings = DEFAULT_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -299,7 +302,8 @@ def _run_job(job: _Job, table: RawTable | None = None) -> _Outcome:
     Module-level so that worker processes can unpickle it by name.
     """
     try:
-        return _analyze_job(job, table)
+        with reading(limits=job.settings.limits, encoding=job.settings.encoding):
+            return _analyze_job(job, table)
     except CippError as error:
         return _Outcome(job.index, error=_one_line(error))
     except OSError as error:  # unreadable: permissions, a file that vanished mid-run
@@ -778,6 +782,9 @@ def run_batch(
     a script, call run_batch under ``if __name__ == "__main__":`` (the multiprocessing
     rule), or pass ``workers=1``. Code read from standard input runs serially.
 
+    Files are read with the limits and encoding in force (cipp.read.settings.reading),
+    in the worker processes too; a file over a limit is a failed wave like any other.
+
     A file that cannot be read or analysed becomes an entry of ``errors`` and the other
     waves go on. Raises CippError only for problems with the request itself (no input,
     an unknown instrument, bad options, no file matching any bundled instrument).
@@ -792,6 +799,7 @@ def run_batch(
     names = [given_names[k] for k in order]
 
     notes: list[str] = []
+    settings = current()
     cached: dict[int, RawTable] = {}
     if instrument is None:
         chosen, note, cached = _detect(files, sheet, source, complete_only)
@@ -809,7 +817,9 @@ def run_batch(
         )
 
     jobs = [
-        _Job(index, path, chosen, split_by, options, sheet, lenient, source, complete_only)
+        _Job(
+            index, path, chosen, split_by, options, sheet, lenient, source, complete_only, settings
+        )
         for index, path in enumerate(files)
     ]
     count = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)

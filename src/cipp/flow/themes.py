@@ -65,9 +65,9 @@ class _Quoter:
         self.pseudonyms = pseudonyms
 
     def quote(self, unit: Unit, exemplar: bool) -> Quote:
-        label, text = quote_label(unit, self.template), unit.text
+        label, text = quote_label(unit, self.template, self.pseudonyms), unit.text
         if self.pseudonyms is not None:
-            label, text = self.pseudonyms.apply(label), self.pseudonyms.apply(text)
+            text = self.pseudonyms.apply(text)
             self.pseudonyms.check(f"{label}\n{text}", where=f"quote {unit.segment_id} ({label})")
         return Quote(unit.segment_id, label, text, exemplar)
 

@@ -8,12 +8,12 @@ undefined values null).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cipp.model.coding import Codebook, Coding, FinalCoding
 from cipp.model.errors import CippError
 from cipp.model.instrument import COMPONENTS
+from cipp.model.names import find_names, fold
 
 #: Landis and Koch (1977) bands for kappa-like coefficients: (upper bound, name).
 LANDIS_KOCH: tuple[tuple[float, str], ...] = (
@@ -185,44 +185,41 @@ class ThemeResults:
 
 
 def name_key(name: str) -> str:
-    """How a pseudonym file's names are compared: spacing collapsed, case ignored."""
-    return " ".join(name.split()).casefold()
-
-
-def _names_pattern(names: list[str]) -> re.Pattern[str] | None:
-    if not names:
-        return None
-    parts = [r"\s+".join(re.escape(word) for word in name.split()) for name in names]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    """How a pseudonym file's names are compared: folded as cipp.model.names folds text
+    (case, accents, fullwidth forms, invisible characters), spacing collapsed."""
+    return " ".join(fold(name).split())
 
 
 @dataclass(frozen=True)
 class Pseudonyms:
-    """Real name -> replacement, applied as whole words, longest names first.
-
-    Names match ignoring case and with any spacing between the words of a multi-word
-    name, in one pass (so a replacement is never replaced again).
+    """Real name -> replacement, applied where a name stands as a word of its own,
+    however it is spelled (cipp.model.names: case, accents, fullwidth letters, invisible
+    characters, possessives and plurals, inside identifiers), longest names first, in
+    one pass (so a replacement is never replaced again).
     """
 
     pairs: tuple[tuple[str, str], ...]
     source: str = ""
 
     def apply(self, text: str) -> str:
-        """``text`` with every listed name replaced."""
-        pattern = _names_pattern([name for name, _ in self.pairs])
-        if pattern is None:
+        """``text`` with every listed name replaced (a possessive or plural after it kept)."""
+        found = find_names(text, [name for name, _ in self.pairs])
+        if not found:
             return text
-        table = {name_key(name): replacement for name, replacement in self.pairs}
-        return pattern.sub(lambda match: table[name_key(match.group(0))], text)
+        table = {name: replacement for name, replacement in self.pairs}
+        parts: list[str] = []
+        position = 0
+        for item in found:
+            parts.append(text[position : item.start])
+            parts.append(table[item.name])
+            position = item.end
+        parts.append(text[position:])
+        return "".join(parts)
 
     def survivors(self, text: str) -> list[str]:
         """The original names still present in ``text`` (as listed in the file)."""
-        found = []
-        for name, _ in self.pairs:
-            pattern = _names_pattern([name])
-            if pattern is not None and pattern.search(text):
-                found.append(name)
-        return found
+        found = {item.name for item in find_names(text, [name for name, _ in self.pairs])}
+        return [name for name, _ in self.pairs if name in found]
 
     def check(self, text: str, *, where: str) -> None:
         """Raise CippError if any original name survives in ``text``."""

@@ -67,6 +67,8 @@ class Responses:
     #: Which of the file's rows are respondents' (None: all of them).
     answered: Any = field(default=None, repr=False, compare=False)
     _other: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
+    #: The reader's notes on the file (cipp.model.table.RawTable.notes).
+    notes: tuple[str, ...] = ()
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: Per item, True for each respondent who gave a declared missing value (N/A); only

@@ -21,6 +21,17 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): cipp's CSV
+#: outputs put a ``'`` before text that starts so (cipp.render.safe), and files cipp reads
+#: back (the adjudication sheet) lose it again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote_formula(text: str) -> str:
+    """A field as it was before its protective ``'`` (see FORMULA_STARTS)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def column_name(index: int, *, spreadsheet: bool) -> str:
     """Column letters as a spreadsheet shows them (0 -> A, 27 -> AB), or 1-based numbers."""
     if not spreadsheet:
@@ -102,6 +113,9 @@ class RawTable:
     #: Values the file itself declares missing, by header (SPSS user-missing codes,
     #: Stata's .a-.z): missing whatever the instrument says.
     file_missing: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: What the reader noticed and the results should say (formula cells without a
+    #: saved value, read as blank).
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         import numpy as np

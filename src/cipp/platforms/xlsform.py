@@ -103,8 +103,12 @@ def _sheet_names(path: Path) -> list[str]:
 
     from openpyxl import load_workbook
 
+    from cipp.read.archive import check_sheets
+
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InstrumentError(f"{path}: an XLSForm is an Excel workbook (.xlsx)")
+    if path.exists():
+        check_sheets(path, sheets=[])  # the zip limits, before openpyxl unpacks anything
     try:
         workbook = load_workbook(path, read_only=True)
     except FileNotFoundError:

@@ -186,15 +186,15 @@ def missing_components(path: str | Path) -> list[str]:
     :func:`cipp.read.instrument.load_instrument` refuse the file), so ``cipp validate`` can
     say which items still need one. Items without an id are listed as ``items[N]``.
     """
-    import yaml
+    from cipp.read.safe_yaml import load_yaml
 
     path = Path(path)
-    try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InstrumentError(f"{path}: instrument file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InstrumentError(f"{path}: cannot read instrument ({error})") from None
+    document: Any = load_yaml(
+        path,
+        error=InstrumentError,
+        missing="instrument file not found",
+        unreadable="cannot read instrument",
+    )
     items = document.get("items") if isinstance(document, dict) else None
     if not isinstance(items, list):
         return []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cipp.model.coding import ADJUDICATION_COLUMNS, DECISIONS, Adjudication
 from cipp.model.errors import DataError
+from cipp.model.table import unquote_formula
 from cipp.read.segments import map_headers, read_table
 
 
@@ -38,7 +39,8 @@ def read_adjudication(path: str | Path) -> Adjudication:
 
         def cell(name: str, cells: list[str] = cells) -> str:
             index = position[name]
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            text = cells[index].strip() if index is not None and index < len(cells) else ""
+            return unquote_formula(text)  # the ' cipp put before formula-like text
 
         key = (cell("segment_id"), cell("code"))
         raw = cell("decision")

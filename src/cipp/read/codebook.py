@@ -258,19 +258,14 @@ def _register(check: _Checker, seen: dict[str, str], ident: str, path: str) -> N
 
 
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InstrumentError(f"{path}: codebook not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InstrumentError(f"{path}: cannot read the codebook ({error})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise InstrumentError(f"{path}: not valid YAML{where}: {problem}") from None
+    from cipp.read.safe_yaml import load_yaml
+
+    return load_yaml(
+        path,
+        error=InstrumentError,
+        missing="codebook not found",
+        unreadable="cannot read the codebook",
+    )
 
 
 def validate_codebook(path: str | Path) -> list[str]:
@@ -289,7 +284,7 @@ def validate_codebook(path: str | Path) -> list[str]:
 
 
 def load_codebook(path: str | Path, *, complete: bool = True) -> Codebook:
-    """Read and validate a codebook YAML file (``yaml.safe_load``).
+    """Read and validate a codebook YAML file (cipp.read.safe_yaml).
 
     Raises InstrumentError naming the file and every problem with its YAML path. With
     ``complete=True`` (the default) a theme missing its component or valence is an

@@ -132,15 +132,15 @@ def _fail(path: str | Path, problems: list[str]) -> InstrumentError:
 
 def load_integration(path: str | Path) -> Integration:
     """Read and validate an integration YAML (every problem reported with its key path)."""
-    import yaml
+    from cipp.read.safe_yaml import load_yaml
 
     path = Path(path)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InstrumentError(f"{path}: integration file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InstrumentError(f"{path}: not a readable YAML file ({error})") from None
+    document = load_yaml(
+        path,
+        error=InstrumentError,
+        missing="integration file not found",
+        unreadable="not a readable YAML file",
+    )
     if not isinstance(document, Mapping):
         raise InstrumentError(f"{path}: expected a mapping with 'components' or 'recommendations'")
     problems = [

@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cipp.model.errors import DataError
 from cipp.model.qualitative import Pseudonyms, name_key
+from cipp.read.safe_yaml import load_yaml
 from cipp.read.segments import read_table
 
 
@@ -48,12 +47,7 @@ def load_pseudonyms(path: str | Path) -> Pseudonyms:
 
 def _yaml_items(path: Path, problems: list[str]) -> list[tuple[str, str, str]]:
     """(name, replacement, where) of a YAML mapping or list; bad entries go to ``problems``."""
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise DataError(f"{path}: cannot read the pseudonym file ({error})") from None
+    data: Any = load_yaml(path, error=DataError, unreadable="cannot read the pseudonym file")
     if isinstance(data, dict):
         return [(str(k), "" if v is None else str(v), f"key '{k}'") for k, v in data.items()]
     if not isinstance(data, list):

@@ -39,6 +39,7 @@ import defusedxml.ElementTree as SafeET
 
 from cipp.model.coding import Code, Codebook, RawRow, Theme
 from cipp.model.errors import DataError, InstrumentError
+from cipp.read.archive import open_zip
 
 _VARIABLES = ("group", "session", "participant")
 
@@ -196,12 +197,9 @@ def _qdc_code(element: Element, theme_id: str, ids: _Ids) -> Code:
 def _qde_bytes(
     path: Path, error_type: type[DataError | InstrumentError] = DataError
 ) -> tuple[str, bytes]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise error_type(f"{path}: file not found") from None
-    except (zipfile.BadZipFile, OSError):
-        raise error_type(f"{path}: not a REFI-QDA project (.qdpx is a zip archive)") from None
+    # Every member's unpacked size and compression ratio is checked first: a project
+    # that unpacks to gigabytes is refused before any of it is read.
+    archive = open_zip(path, error_type, "a REFI-QDA project (.qdpx is a zip archive)")
     with archive:
         members = [name for name in archive.namelist() if name.lower().endswith(".qde")]
         if len(members) != 1:
@@ -295,7 +293,7 @@ def read_qdpx_rows(path: str | Path) -> tuple[list[RawRow], list[str]]:
     if sources_element is None:
         raise DataError(f"{where}: the project has no Sources")
     text_sources = _children(sources_element, "TextSource")
-    with zipfile.ZipFile(path) as archive:
+    with open_zip(path, DataError, "a REFI-QDA project (.qdpx is a zip archive)") as archive:
         files = {name.lower(): name for name in archive.namelist()}
         for source_index, source in enumerate(text_sources):
             reader.add_source(source_index, source, archive, files)

@@ -609,6 +609,7 @@ def load_responses(
             d.id for d in instrument.demographics if d.id not in demographic_columns
         ),
         columns=columns,
+        notes=table.notes,
         _levels=_read_only(levels, keep),
         _declared=_read_only(declared_rows, keep),
     )

@@ -14,7 +14,8 @@ hyphens and underscores):
   user_name`` (no id column: a unit is ``document:start-end``).
 
 CSV files are decoded as UTF-8 (with or without BOM), UTF-16 (with BOM), then
-Windows-1252; the delimiter (``, ; tab |``) is the one the header line uses most.
+Windows-1252, as cipp.read.csvtext decides for the whole file; the delimiter
+(``, ; tab |``) is the one the header line uses most.
 Codes may be written as the codebook id or name. Moderator turns (``participant`` is
 "moderator", any case) are left out of everything: quotes, counts and agreement.
 A REFI-QDA ``.qdpx`` project is read by :mod:`cipp.read.refi` into the same rows.
@@ -22,16 +23,15 @@ A REFI-QDA ``.qdpx`` project is read by :mod:`cipp.read.refi` into the same rows
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cipp.model.coding import Application, Codebook, Coding, RawRow, Unit
 from cipp.model.errors import DataError, option
+from cipp.read.csvtext import decode_text, parse_records
+from cipp.read.settings import current
 
 COLUMNS: tuple[str, ...] = (
     "segment_id",
@@ -86,20 +86,6 @@ def map_headers(headers: Sequence[str]) -> dict[str, int]:
     return mapping
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a text file: UTF-16 with BOM, UTF-8 (BOM optional), else Windows-1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
 def sniff_delimiter(text: str) -> str:
     """The delimiter the header line uses most among ``, ; tab |`` (comma if none)."""
     header = text.split("\n", 1)[0]
@@ -119,13 +105,10 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         data = path.read_bytes()
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror})") from None
-    text, _encoding = decode_bytes(data)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise DataError(f"{path}: not a readable CSV file ({error})") from None
+    settings = current()
+    text, _encoding = decode_text(path, data, settings.encoding)
+    text = text.lstrip("\ufeff")
+    records = parse_records(path, text, sniff_delimiter(text), settings.limits)
     if not records:
         raise DataError(f"{path}: the file is empty")
     headers = [cell.strip() for cell in records[0]]
@@ -142,6 +125,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
     import openpyxl
 
+    from cipp.read.archive import check_workbook
+
+    check_workbook(path)  # the limits, before openpyxl makes room for every cell
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:

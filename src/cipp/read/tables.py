@@ -15,12 +15,15 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import DataError
 from cipp.model.table import RawTable, _text_array, answered_rows, column_name
+from cipp.read.csvtext import check_single_byte, decode_text, parse_records
+from cipp.read.settings import current
 
 if TYPE_CHECKING:
     import numpy as np
@@ -97,9 +100,17 @@ def _select(column: Any, rows: np.ndarray) -> Any:
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
-    """Read a workbook with fastexcel (calamine, in Rust) into Arrow string columns."""
+    """Read a workbook with fastexcel (calamine, in Rust) into Arrow string columns.
+
+    Each sheet is checked against the limits before it is loaded (cipp.read.archive).
+    """
+    import dataclasses
+
     import fastexcel
 
+    from cipp.read.archive import check_sheets, formula_note
+
+    check_sheets(path, sheets=[])  # the zip members, before calamine opens it
     try:
         reader = fastexcel.read_excel(path)
     except fastexcel.FastExcelError as error:
@@ -109,6 +120,7 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
     if sheet is not None and sheet not in names:
         raise DataError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
     for name in [sheet] if sheet is not None else names:
+        pending = check_sheets(path, sheets=[name]).get(name)
         try:
             loaded = reader.load_sheet(
                 name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
@@ -120,29 +132,11 @@ def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
         positions = [info.absolute_index for info in loaded.selected_columns]
         table = _table_from_columns(path, name, batch.columns, positions=positions)
         if table is not None:
-            return table
+            note = formula_note(path, name, pending.result()) if pending is not None else None
+            return dataclasses.replace(table, notes=(note,)) if note else table
     if sheet is not None:
         raise DataError(f"{path}, sheet '{sheet}': the sheet is empty")
     raise DataError(f"{path}: every sheet is empty ({', '.join(names)})")
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with."""
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
-    if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page; cp1252 is Latin-1 plus the
-        # printable characters Windows put in 0x80-0x9F. Latin-1 decodes any byte.
-        try:
-            return data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), "latin-1"
 
 
 def _sniff_delimiter(path: Path, sample: str) -> str:
@@ -161,20 +155,35 @@ def _head_encoding(head: bytes) -> str | None:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        # A multi-byte character cut off at the end of the sample is still UTF-8.
-        if error.start < len(head) - 3:
+        # A multi-byte character cut off at the end of the sample is still UTF-8; UTF-8
+        # text before the bad byte makes the file UTF-8 with a foreign row, which the
+        # slow path reports.
+        if error.start < len(head) - 3 and not re.search(rb"[\x80-\xff]", head[: error.start]):
             return "cp1252"
     return "utf-8"
 
 
+def _fast_encoding(head: bytes, given: str | None) -> str | None:
+    """The encoding the fast reader reads the file in, or None for the slow path."""
+    if given is None:
+        return _head_encoding(head)
+    name = codecs.lookup(given).name
+    if "16" in name or "32" in name:
+        return None  # not ASCII-compatible: the sample and the sniffing need the slow path
+    if name == "utf-8" and head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    return name
+
+
 def _read_csv_arrow(
-    path: Path, encoding: str, delimiter: str, width: int, quoted: bool
+    path: Path, encoding: str, delimiter: str, width: int, quoted: bool, longest: int
 ) -> RawTable | None:
     """Parse with pyarrow's multithreaded CSV reader, straight from the file, each column
     dictionary-encoded (a survey column holds few distinct answers, so this is small).
 
     Returns None when the file needs the slow path: pyarrow rejects ragged rows and text
-    that is not in the expected encoding.
+    that is not in the expected encoding; a field longer than ``longest`` characters is
+    reported by the slow path, which names its row.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -207,9 +216,11 @@ def _read_csv_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     try:
-        columns: list[Any] = [_spaces_as_blank(column) for column in table.columns]
+        columns: list[Any] = [_spaces_as_blank(column, longest) for column in table.columns]
     except pa.ArrowInvalid:
         return None  # not UTF-8 after all, past the sample the encoding was judged from
+    except ValueError:
+        return None  # a field over the limit
     if encoding == "utf-8-sig" and columns:
         # pyarrow keeps the byte-order mark; drop it from the first header (in the
         # first chunk that holds any line).
@@ -224,11 +235,12 @@ def _read_csv_arrow(
     return _table_from_columns(path, None, columns)
 
 
-def _spaces_as_blank(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _spaces_as_blank(column: pa.ChunkedArray, longest: int) -> pa.ChunkedArray:
     """The column with cells of nothing but spaces made blank (null), as the other
-    readers give them, after checking that its texts are UTF-8 (ArrowInvalid if not).
+    readers give them, after checking that its texts are UTF-8 (ArrowInvalid if not) and
+    no longer than ``longest`` characters (ValueError if they are).
 
-    Both are done on each chunk's dictionary, once per distinct text.
+    All is done on each chunk's dictionary, once per distinct text.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -237,6 +249,11 @@ def _spaces_as_blank(column: pa.ChunkedArray) -> pa.ChunkedArray:
     changed = False
     for chunk in column.chunks:
         chunk.dictionary.validate(full=True)
+        if (
+            len(chunk.dictionary)
+            and (pc.max(pc.utf8_length(chunk.dictionary)).as_py() or 0) > longest
+        ):
+            raise ValueError("a field over the limit")
         texts = chunk.dictionary.to_pylist()
         spaces = [j for j, text in enumerate(texts) if text is not None and not text.strip()]
         if spaces:
@@ -249,12 +266,16 @@ def _spaces_as_blank(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _read_csv(path: Path) -> RawTable:
+    settings = current()
+    limits = settings.limits
     with path.open("rb") as handle:
         head = handle.read(65536)
     if not head.strip():
         raise DataError(f"{path}: the file is empty")
-    encoding = _head_encoding(head)
-    if encoding is not None:
+    encoding = _fast_encoding(head, settings.encoding)
+    # Pyarrow refuses a record longer than its block, which then goes to the slow path:
+    # a line limit above the block is kept by the fast reader too.
+    if encoding is not None and limits.csv_line >= CSV_BLOCK_BYTES:
         if b"\x00" in head[:4096]:
             raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
         sample = head.decode(encoding, errors="ignore").lstrip("\ufeff")
@@ -266,23 +287,34 @@ def _read_csv(path: Path) -> RawTable:
         # pyarrow raises, and the file goes through the csv module below.
         quoted = b'"' in head
         if first_line and sample[:1].strip():
-            table = _read_csv_arrow(path, encoding, delimiter, len(first_line), quoted)
+            table = _read_csv_arrow(
+                path, encoding, delimiter, len(first_line), quoted, limits.csv_field
+            )
             if table is not None:
+                if encoding == "cp1252" and settings.encoding is None:
+                    _check_single_byte_file(path)
                 return table
-    text, _ = _decode(path, path.read_bytes())
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError(f"{path}: not a text (CSV) file; expected .xlsx or .csv")
+    text, _ = decode_text(path, data, settings.encoding)
     body = text.lstrip("\ufeff")
     delimiter = _sniff_delimiter(path, body[:65536])
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as error:
-        raise DataError(f"{path}: not a readable CSV file ({error})") from None
+    records = parse_records(path, body, delimiter, limits)
     width = max((len(record) for record in records), default=0)
     columns = [[record[j] if j < len(record) else None for record in records] for j in range(width)]
     table = _table_from_columns(path, None, columns)
     if table is None:
         raise DataError(f"{path}: the file is empty")
     return table
+
+
+def _check_single_byte_file(path: Path) -> None:
+    """A file the fast reader read as Windows-1252 holds no UTF-8 text (mixed encodings)."""
+    import mmap
+
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        check_single_byte(path, data)
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:

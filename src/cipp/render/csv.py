@@ -8,6 +8,7 @@ import math
 
 from cipp.model.errors import OutputError
 from cipp.render.document import Document
+from cipp.render.safe import csv_value
 
 
 def _field(value: object) -> object:
@@ -29,5 +30,6 @@ def write_csv(document: Document, width: int = 0) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(records.columns)
     for row in records.rows:
-        writer.writerow(_field(value) for value in row)
+        # Text that a spreadsheet would run as a formula gets a leading ' (render.safe).
+        writer.writerow(csv_value(_field(value)) for value in row)
     return buffer.getvalue()

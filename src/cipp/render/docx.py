@@ -29,6 +29,7 @@ from cipp.render.document import (
     Summary,
     Table,
 )
+from cipp.render.safe import xml_safe
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -416,5 +417,5 @@ def write_docx(source: Document, width: int = 0) -> bytes:
     from cipp.render.stable import stable_zip
 
     buffer = io.BytesIO()
-    build_document(source).save(buffer)
+    build_document(xml_safe(source)).save(buffer)
     return stable_zip(buffer.getvalue())

@@ -1,14 +1,24 @@
-"""Writing outputs safely: never onto an input, never half-written.
+"""Writing outputs safely: never onto an input, never half-written, only to files.
 
 Every file cipp writes goes to a temporary file in the destination folder first and is
 then renamed over the destination, so a crash or a full disk leaves the old file (or
-nothing) in place, never a truncated one.
+nothing) in place, never a truncated one. The temporary file is named after the output
+(``report.docx.cipp-writing-x1y2.tmp``) so a user who finds one knows what it is, and it
+is removed on any exit Python sees: an error, Ctrl-C, ``sys.exit``, and SIGTERM or SIGHUP
+once the command line has turned them into exits.
+
+An output must be a regular file or a new path: writing "to" a named pipe, a device
+(``/dev/null``, which running as root would replace) or a socket is refused.
+
+``cipp batch`` locks its output folder (:func:`folder_lock`) for the whole run.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -30,8 +40,17 @@ def _umask() -> int:
     return mask
 
 
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
 def check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
-    """Fail before any work if ``out`` names an input, a folder, or sits in no folder."""
+    """Fail before any work if ``out`` names an input, a folder, anything but a regular
+    file (a pipe, a device, a socket), or sits in no folder."""
     out = Path(out)
     check_not_input(out, inputs)
     folder = out.parent if str(out.parent) else Path(".")
@@ -39,6 +58,33 @@ def check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
         raise OutputError(f"{out}: folder {folder} does not exist")
     if out.is_dir():
         raise OutputError(f"{out}: is a folder; give a file name")
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        return  # a new path (or a dangling link, which the rename replaces)
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise OutputError(
+            f"{out}: is {kind}; cipp writes only to regular files or new paths "
+            "(choose another `out`)"
+        )
+
+
+#: Temporary files being written, removed at exit if still there.
+_IN_FLIGHT: set[Path] = set()
+
+
+def _remove_in_flight() -> None:
+    for tmp in list(_IN_FLIGHT):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    _IN_FLIGHT.clear()
+
+
+atexit.register(_remove_in_flight)
+
+#: What the temporary file of an output is called: the output's name, then this.
+TEMPORARY_MARK = ".cipp-writing-"
 
 
 @contextlib.contextmanager
@@ -48,15 +94,19 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     check_output(out, inputs)
     folder = out.parent if str(out.parent) else Path(".")
     try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        handle, tmp_name = tempfile.mkstemp(
+            prefix=f"{out.name}{TEMPORARY_MARK}", suffix=".tmp", dir=folder
+        )
     except OSError as error:
         raise OutputError(f"{out}: cannot write in {folder} ({error.strerror})") from None
     os.close(handle)
     tmp = Path(tmp_name)
+    _IN_FLIGHT.add(tmp)
     try:
         yield tmp
         # mkstemp makes the file private (0600); give it the permissions of a normal file.
         os.chmod(tmp, 0o666 & ~_umask())
+        check_output(out, inputs)  # still a file or a new path (not replaced meanwhile)
         os.replace(tmp, out)
     except OSError as error:
         tmp.unlink(missing_ok=True)
@@ -64,6 +114,8 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        _IN_FLIGHT.discard(tmp)
 
 
 def write_text(out: Path, text: str, *, inputs: Iterable[Path] = ()) -> None:
@@ -82,3 +134,81 @@ def write_with(out: Path, writer: Callable[[Path], None], *, inputs: Iterable[Pa
     """Call ``writer(tmp_path)`` (e.g. a workbook's save) and move the result onto ``out``."""
     with atomic_path(out, inputs=inputs) as tmp:
         writer(tmp)
+
+
+#: The lock file of a ``cipp batch`` output folder (removed when the run ends).
+LOCK_NAME = "cipp-batch.lock"
+
+
+def _try_lock(descriptor: int) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _open_lock(folder: Path) -> int:
+    """An open, locked descriptor of the folder's lock file."""
+    lock = folder / LOCK_NAME
+    for _attempt in range(3):
+        try:
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create {LOCK_NAME} ({error.strerror})") from None
+        if not _try_lock(descriptor):
+            os.close(descriptor)
+            raise OutputError(
+                f"{folder}: another cipp batch run is writing into this folder (it holds "
+                f"{lock}); wait for it to finish or choose another `out`"
+            )
+        # The holder before us may have removed the file between our open and our lock:
+        # then we hold a lock nobody else can see, and try again on the new file.
+        try:
+            if os.stat(lock).st_ino == os.fstat(descriptor).st_ino:
+                return descriptor
+        except OSError:
+            pass
+        os.close(descriptor)
+    raise OutputError(f"{folder}: cannot lock {lock}; try again")
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, inputs: Iterable[Path] = ()) -> Iterator[Path]:
+    """Hold ``folder`` (created if needed) for one run of ``cipp batch``: a second run
+    into it fails at once with a one-line error instead of mixing its files with this
+    run's. The lock is the operating system's, so a run that was killed leaves no lock
+    behind (at most the empty lock file); a folder this created and left empty is
+    removed again."""
+    folder = Path(folder)
+    check_not_input(folder, inputs)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder; choose another `out`")
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot create the folder ({error.strerror})") from None
+    descriptor = _open_lock(folder)
+    try:
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, f"{os.getpid()}\n".encode())
+        yield folder
+    finally:
+        with contextlib.suppress(OSError):
+            (folder / LOCK_NAME).unlink()
+        os.close(descriptor)
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if this run wrote nothing into it

@@ -80,6 +80,7 @@ def write(
     when a real name the document must hide would appear in it. Returns ``out``."""
     from cipp.render.files import write_bytes, write_text
 
+    check_file_name(document, out)
     data = render(document, name, width=width)
     check_names(document, data, out)
     if isinstance(data, bytes):
@@ -90,11 +91,56 @@ def write(
 
 
 def check_names(document: Document, data: str | bytes, where: object) -> None:
-    """Refuse an output in which a name from the document's pseudonym list survives."""
+    """Refuse an output in which a name from the document's pseudonym list survives.
+
+    The output is checked as a reader would see it: text as written and with its HTML
+    entities and Markdown escapes undone; JSON decoded; a workbook or Word file by the
+    text of every part of it, besides the document's own texts.
+    """
     if document.names is None:
         return
-    text = data if isinstance(data, str) else "\n".join(document.texts())
-    document.names.check(text, where=str(where))
+    for text in _output_texts(document, data):
+        document.names.check(text, where=str(where))
+
+
+def _output_texts(document: Document, data: str | bytes) -> list[str]:
+    import html
+    import re
+
+    if isinstance(data, bytes):
+        return ["\n".join(document.texts()), *_archive_texts(data)]
+    texts = [data]
+    if "&" in data:
+        texts.append(html.unescape(data))
+    if "\\" in data:
+        texts.append(re.sub(r"\\(.)", r"\1", data))
+    return texts
+
+
+def _archive_texts(data: bytes) -> list[str]:
+    """The text of each XML part of an xlsx or docx file (tags removed, entities undone)."""
+    import html
+    import io
+    import re
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return []
+    with archive:
+        parts = [
+            archive.read(name).decode("utf-8", errors="replace")
+            for name in archive.namelist()
+            if name.endswith((".xml", ".rels"))
+        ]
+    return [html.unescape(re.sub(r"<[^>]*>", "", part)) for part in parts]
+
+
+def check_file_name(document: Document, out: Path) -> None:
+    """Refuse an output file whose name holds a name from the document's pseudonym list."""
+    if document.names is not None:
+        document.names.check(Path(out).name, where=f"{out} (the file name)")
 
 
 def format_of(out: Path) -> str:

@@ -12,11 +12,14 @@ from cipp.render.document import (
     Section,
     Table,
 )
+from cipp.render.safe import markdown_code, markdown_text
 
 
-def _escape(cell: str) -> str:
-    # Asterisks mark significance in cells and notes; in Markdown they would start emphasis.
-    return " ".join(cell.split()).replace("|", "\\|").replace("*", "\\*")
+def _escape(cell: str, *, block: bool = False) -> str:
+    # Any text may come from an input (labels, answers, quotes, file names): HTML and
+    # Markdown syntax in it is escaped (render.safe), as are the asterisks that mark
+    # significance in cells and notes. ``block``: the text starts a paragraph or item.
+    return markdown_text(cell, block=block)
 
 
 def _numeric(table: Table, column: int) -> bool:
@@ -57,9 +60,9 @@ def markdown_table(table: Table, *, caption: bool = True) -> str:
 
 
 def _bullets(block: Bullets) -> str:
-    items = [f"- {_escape(item)}" for item in block.items]
+    items = [f"- {_escape(item, block=True)}" for item in block.items]
     text = ("\n\n" if block.loose else "\n").join(items)
-    return f"{block.title}\n{text}" if block.title else text
+    return f"{_escape(block.title)}\n{text}" if block.title else text
 
 
 def _block(block: Block, section: Section) -> str | None:
@@ -67,7 +70,8 @@ def _block(block: Block, section: Section) -> str | None:
         # A caption that only repeats its section's heading is not printed twice.
         return markdown_table(block, caption=block.caption != section.heading)
     if isinstance(block, Paragraph):
-        return f"**{block.text}**" if block.style == STRONG else block.text
+        text = _escape(block.text, block=True)
+        return f"**{text}**" if block.style == STRONG else text
     if isinstance(block, Bullets):
         return _bullets(block)
     return None  # summaries and figures belong to the long-form formats
@@ -77,13 +81,13 @@ def write_markdown(document: Document, width: int = 0) -> str:
     """The document's brief view as Markdown: title, source, sections and their blocks."""
     parts = []
     if document.title:
-        parts.append(f"# {document.title}")
+        parts.append(f"# {_escape(document.title)}")
     source = document.source
     if source is not None:
-        sheet = f" (sheet {source.sheet})" if source.sheet else ""
-        parts.append(f"Source: `{source.file}`{sheet}; n = {source.n} respondents.")
+        sheet = f" (sheet {_escape(source.sheet)})" if source.sheet else ""
+        parts.append(f"Source: {markdown_code(source.file)}{sheet}; n = {source.n} respondents.")
     for section in document.shown(BRIEF):
         if section.heading:
-            parts.append(f"{'#' * (section.level + 1)} {section.heading}")
+            parts.append(f"{'#' * (section.level + 1)} {_escape(section.heading)}")
         parts.extend(text for b in section.blocks if (text := _block(b, section)) is not None)
     return "\n\n".join(parts) + "\n"

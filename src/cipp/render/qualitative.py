@@ -35,6 +35,7 @@ from cipp.render.document import (
     Table,
 )
 from cipp.render.prose import agreement_methods
+from cipp.render.safe import csv_value
 
 LEGEND = (
     "kappa: Cohen's (two coders) or Fleiss' (more), with Landis and Koch's band; "
@@ -335,8 +336,11 @@ def disagreements_csv(disagreements: Sequence[Disagreement]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ADJUDICATION_COLUMNS)
     for item in disagreements:
+        # Adjudicators open this in Excel: text that would run as a formula gets a
+        # leading ' (render.safe), which cipp.read.adjudication removes again.
         writer.writerow(
-            [
+            csv_value(value)
+            for value in [
                 item.segment_id,
                 item.code,
                 item.said_a,

@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from cipp.render.document import BRIEF, FALL, RISE, STRONG, Document, Figures, Records, Table
+from cipp.render.safe import sheet_title, xlsx_put
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -32,12 +33,12 @@ def add_table_sheet(workbook: Workbook, table: Table, title: str | None = None) 
     """Write one table to a new sheet, formatted like a table in a paper."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    sheet = workbook.create_sheet(title or _sheet_name(table))
+    sheet = workbook.create_sheet(sheet_title(title or _sheet_name(table)))
     rule = Side(style="thin")
     width = len(table.header)
-    sheet.cell(row=1, column=1, value=table.caption).font = Font(bold=True, size=12)
+    xlsx_put(sheet, 1, 1, table.caption).font = Font(bold=True, size=12)
     for column, head in enumerate(table.header, start=1):
-        cell = sheet.cell(row=3, column=column, value=head)
+        cell = xlsx_put(sheet, 3, column, head)
         cell.font = Font(bold=True)
         cell.border = Border(top=rule, bottom=rule)
         cell.alignment = Alignment(
@@ -47,12 +48,12 @@ def add_table_sheet(workbook: Workbook, table: Table, title: str | None = None) 
     for row in table.rows:
         row_number += 1
         if len(row) == 1:
-            sheet.cell(row=row_number, column=1, value=row[0]).font = Font(bold=True, italic=True)
+            xlsx_put(sheet, row_number, 1, row[0]).font = Font(bold=True, italic=True)
             continue
         for column, text in enumerate(row, start=1):
             # Whole counts go in as numbers, so Excel does not flag "number stored as text".
             value: str | int = int(text) if column > 1 and text.isdigit() else text
-            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell = xlsx_put(sheet, row_number, column, value)
             cell.alignment = Alignment(
                 horizontal="left" if column == 1 else "right", vertical="top", wrap_text=column == 1
             )
@@ -64,7 +65,7 @@ def add_table_sheet(workbook: Workbook, table: Table, title: str | None = None) 
     for column in range(1, width + 1):
         sheet.cell(row=row_number, column=column).border = Border(bottom=rule)
     for offset, note in enumerate(table.notes, start=2):
-        sheet.cell(row=row_number + offset, column=1, value=note).font = Font(italic=True, size=9)
+        xlsx_put(sheet, row_number + offset, 1, note).font = Font(italic=True, size=9)
     first = max([len(r[0]) for r in table.rows if r] + [len(table.header[0]), 12])
     sheet.column_dimensions["A"].width = min(first + 2, 60)
     for column in range(2, width + 1):
@@ -85,9 +86,11 @@ def _cell(value: object) -> object:
 
 def _data_sheet(workbook: Workbook, records: Records) -> None:
     sheet = workbook.create_sheet("Data")
-    sheet.append(list(records.columns))
-    for row in records.rows:
-        sheet.append([_cell(value) for value in row])
+    for column, name in enumerate(records.columns, start=1):
+        xlsx_put(sheet, 1, column, name)
+    for number, row in enumerate(records.rows, start=2):
+        for column, value in enumerate(row, start=1):
+            xlsx_put(sheet, number, column, _cell(value))
 
 
 def _figure_sheets(workbook: Workbook, figures: Figures, first_number: int) -> int:
@@ -100,7 +103,7 @@ def _figure_sheets(workbook: Workbook, figures: Figures, first_number: int) -> i
     number = first_number
     for caption, png in figure_pngs(figures.results, dpi=dpi):
         sheet = workbook.create_sheet(f"Figure {number}")
-        sheet["A1"] = caption
+        xlsx_put(sheet, 1, 1, caption)
         image = Image(io.BytesIO(png))
         # Excel places images at 96 dpi; scale so the figure keeps its printed size.
         image.width, image.height = image.width * 96 // dpi, image.height * 96 // dpi
