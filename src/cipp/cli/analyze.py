@@ -57,6 +57,14 @@ ExactStepsOption = Annotated[
         help="Work budget of exact R x C Fisher tests before Monte Carlo is used instead.",
     ),
 ]
+CrosstabsOption = Annotated[
+    bool,
+    typer.Option(
+        "--crosstabs",
+        help="Add every tested item x group table in full: counts, row %, and the cells "
+        "that drive a significant result marked.",
+    ),
+]
 FiguresOption = Annotated[
     Path | None,
     typer.Option(
@@ -108,6 +116,7 @@ def analyze(
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
     confidence: ConfidenceOption = 0.95,
+    crosstabs: CrosstabsOption = False,
     weight: WeightOption = None,
     rake: RakeOption = None,
     limits: LimitsOption = None,
@@ -169,7 +178,7 @@ def analyze(
                 _figures_by_group(loaded.responses, by, sort, figures, responses, min_cell)
         from cipp.render.survey import survey_document
 
-        document = survey_document(results, decimals=decimals)
+        document = survey_document(results, decimals=decimals, crosstabs=crosstabs)
         emit(document, output_format, out, inputs=(responses,))
 
 

@@ -17,6 +17,7 @@ from cipp.model.responses import Grouping, Responses
 from cipp.model.results import (
     AssociationSummary,
     AssociationTest,
+    CellDriving,
     Participation,
     Proportion,
     Results,
@@ -185,6 +186,24 @@ def _positive_by_group(
     return tuple(shares)
 
 
+def cells_driving(result: ContingencyResult, alpha: float = 0.05) -> tuple[CellDriving, ...]:
+    """The cells whose adjusted standardised residual exceeds, in absolute value, the
+    two-sided normal quantile at ``alpha`` divided by the table's number of cells
+    (Bonferroni: the cells of one table are tested together)."""
+    from scipy.special import ndtri
+
+    if not result.residuals:
+        return ()
+    cells = len(result.row_labels) * len(result.col_labels)
+    critical = float(ndtri(1 - alpha / (2 * cells)))
+    return tuple(
+        CellDriving(row, column, value)
+        for row, values in zip(result.row_labels, result.residuals, strict=True)
+        for column, value in zip(result.col_labels, values, strict=True)
+        if abs(value) > critical
+    )
+
+
 def test_associations(
     responses: Responses, options: AnalysisOptions
 ) -> tuple[tuple[AssociationTest, ...], AssociationSummary]:
@@ -232,6 +251,11 @@ def test_associations(
             significant=bool(result.testable and p < options.alpha),
             significant_adjusted=bool(result.testable and p_adj < options.alpha),
             positive_by_group=_positive_by_group(result, positive, options.confidence),
+            cells_driving=(
+                cells_driving(result, options.alpha)
+                if result.testable and p_adj < options.alpha
+                else ()
+            ),
         )
         for (fields, result, positive), p, p_adj in zip(pending, p_used, adjusted, strict=True)
     )

@@ -129,6 +129,16 @@ class LevelTable:
 
 
 @dataclass(frozen=True)
+class CellDriving:
+    """A cell of a significant table whose adjusted standardised residual lies beyond the
+    normal quantile at alpha Bonferroni-divided by the table's cell count."""
+
+    row: str
+    column: str
+    residual: float
+
+
+@dataclass(frozen=True)
 class AssociationTest:
     """One test of association: an item (or a component's positive share) against a group.
 
@@ -150,6 +160,8 @@ class AssociationTest:
     #: Each group's answers in the positive row(s) (Agree, Good or better, Yes; for a
     #: component, respondents mostly positive), with the Wilson interval.
     positive_by_group: tuple[tuple[str, Proportion], ...] = ()
+    #: The cells that drive the result (only when significant after adjustment).
+    cells_driving: tuple[CellDriving, ...] = ()
     #: With weights: Rao-Scott's corrected F test of the weighted table (cipp.flow.weighting).
     rao_scott: RaoScott | None = None
 

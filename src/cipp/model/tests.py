@@ -120,6 +120,8 @@ class ContingencyResult:
     col_scores: tuple[float, ...] | None
     linear_by_linear: float
     p_linear_by_linear: float
+    #: Adjusted standardised residuals, one per cell of ``table`` (empty when not tested).
+    residuals: tuple[tuple[float, ...], ...] = ()
 
     @property
     def p_value_used(self) -> float:

@@ -110,6 +110,7 @@ def _contingency(result: ContingencyResult) -> dict[str, Any]:
             "linear_by_linear": r.linear_by_linear,
             "p_linear_by_linear": r.p_linear_by_linear,
             "notes": contingency_notes(r),
+            "residuals": r.residuals,
             "p_value_used": r.p_value_used,
             "effect_size": r.effect_size,
         }
@@ -183,6 +184,8 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             "positive_by_group": [
                 {"group": group, **_fields(share)} for group, share in test.positive_by_group
             ],
+            "residuals": [list(row) for row in r.residuals],
+            "cells_driving": [_fields(cell) for cell in test.cells_driving],
         }
     )
     for f in fields(r):

@@ -11,7 +11,13 @@ from collections.abc import Sequence
 
 from cipp.model.findings import ComponentFinding
 from cipp.model.qualitative import AgreementResults
-from cipp.model.results import AssociationSummary, AssociationTest, ItemSummary, Results
+from cipp.model.results import (
+    AssociationSummary,
+    AssociationTest,
+    CellDriving,
+    ItemSummary,
+    Results,
+)
 from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.model.trends import Trends
 from cipp.render.apa import apa_chi_square, format_p
@@ -44,7 +50,11 @@ def association_sentences(
                 f"{method} adjustment ({len(mine)} tests)."
             )
         else:
-            named = ", ".join(t.text for t in hits)
+            named = ", ".join(
+                t.text
+                + (f" ({'; '.join(map(driving_text, t.cells_driving))})" if t.cells_driving else "")
+                for t in hits
+            )
             sentences.append(
                 f"{len(hits)} of {len(mine)} tests remained associated with "
                 f"{what} after {method} adjustment: {named}."
@@ -115,10 +125,21 @@ def what_tests_found(tests: Sequence[AssociationTest], ran: bool, method: str) -
             f"{after} ({len(tests)} {counted})."
         )
     which = "; ".join(
-        f"{quoted(subject_of(t))} by {t.by_label} (adjusted {format_p(t.p_adjusted)})"
+        f"{quoted(subject_of(t))} by {t.by_label} (adjusted {format_p(t.p_adjusted)}"
+        + "".join(f"; {driving_text(cell)}" for cell in t.cells_driving)
+        + ")"
         for t in significant
     )
     return f"{len(significant)} of {len(tests)} {counted} significant {after}: {which}."
+
+
+def driving_text(cell: CellDriving) -> str:
+    """'Year 1: “Disagree” more often than expected (adjusted residual 3.21)'."""
+    how = "more" if cell.residual > 0 else "less"
+    return (
+        f"{cell.column}: {quoted(cell.row)} {how} often than expected "
+        f"(adjusted residual {cell.residual:.2f})"
+    )
 
 
 def strongest_weakest(

@@ -42,6 +42,7 @@ from cipp.render.tabular import (
     association_tables,
     breakdown_tables,
     components_table,
+    crosstab_tables,
     demographics_table,
     level_table,
     participation_table,
@@ -210,8 +211,11 @@ def _tests(results: Results, decimals: int) -> Section:
     return Section("Tests of association", tuple(blocks), id="tests", show=FULL)
 
 
-def survey_document(results: Results, *, decimals: int = 1, figures: bool = True) -> Document:
-    """The document of ``results`` (``figures=False`` leaves the figures out)."""
+def survey_document(
+    results: Results, *, decimals: int = 1, figures: bool = True, crosstabs: bool = False
+) -> Document:
+    """The document of ``results`` (``figures=False`` leaves the figures out;
+    ``crosstabs=True`` adds every tested table in full)."""
     full = [
         _summary(results, decimals),
         *_components(results, decimals),
@@ -228,6 +232,9 @@ def survey_document(results: Results, *, decimals: int = 1, figures: bool = True
     if figures and results.tables():
         full.append(Section("Figures", (Figures(results),), id="figures", show=FULL))
     full.append(_tests(results, decimals))
+    if crosstabs and results.associations:
+        tables = tuple(crosstab_tables(results, decimals=decimals))
+        full.append(Section("Crosstabs", tables, id="crosstabs"))
     if results.weighting is not None:
         weighted = tuple(weighted_tables(results, decimals))
         full.append(Section("Weighted estimates", weighted, id="weighted", show=FULL))

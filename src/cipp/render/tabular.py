@@ -9,7 +9,7 @@ from __future__ import annotations
 from cipp.model.findings import SHOWN, SMALL, GroupShare
 from cipp.model.results import AssociationTest, LevelTable, Proportion, Results
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, format_p
-from cipp.render.document import TextTable
+from cipp.render.document import Table, TextTable
 from cipp.render.numbers import (
     COMPONENT_NAMES,
     confidence_label,
@@ -192,6 +192,43 @@ def _share_cell(cell: GroupShare | None, min_cell: int, decimals: int) -> str:
     if cell.mask != SHOWN:
         return mask_text(cell.mask, min_cell)
     return n_percent(cell.k, cell.percent if cell.n else None, decimals)
+
+
+#: How a crosstab marks a cell that drives a significant result (more, fewer than expected).
+MORE, FEWER = "▲", "▼"
+
+
+def crosstab_table(test: AssociationTest, decimals: int = 1) -> Table:
+    """One tested item (or component) by one grouping: each group's answers across the
+    levels, n (row %), the cells that drive a significant result marked."""
+    r = test.result
+    marks = {(c.row, c.column): MORE if c.residual > 0 else FEWER for c in test.cells_driving}
+    rows = []
+    for j, group in enumerate(r.col_labels):
+        total = sum(row[j] for row in r.table)
+        cells = [
+            n_percent(row[j], 100 * row[j] / total if total else None, decimals)
+            + (f" {marks[(level, group)]}" if (level, group) in marks else "")
+            for row, level in zip(r.table, r.row_labels, strict=True)
+        ]
+        rows.append((group, *cells, str(total)))
+    return Table(
+        f"\u201c{test.text}\u201d by {test.by_label.lower()}: n (row %)",
+        (test.by_label, *r.row_labels, "n"),
+        tuple(rows),
+        (
+            f"Row %: of each group's answers. {MORE} / {FEWER}: more / fewer answers than "
+            "expected under independence (adjusted standardised residual beyond the normal "
+            "quantile at .05 divided by the table's cells), in tables significant after "
+            "adjustment.",
+        ),
+        key=f"crosstab_{test.by}_{test.item}",
+    )
+
+
+def crosstab_tables(results: Results, *, decimals: int = 1) -> list[Table]:
+    """Every tested table in full (``cipp analyze --crosstabs``)."""
+    return [crosstab_table(t, decimals) for t in results.associations if t.result.testable]
 
 
 def breakdown_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:

@@ -1,0 +1,85 @@
+"""Findings a program director acts on (issue 19): % positive with its interval, the
+cells that drive a significant table, changes between waves, non-response, disclosure
+control. Each number is pinned to an independent value, named beside it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cipp import to_dict
+from cipp.cli import app
+from cipp.flow.analysis import AnalysisOptions, analyze_file, cells_driving
+from cipp.stats.contingency import adjusted_residuals, test_contingency
+from cipp.stats.describe import proportion
+from tests.conftest import DATA
+
+# R: M <- as.table(rbind(c(762, 327, 468), c(484, 239, 477))); chisq.test(M)$stdres
+# (?chisq.test; Agresti 2007, p. 39, prints the adjusted residuals 4.50, 0.70, -5.32).
+PARTY = [[762, 327, 468], [484, 239, 477]]
+PARTY_STDRES = [[4.5020535, 0.6994517, -5.3159455], [-4.5020535, -0.6994517, 5.3159455]]
+
+
+def test_adjusted_residuals_agree_with_r():
+    result = test_contingency(PARTY, row_labels=["F", "M"], col_labels=["D", "I", "R"])
+    for got, want in zip(result.residuals, PARTY_STDRES, strict=True):
+        assert got == pytest.approx(want, abs=1e-6)
+    assert adjusted_residuals(PARTY, result.expected) == result.residuals
+
+
+def test_cells_driving_use_a_bonferroni_normal_quantile():
+    result = test_contingency(PARTY, row_labels=["F", "M"], col_labels=["D", "I", "R"])
+    # 6 cells: z(1 - .05 / 12) = 2.638; 4.50 and 5.32 exceed it, 0.70 does not.
+    driving = cells_driving(result, 0.05)
+    assert [(c.row, c.column) for c in driving] == [("F", "D"), ("F", "R"), ("M", "D"), ("M", "R")]
+    assert driving[0].residual == pytest.approx(4.5020535, abs=1e-6)
+
+
+def test_positive_share_interval_agrees_with_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    mentors = analyze_file(DATA / "mentors.xlsx", options=AnalysisOptions(by=()))
+    rating = mentors.item("program_rating").positive  # Good or better: 25 of 29
+    assert (rating.k, rating.n) == (25, 29)
+    low, high = proportion_confint(25, 29, alpha=0.05, method="wilson")
+    assert rating.ci_low == pytest.approx(100 * low) and rating.ci_high == pytest.approx(100 * high)
+    wide = proportion(25, 29, 0.99)
+    low99, high99 = proportion_confint(25, 29, alpha=0.01, method="wilson")
+    assert wide.ci_low == pytest.approx(100 * low99) and wide.ci_high == pytest.approx(100 * high99)
+
+
+def test_positive_by_group_counts_each_groups_positive_answers():
+    mentees = analyze_file(DATA / "mentees.xlsx", options=AnalysisOptions(by=("gender",)))
+    test = next(t for t in mentees.associations if t.item == "mentor_accessible")
+    shares = dict(test.positive_by_group)
+    positive = {"Slightly agree", "Agree", "Strongly agree"}
+    for j, group in enumerate(test.result.col_labels):
+        k = sum(
+            row[j]
+            for row, label in zip(test.result.table, test.result.row_labels, strict=True)
+            if label in positive
+        )
+        assert (shares[group].k, shares[group].n) == (k, sum(r[j] for r in test.result.table))
+
+
+def test_json_and_crosstabs_from_the_cli(runner, tmp_path):
+    out = tmp_path / "m.json"
+    args = ["analyze", str(DATA / "mentees.xlsx"), "--by", "gender", "--confidence", "0.9"]
+    result = runner.invoke(app, [*args, "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["confidence"] == 0.9
+    assert set(document["items"][0]["positive"]) == {"k", "n", "percent", "ci_low", "ci_high"}
+    association = document["associations"][0]
+    assert {"positive_by_group", "residuals", "cells_driving"} <= set(association)
+    assert len(association["residuals"]) == len(association["table"]["counts"])
+    markdown = runner.invoke(app, [*args, "--crosstabs", "--format", "markdown"])
+    assert "## Crosstabs" in markdown.stdout and "n (row %)" in markdown.stdout
+    assert "% positive (90% CI)" in markdown.stdout
+
+
+def test_api_json_carries_the_same_keys():
+    mentors = analyze_file(DATA / "mentors.xlsx")
+    document = to_dict(mentors)
+    assert document["components"][0]["positive"]["n"] == mentors.components[0].n_answers
