@@ -34,6 +34,7 @@ from cipp.flow.batch import (
     run_batch,
 )
 from cipp.model.errors import CippError, DataError
+from cipp.model.trends import Change
 from cipp.render.csv import write_csv
 from cipp.render.trends import safe_name, trends_document, wave_folders
 from tests.conftest import DATA, write_xlsx
@@ -132,7 +133,18 @@ def test_trend_figures_are_each_waves_own(split):
     assert last.previous_wave == "2023"
     assert last.positive_change == pytest.approx(last.positive_percent - first.positive_percent)
     assert trend.positive_change == last.positive_change
-    assert trend.direction == direction_of(trend.positive_change)
+    assert trend.direction == direction_of(trend.overall)
+    # The change and its interval: Newcombe's method 10 on the waves' positive counts,
+    # as statsmodels computes it.
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    a = split.waves["2023"].item("mentor_supportive").positive
+    b = split.waves["2024"].item("mentor_supportive").positive
+    low, high = confint_proportions_2indep(b.k, b.n, a.k, a.n, method="newcomb")
+    (change,) = trend.changes
+    assert change.difference == pytest.approx(trend.positive_change)
+    assert (change.ci_low, change.ci_high) == pytest.approx((100 * low, 100 * high))
+    assert trend.overall == change
 
 
 def test_trend_test_matches_an_independent_crosstab(split, raw):
@@ -334,12 +346,16 @@ def test_what_crosses_the_process_boundary_pickles(three_waves, waves_folder):
 
 
 def test_direction_rule():
-    assert direction_of(55.0 - 50.0) == "rise"
-    assert direction_of(5.0) == "rise" and direction_of(-5.0) == "fall"
-    assert direction_of(4.99) == "steady" and direction_of(-4.99) == "steady"
-    assert direction_of(12.5) == "rise" and direction_of(-30.0) == "fall"
-    assert direction_of(math.nan) is None
-    assert direction_of(3.0, min_change=2.0) == "rise"
+    """A change is a rise or a fall when its interval excludes 0 and, with min_change,
+    when it is at least that large; 5.0 - 5.0 float noise still reaches a threshold of 5."""
+    rise = Change("a", "b", 55.0 - 50.0, 1.0, 9.0, True)
+    assert direction_of(rise) == "rise"
+    assert direction_of(rise, min_change=5.0) == "rise"
+    assert direction_of(rise, min_change=6.0) == "steady"
+    assert direction_of(Change("a", "b", -8.0, -12.0, -1.0, True)) == "fall"
+    assert direction_of(Change("a", "b", 30.0, -2.0, 50.0, False)) == "steady"
+    assert direction_of(Change("a", "b", math.nan, math.nan, math.nan, False)) is None
+    assert direction_of(None) is None
 
 
 def test_safe_folder_names():
@@ -405,8 +421,12 @@ def test_cli_writes_wave_folders_and_the_summary(runner, tmp_path):
     assert workbook.sheetnames[:2] == ["Trends", "Component trends"]
     trends = list(workbook["Trends"].iter_rows(values_only=True))
     assert trends[2][:3] == ("Item", "2023 (n = 88)", "2024 (n = 94)")
+    # Goals clear: +7.7 points, an interval across 0 (steady); supportive: +12.5, an
+    # interval above 0 (a rise).
     row = next(r for r in trends if r[0] == GOALS_CLEAR)
-    assert row[4] == "▲ rise"
+    assert row[4] == "steady" and row[3].startswith("+7.7 (")
+    row = next(r for r in trends if r[0] == SUPPORTIVE)
+    assert row[4] == "▲ rise" and row[3].startswith("▲ +12.5 (0.2 to 24.5)")
     cell = next(c for c in workbook["Trends"]["E"] if c.value == "▲ rise")
     assert cell.font.color.rgb.endswith("00A050")
     rows = list(csv.DictReader((out / "trends.csv").open(encoding="utf-8")))

@@ -96,6 +96,15 @@ WaveFiguresOption = Annotated[
         "into this folder.",
     ),
 ]
+MinChangeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-change",
+        min=0,
+        help="Also require a change of at least this many percentage points before marking "
+        "it ▲ / ▼ (a practical threshold beside the interval; default: the interval alone).",
+    ),
+]
 WorkersOption = Annotated[
     int | None,
     typer.Option(
@@ -166,6 +175,7 @@ def batch(
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
     confidence: ConfidenceOption = 0.95,
+    min_change: MinChangeOption = None,
     figures: WaveFiguresOption = None,
     sort: SortOption = "instrument",
     weight: WeightOption = None,
@@ -177,7 +187,8 @@ def batch(
 
     Every wave gets the full analysis of 'cipp analyze'; the trends compare the waves.
 
-    ▲ rise / ▼ fall: % positive up / down by at least 5 percentage points, first to last.
+    ▲ rise / ▼ fall: the change in % positive from the first wave to the last (and from
+    each wave to the next) has an interval that excludes 0.
 
     A file that fails is listed, the other waves finish, and the exit code is 1.
     """
@@ -218,6 +229,7 @@ def batch(
                 progress=progress,
                 source=source,
                 complete_only=complete_only,
+                min_change=min_change,
             )
             _show(result, formats, out, decimals)
             if figures is not None and result.waves:

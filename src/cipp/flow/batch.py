@@ -30,7 +30,7 @@ from cipp.model.errors import CippError, DataError, InstrumentError, option
 from cipp.model.instrument import COMPONENTS, Instrument, normalize_header, normalize_text
 from cipp.model.results import WaveInfo
 from cipp.model.tests import ADJUST_METHODS
-from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends, WaveCounts
+from cipp.model.trends import BatchResults, Change, Trend, TrendPoint, Trends, WaveCounts
 from cipp.read.instrument import resolve_instrument
 from cipp.read.settings import DEFAULT_SETTINGS, ReadSettings, current, reading
 from cipp.stats.describe import COMPONENT_ROWS
@@ -57,8 +57,8 @@ __all__ = [
 #: Folders contribute the files with these suffixes (temporary "~$" and hidden files aside).
 RESPONSE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv")
 
-#: A change of at least this many percentage points in % positive, from the first wave
-#: that asked an item to the last, is a rise or a fall; anything smaller is steady.
+#: The practical threshold that earlier versions used alone (a change of at least this
+#: many points was a rise or a fall); now optional (``min_change``) beside the interval.
 MIN_CHANGE = 5.0
 
 # Differences of percentages are not exact in binary floating point (55.0 - 50.0 may come
@@ -430,21 +430,39 @@ def _detect(
 # --------------------------------------------------------------------------------------------
 
 
-def direction_of(change: float, min_change: float = MIN_CHANGE) -> str | None:
-    """'rise' when % positive went up by at least ``min_change`` points from the first wave
-    to the last, 'fall' when it went down by at least that much, 'steady' otherwise; None
-    when there is no change to judge (fewer than two waves with answers).
-
-    The direction is about size, so a director sees what moved; whether a move is more
-    than chance is the test's p, reported beside it and never folded into the direction.
-    """
-    if math.isnan(change):
+def direction_of(change: Change | None, min_change: float | None = None) -> str | None:
+    """'rise' or 'fall' when the interval of a change in % positive excludes 0 (and, with
+    ``min_change``, the change is at least that many points: a practical threshold beside
+    the statistical one), 'steady' otherwise; None when there is no change to judge."""
+    if change is None or math.isnan(change.difference):
         return None
-    if change >= min_change - _EPS:
-        return "rise"
-    if change <= -min_change + _EPS:
-        return "fall"
+    large = min_change is None or abs(change.difference) >= min_change - _EPS
+    if change.significant and large:
+        return "rise" if change.difference > 0 else "fall"
     return "steady"
+
+
+def _change(before: tuple[str, _Figures], after: tuple[str, _Figures], confidence: float) -> Change:
+    from cipp.stats.describe import newcombe_difference
+
+    (first, a), (second, b) = before, after
+    difference, low, high = newcombe_difference(
+        a.positive_k, a.positive_n, b.positive_k, b.positive_n, confidence
+    )
+    significant = not math.isnan(low) and (low > 0 or high < 0)
+    return Change(first, second, difference, low, high, significant)
+
+
+def _changes(
+    names: Sequence[str], figures: Sequence[_Figures | None], confidence: float
+) -> tuple[tuple[Change, ...], Change | None]:
+    """Each change between consecutive waves with answers, and the first-to-last change."""
+    answered = [(n, f) for n, f in zip(names, figures, strict=True) if f is not None and f.n]
+    steps = tuple(
+        _change(answered[i], answered[i + 1], confidence) for i in range(len(answered) - 1)
+    )
+    overall = _change(answered[0], answered[-1], confidence) if len(answered) >= 2 else None
+    return steps, overall
 
 
 @dataclass(frozen=True)
@@ -454,6 +472,9 @@ class _Figures:
     top: float
     mean: float
     mostly_positive: float = NAN
+    #: The positive share as counts: k of n answers (for the changes' intervals).
+    positive_k: int = 0
+    positive_n: int = 0
 
 
 def _points(
@@ -536,7 +557,16 @@ def _item_pending(
                 continue
             s = results.item(item.id)
             mean = s.mean if s.kind != "binary" else NAN
-            figures.append(_Figures(s.n_valid, s.positive_percent, s.top_percent, mean))
+            figures.append(
+                _Figures(
+                    s.n_valid,
+                    s.positive_percent,
+                    s.top_percent,
+                    mean,
+                    positive_k=s.positive.k,
+                    positive_n=s.positive.n,
+                )
+            )
             columns.append((position, name, counts.items[item.id]))
         rows = next(counts.rows[item.id] for _, _, counts in waves if item.id in counts.items)
         notes = [
@@ -585,6 +615,8 @@ def _component_pending(
                 summary.top_percent,
                 NAN if binary else summary.mean,
                 100 * split[1] / n if n else NAN,
+                positive_k=summary.positive.k,
+                positive_n=summary.positive.n,
             )
         )
         columns.append((position, name, split))
@@ -618,7 +650,7 @@ def compute_trends(
     instrument: Instrument,
     options: AnalysisOptions = DEFAULT_OPTIONS,
     *,
-    min_change: float = MIN_CHANGE,
+    min_change: float | None = None,
 ) -> Trends:
     """Compare waves (in the order given) item by item and component by component.
 
@@ -641,7 +673,9 @@ def compute_trends(
     items: list[Trend] = []
     components: list[Trend] = []
     for record, p_adj in zip(pending, adjusted, strict=True):
-        points, first, last, change = _points(names, record.pop("figures"))
+        figures = record.pop("figures")
+        points, first, last, change = _points(names, figures)
+        steps, overall = _changes(names, figures, options.confidence)
         test = record.pop("test")
         if not test.testable:
             record["notes"].append(f"Not tested: {test.reason}.")
@@ -653,11 +687,13 @@ def compute_trends(
             positive_change=change[0],
             top_change=change[1],
             mean_change=change[2],
-            direction=direction_of(change[0], min_change),
+            direction=direction_of(overall, min_change),
             test=test,
             p_adjusted=p_adj,
             significant=bool(test.testable and p_adj < options.alpha),
             notes=tuple(record["notes"]),
+            changes=steps,
+            overall=overall,
         )
         (items if trend.level == "item" else components).append(trend)
     return Trends(
@@ -669,6 +705,7 @@ def compute_trends(
         adjust=options.adjust,
         collapsed=options.collapse,
         tests=sum(1 for p in p_used if not math.isnan(p)),
+        confidence=options.confidence,
     )
 
 
@@ -757,6 +794,7 @@ def run_batch(
     progress: ProgressCallback | None = None,
     source: str = "auto",
     complete_only: bool = False,
+    min_change: float | None = None,
 ) -> BatchResults:
     """Analyse every wave of INPUTS with one instrument and options, then their trends.
 
@@ -827,7 +865,7 @@ def run_batch(
     waves, counts, sources, errors = _gather(outcomes, files, names, split_by, notes)
     return BatchResults(
         waves=waves,
-        trends=compute_trends(counts, chosen, options),
+        trends=compute_trends(counts, chosen, options, min_change=min_change),
         errors=errors,
         instrument=chosen,
         inputs=tuple(files),

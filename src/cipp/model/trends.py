@@ -62,6 +62,19 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class Change:
+    """The change in % positive from one wave to another (points), with Newcombe's
+    hybrid score interval; ``significant`` when the interval excludes 0."""
+
+    from_wave: str
+    to_wave: str
+    difference: float
+    ci_low: float
+    ci_high: float
+    significant: bool
+
+
+@dataclass(frozen=True)
 class Trend:
     """One item (``level="item"``) or CIPP component (``level="component"``) across waves.
 
@@ -96,6 +109,10 @@ class Trend:
     p_adjusted: float
     significant: bool
     notes: tuple[str, ...] = ()
+    #: % positive from each wave that asked it to the next one that did.
+    changes: tuple[Change, ...] = ()
+    #: The first-to-last change of % positive with its interval (None: under two waves).
+    overall: Change | None = None
 
     @property
     def waves_asked(self) -> tuple[str, ...]:
@@ -109,11 +126,13 @@ class Trends:
     waves: tuple[str, ...]
     items: tuple[Trend, ...]
     components: tuple[Trend, ...]
-    min_change: float
+    min_change: float | None
     alpha: float
     adjust: str
     collapsed: bool
     tests: int
+    #: The confidence level of the changes' intervals.
+    confidence: float = 0.95
 
 
 @dataclass(frozen=True)

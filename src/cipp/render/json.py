@@ -30,7 +30,7 @@ from cipp.model.qualitative import (
 )
 from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
 from cipp.model.tests import ContingencyResult
-from cipp.model.trends import BatchResults, Trend, TrendPoint, Trends
+from cipp.model.trends import BatchResults, Change, Trend, TrendPoint, Trends
 from cipp.model.weights import WeightedShare, Weighting
 from cipp.render.apa import apa_chi_square, apa_goodness_of_fit, apa_linear_by_linear
 from cipp.render.document import Document
@@ -308,6 +308,19 @@ def _point(point: TrendPoint) -> dict[str, Any]:
     )
 
 
+def _change_json(change: Change) -> dict[str, Any]:
+    return plain(
+        {
+            "from": change.from_wave,
+            "to": change.to_wave,
+            "difference": change.difference,
+            "ci_low": change.ci_low,
+            "ci_high": change.ci_high,
+            "significant": change.significant,
+        }
+    )
+
+
 def _trend(trend: Trend) -> dict[str, Any]:
     test = None
     if trend.test is not None:
@@ -333,6 +346,8 @@ def _trend(trend: Trend) -> dict[str, Any]:
                 "mean": trend.mean_change,
             },
             "direction": trend.direction,
+            "overall_change": _change_json(trend.overall) if trend.overall else None,
+            "changes": [_change_json(change) for change in trend.changes],
             "test": test,
             "p_value": trend.test.p_value_used if trend.test is not None else math.nan,
             "p_trend": trend.test.p_linear_by_linear if trend.test is not None else math.nan,
@@ -348,6 +363,7 @@ def _trends(trends: Trends) -> dict[str, Any]:
         "waves": list(trends.waves),
         "rule": trend_rule(trends),
         "min_change": trends.min_change,
+        "confidence": trends.confidence,
         "alpha": trends.alpha,
         "adjust": trends.adjust,
         "collapsed": trends.collapsed,

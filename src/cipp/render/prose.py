@@ -21,7 +21,7 @@ from cipp.model.results import (
 from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.model.trends import Trends
 from cipp.render.apa import apa_chi_square, format_p
-from cipp.render.numbers import COMPONENT_NAMES, percent
+from cipp.render.numbers import COMPONENT_NAMES, confidence_label, percent
 
 
 def adjustment_name(method: str) -> str:
@@ -69,12 +69,17 @@ def association_sentences(
 
 def trend_rule(trends: Trends) -> str:
     """How a batch calls a change a rise or a fall, and what the test adds."""
+    practical = (
+        f" and the change is at least {trends.min_change:g} percentage points"
+        if trends.min_change is not None
+        else ""
+    )
     return (
-        f"▲ rise when % positive is at least {trends.min_change:g} percentage points higher "
-        f"in the last wave than in the first with answers, ▼ fall when at least "
-        f"{trends.min_change:g} points lower, steady otherwise. Whether a change is more "
-        f"than chance is the test's p ({adjustment_name(trends.adjust)}-adjusted p < "
-        f"{trends.alpha:g}), reported beside the direction, not part of it."
+        "▲ rise / ▼ fall when the interval of the change in % positive (Newcombe's hybrid "
+        f"score, {confidence_label(trends.confidence)}) from the first wave with answers to "
+        f"the last excludes 0{practical}, steady otherwise; the same marks on each change "
+        "from one wave to the next. The test across all waves is the p beside it "
+        f"({adjustment_name(trends.adjust)}-adjusted p < {trends.alpha:g})."
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cipp.model.errors import OutputError
-from cipp.model.trends import BatchResults, Trend
+from cipp.model.trends import BatchResults, Change, Trend
 from cipp.render.document import (
     ALL,
     FALL,
@@ -26,7 +26,7 @@ from cipp.render.document import (
     Section,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES, missing, number, percent
+from cipp.render.numbers import COMPONENT_NAMES, confidence_label, missing, number, percent
 from cipp.render.prose import adjustment_name, trend_rule
 from cipp.render.tabular import format_p_cell
 
@@ -50,6 +50,18 @@ def signed(value: float | None, decimals: int = 1) -> str:
         return "–"
     assert value is not None  # for mypy: missing() is False
     return f"{value:+.{decimals}f}"
+
+
+def change_text(change: Change | None, decimals: int = 1) -> str:
+    """'▲ +12.0 (3.1 to 20.2)': a change with its interval, marked when the interval
+    excludes 0; '–' when there is none."""
+    if change is None or missing(change.difference):
+        return "–"
+    mark = ""
+    if change.significant:
+        mark = f"{RISE_MARK} " if change.difference > 0 else f"{FALL_MARK} "
+    low, high = number(change.ci_low, decimals), number(change.ci_high, decimals)
+    return f"{mark}{signed(change.difference, decimals)} ({low} to {high})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,7 +131,7 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
             (
                 trend.text if level == "item" else COMPONENT_NAMES[trend.component],
                 *(_wave_cell(trend, w, decimals) for w in trends.waves),
-                signed(trend.positive_change, decimals),
+                change_text(trend.overall, decimals),
                 direction_text(trend.direction),
                 format_p_cell(p_used) if testable else "–",
                 (format_p_cell(trend.p_adjusted) + mark) if testable else "–",
@@ -149,8 +161,8 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
     if level == "item":
         notes = [
             share,
-            "Change: percentage points from the first to the last wave with answers. "
-            f"Direction: {trend_rule(trends)}",
+            "Change: percentage points from the first to the last wave with answers, with "
+            f"its interval. Direction: {trend_rule(trends)}",
             f"p: Pearson chi-square of {tested}, or Fisher's exact test where more than 20% "
             f"of cells expect fewer than 5 or any fewer than 1; p adj.: {method} across all "
             f"{trends.tests} trend tests; * p adj. < {trends.alpha:g}. Trend p: "
@@ -175,6 +187,7 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
     rows: list[tuple[str, ...]] = []
     for trend in records:
         rows.append((COMPONENT_NAMES[trend.component] if components else trend.text,))
+        changes = {change.to_wave: change for change in trend.changes}
         for p in trend.points:
             if not p.asked:
                 rows.append((p.wave, NOT_ASKED, *[""] * (len(header) - 2)))
@@ -189,7 +202,7 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
             if components:
                 cells.append(percent(p.mostly_positive_percent, decimals))
             cells += [
-                signed(p.positive_change, decimals),
+                change_text(changes.get(p.wave), decimals),
                 signed(p.top_change, decimals),
                 signed(p.mean_change, 2),
             ]
@@ -200,7 +213,9 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
         "n: valid answers (components: respondents who answered any of their items). "
         "Mean: of the level codes (rating and Likert scales; components only when their "
         "items share one scale). Δ: change from the previous wave that asked it, in "
-        "percentage points for percentages.",
+        "percentage points for percentages; Δ % positive with its interval (Newcombe's "
+        f"hybrid score, {confidence_label(batch.trends.confidence)}), {RISE_MARK} / "
+        f"{FALL_MARK} where the interval excludes 0.",
     ]
     if components:
         notes.append(
@@ -303,6 +318,9 @@ CSV_COLUMNS = (
     "p_trend",
     "p_adjusted",
     "significant",
+    "positive_change_ci_low",
+    "positive_change_ci_high",
+    "positive_change_significant",
 )
 
 
@@ -311,7 +329,9 @@ def trends_records(batch: BatchResults) -> Records:
     rows = []
     for trend in (*batch.trends.items, *batch.trends.components):
         test = trend.test if trend.test is not None and trend.test.testable else None
+        changes = {change.to_wave: change for change in trend.changes}
         for p in trend.points:
+            change = changes.get(p.wave)
             rows.append(
                 (
                     trend.level,
@@ -335,6 +355,9 @@ def trends_records(batch: BatchResults) -> Records:
                     test.p_linear_by_linear if test is not None else None,
                     trend.p_adjusted if test is not None else None,
                     trend.significant,
+                    change.ci_low if change else None,
+                    change.ci_high if change else None,
+                    change.significant if change else None,
                 )
             )
     return Records(CSV_COLUMNS, tuple(rows))
