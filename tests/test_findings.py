@@ -83,3 +83,47 @@ def test_api_json_carries_the_same_keys():
     mentors = analyze_file(DATA / "mentors.xlsx")
     document = to_dict(mentors)
     assert document["components"][0]["positive"]["n"] == mentors.components[0].n_answers
+
+
+def test_nonresponse_counts_declared_missing_by_name(runner, tmp_path):
+    mentees = analyze_file(DATA / "mentees.xlsx", options=AnalysisOptions(by=()))
+    found = mentees.nonresponse
+    assert found is not None and found.respondents == 182 and found.roster is None
+    critiques = next(i for i in found.items if i.id == "constructive_feedback")
+    summary = mentees.item("constructive_feedback")
+    assert (critiques.asked, critiques.answered) == (182, summary.n_valid)
+    assert critiques.missing == 182 - summary.n_valid
+    assert dict(critiques.declared_missing) == {"N/A": mentees.declared_missing[critiques.id]}
+
+
+def test_roster_gives_response_rates_and_tests_participation(tmp_path):
+    from scipy.stats import chisquare
+
+    from cipp.read.roster import load_group_sizes
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("group,size\nFemale,300\nMale,200\n", encoding="utf-8")
+    options = AnalysisOptions(by=("gender",), roster=load_group_sizes(roster))
+    mentees = analyze_file(DATA / "mentees.xlsx", options=options)
+    found = mentees.nonresponse
+    assert found.roster == 500 and found.response_rate == pytest.approx(100 * 182 / 500)
+    (by_gender,) = found.by_group
+    counts = {g.group: g.respondents for g in by_gender.groups}
+    assert counts["Female"] + counts["Male"] == 182
+    female = next(g for g in by_gender.groups if g.group == "Female")
+    assert female.response_rate == pytest.approx(100 * counts["Female"] / 300)
+    # Independent: scipy's chi-square goodness of fit on the counts against 300:200.
+    expected = [182 * 300 / 500, 182 * 200 / 500]
+    reference = chisquare([counts["Female"], counts["Male"]], expected)
+    assert by_gender.fit.statistic == pytest.approx(reference.statistic)
+    assert by_gender.fit.p_value == pytest.approx(reference.pvalue)
+    assert load_group_sizes("750").total == 750
+
+
+def test_roster_groups_must_match_a_grouping(runner, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("group,size\nNorth,10\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["analyze", str(DATA / "mentees.xlsx"), "--by", "gender", "--roster", str(roster)]
+    )
+    assert result.exit_code == 2 and "not the groups of any grouping" in result.stderr

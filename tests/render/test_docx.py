@@ -19,6 +19,7 @@ from cipp.render.tabular import (
     components_table,
     demographics_table,
     level_table,
+    nonresponse_tables,
 )
 from tests.render.conftest import without_tests
 
@@ -43,6 +44,7 @@ def expected(mentors):
         *association_tables(mentors),
         *breakdown_tables(mentors),
         demographics_table(mentors),
+        *nonresponse_tables(mentors),
     ]
 
 

@@ -25,6 +25,7 @@ from cipp.cli.common import (
     OutOption,
     ParticipationOption,
     RakeOption,
+    RosterOption,
     SheetOption,
     SortOption,
     SourceOption,
@@ -116,6 +117,7 @@ def analyze(
     min_cell: MinCellOption = 0,
     lenient: LenientOption = False,
     confidence: ConfidenceOption = 0.95,
+    roster: RosterOption = None,
     crosstabs: CrosstabsOption = False,
     weight: WeightOption = None,
     rake: RakeOption = None,
@@ -126,7 +128,7 @@ def analyze(
     from cipp.flow.analysis import analyze as run_analysis
     from cipp.flow.analysis import load_file
     from cipp.flow.distributions import check_sort
-    from cipp.read.roster import load_roster
+    from cipp.read.roster import load_group_sizes, load_roster
     from cipp.render.files import check_output
     from cipp.render.formats import check_format
 
@@ -154,6 +156,7 @@ def analyze(
             participation=participation,
             min_cell=min_cell,
             confidence=confidence,
+            roster=load_group_sizes(roster) if roster else None,
             weight=weight,
             rake=load_roster(rake) if rake is not None else None,
         )

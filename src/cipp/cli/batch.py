@@ -31,6 +31,7 @@ from cipp.cli.common import (
     NoTestsOption,
     ParticipationOption,
     RakeOption,
+    RosterOption,
     SheetOption,
     SortOption,
     SourceOption,
@@ -175,6 +176,7 @@ def batch(
     participation: ParticipationOption = None,
     expected: ExpectedOption = None,
     confidence: ConfidenceOption = 0.95,
+    roster: RosterOption = None,
     min_change: MinChangeOption = None,
     figures: WaveFiguresOption = None,
     sort: SortOption = "instrument",
@@ -194,7 +196,7 @@ def batch(
     """
     from cipp.flow.batch import run_batch
     from cipp.flow.distributions import check_sort
-    from cipp.read.roster import load_roster
+    from cipp.read.roster import load_group_sizes, load_roster
 
     with user_errors():
         formats = parse_formats(output_format)
@@ -212,6 +214,7 @@ def batch(
             adjust=adjust,
             participation=participation,
             confidence=confidence,
+            roster=load_group_sizes(roster) if roster else None,
             weight=weight,
             rake=load_roster(rake) if rake is not None else None,
         )

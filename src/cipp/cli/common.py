@@ -162,6 +162,15 @@ EncodingOption = Annotated[
         "the whole file.",
     ),
 ]
+RosterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--roster",
+        help="How many people were asked: a number, or a CSV with columns group,size (or "
+        "one size column): response rates overall and per group, participation tested "
+        "against it.",
+    ),
+]
 CodersOption = Annotated[
     str | None,
     typer.Option("--coders", help="Coders to compare, comma-separated (A,B); default all."),

@@ -11,8 +11,10 @@ from typing import Any
 
 from cipp.flow.findings import find
 from cipp.flow.grouping import resolve_grouping
+from cipp.flow.nonresponse import find_nonresponse
 from cipp.model.errors import CippError, InstrumentError, option
 from cipp.model.instrument import COMPONENTS, UNASSIGNED, Instrument, normalize_text
+from cipp.model.nonresponse import GroupSizes
 from cipp.model.responses import Grouping, Responses
 from cipp.model.results import (
     AssociationSummary,
@@ -65,6 +67,9 @@ class AnalysisOptions:
     min_cell: int = 0
     #: The confidence level of every interval.
     confidence: float = 0.95
+    #: How many people were asked (in all and/or per group): response rates and
+    #: participation against it (cipp.read.roster.load_group_sizes).
+    roster: GroupSizes | None = None
     #: Survey weights (cipp.flow.weighting): a column of the file holding each
     #: respondent's weight, and/or a roster (its path, or a model.weights.Roster) of
     #: population counts to rake the weights to.
@@ -457,6 +462,12 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         fit = participation(
             responses, options.participation, options.expected, options.participation_categories
         )
+    nonresponse = find_nonresponse(
+        responses,
+        summaries,
+        _groupings(responses, options) if options.by != () else (),
+        options.roster,
+    )
     weighting = None
     if options.weight is not None or options.rake is not None:
         from cipp.flow.weighting import weigh
@@ -479,6 +490,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         notes=tuple(notes),
         confidence=options.confidence,
         declared_missing=dict(responses.declared_missing),
+        nonresponse=nonresponse,
     )
     return replace(results, findings=find(results, min_cell=options.min_cell))
 

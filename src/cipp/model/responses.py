@@ -74,6 +74,8 @@ class Responses:
     #: Per item, True for each respondent who gave a declared missing value (N/A); only
     #: items with such answers have an entry, so a file without any costs nothing.
     _declared: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    #: Per item, how many answers gave each declared missing value, by its spelling.
+    declared_labels: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
     @property
     def n_respondents(self) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cipp.model.findings import Findings
 from cipp.model.instrument import COMPONENTS, UNASSIGNED, Instrument
+from cipp.model.nonresponse import Nonresponse
 from cipp.model.responses import InvalidCell
 from cipp.model.tests import ContingencyResult, GoodnessOfFit
 from cipp.model.weights import RaoScott, Weighting
@@ -223,6 +224,8 @@ class Results:
     wave: WaveInfo | None = None
     #: The confidence level of every interval (Wilson, Newcombe).
     confidence: float = 0.95
+    #: Who did not answer (cipp.flow.nonresponse).
+    nonresponse: Nonresponse | None = None
     #: What the tables mask and the summaries say (cipp.flow.findings).
     findings: Findings = field(default_factory=Findings)
     #: Per item (and demographic) id, the answers given as a declared missing value (N/A).

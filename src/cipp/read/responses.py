@@ -387,6 +387,9 @@ class _Mapper:
         self.invalid = invalid
         #: Per variable with declared missing values (N/A), True on the rows holding one.
         self.declared_rows: dict[str, np.ndarray] = {}
+        #: Per variable, how many answers gave each declared missing value, by its
+        #: spelling in the file (the most common one where several fold together).
+        self.declared_labels: dict[str, dict[str, int]] = {}
         # One buffer for every column's row indices: a column's mapping is used up
         # before the next column is mapped, and fresh memory for each (4 bytes a row)
         # costs more in page faults than the mapping itself.
@@ -428,6 +431,7 @@ class _Mapper:
         if declared:
             self.declared_rows[variable] = np.isin(indices, declared)
             n_declared = int(self.declared_rows[variable].sum())
+            self.declared_labels[variable] = _declared_labels(distinct, indices, declared)
         if bad:
             hints = {index: code_point_hint(str(distinct[index]), lookup) for index in bad}
             for row in np.flatnonzero(np.isin(indices, bad)):
@@ -463,6 +467,23 @@ class _Mapper:
                 value=value,
             )
         )
+
+
+def _declared_labels(distinct: Any, indices: np.ndarray, declared: list[int]) -> dict[str, int]:
+    """Each declared missing value's count, named by its most common spelling."""
+    import numpy as np
+
+    uses = np.bincount(indices, minlength=len(distinct))
+    spelled: dict[str, tuple[int, str]] = {}
+    totals: dict[str, int] = {}
+    for index in declared:
+        text = str(distinct[index]).strip()
+        key = normalize_text(text)
+        n = int(uses[index])
+        totals[key] = totals.get(key, 0) + n
+        if key not in spelled or n > spelled[key][0]:
+            spelled[key] = (n, text)
+    return {spelled[key][1]: n for key, n in totals.items()}
 
 
 def _file_missing(table: RawTable, position: int) -> frozenset[str]:
@@ -612,6 +633,11 @@ def load_responses(
         notes=table.notes,
         _levels=_read_only(levels, keep),
         _declared=_read_only(declared_rows, keep),
+        declared_labels={
+            variable: labels
+            for variable, labels in mapper.declared_labels.items()
+            if variable in levels
+        },
     )
 
 

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from cipp.model.errors import DataError
+from cipp.model.nonresponse import GroupSizes
 from cipp.model.weights import Roster, RosterCount
 
 COLUMNS = ("variable", "level", "count")
@@ -61,3 +62,42 @@ def load_roster(path: str | Path) -> Roster:
     if not counts:
         raise DataError(f"{path}: the roster has no counts")
     return Roster(str(path), tuple(counts))
+
+
+def load_group_sizes(value: str | Path | int) -> GroupSizes:
+    """The roster of a response rate: a number (everyone asked), or a CSV file with a
+    ``size`` column and, for group sizes, a ``group`` column (one size per group; a file
+    with only ``size`` gives the total). Errors name the file, row, column and value."""
+    if isinstance(value, int) or str(value).strip().isdigit():
+        total = int(str(value).strip())
+        if total < 1:
+            raise DataError(f"roster {value}: the number of people asked must be at least 1")
+        return GroupSizes(total=total, source=str(value))
+    path = Path(value)
+    try:
+        rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    except OSError as error:
+        raise DataError(f"{path}: cannot read the roster ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: the roster is not UTF-8 text") from None
+    header = [cell.strip().casefold() for cell in (rows[0] if rows else [])]
+    if "size" not in header:
+        raise DataError(f"{path}, row 1: the roster needs a 'size' column (and 'group')")
+    size_at, group_at = header.index("size"), header.index("group") if "group" in header else None
+    groups: list[tuple[str, int]] = []
+    total = 0
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        text = row[size_at].strip() if size_at < len(row) else ""
+        if not text.isdigit() or int(text) < 1:
+            raise DataError(f"{path}, row {number}, column size: '{text}' is not a whole number")
+        total += int(text)
+        if group_at is not None:
+            label = row[group_at].strip() if group_at < len(row) else ""
+            if not label or any(label == seen for seen, _ in groups):
+                raise DataError(f"{path}, row {number}, column group: '{label}' is empty or twice")
+            groups.append((label, int(text)))
+    if not total:
+        raise DataError(f"{path}: the roster has no sizes")
+    return GroupSizes(total=total, groups=tuple(groups), source=str(path))

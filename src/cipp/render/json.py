@@ -18,6 +18,7 @@ from typing import Any
 from cipp import __version__
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, GroupVoices, JointDisplay, JointRow, Recommendation
+from cipp.model.nonresponse import ItemNonresponse, Nonresponse
 from cipp.model.paired import Comparison, PairedItem
 from cipp.model.qualitative import (
     KRIPPENDORFF_RELIABLE,
@@ -221,6 +222,50 @@ def _participation(fit: Participation) -> dict[str, Any]:
     }
 
 
+def _item_nonresponse(item: ItemNonresponse) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "asked": item.asked,
+        "answered": item.answered,
+        "missing": item.missing,
+        "declared_missing": dict(item.declared_missing),
+    }
+
+
+def _nonresponse(found: Nonresponse) -> dict[str, Any]:
+    """``nonresponse``: respondents against the roster, items, and the same by group."""
+    return plain(
+        {
+            "respondents": found.respondents,
+            "roster": found.roster,
+            "response_rate": found.response_rate,
+            "items": [_item_nonresponse(item) for item in found.items],
+            "by_group": [
+                {
+                    "by": grouping.by,
+                    "label": grouping.label,
+                    "groups": [
+                        {
+                            "group": group.group,
+                            "respondents": group.respondents,
+                            "roster": group.roster,
+                            "response_rate": group.response_rate,
+                            "items": [_item_nonresponse(item) for item in group.items],
+                        }
+                        for group in grouping.groups
+                    ],
+                    "participation": (
+                        {**_fields(grouping.fit), "apa": apa_goodness_of_fit(grouping.fit)}
+                        if grouping.fit is not None
+                        else None
+                    ),
+                }
+                for grouping in found.by_group
+            ],
+        }
+    )
+
+
 def _results(results: Results) -> dict[str, Any]:
     """The JSON document of ``cipp analyze --format json``."""
     document: dict[str, Any] = {
@@ -243,6 +288,8 @@ def _results(results: Results) -> dict[str, Any]:
             document["association_summary"] = _summary(summary, results.associations)
     if results.goodness_of_fit is not None:
         document["goodness_of_fit"] = _participation(results.goodness_of_fit)
+    if results.nonresponse is not None:
+        document["nonresponse"] = _nonresponse(results.nonresponse)
     if results.wave is not None:
         document["wave"] = _fields(results.wave)
     if results.weighting is not None:

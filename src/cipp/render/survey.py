@@ -45,6 +45,7 @@ from cipp.render.tabular import (
     crosstab_tables,
     demographics_table,
     level_table,
+    nonresponse_tables,
     participation_table,
 )
 from cipp.render.weights import weighted_tables
@@ -238,9 +239,12 @@ def survey_document(
     if results.weighting is not None:
         weighted = tuple(weighted_tables(results, decimals))
         full.append(Section("Weighted estimates", weighted, id="weighted", show=FULL))
-    if results.demographics:
-        table = demographics_table(results, decimals=decimals)
-        full.append(Section("Respondents", (table,), id="respondents", show=FULL))
+    respondents = [
+        *([demographics_table(results, decimals=decimals)] if results.demographics else []),
+        *nonresponse_tables(results, decimals=decimals),
+    ]
+    if respondents:
+        full.append(Section("Respondents", tuple(respondents), id="respondents", show=FULL))
     notes: list[Block] = [Bullets((PERCENT_NOTE, *results.notes))]
     invalid = _invalid_cells(results)
     if invalid is not None:

@@ -259,6 +259,71 @@ def breakdown_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
     return tables
 
 
+def nonresponse_tables(results: Results, *, decimals: int = 1) -> list[Table]:
+    """Item non-response (asked, answered, missing, declared missing values by name), and
+    response by group against the roster when it gives group sizes."""
+    found = results.nonresponse
+    if found is None:
+        return []
+    texts = {item.id: item.text for item in results.instrument.items}
+    rows = tuple(
+        (
+            texts.get(item.id, item.id),
+            str(item.asked),
+            str(item.answered),
+            str(item.missing),
+            "; ".join(f"{label}: {n}" for label, n in item.declared_missing) or "–",
+            percent(100 * item.answered / item.asked if item.asked else None, decimals),
+        )
+        for item in found.items
+    )
+    notes = [
+        "Missing: respondents who left the item blank, gave a declared missing value "
+        "(named with its count) or an invalid answer; items not asked have 0 asked."
+    ]
+    if found.roster:
+        notes.append(
+            f"Response rate: {found.respondents:,} of {found.roster:,} asked "
+            f"({percent(found.response_rate, decimals)}%)."
+        )
+    tables = [
+        Table(
+            f"Item non-response (n = {results.n_respondents})",
+            ("Item", "Asked", "Answered", "Missing", "Declared missing", "% answered"),
+            rows,
+            tuple(notes),
+            key="nonresponse",
+        )
+    ]
+    for grouping in found.by_group:
+        if not any(group.roster for group in grouping.groups):
+            continue
+        group_rows = tuple(
+            (
+                group.group,
+                str(group.respondents),
+                "–" if group.roster is None else str(group.roster),
+                percent(group.response_rate, decimals),
+            )
+            for group in grouping.groups
+        )
+        group_notes = (
+            (f"Participation against the roster: {apa_goodness_of_fit(grouping.fit)}.",)
+            if grouping.fit is not None
+            else ()
+        )
+        tables.append(
+            Table(
+                f"Response by {grouping.label.lower()}",
+                ("Group", "Respondents", "Roster", "Response rate (%)"),
+                group_rows,
+                group_notes,
+                key=f"response_{grouping.by}",
+            )
+        )
+    return tables
+
+
 def all_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
     """Every table of a report, in reading order."""
     tables = [level_table(results, t, decimals=decimals) for t in results.tables()]
@@ -268,6 +333,7 @@ def all_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
     tables.extend(participation_table(results))
     tables.extend(association_tables(results))
     tables.extend(breakdown_tables(results, decimals=decimals))
+    tables.extend(nonresponse_tables(results, decimals=decimals))
     return tables
 
 
