@@ -171,7 +171,8 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     # 4 = 29 - 12 - 8 - 5 could be worked out
     assert "| 55 or older | masked |" in text
     assert 'are masked too, shown as "masked"' in text
-    assert "Test statistics printed beside masked counts can still narrow them down" in text
+    assert "statistics that could reveal a masked count are withheld" in text
+    assert "withheld under disclosure control" in text
     assert "| Female | 24 (82.8) |" in text  # large enough to show
     assert "Counts from 1 to 4 and their percentages are masked" in text
     participation = runner.invoke(
@@ -211,7 +212,9 @@ def test_min_cell_masks_small_groups(runner, tmp_path):
     data = runner.invoke(
         app, ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", "5", "--format", "json"]
     )
-    assert "json and csv keep every count" in data.stderr
+    document = json.loads(data.stdout)
+    young = document["demographics"][0]["categories"][0]
+    assert young["n"] is None and young["masked"] is True
     plain = runner.invoke(app, ["analyze", str(DATA / "mentors.xlsx"), "--format", "markdown"])
     assert "| 34 or younger | 4 (13.8) |" in plain.stdout
     assert "masked" not in plain.stdout

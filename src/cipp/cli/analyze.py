@@ -135,11 +135,6 @@ def analyze(
     with user_errors():
         check_format(output_format, out)
         check_sort(sort)
-        if min_cell and output_format in ("json", "csv"):
-            say(
-                "note: --min-cell masks counts in tables (table, markdown, html, xlsx, "
-                "docx); json and csv keep every count"
-            )
         warm_up()
         if out is not None:
             check_output(out, [responses])
@@ -172,7 +167,9 @@ def analyze(
         if loaded.instrument_note:
             say(loaded.instrument_note)
         results = run_analysis(loaded.responses, options)
-        if figures is not None:
+        if figures is not None and min_cell > 1:
+            say("note: no figures with --min-cell: a figure shows every count's share")
+        elif figures is not None:
             from cipp.render.figures import draw_figures
 
             for path in draw_figures(results, figures, inputs=(responses,)):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from cipp.flow.disclosure import protect
 from cipp.flow.findings import find
 from cipp.flow.grouping import resolve_grouping
 from cipp.flow.nonresponse import find_nonresponse
@@ -492,6 +493,7 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         declared_missing=dict(responses.declared_missing),
         nonresponse=nonresponse,
     )
+    results = protect(results, options.min_cell)
     return replace(results, findings=find(results, min_cell=options.min_cell))
 
 

@@ -44,6 +44,8 @@ class LevelCount:
     percent_of_respondents: float
     ci_low: float
     ci_high: float
+    #: Disclosure control (``min_cell``): "" shown, "small" or "secondary" masked.
+    masked: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class ItemSummary:
     positive_percent: float
     positive_label: str
     positive: Proportion
+    #: Under disclosure control: the statistics that could reveal a masked level (%, mean,
+    #: SD, median, % positive) are withheld (NaN).
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,8 @@ class ComponentSummary:
     alpha_n: int
     positive: Proportion
     note: str | None = None
+    #: Under disclosure control: withheld because a member item's are.
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ class CategoryCount:
     label: str
     n: int
     percent: float
+    masked: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,11 @@ class AssociationTest:
     positive_by_group: tuple[tuple[str, Proportion], ...] = ()
     #: The cells that drive the result (only when significant after adjustment).
     cells_driving: tuple[CellDriving, ...] = ()
+    #: Under disclosure control: each cell's mask (same shape as ``result.table``), each
+    #: group's positive share masked or not, and whether the statistics are withheld.
+    masks: tuple[tuple[str, ...], ...] = ()
+    positive_masks: tuple[str, ...] = ()
+    suppressed: bool = False
     #: With weights: Rao-Scott's corrected F test of the weighted table (cipp.flow.weighting).
     rao_scott: RaoScott | None = None
 
@@ -183,6 +196,8 @@ class AssociationSummary:
     collapsed: bool
     by: tuple[str, ...]
     by_labels: tuple[str, ...]
+    #: Tests whose statistics are withheld under disclosure control (not counted above).
+    suppressed: int = 0
 
 
 @dataclass(frozen=True)
@@ -192,6 +207,9 @@ class Participation:
     column: str
     label: str
     result: GoodnessOfFit
+    #: Under disclosure control: each observed count's mask, the test withheld when any.
+    masks: tuple[str, ...] = ()
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)

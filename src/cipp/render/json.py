@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cipp import __version__
+from cipp.model.findings import SHOWN
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, GroupVoices, JointDisplay, JointRow, Recommendation
 from cipp.model.nonresponse import ItemNonresponse, Nonresponse
@@ -29,7 +30,16 @@ from cipp.model.qualitative import (
     ThemeInGroup,
     ThemeResults,
 )
-from cipp.model.results import AssociationSummary, AssociationTest, Participation, Results
+from cipp.model.results import (
+    AssociationSummary,
+    AssociationTest,
+    CategoryCount,
+    ComponentSummary,
+    ItemSummary,
+    LevelCount,
+    Participation,
+    Results,
+)
 from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Change, Trend, TrendPoint, Trends
 from cipp.model.weights import WeightedShare, Weighting
@@ -194,7 +204,30 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             document[f.name] = plain(getattr(r, f.name))
     if test.rao_scott is not None:
         document["rao_scott"] = _fields(test.rao_scott)
+    if test.masks or test.positive_masks:
+        _mask_association(document, test)
     return document
+
+
+def _mask_association(document: dict[str, Any], test: AssociationTest) -> None:
+    """Under disclosure control: masked counts null (``masked`` true), the statistics of
+    a table with a masked cell withheld (``suppressed`` true)."""
+    if test.masks:
+        table = document["table"]
+        table["masked"] = [[mask != SHOWN for mask in row] for row in test.masks]
+        table["counts"] = [
+            [None if mask != SHOWN else n for n, mask in zip(counts, masks, strict=True)]
+            for counts, masks in zip(table["counts"], test.masks, strict=True)
+        ]
+        document["apa"] = "suppressed (a count below the disclosure threshold)"
+        document["apa_trend"] = None
+        document["test_reason"] = None
+        document.pop("rao_scott", None)
+    for entry, mask in zip(document["positive_by_group"], test.positive_masks, strict=True):
+        entry["masked"] = mask != SHOWN
+        if mask != SHOWN:
+            entry.update(k=None, n=None, percent=None, ci_low=None, ci_high=None)
+    document["suppressed"] = test.suppressed
 
 
 def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) -> dict[str, Any]:
@@ -202,6 +235,7 @@ def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) ->
         {
             "tests": summary.tests,
             "not_testable": summary.not_testable,
+            "suppressed": summary.suppressed,
             "significant": summary.significant,
             "significant_adjusted": summary.significant_adjusted,
             "adjust": summary.adjust,
@@ -214,12 +248,39 @@ def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) ->
 
 
 def _participation(fit: Participation) -> dict[str, Any]:
-    return {
+    document = {
         "column": fit.column,
         "label": fit.label,
         **_fields(fit.result),
         "apa": apa_goodness_of_fit(fit.result),
     }
+    if fit.masks:
+        document["observed"] = [
+            None if mask != SHOWN else n
+            for n, mask in zip(fit.result.observed, fit.masks, strict=True)
+        ]
+        document["masked"] = [mask != SHOWN for mask in fit.masks]
+        document["suppressed"] = fit.suppressed
+        if fit.suppressed:
+            document["apa"] = "suppressed (a count below the disclosure threshold)"
+    return document
+
+
+def _counted(record: LevelCount | CategoryCount) -> dict[str, Any]:
+    """A level's or category's count, null with ``masked`` true under disclosure control."""
+    document = _fields(record)
+    document["masked"] = record.masked != SHOWN
+    if record.masked != SHOWN:
+        document["n"] = None
+    return document
+
+
+def _summary_record(summary: ItemSummary | ComponentSummary) -> dict[str, Any]:
+    """An item's or component's summary; its positive count withheld with the rest."""
+    document = _fields(summary)
+    if summary.suppressed:
+        document["positive"]["k"] = None
+    return document
 
 
 def _item_nonresponse(item: ItemNonresponse) -> dict[str, Any]:
@@ -652,6 +713,10 @@ _RULES: dict[type, Callable[[Any], Any]] = {
     Trends: _trends,
     BatchResults: _batch,
     JointRow: _joint_row,
+    LevelCount: _counted,
+    CategoryCount: _counted,
+    ItemSummary: _summary_record,
+    ComponentSummary: _summary_record,
     JointDisplay: lambda joint: [_joint_row(row) for row in joint.rows],
     Evaluation: _evaluation,
     Recommendation: _recommendation,

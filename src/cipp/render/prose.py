@@ -60,7 +60,13 @@ def association_sentences(
                 f"{what} after {method} adjustment: {named}."
             )
     sentences.append(
-        f"{summary.tests} tests ran ({summary.not_testable} not testable); "
+        f"{summary.tests} tests ran ({summary.not_testable} not testable"
+        + (
+            f", {summary.suppressed} withheld under disclosure control"
+            if summary.suppressed
+            else ""
+        )
+        + "); "
         f"{summary.significant} had p < {summary.alpha:g} before and "
         f"{summary.significant_adjusted} after {method} adjustment."
     )

@@ -97,7 +97,7 @@ def tidy_records(results: Results) -> Records:
             s.n_invalid,
             level.code,
             level.label,
-            level.n,
+            None if level.masked else level.n,
             level.percent,
             level.percent_of_respondents,
             level.ci_low,
@@ -230,7 +230,8 @@ def survey_document(
             show=FULL,
         ),
     ]
-    if figures and results.tables():
+    # Figures show every level's share: none under disclosure control.
+    if figures and results.tables() and results.findings.min_cell <= 1:
         full.append(Section("Figures", (Figures(results),), id="figures", show=FULL))
     full.append(_tests(results, decimals))
     if crosstabs and results.associations:

@@ -75,9 +75,14 @@ def level_table(
             rows.append((COMPONENT_NAMES[current],))
         cells = [
             summary.text,
-            *(n_percent(level.n, level.percent, decimals) for level in summary.levels),
+            *(
+                mask_text(level.masked, results.findings.min_cell)
+                if level.masked
+                else n_percent(level.n, level.percent, decimals)
+                for level in summary.levels
+            ),
             str(summary.n_valid),
-            _positive_cell(summary.positive, decimals),
+            SUPPRESSED if summary.suppressed else _positive_cell(summary.positive, decimals),
         ]
         if show_missing:
             cells.append(str(summary.n_missing + summary.n_invalid))
@@ -89,8 +94,19 @@ def level_table(
     ]
     if show_missing:
         notes.append("Missing: blank, not applicable or invalid answers, excluded from the %.")
+    if any(summary.suppressed for summary in table.items):
+        notes.append(mask_note(results.findings.min_cell))
     caption = caption if caption is not None else level_table_caption(results, table)
     return TextTable(caption, header, tuple(rows), tuple(notes), key=f"table{table.number}")
+
+
+#: What a table shows for a statistic withheld under disclosure control.
+SUPPRESSED = "suppressed"
+
+
+def _suppressed_row(test: AssociationTest, width: int) -> tuple[str, ...]:
+    """A test whose table has a masked count: its statistics withheld."""
+    return (test.text, SUPPRESSED, *[""] * (width - 3), SUPPRESSED)
 
 
 def _positive_cell(share: Proportion, decimals: int) -> str:
@@ -121,7 +137,7 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
                 str(c.n_items),
                 str(c.n_answers),
                 percent(c.top_percent, decimals),
-                _positive_cell(c.positive, decimals),
+                SUPPRESSED if c.suppressed else _positive_cell(c.positive, decimals),
                 mean_sd(c.mean, c.sd),
                 number(c.median, 1),
                 alpha,
@@ -145,10 +161,10 @@ SECONDARY_MASK = "masked"
 def mask_note(min_cell: int) -> str:
     return (
         f"Counts from 1 to {min_cell - 1} and their percentages are masked (< {min_cell}); "
-        "counts that would let one be worked out (the next smallest where one masked "
-        "count could be found by subtraction, or a count whose group's other answers "
-        f'number fewer than {min_cell}) are masked too, shown as "{SECONDARY_MASK}". Test '
-        "statistics printed beside masked counts can still narrow them down."
+        "enough other counts are masked too, shown as "
+        f'"{SECONDARY_MASK}", that none can be worked out from the totals printed beside '
+        "them (or a group's positive count from its other answers), and statistics that "
+        f'could reveal a masked count are withheld ("{SUPPRESSED}").'
     )
 
 
@@ -198,18 +214,21 @@ def _share_cell(cell: GroupShare | None, min_cell: int, decimals: int) -> str:
 MORE, FEWER = "▲", "▼"
 
 
-def crosstab_table(test: AssociationTest, decimals: int = 1) -> Table:
+def crosstab_table(test: AssociationTest, decimals: int = 1, min_cell: int = 0) -> Table:
     """One tested item (or component) by one grouping: each group's answers across the
     levels, n (row %), the cells that drive a significant result marked."""
     r = test.result
     marks = {(c.row, c.column): MORE if c.residual > 0 else FEWER for c in test.cells_driving}
+    masks = test.masks or tuple((SHOWN,) * len(r.col_labels) for _ in r.row_labels)
     rows = []
     for j, group in enumerate(r.col_labels):
         total = sum(row[j] for row in r.table)
         cells = [
-            n_percent(row[j], 100 * row[j] / total if total else None, decimals)
+            mask_text(mask_row[j], min_cell)
+            if mask_row[j] != SHOWN
+            else n_percent(row[j], 100 * row[j] / total if total else None, decimals)
             + (f" {marks[(level, group)]}" if (level, group) in marks else "")
-            for row, level in zip(r.table, r.row_labels, strict=True)
+            for row, level, mask_row in zip(r.table, r.row_labels, masks, strict=True)
         ]
         rows.append((group, *cells, str(total)))
     return Table(
@@ -228,7 +247,10 @@ def crosstab_table(test: AssociationTest, decimals: int = 1) -> Table:
 
 def crosstab_tables(results: Results, *, decimals: int = 1) -> list[Table]:
     """Every tested table in full (``cipp analyze --crosstabs``)."""
-    return [crosstab_table(t, decimals) for t in results.associations if t.result.testable]
+    min_cell = results.findings.min_cell
+    return [
+        crosstab_table(t, decimals, min_cell) for t in results.associations if t.result.testable
+    ]
 
 
 def breakdown_tables(results: Results, *, decimals: int = 1) -> list[TextTable]:
@@ -372,6 +394,9 @@ def association_tables(results: Results) -> list[TextTable]:
         for test in tests:
             r = test.result
             mark = " *" if test.significant_adjusted else ""
+            if test.suppressed:
+                rows.append(_suppressed_row(test, len(header)))
+                continue
             cells = [
                 test.text,
                 test_name(test),
@@ -436,7 +461,8 @@ def participation_table(results: Results) -> list[TextTable]:
     )
     caption = f"Participation by {fit.label.lower()}"
     notes: tuple[str, ...] = (
-        f"Chi-square goodness of fit against {r.expected_source}: {apa_goodness_of_fit(r)}.",
+        f"Chi-square goodness of fit against {r.expected_source}: "
+        f"{SUPPRESSED if fit.suppressed else apa_goodness_of_fit(r)}.",
     )
     if any(mask != SHOWN for mask in masks):
         notes += (mask_note(findings.min_cell),)

@@ -1,0 +1,150 @@
+"""Disclosure control that holds (issue 19, part 6): with --min-cell every output masks,
+and an attacker who solves the published totals and statistics for the masked counts
+recovers none of them.
+
+The attack is the textbook one (Hundepool et al., Statistical Disclosure Control, 2012,
+ch. 4): each masked count is bounded by linear programming over everything published
+beside it (the cells shown, the row and column totals, the groups' positive counts), with
+every count at least 0; a count whose bounds leave one whole value is recovered. The
+attacker is given the true totals even where cipp masks them (the worst case).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from scipy.optimize import linprog
+
+from cipp.cli import app
+from cipp.flow.analysis import AnalysisOptions, analyze_file
+from cipp.stats.disclosure import suppress_table
+from tests.conftest import DATA
+
+MIN_CELL = 5
+
+
+def _run(runner, tmp_path, survey, *extra):
+    out = tmp_path / f"{survey}.json"
+    args = ["analyze", str(DATA / f"{survey}.xlsx"), "--min-cell", str(MIN_CELL), *extra]
+    result = runner.invoke(app, [*args, "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _bounds(equations, totals, unknowns):
+    """Smallest and largest whole value of each unknown under the equations, all >= 0."""
+    out = []
+    for k in range(unknowns):
+        objective = [0.0] * unknowns
+        objective[k] = 1.0
+        low = linprog(objective, A_eq=equations, b_eq=totals, bounds=(0, None)).fun
+        objective[k] = -1.0
+        high = -linprog(objective, A_eq=equations, b_eq=totals, bounds=(0, None)).fun
+        out.append((math.ceil(low - 1e-6), math.floor(high + 1e-6)))
+    return out
+
+
+def _attack_row(shown, total):
+    """A row of counts whose total is known: bounds of the masked ones (None entries)."""
+    unknown = [j for j, n in enumerate(shown) if n is None]
+    if not unknown:
+        return []
+    rest = total - sum(n for n in shown if n is not None)
+    return _bounds([[1.0] * len(unknown)], [rest], len(unknown))
+
+
+def _attack_table(association, truth):
+    """Bounds of a crosstab's masked cells from its shown cells, its true margins and the
+    groups' shown positive counts."""
+    counts = association["table"]["counts"]
+    true = truth["table"]["counts"]
+    cells = [(i, j) for i, row in enumerate(counts) for j, n in enumerate(row) if n is None]
+    index = {cell: k for k, cell in enumerate(cells)}
+    equations, totals = [], []
+
+    def add(members, total):
+        line = [0.0] * len(cells)
+        for cell in members:
+            line[index[cell]] = 1.0
+        known = sum(counts[i][j] for i, j in members_all if (i, j) not in index)
+        equations.append(line)
+        totals.append(total - known)
+
+    for i, row in enumerate(true):
+        members_all = [(i, j) for j in range(len(row))]
+        add([c for c in members_all if c in index], sum(row))
+    for j in range(len(true[0])):
+        members_all = [(i, j) for i in range(len(true))]
+        add([c for c in members_all if c in index], sum(row[j] for row in true))
+    positive = [i for i, label in enumerate(association["table"]["rows"]) if label in POSITIVE]
+    for j, share in enumerate(association["positive_by_group"]):
+        if share["k"] is not None and positive:
+            members_all = [(i, j) for i in positive]
+            add([c for c in members_all if c in index], share["k"])
+    return _bounds(equations, totals, len(cells))
+
+
+POSITIVE = {"Excellent", "Very good", "Good", "Yes", "Slightly agree", "Agree", "Strongly agree"}
+
+
+@pytest.mark.parametrize(
+    "survey,extra",
+    [("mentors", ()), ("mentees", ("--by", "gender", "--by", "year_of_study"))],
+)
+def test_no_masked_count_can_be_recovered(runner, tmp_path, survey, extra):
+    document = _run(runner, tmp_path, survey, *extra)
+    by = tuple(extra[1::2]) or None
+    truth = analyze_file(DATA / f"{survey}.xlsx", options=AnalysisOptions(by=by))
+    masked = 0
+    for item, true_item in zip(document["items"], truth.items, strict=True):
+        shown = [level["n"] for level in item["levels"]]
+        for low, high in _attack_row(shown, true_item.n_valid):
+            masked += 1
+            assert low < high, (item["id"], shown)
+        if None in shown:
+            assert item["suppressed"] and item["mean"] is None and item["positive"]["k"] is None
+    for demographic, true_d in zip(document["demographics"], truth.demographics, strict=True):
+        shown = [c["n"] for c in demographic["categories"]]
+        for low, high in _attack_row(shown, true_d.n_valid):
+            masked += 1
+            assert low < high, (demographic["id"], shown)
+    truths = {(t.item, t.by): t for t in truth.associations}
+    from cipp import to_dict
+
+    for association in document["associations"]:
+        if not association["testable"] or not association.get("suppressed"):
+            continue
+        true = to_dict(truths[(association["item"], association["by"])])
+        for low, high in _attack_table(association, true):
+            masked += 1
+            assert low < high, (association["item"], association["by"])
+        for key in ("statistic", "p_value", "p_exact", "cramers_v", "p_adjusted", "min_expected"):
+            assert association[key] is None, key
+        assert association["residuals"] == [] and association["cells_driving"] == []
+        assert association["expected_note"] is None and association["test_reason"] is None
+    assert masked > 10  # the attack had something to attack
+
+
+def test_suppression_gives_every_masked_cell_room_to_move():
+    # A masked cell alone in its row would be found from the row total; a rectangle of
+    # masked cells lets each move; a bridge between two such cycles would not.
+    table = [[1, 7, 9, 12], [6, 10, 3, 8], [12, 8, 7, 2], [9, 9, 9, 9]]
+    masks = suppress_table(table, MIN_CELL)
+    hidden = [[m != "" for m in row] for row in masks]
+    from cipp.stats.disclosure import cell_bounds, determined
+
+    assert all(not determined(b) for b in cell_bounds(table, hidden).values())
+    assert masks[0][0] == "small" and masks[1][2] == "small" and masks[2][3] == "small"
+
+
+def test_every_format_masks_the_same(runner):
+    args = ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", str(MIN_CELL)]
+    markdown = runner.invoke(app, [*args, "--format", "markdown"]).stdout
+    csv_text = runner.invoke(app, [*args, "--format", "csv"]).stdout
+    rating = next(line for line in markdown.splitlines() if "rate the mentorship" in line)
+    assert "< 5" in rating and "(6.9)" not in rating and "suppressed" in rating
+    rows = [line.split(",") for line in csv_text.splitlines() if line.startswith("program_rating")]
+    # CSV: the masked counts are empty, the shown ones (5, 18) stay.
+    assert [row[10] for row in rows] == ["", "5", "18", "", ""]
