@@ -523,7 +523,7 @@ def _test(
     from cipp.stats.contingency import test_contingency
 
     table = np.array([counts for _, _, counts in columns], dtype="int64").T
-    return test_contingency(
+    result = test_contingency(
         table,
         row_labels=row_labels,
         col_labels=[name for _, name, _ in columns],
@@ -534,6 +534,15 @@ def _test(
         resamples=options.resamples,
         exact_max_steps=options.exact_max_steps,
     )
+    if options.min_cell > 1 and ((table > 0) & (table < options.min_cell)).any():
+        # A wave x response table with a count below the disclosure threshold: the test
+        # could narrow that count down, so it is withheld (as cipp.flow.disclosure does).
+        return replace(
+            result,
+            testable=False,
+            reason="withheld under disclosure control (a count below the threshold)",
+        )
+    return result
 
 
 def _item_pending(
@@ -564,7 +573,7 @@ def _item_pending(
                     s.top_percent,
                     mean,
                     positive_k=s.positive.k,
-                    positive_n=s.positive.n,
+                    positive_n=0 if s.suppressed else s.positive.n,
                 )
             )
             columns.append((position, name, counts.items[item.id]))
@@ -616,7 +625,7 @@ def _component_pending(
                 NAN if binary else summary.mean,
                 100 * split[1] / n if n else NAN,
                 positive_k=summary.positive.k,
-                positive_n=summary.positive.n,
+                positive_n=0 if summary.suppressed else summary.positive.n,
             )
         )
         columns.append((position, name, split))
