@@ -298,19 +298,31 @@ def _bars(
         segments_by_row.append((row, percentages, segments))
         if segments:
             extent = max(extent, -segments[0][0], segments[-1][0] + segments[-1][1])
-        for (left, width), colour in zip(segments, colours, strict=True):
-            if width > 0:
-                ax.barh(
-                    row.y,
-                    width,
-                    left=left,
-                    height=0.72,
-                    color=colour,
-                    edgecolor="white",
-                    linewidth=0.5,
-                    zorder=2,
-                )
+        draw_segments(ax, row.y, segments, colours, height=0.72)
     return segments_by_row, extent
+
+
+def draw_segments(
+    ax: Axes,
+    y: float,
+    segments: Sequence[tuple[float, float]],
+    colours: Sequence[str],
+    *,
+    height: float,
+) -> None:
+    """One bar's segments (left, width), each in its level's colour, white between."""
+    for (left, width), colour in zip(segments, colours, strict=True):
+        if width > 0:
+            ax.barh(
+                y,
+                width,
+                left=left,
+                height=height,
+                color=colour,
+                edgecolor="white",
+                linewidth=0.5,
+                zorder=2,
+            )
 
 
 def _axes(ax: Axes, layout: _Layout, diverging: bool, extent: float) -> None:

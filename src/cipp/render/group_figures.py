@@ -42,6 +42,7 @@ from cipp.render.figures import (
     _safe_stem,
     _segments,
     _values,
+    draw_segments,
     wrap_label,
 )
 from cipp.render.files import check_not_input, write_bytes, write_text
@@ -154,18 +155,7 @@ def _draw_bars(
         drawn.append((row, percentages, segments))
         if bar.n:
             extent = max(extent, -segments[0][0], segments[-1][0] + segments[-1][1])
-        for (left, width), colour in zip(segments, colours, strict=True):
-            if width > 0:
-                ax.barh(
-                    row.y,
-                    width,
-                    left=left,
-                    height=0.78,
-                    color=colour,
-                    edgecolor="white",
-                    linewidth=0.5,
-                    zorder=2,
-                )
+        draw_segments(ax, row.y, segments, colours, height=0.78)
     return drawn, extent
 
 
