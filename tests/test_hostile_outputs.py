@@ -368,3 +368,27 @@ def test_lock_refuses_a_file_as_folder(tmp_path):
     path.write_text("x")
     with pytest.raises(OutputError, match="not a folder"), folder_lock(path):
         pass
+
+
+def test_the_library_output_of_a_theme_analysis_runs_the_survivor_check(tmp_path):
+    import cipp
+    from cipp.flow.qualitative import QualitativeInputs, analyse_themes
+
+    names = tmp_path / "names.yaml"
+    # A name that is also a word of a theme's title survives anonymising (titles are the
+    # researcher's, not the participants'): cipp.output must refuse, as the CLI does.
+    names.write_text("Academic: Rania\n", encoding="utf-8")
+    fgd = DATA / "fgd"
+    inputs = QualitativeInputs(
+        segments=(fgd / "segments.csv",),
+        codebook=fgd / "codebook.yaml",
+        adjudication=fgd / "adjudication.csv",
+        pseudonyms=names,
+    )
+    analysis = analyse_themes(inputs)
+    with pytest.raises(CippError, match="'Academic'"):
+        cipp.output(analysis, "markdown")
+    with pytest.raises(CippError, match="'Academic'"):
+        cipp.write(analysis, tmp_path / "themes.json")
+    assert not (tmp_path / "themes.json").exists()
+    assert "Academic" in cipp.output(analysis.themes, "markdown")  # the bare results: no list

@@ -83,11 +83,16 @@ __all__ = [
 def output(record: Any, output_format: str = "table", *, decimals: int = 1) -> str | bytes:
     """A result record (analysis, batch, evaluation, agreement, themes) in one output
     format, as the command line writes it: text, or bytes for xlsx and docx. (Not called
-    ``render``: that is the name of the package cipp.render.)"""
+    ``render``: that is the name of the package cipp.render.) A document that must hide
+    real names (a theme analysis, an evaluation) is refused if one survives in it."""
     from cipp.render.documents import document_of
+    from cipp.render.formats import check_names
     from cipp.render.formats import render as render_document
 
-    return render_document(document_of(record, decimals=decimals), output_format)
+    document = document_of(record, decimals=decimals)
+    data = render_document(document, output_format)
+    check_names(document, data, f"the {output_format} output")
+    return data
 
 
 def write(record: Any, out: Any, output_format: str | None = None, *, decimals: int = 1) -> Any:

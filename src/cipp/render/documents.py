@@ -8,10 +8,13 @@ from cipp.render.document import Document
 
 def document_of(record: object, *, decimals: int = 1) -> Document:
     """The document of any result record: an analysis, a batch, an evaluation, inter-coder
-    agreement or themes (what each command renders)."""
+    agreement, themes, or a theme analysis (what each command renders). A theme analysis
+    carries its pseudonyms, so its document refuses to be written with a real name in it."""
+    from dataclasses import replace
+
     from cipp.model.joint import Evaluation
     from cipp.model.paired import Comparison
-    from cipp.model.qualitative import AgreementResults, ThemeResults
+    from cipp.model.qualitative import AgreementResults, ThemeAnalysis, ThemeResults
     from cipp.model.results import Results
     from cipp.model.trends import BatchResults
 
@@ -35,6 +38,10 @@ def document_of(record: object, *, decimals: int = 1) -> Document:
         from cipp.render.qualitative import agreement_document
 
         return agreement_document(record)
+    if isinstance(record, ThemeAnalysis):
+        from cipp.render.qualitative import themes_document
+
+        return replace(themes_document(record.themes), names=record.pseudonyms)
     if isinstance(record, ThemeResults):
         from cipp.render.qualitative import themes_document
 
