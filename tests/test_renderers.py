@@ -61,7 +61,7 @@ def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
 
 def test_markdown_tables(mentors):
     text = write_markdown(survey_document(mentors))
-    assert "**Table 1. Mentor evaluation of the mentorship program: Rating items" in text
+    assert "**Table 1. Mentor evaluation of the mentorship program: 5-point rating scale items" in text
     assert (
         "| How would you rate the mentorship program? | 2 (6.9) | 5 (17.2) | 18 (62.1) | "
         "3 (10.3) | 1 (3.4) | 29 |" in text

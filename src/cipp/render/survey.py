@@ -30,7 +30,7 @@ from cipp.render.document import (
     Summary,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES
+from cipp.render.numbers import COMPONENT_NAMES, count
 from cipp.render.prose import (
     adjustment_name,
     overall_sentences,
@@ -45,8 +45,11 @@ from cipp.render.tabular import (
     crosstab_tables,
     demographics_table,
     level_table,
+    level_table_what,
     nonresponse_tables,
     participation_table,
+    positive_groups,
+    table_scales,
 )
 from cipp.render.weights import weighted_tables
 
@@ -157,10 +160,11 @@ def _summary(results: Results, decimals: int) -> Section:
         )
         for finding in results.findings.components
     )
+    scales = table_scales(results, (s.scale for s in results.items))
     lead = (
-        f"{results.n_respondents} respondents. Strongest and weakest items by positive share: "
-        "the percentage of valid answers in the scale's favourable group (e.g. Agree, Good "
-        "or better, Yes)."
+        f"{count(results.n_respondents)} respondents. Strongest and weakest items by "
+        "positive share: the percentage of valid answers in the scale's favourable group "
+        f"({positive_groups(scales)})."
     )
     summary = Summary(cards, overall_sentences(results), lead=lead)
     return Section("Executive summary", (summary,), id="summary", show=FULL)
@@ -174,14 +178,14 @@ def _component_tables(results: Results, component: str, decimals: int) -> list[T
         items = tuple(s for s in table.items if s.component == component)
         if not items:
             continue
-        what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
         subset: LevelTable = replace(table, items=items)
+        what = level_table_what(results, subset)
         text = level_table(
             results,
             subset,
             decimals=decimals,
             by_component=False,
-            caption=f"{name}: {what}, n (%) (n = {results.n_respondents})",
+            caption=f"{name}: {what}, n (%) (n = {count(results.n_respondents)})",
         )
         tables.append(replace(text, key=f"{component}-{text.key}"))
     return tables
