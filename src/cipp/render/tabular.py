@@ -84,7 +84,9 @@ def n_percent_cell(n: int, pct: float | None, decimals: int, mark: str = "") -> 
 def p_cell(p: float | None, mark: str = "") -> Cell:
     """'.084', '< .001' (APA style without the 'p ='), held as the unrounded p."""
     suffix = f" {mark}" if mark else ""
-    return (format_p_cell(p) + suffix, (Number(_value(p), P_VALUE, suffix=suffix),))
+    text = format_p_cell(p)
+    places = len(text.rsplit(".", 1)[1]) if "." in text else 3
+    return (text + suffix, (Number(_value(p), P_VALUE, places, suffix=suffix),))
 
 
 def make_table(
