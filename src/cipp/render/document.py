@@ -32,16 +32,17 @@ ALL = (BRIEF, PRINT, PAGE)
 RISE, FALL, STRONG, KEY, WARNING = "rise", "fall", "strong", "key", "warning"
 
 #: What kind of number a cell holds, for writers that keep numbers as numbers (Excel):
-#: a count, a percentage, a p value (APA style), any other decimal, and a value bounded
-#: by 1 printed without its leading zero (Cramér's V, alpha).
+#: a count, a percentage, a p value (APA style), any other decimal, a value bounded by 1
+#: printed without its leading zero (Cramér's V), and a change printed with its sign.
 COUNT, PERCENT, P_VALUE, DECIMAL, UNIT = "count", "percent", "p", "decimal", "unit"
+SIGNED = "signed"
 
 
 @dataclass(frozen=True)
 class Number:
     """One number a table cell shows, unrounded, with how it is shown.
 
-    ``kind``: COUNT, PERCENT, P_VALUE, DECIMAL or UNIT; ``decimals``: the digits the text
+    ``kind``: COUNT, PERCENT, P_VALUE, DECIMAL, UNIT or SIGNED; ``decimals``: the digits the text
     shows (p values: as APA style decides); ``head``: its own column's heading where a
     cell shows more than one number ("n" and "%" of "8 (4.4)"); ``suffix``: a mark
     printed after it ("*" of a significant p, ▲ of a driving cell). ``value`` None: no

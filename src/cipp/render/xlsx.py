@@ -23,6 +23,7 @@ from cipp.render.document import (
     FALL,
     P_VALUE,
     RISE,
+    SIGNED,
     STRONG,
     UNIT,
     Document,
@@ -84,6 +85,9 @@ def number_format(number: Number) -> str:
         return _p_format(number)
     if number.kind == UNIT:
         return _decimal_format(number.decimals, leading_zero=False) + suffix
+    if number.kind == SIGNED:
+        places = _decimal_format(number.decimals)
+        return f"+{places}{suffix};-{places}{suffix};{places}{suffix}"
     return _decimal_format(number.decimals) + suffix
 
 
