@@ -161,19 +161,24 @@ def level_table_what(results: Results, table: LevelTable) -> str:
     return f"{' and '.join(labels)} items"
 
 
+def positive_group_text(scale: Scale) -> str:
+    """A scale's favourable group spelled out: 'Agree = Agree or Strongly agree', 'Yes'."""
+    group = scale.positive_group
+    labels = [level.label for level in scale.levels if level.code in group.codes]
+    if labels == [group.label]:
+        return group.label
+    spelled = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+    return f"{group.label} = {spelled}"
+
+
 def positive_groups(scales: Iterable[Scale]) -> str:
-    """Each scale's favourable group spelled out: 'Agree = Agree or Strongly agree';
-    several scales joined with '; '."""
-    texts = []
-    for scale in scales:
-        group = scale.positive_group
-        labels = [level.label for level in scale.levels if level.code in group.codes]
-        if labels == [group.label]:
-            texts.append(group.label)
-            continue
-        spelled = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
-        texts.append(f"{group.label} = {spelled}")
-    return "; ".join(dict.fromkeys(texts))
+    """Each scale's favourable group spelled out; where the scales' groups differ, each
+    named by its scale: '5-point rating scale: Good or better = Excellent, Very good or
+    Good; Yes / No: Yes; Yes / No (No is favourable): No'."""
+    texts = {scale.label or scale.id: positive_group_text(scale) for scale in scales}
+    if len(set(texts.values())) <= 1:
+        return next(iter(texts.values()), "")
+    return "; ".join(f"{label}: {text}" for label, text in texts.items())
 
 
 def level_table_caption(results: Results, table: LevelTable) -> str:
@@ -580,17 +585,16 @@ def _tests_table(
     header += ("Trend p",) if trend else ()
     header += ("Expected counts", "APA")
     rows: list[Sequence[str | Cell]] = []
-    expected: list[str] = []
+    # SPSS's footnote per tested table, lettered; tables with the same footnote share it.
+    expected: dict[str, str] = {}
     for test in tests:
         if test.suppressed:
             rows.append(_suppressed_row(test, len(header)))
             continue
         note = expected_note(test.result) if test.result.testable else None
-        mark = ""
-        if note:
-            mark = note_mark(len(expected))
-            expected.append(f"{mark}. {note}")
-        rows.append(_test_row(test, trend, mark))
+        if note and note not in expected:
+            expected[note] = note_mark(len(expected))
+        rows.append(_test_row(test, trend, expected[note] if note else ""))
     label = tests[0].by_label
     what = "collapse groups" if summary.collapsed else "response levels"
     caption = f"Association with {label.lower()}: tests of independence ({what})"
@@ -611,7 +615,7 @@ def _tests_table(
     ]
     if trend:
         notes.append("Trend p: linear-by-linear association (Mantel-Haenszel), df = 1.")
-    notes.extend(expected)
+    notes.extend(f"{mark}. {note}" for note, mark in expected.items())
     return make_table(
         caption,
         header,
