@@ -93,7 +93,11 @@ def number_format(number: Number) -> str:
 
 def _from_text(text: str) -> tuple[float | None, str]:
     """A table's number printed as text (a table without recorded numbers): its value
-    and format, or (None, "") when the text is not one number."""
+    and format, or (None, "") when the text is not one number ("12.5%" is one)."""
+    if text.endswith("%") and _NUMBER_TEXT.match(text[:-1]):
+        # "12.5%": the percentage as the other tables hold one (12.5, not 0.125).
+        value, fmt = _from_text(text[:-1])
+        return (None, "") if value is None else (float(value), f'{fmt}"%"')
     if not _NUMBER_TEXT.match(text):
         return None, ""
     if "." not in text:
