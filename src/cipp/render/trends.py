@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cipp.model.errors import OutputError
+from cipp.model.instrument import Scale
 from cipp.model.results import Proportion
 from cipp.model.tests import ContingencyResult
 from cipp.model.trends import BatchResults, Change, Trend, TrendPoint
@@ -47,6 +48,7 @@ from cipp.render.tabular import (
     p_cell,
     percent_cell,
     positive_cell,
+    positive_groups,
 )
 
 #: The batch's JSON at the top of the output folder, always written.
@@ -144,6 +146,12 @@ def _wave_cell(trend: Trend, wave: str, decimals: int) -> str | Cell:
     return percent_cell(point.positive_percent, decimals) if point.asked else NOT_ASKED
 
 
+def _item_scales(batch: BatchResults) -> list[Scale]:
+    """The scales the instrument's items use, once each, in order."""
+    instrument = batch.instrument
+    return list({item.scale: instrument.scale(item.scale) for item in instrument.items}.values())
+
+
 def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> Table:
     """% positive per wave, the change from first to last, the direction and the tests.
 
@@ -193,7 +201,8 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
     if level == "item":
         share = (
             "% positive: share of an item's valid answers in its scale's favourable group "
-            "(e.g. Agree); not asked: the wave's file had no column for the item."
+            f"({positive_groups(_item_scales(batch))}); not asked: the wave's file had "
+            "no column for the item."
         )
         tested = f"wave x {rows_tested}"
     else:
