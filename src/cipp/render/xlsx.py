@@ -98,10 +98,11 @@ def _from_text(text: str) -> tuple[float | None, str]:
         # "12.5%": the percentage as the other tables hold one (12.5, not 0.125).
         value, fmt = _from_text(text[:-1])
         return (None, "") if value is None else (float(value), f'{fmt}"%"')
-    if not _NUMBER_TEXT.match(text):
-        return None, ""
+    if not _NUMBER_TEXT.match(text) or re.match(r"^-?0\d", text):
+        return None, ""  # "007" is a code, not a number
     if "." not in text:
-        return int(text.replace(",", "")), _COUNT_FORMAT
+        # Shown as printed: "2,400" with its separator, "2023" (a year, a code) without.
+        return int(text.replace(",", "")), _COUNT_FORMAT if "," in text else "0"
     places = len(text.rsplit(".", 1)[1])
     return float(text), _decimal_format(places, leading_zero=not text.lstrip("-").startswith("."))
 
