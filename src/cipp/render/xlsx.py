@@ -290,6 +290,9 @@ def _data_sheet(workbook: Workbook, records: Records) -> None:
     for number, row in enumerate(records.rows, start=2):
         for column, value in enumerate(row, start=1):
             xlsx_put(sheet, number, column, _cell(value))
+    # Tidy rows sort and filter as they are (a test's rows: those with a "by").
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
 
 
 def _figure_sheets(workbook: Workbook, figures: Figures, first_number: int) -> int:
