@@ -423,11 +423,13 @@ def test_cli_writes_wave_folders_and_the_summary(runner, tmp_path):
     assert trends[2][:3] == ("Item", "2023 (n = 88)", "2024 (n = 94)")
     # Goals clear: +7.7 points, an interval across 0 (steady); supportive: +12.5, an
     # interval above 0 (a rise).
+    # The change is three numeric columns (change, CI low, CI high) under one head.
+    assert trends[3][3:6] == ("Δ", "CI low", "CI high")
     row = next(r for r in trends if r[0] == GOALS_CLEAR)
-    assert row[4] == "steady" and row[3].startswith("+7.7 (")
+    assert row[6] == "steady" and round(row[3], 1) == 7.7
     row = next(r for r in trends if r[0] == SUPPORTIVE)
-    assert row[4] == "▲ rise" and row[3].startswith("▲ +12.5 (0.2 to 24.5)")
-    cell = next(c for c in workbook["Trends"]["E"] if c.value == "▲ rise")
+    assert row[6] == "▲ rise" and [round(v, 1) for v in row[3:6]] == [12.5, 0.2, 24.5]
+    cell = next(c for c in workbook["Trends"]["G"] if c.value == "▲ rise")
     assert cell.font.color.rgb.endswith("00A050")
     rows = list(csv.DictReader((out / "trends.csv").open(encoding="utf-8")))
     assert len(rows) == 2 * (10 + 4)

@@ -177,7 +177,7 @@ def test_wrap_label_keeps_words_and_width(text):
 def test_inline_svgs_and_pngs_for_other_renderers(mentors):
     svgs = figure_svgs(mentors)
     assert [caption.split(":")[1].split("(")[0].strip() for caption, _ in svgs] == [
-        "Rating items",
+        "5-point rating scale items",
         "Yes/No items",
     ]
     ids: list[str] = []

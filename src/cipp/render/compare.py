@@ -7,22 +7,37 @@ after bars and each item's table of pairs by answer before and after.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from cipp.model.paired import Comparison, Matching, PairedItem
 from cipp.render.document import (
     ALL,
+    COUNT,
+    DECIMAL,
     FULL,
+    P_VALUE,
+    SIGNED,
     Block,
     Bullets,
     Document,
     Figures,
+    Number,
     Paragraph,
     Records,
     Section,
     Source,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES, missing, number, percent
-from cipp.render.tabular import format_p_cell
+from cipp.render.numbers import COMPONENT_NAMES, count, missing, number
+from cipp.render.tabular import (
+    Cell,
+    count_cell,
+    format_p_cell,
+    make_table,
+    p_cell,
+    percent_cell,
+)
 
 #: The tidy CSV: one row per item and component, unrounded.
 CSV_COLUMNS = (
@@ -76,46 +91,66 @@ def signed(value: float | None, decimals: int) -> str:
     return f"{rounded:+.{decimals}f}"
 
 
-def change_cell(record: PairedItem, decimals: int) -> str:
-    """'+12.1 [3.4, 20.5]': the change in points with its interval."""
+def change_cell(record: PairedItem, decimals: int) -> Cell:
+    """'+12.1 [3.4, 20.5]': the change in points with its interval (held as the three
+    numbers)."""
     p = record.positive
     if missing(p.difference):
-        return "–"
-    return (
+        return ("–", ())
+    text = (
         f"{signed(p.difference, decimals)} "
         f"[{signed(p.ci_low, decimals)}, {signed(p.ci_high, decimals)}]"
     )
+    ends = (_value(p.ci_low), _value(p.ci_high))
+    return (
+        text,
+        (
+            Number(p.difference, SIGNED, decimals, head="Change"),
+            Number(ends[0], SIGNED, decimals, head="CI low"),
+            Number(ends[1], SIGNED, decimals, head="CI high"),
+        ),
+    )
 
 
-def _test_cell(statistic: float, p: float, df: int | None = None) -> str:
+def _value(value: float) -> float | None:
+    return None if missing(value) else value
+
+
+def _test_cell(statistic: float, p: float, df: int | None = None, name: str = "χ²") -> Cell:
+    """'(3) 4.20, .041': the statistic (with its df) and p, held as those numbers."""
     if missing(statistic):
-        return "–"
+        return ("–", ())
     within = f"({df}) " if df is not None else ""
-    return f"{within}{number(statistic, 2)}, {format_p_cell(p)}"
+    numbers = (
+        *((Number(df, COUNT, head="df"),) if df is not None else ()),
+        Number(statistic, DECIMAL, 2, head=name),
+        p_cell(p)[1][0],
+    )
+    numbers = tuple(replace(n, head="p") if n.kind == P_VALUE else n for n in numbers)
+    return (f"{within}{number(statistic, 2)}, {format_p_cell(p)}", numbers)
 
 
 def matching_table(comparison: Comparison) -> Table:
     header = ("File", "Respondents", "Paired", "Duplicate ids", "Unmatched ids", "Without id")
 
-    def row(name: str, m: Matching) -> tuple[str, ...]:
+    def row(name: str, m: Matching) -> tuple[str | Cell, ...]:
         return (
             f"{name}: {m.file}",
-            str(m.n_respondents),
-            str(comparison.n_pairs),
-            str(len(m.duplicates)),
-            str(len(m.unmatched)),
-            str(m.missing_id),
+            count_cell(m.n_respondents),
+            count_cell(comparison.n_pairs),
+            count_cell(len(m.duplicates)),
+            count_cell(len(m.unmatched)),
+            count_cell(m.missing_id),
         )
 
-    return Table(
-        f"Respondents matched by '{comparison.id_column}' (n = {comparison.n_pairs} pairs)",
+    table = make_table(
+        f"Respondents matched by '{comparison.id_column}' (n = {count(comparison.n_pairs)} pairs)",
         header,
         (row("Before", comparison.before), row("After", comparison.after)),
         ("An id on more than one row of a file is not paired; the ids are listed below.",),
         key="matching",
-        sheet="Matching",
-        align_numbers=True,
     )
+    return replace(table, sheet="Matching")
 
 
 _HEADER = (
@@ -130,49 +165,50 @@ _HEADER = (
 )
 
 
-def _cells(record: PairedItem, decimals: int) -> tuple[str, ...]:
+def _cells(record: PairedItem, decimals: int) -> tuple[Cell, ...]:
     p = record.positive
     mh = record.marginal_homogeneity
     return (
-        str(record.n_pairs),
-        percent(p.before, decimals),
-        percent(p.after, decimals),
+        count_cell(record.n_pairs),
+        percent_cell(p.before, decimals),
+        percent_cell(p.after, decimals),
         change_cell(record, decimals),
         _test_cell(record.mcnemar.statistic, record.mcnemar.p),
-        format_p_cell(record.mcnemar.p_exact),
+        p_cell(record.mcnemar.p_exact),
         _test_cell(mh.statistic, mh.p, mh.df),
-        _test_cell(record.wilcoxon.statistic, record.wilcoxon.p),
+        _test_cell(record.wilcoxon.statistic, record.wilcoxon.p, name="V"),
     )
 
 
 def items_table(comparison: Comparison, decimals: int) -> Table:
-    rows: list[tuple[str, ...]] = []
+    rows: list[Sequence[str | Cell]] = []
     current = None
     for record in comparison.items:
         if record.component != current:
             current = record.component
             rows.append((COMPONENT_NAMES[current],))
         rows.append((record.text, *_cells(record, decimals)))
-    return Table(
-        f"{comparison.instrument.title}: items before and after (n = {comparison.n_pairs} pairs)",
+    table = make_table(
+        f"{comparison.instrument.title}: items before and after "
+        f"(n = {count(comparison.n_pairs)} pairs)",
         ("Item", *_HEADER),
-        tuple(rows),
+        rows,
         (METHODS,),
         key="paired_items",
-        sheet="Items",
     )
+    return replace(table, sheet="Items")
 
 
 def components_table(comparison: Comparison, decimals: int) -> Table:
-    rows = tuple(
+    rows: list[Sequence[str | Cell]] = [
         (
             COMPONENT_NAMES[record.component],
             *_cells(record, decimals),
-            percent(record.mean_before, decimals),
-            percent(record.mean_after, decimals),
+            percent_cell(record.mean_before, decimals),
+            percent_cell(record.mean_after, decimals),
         )
         for record in comparison.components
-    )
+    ]
     header = (
         "Component",
         *_HEADER[:1],
@@ -182,28 +218,30 @@ def components_table(comparison: Comparison, decimals: int) -> Table:
         "Mean positivity before",
         "after",
     )
-    return Table(
-        f"CIPP components before and after (n = {comparison.n_pairs} pairs)",
+    table = make_table(
+        f"CIPP components before and after (n = {count(comparison.n_pairs)} pairs)",
         header,
         rows,
         (COMPONENT_NOTE,),
         key="paired_components",
-        sheet="Components",
         hidden_in_terminal=("Mean positivity before", "after"),
     )
+    return replace(table, sheet="Components")
 
 
 def pairs_table(record: PairedItem) -> Table:
     """The pairs by answer before (rows) and after (columns)."""
-    rows = tuple(
-        (label, *(str(n) for n in counts), str(sum(counts)))
+    rows: list[Sequence[str | Cell]] = [
+        (label, *(count_cell(n) for n in counts), count_cell(sum(counts)))
         for label, counts in zip(record.labels, record.table, strict=True)
-    )
-    totals = tuple(str(sum(column)) for column in zip(*record.table, strict=True))
-    return Table(
+    ]
+    totals: list[str | Cell] = [
+        count_cell(sum(column)) for column in zip(*record.table, strict=True)
+    ]
+    return make_table(
         f"{record.text}: answers before (rows) and after (columns)",
         ("Before \\ after", *record.labels, "Total"),
-        (*rows, ("Total", *totals, str(record.n_pairs))),
+        [*rows, ["Total", *totals, count_cell(record.n_pairs)]],
         key=f"pairs-{record.item}",
     )
 

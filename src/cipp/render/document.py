@@ -31,6 +31,30 @@ ALL = (BRIEF, PRINT, PAGE)
 #: KEY marks a paragraph that sums up what came before (bold in a terminal).
 RISE, FALL, STRONG, KEY, WARNING = "rise", "fall", "strong", "key", "warning"
 
+#: What kind of number a cell holds, for writers that keep numbers as numbers (Excel):
+#: a count, a percentage, a p value (APA style), any other decimal, a value bounded by 1
+#: printed without its leading zero (Cramér's V), and a change printed with its sign.
+COUNT, PERCENT, P_VALUE, DECIMAL, UNIT = "count", "percent", "p", "decimal", "unit"
+SIGNED = "signed"
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number a table cell shows, unrounded, with how it is shown.
+
+    ``kind``: COUNT, PERCENT, P_VALUE, DECIMAL, UNIT or SIGNED; ``decimals``: the digits the text
+    shows (p values: as APA style decides); ``head``: its own column's heading where a
+    cell shows more than one number ("n" and "%" of "8 (4.4)"); ``suffix``: a mark
+    printed after it ("*" of a significant p, ▲ of a driving cell). ``value`` None: no
+    number (the cell's text says why).
+    """
+
+    value: float | None
+    kind: str = DECIMAL
+    decimals: int = 0
+    head: str = ""
+    suffix: str = ""
+
 
 @dataclass(frozen=True)
 class Table:
@@ -42,6 +66,9 @@ class Table:
     column may get in a terminal. ``align_numbers``: right-align number columns where
     the format can (Markdown). ``sheet``: the spreadsheet's name for it, when it is not
     derived from ``key``; ``sheet_first`` puts it before the others in a workbook.
+    ``values``: optional, per row and cell, the numbers the cell's text shows (an empty
+    tuple where it shows none, or for a row without values), so that a spreadsheet can
+    hold them as numbers; the text stays what every other format prints.
     """
 
     caption: str
@@ -55,6 +82,7 @@ class Table:
     align_numbers: bool = True
     sheet: str = ""
     sheet_first: bool = False
+    values: tuple[tuple[tuple[Number, ...], ...], ...] = ()
 
     def without(self, names: tuple[str, ...]) -> Table:
         """The table without the named columns (section rows are kept)."""
@@ -63,18 +91,29 @@ class Table:
         styles = tuple(
             style if len(style) <= 1 else tuple(style[j] for j in keep) for style in self.styles
         )
+        values = tuple(
+            cells if len(cells) <= 1 else tuple(cells[j] for j in keep if j < len(cells))
+            for cells in self.values
+        )
         return replace(
             self,
             header=tuple(self.header[j] for j in keep),
             rows=rows,
             styles=styles,
             hidden_in_terminal=(),
+            values=values,
         )
 
     def style_of(self, row: int, column: int) -> str:
         if row < len(self.styles) and column < len(self.styles[row]):
             return self.styles[row][column]
         return ""
+
+    def numbers_of(self, row: int, column: int) -> tuple[Number, ...]:
+        """The numbers cell (row, column) shows; empty when it has none recorded."""
+        if row < len(self.values) and column < len(self.values[row]):
+            return self.values[row][column]
+        return ()
 
 
 #: The name the table builders have always used.

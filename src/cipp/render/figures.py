@@ -34,7 +34,8 @@ from cipp.model.errors import OutputError
 from cipp.model.paired import Comparison, PairedItem
 from cipp.model.results import LevelTable, Results
 from cipp.render.files import check_not_input, write_bytes, write_text
-from cipp.render.numbers import COMPONENT_NAMES
+from cipp.render.numbers import COMPONENT_NAMES, count
+from cipp.render.tabular import level_table_what
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -214,7 +215,7 @@ def _layout(results: Results, table: LevelTable) -> _Layout:
             previous_half = 0.3
         label = wrap_label(summary.text)
         if summary.n_valid != results.n_respondents:
-            label += f" (n = {summary.n_valid})"
+            label += f" (n = {count(summary.n_valid)})"
         if _is_reversed(results, table, summary):
             label += f" {REVERSED_MARK}"
             scale = results.instrument.scale(summary.scale)
@@ -230,12 +231,10 @@ def _layout(results: Results, table: LevelTable) -> _Layout:
     return _Layout(rows, top=-0.6, bottom=y + previous_half + 0.1, note=note)
 
 
-def _what(table: LevelTable) -> str:
-    return "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
-
-
 def _caption(results: Results, table: LevelTable) -> str:
-    return f"{results.instrument.title}: {_what(table)} (n = {results.n_respondents})"
+    """Named by the table's scale, as its table's caption is."""
+    what = level_table_what(results, table)
+    return f"{results.instrument.title}: {what} (n = {count(results.n_respondents)})"
 
 
 def _note(table: LevelTable) -> str:
@@ -473,7 +472,7 @@ def _draw(
     _strips(ax, layout.rows)
     _legend(fig, colours, labels)
     if title:
-        heading = f"{results.instrument.title}: {_what(table)} (n = {results.n_respondents})"
+        heading = _caption(results, table)
         fig.suptitle(textwrap.fill(heading, 90), fontsize=10, fontweight="bold")
     if layout.note:
         _note_under_axis(ax, layout.note)
@@ -630,7 +629,7 @@ _BEFORE, _AFTER = "#9ecae1", "#08519c"
 def comparison_caption(comparison: Comparison) -> str:
     return (
         f"{comparison.instrument.title}: % positive before and after, by CIPP component "
-        f"(n = {comparison.n_pairs} pairs)"
+        f"(n = {count(comparison.n_pairs)} pairs)"
     )
 
 

@@ -12,6 +12,7 @@ from cipp.render.document import (
     Section,
     Table,
 )
+from cipp.render.numbers import count
 from cipp.render.safe import markdown_code, markdown_text
 
 
@@ -85,7 +86,9 @@ def write_markdown(document: Document, width: int = 0) -> str:
     source = document.source
     if source is not None:
         sheet = f" (sheet {_escape(source.sheet)})" if source.sheet else ""
-        parts.append(f"Source: {markdown_code(source.file)}{sheet}; n = {source.n} respondents.")
+        parts.append(
+            f"Source: {markdown_code(source.file)}{sheet}; n = {count(source.n)} respondents."
+        )
     for section in document.shown(BRIEF):
         if section.heading:
             parts.append(f"{'#' * (section.level + 1)} {_escape(section.heading)}")

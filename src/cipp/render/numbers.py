@@ -1,4 +1,9 @@
-"""How numbers look in tables: rounding happens here and nowhere else."""
+"""How numbers look in tables: rounding happens here and nowhere else.
+
+One number format throughout the readable outputs: counts and n with a thousands
+separator ("2,400"), percentages and statistics with a decimal point. CSV and JSON keep
+plain numbers (they never pass through here).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,13 @@ def missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def count(n: int | None) -> str:
+    """A count or n as a reader sees it: '2,400' (an en dash when there is none)."""
+    if n is None:
+        return "–"
+    return f"{n:,}"
+
+
 def number(value: float | None, decimals: int = 2) -> str:
     """A rounded number, or an en dash when there is none."""
     if missing(value):
@@ -31,7 +43,7 @@ def percent(value: float | None, decimals: int = 1) -> str:
 
 def n_percent(n: int, pct: float | None, decimals: int = 1) -> str:
     """The paper's cell: '3 (10.3)'."""
-    return f"{n} ({percent(pct, decimals)})"
+    return f"{count(n)} ({percent(pct, decimals)})"
 
 
 def interval(low: float | None, high: float | None, decimals: int = 1) -> str:

@@ -25,10 +25,12 @@ from cipp.model.qualitative import (
     ThemeSummary,
 )
 from cipp.render.document import (
+    COUNT,
     STRONG,
     Block,
     Bullets,
     Document,
+    Number,
     Paragraph,
     Records,
     Section,
@@ -228,9 +230,39 @@ def groups_line(results: ThemeResults) -> str:
     )
 
 
+def _theme_values(themes: list[ThemeSummary]) -> tuple[tuple[tuple[Number, ...], ...], ...]:
+    """The counts theme_rows prints as "4 of 27 mentees", held as numbers (a spreadsheet's
+    cells), row for row."""
+    blank: tuple[Number, ...] = ()
+    return tuple(
+        (
+            blank,
+            blank,
+            blank,
+            (
+                Number(entry.participants, COUNT, head="n"),
+                Number(entry.of_participants, COUNT, head="of"),
+            ),
+            (Number(entry.sessions, COUNT, head="n"), Number(entry.of_sessions, COUNT, head="of")),
+            (Number(entry.segments, COUNT),),
+            blank,
+            blank,
+        )
+        for theme in themes
+        for entry in theme.groups
+    )
+
+
 def themes_table(themes: list[ThemeSummary], caption: str, key: str) -> Table:
     rows = tuple(tuple(row) for row in theme_rows(themes))
-    return Table(caption, tuple(THEME_HEADER), rows, key=key, align_numbers=False)
+    return Table(
+        caption,
+        tuple(THEME_HEADER),
+        rows,
+        key=key,
+        align_numbers=False,
+        values=_theme_values(themes),
+    )
 
 
 def _component_section(

@@ -10,8 +10,9 @@ component, the tables, the figures, the tests, the respondents and the notes.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from cipp.model.results import LevelTable, Results
+from cipp.model.results import AssociationTest, LevelTable, Results
 from cipp.render.document import (
     BRIEF,
     FULL,
@@ -30,9 +31,10 @@ from cipp.render.document import (
     Summary,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES
+from cipp.render.numbers import COMPONENT_NAMES, count
 from cipp.render.prose import (
     adjustment_name,
+    expected_note,
     overall_sentences,
     strongest_weakest,
     what_tests_found,
@@ -45,13 +47,16 @@ from cipp.render.tabular import (
     crosstab_tables,
     demographics_table,
     level_table,
+    level_table_what,
     nonresponse_tables,
     participation_table,
+    positive_groups,
+    table_scales,
 )
 from cipp.render.weights import weighted_tables
 
-#: The tidy CSV: one row per item and level, unrounded.
-CSV_COLUMNS = (
+#: The tidy CSV's columns of an item's level: one row per item and level, unrounded.
+LEVEL_COLUMNS = (
     "item",
     "text",
     "component",
@@ -69,6 +74,36 @@ CSV_COLUMNS = (
     "ci_high",
 )
 
+#: The columns of a test of association: one row per test after the levels' rows (whose
+#: test columns are empty, as a test's level columns are), named as in the JSON where
+#: the JSON has the number. ``test_of``: "item" or "component"; ``n_tested``: the
+#: respondents in the table; ``v``: Cramér's V as reported (bias-corrected when asked
+#: for); ``expected_note``: SPSS's footnote on expected counts; ``reason``: why a table
+#: was not testable; ``suppressed``: statistics withheld under disclosure control.
+TEST_COLUMNS = (
+    "by",
+    "test_of",
+    "test_used",
+    "exact_method",
+    "n_tested",
+    "statistic",
+    "df",
+    "p_used",
+    "p_adjusted",
+    "significant_adjusted",
+    "v",
+    "p_linear_by_linear",
+    "cells_expected_below_5",
+    "share_expected_below_5",
+    "min_expected",
+    "expected_note",
+    "reason",
+    "suppressed",
+)
+
+#: The tidy CSV: every item's levels, then every test, unrounded.
+CSV_COLUMNS = (*LEVEL_COLUMNS, *TEST_COLUMNS)
+
 WEIGHTED_COLUMNS = ("weighted_percent", "weighted_ci_low", "weighted_ci_high")
 
 CIPP_NOTE = (
@@ -83,9 +118,47 @@ INVALID_TITLE = "Invalid cells (counted as invalid, not as any level):"
 INVALID_SHOWN = 50
 
 
+def _test_row(test: AssociationTest) -> tuple[Any, ...]:
+    """A test's row of the tidy CSV: the level columns empty but for the item's."""
+    r = test.result
+    subject = (test.item, test.text, test.component, *[None] * (len(LEVEL_COLUMNS) - 3))
+    shown = r.testable and not test.suppressed
+    numbers = (
+        (
+            r.n,
+            r.statistic,
+            r.df,
+            r.p_value_used,
+            test.p_adjusted,
+            test.significant_adjusted,
+            r.effect_size,
+            r.p_linear_by_linear if r.ordinal else None,
+            r.cells_expected_below_5,
+            r.share_expected_below_5,
+            r.min_expected,
+            expected_note(r),
+        )
+        if shown
+        else (None,) * 12
+    )
+    method = r.exact_method if r.test_used == "fisher exact" else None
+    return (
+        *subject,
+        test.by,
+        test.level,
+        r.test_used if shown else None,
+        method if shown else None,
+        *numbers,
+        r.reason,
+        test.suppressed,
+    )
+
+
 def tidy_records(results: Results) -> Records:
-    """One row per item and level, in CSV_COLUMNS order."""
-    rows = tuple(
+    """One row per item and level, then one per test of association, in CSV_COLUMNS
+    order (with weights, WEIGHTED_COLUMNS follow)."""
+    blank = (None,) * len(TEST_COLUMNS)
+    levels = tuple(
         (
             s.id,
             s.text,
@@ -102,18 +175,21 @@ def tidy_records(results: Results) -> Records:
             level.percent_of_respondents,
             level.ci_low,
             level.ci_high,
+            *blank,
         )
         for s in results.items
         for level in s.levels
     )
+    tests = tuple(_test_row(test) for test in results.associations)
     if results.weighting is None:
-        return Records(CSV_COLUMNS, rows)
+        return Records(CSV_COLUMNS, levels + tests)
     # With weights: each level's weighted percent and interval beside its count.
     shares = [level.share for item in results.weighting.items for level in item.levels]
     weighted = tuple(
-        (*row, s.percent, s.ci_low, s.ci_high) for row, s in zip(rows, shares, strict=True)
+        (*row, s.percent, s.ci_low, s.ci_high) for row, s in zip(levels, shares, strict=True)
     )
-    return Records((*CSV_COLUMNS, *WEIGHTED_COLUMNS), weighted)
+    unweighted = tuple((*row, None, None, None) for row in tests)
+    return Records((*CSV_COLUMNS, *WEIGHTED_COLUMNS), weighted + unweighted)
 
 
 def _invalid_cells(results: Results) -> Bullets | None:
@@ -157,10 +233,11 @@ def _summary(results: Results, decimals: int) -> Section:
         )
         for finding in results.findings.components
     )
+    scales = table_scales(results, (s.scale for s in results.items))
     lead = (
-        f"{results.n_respondents} respondents. Strongest and weakest items by positive share: "
-        "the percentage of valid answers in the scale's favourable group (e.g. Agree, Good "
-        "or better, Yes)."
+        f"{count(results.n_respondents)} respondents. Strongest and weakest items by "
+        "positive share: the percentage of valid answers in the scale's favourable group "
+        f"({positive_groups(scales)})."
     )
     summary = Summary(cards, overall_sentences(results), lead=lead)
     return Section("Executive summary", (summary,), id="summary", show=FULL)
@@ -174,14 +251,14 @@ def _component_tables(results: Results, component: str, decimals: int) -> list[T
         items = tuple(s for s in table.items if s.component == component)
         if not items:
             continue
-        what = "Yes/No items" if table.kind == "binary" else f"{table.kind.capitalize()} items"
         subset: LevelTable = replace(table, items=items)
+        what = level_table_what(results, subset)
         text = level_table(
             results,
             subset,
             decimals=decimals,
             by_component=False,
-            caption=f"{name}: {what}, n (%) (n = {results.n_respondents})",
+            caption=f"{name}: {what}, n (%) (n = {count(results.n_respondents)})",
         )
         tables.append(replace(text, key=f"{component}-{text.key}"))
     return tables
@@ -261,4 +338,11 @@ def survey_document(
     )
 
 
-__all__ = ["CSV_COLUMNS", "survey_document", "tidy_records", "adjustment_name"]
+__all__ = [
+    "CSV_COLUMNS",
+    "LEVEL_COLUMNS",
+    "TEST_COLUMNS",
+    "survey_document",
+    "tidy_records",
+    "adjustment_name",
+]

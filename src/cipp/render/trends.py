@@ -15,20 +15,41 @@ from dataclasses import replace
 from pathlib import Path
 
 from cipp.model.errors import OutputError
-from cipp.model.trends import BatchResults, Change, Trend
+from cipp.model.instrument import Scale
+from cipp.model.results import Proportion
+from cipp.model.tests import ContingencyResult
+from cipp.model.trends import BatchResults, Change, Trend, TrendPoint
 from cipp.render.document import (
     ALL,
+    DECIMAL,
     FALL,
     RISE,
+    SIGNED,
     STRONG,
     Document,
+    Number,
     Records,
     Section,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES, confidence_label, missing, number, percent
-from cipp.render.prose import adjustment_name, trend_rule
-from cipp.render.tabular import format_p_cell
+from cipp.render.numbers import (
+    COMPONENT_NAMES,
+    confidence_label,
+    count,
+    missing,
+    number,
+)
+from cipp.render.prose import adjustment_name, expected_note, trend_rule
+from cipp.render.tabular import (
+    Cell,
+    count_cell,
+    decimal_cell,
+    make_table,
+    p_cell,
+    percent_cell,
+    positive_cell,
+    positive_groups,
+)
 
 #: The batch's JSON at the top of the output folder, always written.
 SUMMARY = "summary.json"
@@ -55,13 +76,40 @@ def signed(value: float | None, decimals: int = 1) -> str:
 def change_text(change: Change | None, decimals: int = 1) -> str:
     """'▲ +12.0 (3.1 to 20.2)': a change with its interval, marked when the interval
     excludes 0; '–' when there is none."""
+    return change_cell(change, decimals)[0]
+
+
+def change_cell(change: Change | None, decimals: int = 1) -> Cell:
+    """change_text, held as the change and its interval's ends (the mark after the
+    change in a spreadsheet, whose number formats only append)."""
     if change is None or missing(change.difference):
-        return "–"
+        return ("–", ())
     mark = ""
     if change.significant:
-        mark = f"{RISE_MARK} " if change.difference > 0 else f"{FALL_MARK} "
+        mark = RISE_MARK if change.difference > 0 else FALL_MARK
     low, high = number(change.ci_low, decimals), number(change.ci_high, decimals)
-    return f"{mark}{signed(change.difference, decimals)} ({low} to {high})"
+    text = f"{mark + ' ' if mark else ''}{signed(change.difference, decimals)} ({low} to {high})"
+    return (
+        text,
+        (
+            Number(
+                change.difference, SIGNED, decimals, head="Δ", suffix=f" {mark}" if mark else ""
+            ),
+            Number(
+                None if missing(change.ci_low) else change.ci_low, DECIMAL, decimals, head="CI low"
+            ),
+            Number(
+                None if missing(change.ci_high) else change.ci_high,
+                DECIMAL,
+                decimals,
+                head="CI high",
+            ),
+        ),
+    )
+
+
+def signed_cell(value: float | None, decimals: int = 1) -> Cell:
+    return (signed(value, decimals), (Number(None if missing(value) else value, SIGNED, decimals),))
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,32 +119,37 @@ def change_text(change: Change | None, decimals: int = 1) -> str:
 
 def waves_table(batch: BatchResults) -> Table:
     """One row per wave: its file, respondents and the items its file did not ask."""
-    rows = []
-    for name, results in batch.waves.items():
-        rows.append(
-            (
-                name,
-                batch.sources.get(name, results.source),
-                str(results.n_respondents),
-                ", ".join(results.items_not_asked) or "–",
-            )
+    rows = [
+        (
+            name,
+            batch.sources.get(name, results.source),
+            count_cell(results.n_respondents),
+            ", ".join(results.items_not_asked) or "–",
         )
+        for name, results in batch.waves.items()
+    ]
     split = f", split by {batch.split_by}" if batch.split_by else ""
     caption = f"Waves of {batch.instrument.title}{split}"
     notes = tuple(batch.notes)
-    return Table(
-        caption, ("Wave", "File", "Respondents", "Items not asked"), tuple(rows), notes, key="waves"
+    return make_table(
+        caption, ("Wave", "File", "Respondents", "Items not asked"), rows, notes, key="waves"
     )
 
 
 def _wave_header(batch: BatchResults, name: str) -> str:
     results = batch.waves.get(name)
-    return f"{name} (n = {results.n_respondents})" if results is not None else name
+    return f"{name} (n = {count(results.n_respondents)})" if results is not None else name
 
 
-def _wave_cell(trend: Trend, wave: str, decimals: int) -> str:
+def _wave_cell(trend: Trend, wave: str, decimals: int) -> str | Cell:
     point = next(p for p in trend.points if p.wave == wave)
-    return percent(point.positive_percent, decimals) if point.asked else NOT_ASKED
+    return percent_cell(point.positive_percent, decimals) if point.asked else NOT_ASKED
+
+
+def _item_scales(batch: BatchResults) -> list[Scale]:
+    """The scales the instrument's items use, once each, in order."""
+    instrument = batch.instrument
+    return list({item.scale: instrument.scale(item.scale) for item in instrument.items}.values())
 
 
 def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> Table:
@@ -115,7 +168,7 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
         "p adj.",
         "Trend p",
     )
-    rows: list[tuple[str, ...]] = []
+    rows: list[Sequence[str | Cell]] = []
     current = None
     footnotes: list[str] = []
     for trend in records:
@@ -126,16 +179,16 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
         testable = test is not None and test.testable
         p_used = test.p_value_used if test is not None else None
         p_trend = test.p_linear_by_linear if test is not None else None
-        mark = " *" if trend.significant else ""
+        mark = "*" if trend.significant else ""
         rows.append(
             (
                 trend.text if level == "item" else COMPONENT_NAMES[trend.component],
                 *(_wave_cell(trend, w, decimals) for w in trends.waves),
-                change_text(trend.overall, decimals),
+                change_cell(trend.overall, decimals),
                 direction_text(trend.direction),
-                format_p_cell(p_used) if testable else "–",
-                (format_p_cell(trend.p_adjusted) + mark) if testable else "–",
-                format_p_cell(p_trend) if testable else "–",
+                p_cell(p_used) if testable else "–",
+                p_cell(trend.p_adjusted, mark) if testable else "–",
+                p_cell(p_trend) if testable else "–",
             )
         )
         label = trend.id if level == "item" else COMPONENT_NAMES[trend.component]
@@ -148,7 +201,8 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
     if level == "item":
         share = (
             "% positive: share of an item's valid answers in its scale's favourable group "
-            "(e.g. Agree); not asked: the wave's file had no column for the item."
+            f"({positive_groups(_item_scales(batch))}); not asked: the wave's file had "
+            "no column for the item."
         )
         tested = f"wave x {rows_tested}"
     else:
@@ -172,7 +226,24 @@ def trends_table(batch: BatchResults, level: str = "item", *, decimals: int = 1)
         notes = [share, "Change, direction and p as in the item table."]
     notes.extend(footnotes)
     key = "trends" if level == "item" else "component_trends"
-    return Table(caption, header, tuple(rows), tuple(notes), key=key)
+    return make_table(caption, header, rows, tuple(notes), key=key)
+
+
+def _positive_share(batch: BatchResults, trend: Trend, wave: str) -> Proportion | None:
+    """The wave's % positive with its Wilson interval, as the wave's own tables give it."""
+    results = batch.waves.get(wave)
+    if results is None:
+        return None
+    if trend.level == "item":
+        return next((s.positive for s in results.items if s.id == trend.id), None)
+    return next((c.positive for c in results.components if c.component == trend.component), None)
+
+
+def _positive_cell(batch: BatchResults, trend: Trend, point: TrendPoint, decimals: int) -> Cell:
+    share = _positive_share(batch, trend, point.wave)
+    if share is None:
+        return percent_cell(point.positive_percent, decimals)
+    return positive_cell(share, decimals)
 
 
 def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1) -> Table:
@@ -180,11 +251,12 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
     trends = batch.trends
     records = trends.items if level == "item" else trends.components
     components = level == "component"
-    header: tuple[str, ...] = ("Wave", "n", "% positive", "% top level", "Mean")
+    positive = f"% positive ({confidence_label(trends.confidence)})"
+    header: tuple[str, ...] = ("Wave", "n", positive, "% top level", "Mean")
     if components:
         header += ("% mostly positive",)
     header += ("Δ % positive", "Δ % top level", "Δ mean")
-    rows: list[tuple[str, ...]] = []
+    rows: list[Sequence[str | Cell]] = []
     for trend in records:
         rows.append((COMPONENT_NAMES[trend.component] if components else trend.text,))
         changes = {change.to_wave: change for change in trend.changes}
@@ -192,27 +264,28 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
             if not p.asked:
                 rows.append((p.wave, NOT_ASKED, *[""] * (len(header) - 2)))
                 continue
-            cells = [
+            cells: list[str | Cell] = [
                 p.wave,
-                str(p.n),
-                percent(p.positive_percent, decimals),
-                percent(p.top_percent, decimals),
-                number(p.mean, 2),
+                count_cell(p.n),
+                _positive_cell(batch, trend, p, decimals),
+                percent_cell(p.top_percent, decimals),
+                decimal_cell(p.mean, 2),
             ]
             if components:
-                cells.append(percent(p.mostly_positive_percent, decimals))
+                cells.append(percent_cell(p.mostly_positive_percent, decimals))
             cells += [
-                change_text(changes.get(p.wave), decimals),
-                signed(p.top_change, decimals),
-                signed(p.mean_change, 2),
+                change_cell(changes.get(p.wave), decimals),
+                signed_cell(p.top_change, decimals),
+                signed_cell(p.mean_change, 2),
             ]
-            rows.append(tuple(cells))
+            rows.append(cells)
     what = "item" if level == "item" else "CIPP component"
     caption = f"Trend details per {what} and wave"
     notes = [
         "n: valid answers (components: respondents who answered any of their items). "
         "Mean: of the level codes (rating and Likert scales; components only when their "
-        "items share one scale). Δ: change from the previous wave that asked it, in "
+        "items share one scale). % positive with its Wilson interval, as each wave's "
+        "own tables give it. Δ: change from the previous wave that asked it, in "
         "percentage points for percentages; Δ % positive with its interval (Newcombe's "
         f"hybrid score, {confidence_label(batch.trends.confidence)}), {RISE_MARK} / "
         f"{FALL_MARK} where the interval excludes 0.",
@@ -222,7 +295,7 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
             "% mostly positive: respondents with more than half of their answers positive."
         )
     key = "item_details" if level == "item" else "component_details"
-    return Table(caption, header, tuple(rows), tuple(notes), key=key)
+    return make_table(caption, header, rows, tuple(notes), key=key)
 
 
 def errors_table(batch: BatchResults) -> Table | None:
@@ -321,7 +394,31 @@ CSV_COLUMNS = (
     "positive_change_ci_low",
     "positive_change_ci_high",
     "positive_change_significant",
+    "test_used",
+    "statistic",
+    "df",
+    "v",
+    "cells_expected_below_5",
+    "share_expected_below_5",
+    "min_expected",
+    "expected_note",
 )
+
+
+def _test_fields(test: ContingencyResult | None) -> tuple[object, ...]:
+    """A trend test's statistics for the tidy rows (empty when there was no test)."""
+    if test is None:
+        return (None,) * 8
+    return (
+        test.test_used,
+        test.statistic,
+        test.df,
+        test.effect_size,
+        test.cells_expected_below_5,
+        test.share_expected_below_5,
+        test.min_expected,
+        expected_note(test),
+    )
 
 
 def trends_records(batch: BatchResults) -> Records:
@@ -358,6 +455,7 @@ def trends_records(batch: BatchResults) -> Records:
                     change.ci_low if change else None,
                     change.ci_high if change else None,
                     change.significant if change else None,
+                    *_test_fields(test),
                 )
             )
     return Records(CSV_COLUMNS, tuple(rows))
