@@ -233,13 +233,15 @@ class TableLayout:
 
     ``table``: the table as set (its APA-line columns may have moved into the note);
     ``widths``: the column widths in inches; ``landscape``: on a landscape page;
-    ``size``: its type size in points.
+    ``size``: its type size in points; ``text``: which columns hold running text (set
+    flush left; the others are centred, as APA sets numbers).
     """
 
     table: Table
     widths: tuple[float, ...]
     landscape: bool
     size: float
+    text: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -351,6 +353,13 @@ def _apa_in_note(table: Table, columns: tuple[str, ...]) -> Table:
     return replace(shaped, notes=(*shaped.notes, *(f"{line.rstrip('.')}." for line in lines)))
 
 
+def _layout(
+    table: Table, columns: Sequence[_Column], widths: Sequence[float], landscape: bool, size: float
+) -> TableLayout:
+    text = tuple(column.text for column in columns)
+    return TableLayout(table, tuple(widths), landscape, size, text)
+
+
 def plan_table(table: Table, *, landscape: bool = False) -> TableLayout:
     """How ``table`` goes on a page, trying in turn until it fits between the margins:
 
@@ -369,7 +378,7 @@ def plan_table(table: Table, *, landscape: bool = False) -> TableLayout:
         columns = _measure(shaped, TABLE_PT)
         widths = _fit(columns, usable_width(landscape), _floors(columns, 0))
         if widths is not None:
-            return TableLayout(shaped, tuple(widths), landscape, TABLE_PT)
+            return _layout(shaped, columns, widths, landscape, TABLE_PT)
     shaped = shapes[-1][1]
     usable = usable_width(True)
     for size in (TABLE_PT, *SMALLER_PT):
@@ -377,10 +386,10 @@ def plan_table(table: Table, *, landscape: bool = False) -> TableLayout:
         for relax in (1, 2, 3) if size == SMALLER_PT[-1] else (1, 2):
             widths = _fit(columns, usable, _floors(columns, relax))
             if widths is not None:
-                return TableLayout(shaped, tuple(widths), True, size)
+                return _layout(shaped, columns, widths, True, size)
     # Wider than the page even so (its numbers alone): let the page cut it rather than a
     # number.
-    return TableLayout(shaped, tuple(_floors(columns, 3)), True, SMALLER_PT[-1])
+    return _layout(shaped, columns, _floors(columns, 3), True, SMALLER_PT[-1])
 
 
 def _row_heights(layout: TableLayout) -> list[float]:
@@ -580,10 +589,11 @@ def add_table(document: DocumentObject, layout: TableLayout, number: int) -> Wor
     heights = _row_heights(layout)
     kept = _kept_rows(layout, heights)
     whole = [height <= _usable_height(layout.landscape) / 2 for height in heights]
+    left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
 
     header_row = word_table.rows[0]
     for index, (cell, head) in enumerate(zip(header_row.cells, table.header, strict=True)):
-        align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        align = left if index == 0 or layout.text[index] else centre
         _cell_text(cell, head, align=align, size=size)
         # One-line heads sit on the rule under them, beside two-line ones (APA).
         cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
@@ -597,7 +607,7 @@ def add_table(document: DocumentObject, layout: TableLayout, number: int) -> Wor
             _cell_text(merged, row[0], align=WD_ALIGN_PARAGRAPH.LEFT, size=size, italic=True)
         else:
             for index, text in enumerate(row[:width]):
-                align = WD_ALIGN_PARAGRAPH.LEFT if index == 0 else WD_ALIGN_PARAGRAPH.CENTER
+                align = left if index == 0 or layout.text[index] else centre
                 _cell_text(cells[index], text, align=align, size=size)
         _row_flags(word_row, header=False, whole=whole[row_index], keep=kept[row_index])
     for cell in word_table.rows[-1].cells:
