@@ -14,7 +14,10 @@ a number ("10.56") or a head ("adj.") inside; short cells stay on one line and c
 running text (items, themes, quotes) share what is left and wrap at spaces.
 :func:`plan_table` says how a table goes on the page: portrait when it fits, else on
 landscape pages, else with its APA-line column moved into the note, else in a smaller
-type. Heads repeat on every page a table spans and its caption stays with it.
+type. A part of the document (a top-level section with its subsections) that holds a
+table too wide for a portrait page is set on landscape pages throughout, so pages turn
+only where a part starts. Heads repeat on every page a table spans, its caption stays
+with it, and a table that fits on one page with its caption and note is kept whole.
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ TEXT_IN = 1.6
 TEXT_MIN_IN = 1.5
 #: Last resort only: the narrowest a text column gets, its words broken (never numbers).
 TEXT_FLOOR_IN = 0.45
-#: Line height of table text, as a multiple of its size, plus a cell's space above and
-#: below; used to estimate heights (which rows may stay whole, which tables fit a page).
+#: Height of a single-spaced line of Times New Roman, as a multiple of its size (ascent
+#: plus descent is 1.107 em), and a cell's space above and below its text; used to
+#: estimate heights (which rows may stay whole, which tables fit on a page).
 LINE_HEIGHT = 1.15
 ROW_SPACE_PT = 2.0
 
@@ -517,6 +521,8 @@ def _cell_text(cell: _Cell, text: str, *, align: Any, size: float, italic: bool 
     paragraph.alignment = align
     paragraph.paragraph_format.space_before = Pt(ROW_SPACE_PT / 2)
     paragraph.paragraph_format.space_after = Pt(ROW_SPACE_PT / 2)
+    # Single-spaced, as the heights are estimated (the template's default is 1.15 lines).
+    paragraph.paragraph_format.line_spacing = 1.0
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.italic = italic
@@ -557,12 +563,17 @@ def _note(document: DocumentObject, notes: Sequence[str]) -> None:
 
 
 def _kept_rows(layout: TableLayout, heights: Sequence[float]) -> list[bool]:
-    """Which rows stay on the page of the next one. A table that fits on a page is kept
-    whole; a longer one keeps its head with the first two rows, each section heading with
-    the row under it, and its last two rows together (with the note, when it has one)."""
+    """Which rows stay on the page of the next one. A table that fits on one page with its
+    caption and note is kept whole (Word and LibreOffice then move it to the next page
+    rather than split it); a longer one keeps its head with the first two rows, each
+    section heading with the row under it, and its last two rows with the note."""
     table = layout.table
     last = len(heights) - 1
-    if sum(heights) <= 0.8 * _usable_height(layout.landscape):
+    line = BODY_PT * LINE_HEIGHT / 72
+    caption = 2 * line + 18 / 72  # two lines, 12 pt above and 6 pt below
+    note = " ".join(("Note.", *table.notes)) if table.notes else ""
+    note_height = _line_count(note, sum(layout.widths), TABLE_PT) * line if note else 0.0
+    if caption + sum(heights) + note_height <= 0.95 * _usable_height(layout.landscape):
         return [index < last or bool(table.notes) for index in range(last + 1)]
     rows = (table.header, *table.rows)
     return [
