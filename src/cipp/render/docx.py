@@ -714,13 +714,17 @@ def _section(
     if heading is not None:
         document.add_heading(heading, level=section.level)
         _keep_with_next(document.paragraphs[-1])
-    for block in section.blocks:
+    blocks = section.blocks
+    for index, block in enumerate(blocks):
         if isinstance(block, Table):
             add_table(document, plan_table(block, landscape=landscape), numbers[0])
             numbers[0] += 1
         elif isinstance(block, Paragraph):
             paragraph = document.add_paragraph()
             paragraph.add_run(block.text).bold = block.style == STRONG
+            # A paragraph that leads into a table stays on its page (with the heading).
+            if index + 1 < len(blocks) and isinstance(blocks[index + 1], Table):
+                _keep_with_next(paragraph)
         elif isinstance(block, Bullets):
             _bullets(document, block)
         elif isinstance(block, Summary):
