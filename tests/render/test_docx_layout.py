@@ -216,10 +216,10 @@ def test_the_apa_column_moves_to_the_note_when_nothing_else_fits():
     layout = plan_table(table)
     assert layout.landscape and "APA" not in layout.table.header
     assert len(layout.widths) == len(table.header) - 1
-    # Each row's APA line is in the note, with the row it belongs to.
-    assert any(
-        note.startswith(f"APA, {_LONG} 0: χ²(15, N = 1,820) = 13.08") for note in layout.table.notes
-    )
+    # Each row's APA line is in the note, after the row it belongs to.
+    (note,) = layout.table.notes
+    assert note.startswith(f"APA by row: {_LONG} 0 — χ²(15, N = 1,820) = 13.08, p = .53")
+    assert note.count(" — ") == len(table.rows)
 
 
 def test_numbers_are_never_narrower_than_their_column_even_when_nothing_fits():

@@ -344,17 +344,20 @@ def _fit(columns: Sequence[_Column], usable: float, floors: Sequence[float]) -> 
 
 
 def _apa_in_note(table: Table, columns: tuple[str, ...]) -> Table:
-    """The table without its APA-line columns, their lines added to its note."""
-    indexes = [table.header.index(name) for name in columns]
-    lines = [
-        f"{table.header[index]}, {row[0]}: {row[index]}"
-        for row in table.rows
-        if len(row) > 1
-        for index in indexes
-        if index < len(row) and row[index].strip()
-    ]
+    """The table without its APA-line columns, each column's lines added to its note as
+    one sentence, row by row ("APA by row: <first cell> — <line>; ...")."""
+    notes = []
+    for name in columns:
+        index = table.header.index(name)
+        lines = [
+            f"{row[0].rstrip('.')} — {row[index].rstrip('.')}"
+            for row in table.rows
+            if len(row) > index and row[index].strip()
+        ]
+        if lines:
+            notes.append(f"{name} by row: {'; '.join(lines)}.")
     shaped = table.without(columns)
-    return replace(shaped, notes=(*shaped.notes, *(f"{line.rstrip('.')}." for line in lines)))
+    return replace(shaped, notes=(*shaped.notes, *notes))
 
 
 def _layout(
