@@ -120,9 +120,57 @@ def _caption_problems(body: etree._Element, where: str) -> list[str]:
     return problems
 
 
+#: The order ECMA-376 gives the children of a table's and a cell's properties; Word may
+#: refuse a file whose elements are out of it.
+_SCHEMA_ORDER = {
+    "tblPr": [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+    ],
+    "tcPr": [
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+    ],
+}
+
+
+def _order_problems(body: etree._Element, where: str) -> list[str]:
+    problems = []
+    for name, order in _SCHEMA_ORDER.items():
+        for element in body.iter(f"{W}{name}"):
+            children = [child.tag.removeprefix(W) for child in element]
+            if children != sorted(children, key=order.index):
+                problems.append(f"{where}: w:{name} children out of order: {children}")
+    return problems
+
+
 def layout_problems(path: Path) -> list[str]:
     body = _body(path)
-    problems = _caption_problems(body, path.name)
+    problems = _caption_problems(body, path.name) + _order_problems(body, path.name)
     for number, (table, room) in enumerate(_tables_with_room(body), start=1):
         problems += _table_problems(table, room, f"{path.name} table {number}")
     return problems

@@ -436,6 +436,7 @@ def _set_orientation(document: DocumentObject, landscape: bool, *, new: bool) ->
 # --- tables ------------------------------------------------------------------------------
 
 _RULE = {"val": "single", "sz": "6", "space": "0", "color": "000000"}
+_AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
 
 
 def _borders(cell: _Cell, *, top: bool = False, bottom: bool = False) -> None:
@@ -446,7 +447,14 @@ def _borders(cell: _Cell, *, top: bool = False, bottom: bool = False) -> None:
     borders = properties.find(qn("w:tcBorders"))
     if borders is None:
         borders = OxmlElement("w:tcBorders")
-        properties.append(borders)
+        # The schema's order: tcBorders goes before shading, margins and alignment (a
+        # cell's vertical alignment may be set already); Word may refuse it elsewhere.
+        later = [properties.find(qn(f"w:{name}")) for name in _AFTER_BORDERS]
+        following = next((element for element in later if element is not None), None)
+        if following is None:
+            properties.append(borders)
+        else:
+            following.addprevious(borders)
     for edge, wanted in (("top", top), ("bottom", bottom)):
         if not wanted:
             continue
