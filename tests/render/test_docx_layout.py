@@ -40,29 +40,50 @@ def _body(path: Path) -> etree._Element:
     return root.find(f"{W}body")
 
 
-def _usable_twips(section: etree._Element) -> int:
+def _room_twips(section: etree._Element) -> tuple[int, int]:
+    """The width and height between a section's margins, in twips."""
     size = section.find(f"{W}pgSz")
     margins = section.find(f"{W}pgMar")
-    width = int(size.get(f"{W}w"))
+    width, height = int(size.get(f"{W}w")), int(size.get(f"{W}h"))
     if size.get(f"{W}orient") == "landscape":
-        assert width > int(size.get(f"{W}h")), "landscape page narrower than high"
-    return width - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+        assert width > height, "landscape page narrower than high"
+    return (
+        width - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right")),
+        height - int(margins.get(f"{W}top")) - int(margins.get(f"{W}bottom")),
+    )
+
+
+def _blocks_with_room(body: etree._Element) -> Iterator[tuple[etree._Element, tuple[int, int]]]:
+    """Each table and paragraph with the room (twips) of the section it is in: a section
+    ends with the paragraph holding its w:sectPr, the last one with the body's own."""
+    waiting: list[etree._Element] = []
+    for child in body:
+        waiting.append(child)
+        section = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
+        if section is not None:
+            room = _room_twips(section)
+            yield from ((block, room) for block in waiting)
+            waiting = []
+    assert not waiting, "blocks after the last section"
 
 
 def _tables_with_room(body: etree._Element) -> Iterator[tuple[etree._Element, int]]:
-    """Each table with the usable width (twips) of the section it is in: a section ends
-    with the paragraph holding its w:sectPr, the last one with the body's own."""
-    waiting: list[etree._Element] = []
-    for child in body:
-        if child.tag == f"{W}tbl":
-            waiting.append(child)
-            continue
-        section = child if child.tag == f"{W}sectPr" else child.find(f"{W}pPr/{W}sectPr")
-        if section is not None:
-            room = _usable_twips(section)
-            yield from ((table, room) for table in waiting)
-            waiting = []
-    assert not waiting, "tables after the last section"
+    """Each table with the usable width (twips) of its section."""
+    for block, (width, _) in _blocks_with_room(body):
+        if block.tag == f"{W}tbl":
+            yield block, width
+
+
+def _picture_problems(body: etree._Element, where: str) -> list[str]:
+    """Every picture fits between its page's margins (Word clips one that does not)."""
+    problems = []
+    extent = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+    for block, (width, height) in _blocks_with_room(body):
+        for picture in block.iter(extent):
+            cx, cy = (int(picture.get(name)) * TWIPS // 914400 for name in ("cx", "cy"))
+            if cx > width or cy > height:
+                problems.append(f"{where}: a {cx} x {cy} picture on a {width} x {height} page")
+    return problems
 
 
 def _cell_text(cell: etree._Element) -> tuple[str, float]:
@@ -171,6 +192,7 @@ def _order_problems(body: etree._Element, where: str) -> list[str]:
 def layout_problems(path: Path) -> list[str]:
     body = _body(path)
     problems = _caption_problems(body, path.name) + _order_problems(body, path.name)
+    problems += _picture_problems(body, path.name)
     for number, (table, room) in enumerate(_tables_with_room(body), start=1):
         problems += _table_problems(table, room, f"{path.name} table {number}")
     return problems
@@ -353,3 +375,21 @@ def test_libreoffice_sets_no_number_over_two_lines(written, tmp_path):
         assert len(numbers) > 50
         broken = sorted({n for n in numbers if printed.count(n) < numbers.count(n)})
         assert broken == [], f"{source.name}: numbers broken over lines: {broken[:10]}"
+
+
+def test_a_tall_figure_is_narrowed_to_fit_its_page_with_caption_and_note():
+    from cipp.render.docx import FIGURE_MAX_IN, FIGURE_TEXT_IN, _picture_width
+
+    def png(width: int, height: int) -> bytes:
+        return (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+            + width.to_bytes(4, "big")
+            + height.to_bytes(4, "big")
+        )
+
+    assert _picture_width(png(2000, 1500), landscape=False) == FIGURE_MAX_IN
+    # 9 inches between the margins of a portrait page, 6.5 on a landscape one.
+    assert _picture_width(png(1000, 4000), landscape=False) == pytest.approx(
+        (9 - FIGURE_TEXT_IN) / 4
+    )
+    assert _picture_width(png(1000, 1000), landscape=True) == pytest.approx(6.5 - FIGURE_TEXT_IN)

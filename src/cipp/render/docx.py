@@ -698,7 +698,23 @@ def _bullets(document: DocumentObject, block: Bullets) -> None:
         document.add_paragraph(item, style="List Bullet")
 
 
-def _figures(document: DocumentObject, block: Figures, first_number: int) -> int:
+#: The room a figure leaves on its page for its caption above and its note below, inches.
+FIGURE_TEXT_IN = 1.4
+FIGURE_MAX_IN = 6.5
+
+
+def _picture_width(png: bytes, landscape: bool) -> float:
+    """The widest a PNG may be set (at most 6.5 inches) with its caption and note still on
+    the same page: a tall figure (many items) is narrowed to the page's height."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    room = _usable_height(landscape) - FIGURE_TEXT_IN
+    by_height = room * width / height if width > 0 and height > 0 else FIGURE_MAX_IN
+    return min(FIGURE_MAX_IN, usable_width(landscape), by_height)
+
+
+def _figures(
+    document: DocumentObject, block: Figures, first_number: int, *, landscape: bool
+) -> int:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Inches
 
@@ -707,7 +723,8 @@ def _figures(document: DocumentObject, block: Figures, first_number: int) -> int
     number = first_number
     for image in figure_images(block.results, "png", title=False):
         _caption(document, f"Figure {number}", image.caption)
-        document.add_picture(io.BytesIO(image.data), width=Inches(6.5))
+        width = _picture_width(image.data, landscape)
+        document.add_picture(io.BytesIO(image.data), width=Inches(width))
         picture = document.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _keep_with_next(picture)
@@ -741,7 +758,7 @@ def _section(
         elif isinstance(block, Summary):
             _summary(document, block)
         else:
-            numbers[1] = _figures(document, block, numbers[1])
+            numbers[1] = _figures(document, block, numbers[1], landscape=landscape)
 
 
 def build_document(source: Document) -> DocumentObject:
