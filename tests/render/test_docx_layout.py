@@ -344,9 +344,12 @@ def test_libreoffice_sets_no_number_over_two_lines(written, tmp_path):
     if soffice is None or pdftotext is None:
         pytest.skip("needs LibreOffice (soffice) and poppler-utils (pdftotext)")
     sources = [_document(written, "report"), _document(written, "analyze-mentees")]
+    # A profile of its own, so that a LibreOffice already running does not take the job.
+    profile = (tmp_path / "profile").as_uri()
     subprocess.run(
         [
             soffice,
+            f"-env:UserInstallation={profile}",
             "--headless",
             "--convert-to",
             "pdf",
@@ -357,7 +360,6 @@ def test_libreoffice_sets_no_number_over_two_lines(written, tmp_path):
         check=True,
         capture_output=True,
         timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )
     for source in sources:
         pdf = tmp_path / f"{source.stem}.pdf"
