@@ -56,6 +56,7 @@ __all__ = [
     "plan_table",
     "table_title",
     "text_width",
+    "usable_width",
     "write_docx",
 ]
 
