@@ -1,10 +1,21 @@
-"""Rich tables for the terminal: any document's brief view."""
+"""Rich tables for the terminal: any document's brief view.
+
+Nothing is elided at any width: a table whose columns fit is a boxed table (number
+columns as wide as their widest cell, the first column gets the rest); one that does
+not is stacked, each row's first cell on a line of its own and its values below it as
+``label value`` pairs in aligned slots, as many slots to a line as fit.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import sys
+from typing import TextIO
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -27,6 +38,46 @@ from cipp.render.document import (
 STYLES = {RISE: "green", FALL: "red", STRONG: "bold", KEY: "bold", WARNING: "yellow"}
 
 
+#: The width when neither a terminal nor $COLUMNS says (most terminals open 80 wide).
+DEFAULT_WIDTH = 80
+#: The first column of a boxed table gets at least this many characters (or its widest
+#: cell, if narrower); a table that cannot give it that much is stacked.
+FIRST_COLUMN = 20
+#: The indent of a stacked row's values and the gap between their slots.
+_INDENT, _GAP = 2, 3
+
+
+def terminal_width(stream: TextIO | None = None) -> int:
+    """The width to lay a document out in: the terminal's own when ``stream`` (stdout)
+    is one, else $COLUMNS, else 80 (never under 20)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        if stream.isatty():
+            return max(20, os.get_terminal_size(stream.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real terminal (a test's buffer, a closed stream): go by $COLUMNS
+    columns = os.environ.get("COLUMNS", "").strip()
+    return max(20, int(columns)) if columns.isdigit() else DEFAULT_WIDTH
+
+
+def _column_widths(table: Table) -> list[int]:
+    """The width of each column but the first: its widest cell or header word."""
+    widths = []
+    for position, head in enumerate(table.header[1:], start=1):
+        cells = [row[position] for row in table.rows if len(row) > position]
+        words = head.split() or [""]
+        widths.append(max([len(w) for w in words] + [len(c) for c in cells]))
+    return widths
+
+
+def fits(table: Table, width: int) -> bool:
+    """Whether the boxed table fits ``width`` with every number whole and the first
+    column at least FIRST_COLUMN (or its widest cell) wide."""
+    widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
+    room = width - sum(_column_widths(table)) - 3 * len(table.header) - 1
+    return room >= min(widest_first, max(FIRST_COLUMN, table.first_min))
+
+
 def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> RichTable:
     """An empty rich Table for ``table``: caption, notes and columns, no rows yet.
 
@@ -46,17 +97,18 @@ def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> Rich
         # At least as wide as the caption, so a narrow table does not break its title.
         min_width=min(len(title), width),
     )
-    widths = []
-    for position, head in enumerate(table.header[1:], start=1):
-        cells = [row[position] for row in table.rows if len(row) > position]
-        words = head.split() or [""]
-        widths.append(max([len(w) for w in words] + [len(c) for c in cells]))
+    widths = _column_widths(table)
     widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
     room = width - sum(widths) - 3 * len(table.header) - 1
     out.add_column(
         Text(table.header[0]),
         overflow="fold",
-        width=max(table.first_min, min(widest_first, room, 60)),
+        # Its cells whole up to first_min, else what the number columns leave (fits()
+        # checked that this is enough).
+        width=max(
+            min(widest_first, table.first_min),
+            min(max(widest_first, table.first_min), room, 60),
+        ),
     )
     for head, column_width in zip(table.header[1:], widths, strict=True):
         out.add_column(Text(head), justify="right", width=column_width)
@@ -86,9 +138,81 @@ def rich_table(table: Table, width: int = 120, *, caption: bool = True) -> RichT
     return out
 
 
+def table_view(table: Table, width: int = 120, *, caption: bool = True) -> RenderableType:
+    """The table boxed when it fits ``width`` (:func:`fits`), else stacked."""
+    table = table.without(table.hidden_in_terminal)
+    if fits(table, width):
+        return rich_table(table, width, caption=caption)
+    return stacked_table(table, width, caption=caption)
+
+
+def stacked_table(table: Table, width: int, *, caption: bool = True) -> RenderableType:
+    """The rows one after another: the first cell on its own line (bold), then the other
+    columns as ``label value`` pairs; short pairs in aligned slots, as many to a line as
+    ``width`` holds, a long text on lines of its own."""
+    table = table.without(table.hidden_in_terminal)
+    labels = table.header[1:]
+    values = [[row[j] for row in table.rows if len(row) > j] for j in range(1, len(table.header))]
+    # A pair wider than half a line (or a long text) gets lines of its own, so that one
+    # wide column does not spread the short pairs sharing its slot across the line.
+    pairs = [
+        len(label) + 1 + max(map(len, cells), default=0)
+        for label, cells in zip(labels, values, strict=True)
+    ]
+    long = [
+        pair > (width - _INDENT) // 2 or max(map(len, cells), default=0) > 40
+        for pair, cells in zip(pairs, values, strict=True)
+    ]
+    short = [j for j, is_long in enumerate(long) if not is_long]
+    slots = _slots([pairs[j] for j in short], width - _INDENT)
+    parts: list[RenderableType] = [Text(table.caption, style="bold")] if caption else []
+    for index, row in enumerate(table.rows):
+        if len(row) == 1:
+            parts.append(Rule(Text(row[0], style="bold cyan"), align="left", style="cyan"))
+            continue
+        parts.append(Text(row[0], style="bold"))
+        cells = [
+            Text(cell, style=STYLES.get(table.style_of(index, column), ""))
+            for column, cell in enumerate(row[1:], start=1)
+        ]
+        parts.extend(_pair_lines([labels[j] for j in short], [cells[j] for j in short], slots))
+        parts.extend(
+            Padding(Text(f"{labels[j]}: ").append_text(cell), (0, 0, 0, _INDENT))
+            for j, cell in enumerate(cells)
+            if long[j]
+        )
+    if table.notes:
+        parts.append(Text("\n".join(table.notes)))
+    return Group(*parts)
+
+
+def _slots(pairs: list[int], width: int) -> list[int]:
+    """The widths of the slots of a line of pairs: the most slots that fit ``width``
+    (pair i goes in slot i mod slots, so a column's values line up from row to row)."""
+    for count in range(len(pairs), 0, -1):
+        slots = [max(pairs[i::count]) for i in range(count)]
+        if sum(slots) + _GAP * (count - 1) <= width:
+            return slots
+    return [width]
+
+
+def _pair_lines(labels: list[str], cells: list[Text], slots: list[int]) -> list[Text]:
+    lines = []
+    for start in range(0, len(labels), len(slots)):
+        line = Text(" " * _INDENT)
+        for slot, label, cell in zip(slots, labels[start:], cells[start:], strict=False):
+            if len(line) > _INDENT:
+                line.append(" " * _GAP)
+            line.append(label)
+            line.append(" " * max(1, slot - len(label) - len(cell)))
+            line.append_text(cell)
+        lines.append(line)
+    return lines
+
+
 def _block(block: Block, section: Section, width: int) -> RenderableType | None:
     if isinstance(block, Table):
-        return rich_table(block, width, caption=block.caption != section.heading)
+        return table_view(block, width, caption=block.caption != section.heading)
     if isinstance(block, Paragraph):
         return Text(block.text, style=STYLES.get(block.style, ""))
     if isinstance(block, Bullets):
