@@ -97,9 +97,10 @@ footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; }
 @media print {
   body { font-size: 10.5pt; }
   .table-block { font-size: 8.5pt; }
+  th, td { padding: 0.2em 0.3em; }
   main { max-width: none; padding: 0; }
   nav { display: none; }
-  h2 { break-after: avoid; }
+  h2, h3, .stack-caption, .stack-group { break-after: avoid; }
   .table-block { overflow: visible; }
   .card, figure, tr { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -114,13 +115,15 @@ def _e(text: object) -> str:
 #: How wide a table must be, estimated from its text, decides (without scripts) whether it
 #: is shown as a table or stacked: a container query per table hides the table and shows
 #: the stacked rows when its block is narrower than the estimate. Widths are in em of the
-#: table's font; the estimate errs wide, as the table must never be cut or scroll.
+#: table's font; the estimate errs wide, as the table must never be cut or scroll. Paper
+#: has its own estimate: cells padded less, text columns allowed narrower.
 _CHAR = 0.64  # a character of a cell: DejaVu Sans digits, among the widest, are 0.636 em
 _NARROW = (0.4, " .,:;()[]'!|ijlft")  # and the narrow ones
 _WIDE = (0.92, "mwMW%±—")  # and the wide ones
 _BOLD = 1.1  # bold (a header) is this much wider
-_PAD = 1.0  # a cell's padding, left and right
-_TEXT = 18  # the characters a line of a wrapped text column keeps at least
+_PAD = 1.0  # a cell's padding, left and right (0.6 in print)
+_TEXT = 18  # the characters a line of a wrapped text column keeps at least (12 in print)
+_PROSE = 28  # and of a column of long texts (over _LONG characters), to read as prose
 _PAGE = 72  # the widest a table gets: main's 65.5rem in the table's 0.9rem
 _LONG = 40  # a text longer than this gets a line of its own in the stacked layout
 #: A number cell (never wrapped): a digit, no word of three letters or more ("82.4
@@ -133,15 +136,18 @@ def is_number(cell: str) -> bool:
     return len(cell) <= 24 and any(c.isdigit() for c in cell) and _LETTERS.search(cell) is None
 
 
-def min_width(table: Table) -> int:
+def min_width(table: Table, *, printed: bool = False) -> int:
     """The narrowest the table can be laid out without cutting a number, in em: number
-    cells whole, header words whole, text columns at least ``_TEXT`` characters wide."""
+    cells whole, header words whole, text columns at least ``_TEXT`` characters wide
+    (``_PROSE`` if they hold long texts, but for the row headers)."""
+    pad, text = (0.6, 12) if printed else (_PAD, _TEXT)
     total = 0.0
     for column, head in enumerate(table.header):
         cells = [row[column] for row in table.rows if len(row) > 1 and len(row) > column]
         words = max((ems(word) for word in head.split()), default=0) * _BOLD
-        widths = [ems(c) if is_number(c) else min(len(c), _TEXT) * _CHAR for c in cells]
-        total += max([words, *widths]) + _PAD
+        line = _PROSE if column and any(len(c) > _LONG for c in cells) else text
+        widths = [ems(c) if is_number(c) else min(len(c), line) * _CHAR for c in cells]
+        total += max([words, *widths]) + pad
     return math.ceil(total)
 
 
@@ -153,20 +159,28 @@ def ems(text: str) -> float:
 
 
 def fit_class(table: Table) -> str:
-    """The class that chooses the table's layout: ``fit-N`` (a table from N em wide,
-    stacked below), or ``stacked`` when no page is wide enough for it."""
+    """The classes that choose the table's layout: ``fit-N print-M`` (a table from N em
+    wide on screen, M on paper, stacked below), or ``stacked`` when no page is wide
+    enough for it."""
     width = min_width(table)
-    return "stacked" if width > _PAGE else f"fit-{width}"
+    if width > _PAGE:
+        return "stacked"
+    return f"fit-{width} print-{min_width(table, printed=True)}"
 
 
 def fit_rules(tables: list[Table]) -> str:
-    """The container queries of the ``fit-N`` classes the tables use."""
-    widths = sorted({min_width(t) for t in tables if min_width(t) <= _PAGE})
-    return "".join(
-        f"@container (max-width: {w}em) {{ .fit-{w} > table {{ display: none; }} "
-        f".fit-{w} > .stack {{ display: block; }} }}\n"
-        for w in widths
-    )
+    """The container queries of the ``fit-N`` and ``print-M`` classes the tables use."""
+    rules = []
+    for media, prefix, printed in (("screen", "fit", False), ("print", "print", True)):
+        widths = sorted({min_width(t, printed=printed) for t in tables if min_width(t) <= _PAGE})
+        rules.append(f"@media {media} {{\n")
+        rules.extend(
+            f"@container (max-width: {w}em) {{ .{prefix}-{w} > table {{ display: none; }} "
+            f".{prefix}-{w} > .stack {{ display: block; }} }}\n"
+            for w in widths
+        )
+        rules.append("}\n")
+    return "".join(rules)
 
 
 def html_table(table: Table, *, table_id: str = "") -> str:
