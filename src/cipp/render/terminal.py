@@ -163,8 +163,12 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
         pair > (width - _INDENT) // 2 or max(map(len, cells), default=0) > 40
         for pair, cells in zip(pairs, values, strict=True)
     ]
-    short = [j for j, is_long in enumerate(long) if not is_long]
-    slots = _slots([pairs[j] for j in short], width - _INDENT)
+    # Runs of short pairs between the long ones keep the columns' order; each run has
+    # its own slots (a long pair has none: it is written on lines of its own).
+    runs = [
+        (run, [] if long[run[0]] else _slots([pairs[j] for j in run], width - _INDENT))
+        for run in _runs(long)
+    ]
     parts: list[RenderableType] = [Text(table.caption, style="bold")] if caption else []
     for index, row in enumerate(table.rows):
         if len(row) == 1:
@@ -175,15 +179,26 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
             Text(cell, style=STYLES.get(table.style_of(index, column), ""))
             for column, cell in enumerate(row[1:], start=1)
         ]
-        parts.extend(_pair_lines([labels[j] for j in short], [cells[j] for j in short], slots))
-        parts.extend(
-            Padding(Text(f"{labels[j]}: ").append_text(cell), (0, 0, 0, _INDENT))
-            for j, cell in enumerate(cells)
-            if long[j]
-        )
+        for run, slots in runs:
+            if slots:
+                parts.extend(_pair_lines([labels[j] for j in run], [cells[j] for j in run], slots))
+            else:
+                text = Text(f"{labels[run[0]]}: ").append_text(cells[run[0]])
+                parts.append(Padding(text, (0, 0, 0, _INDENT)))
     if table.notes:
         parts.append(Text("\n".join(table.notes)))
     return Group(*parts)
+
+
+def _runs(long: list[bool]) -> list[list[int]]:
+    """The columns in order, each long one alone, the short ones between in runs."""
+    runs: list[list[int]] = []
+    for column, is_long in enumerate(long):
+        if is_long or not runs or long[runs[-1][0]]:
+            runs.append([column])
+        else:
+            runs[-1].append(column)
+    return runs
 
 
 def _slots(pairs: list[int], width: int) -> list[int]:
