@@ -7,6 +7,10 @@ elsewhere, and no links other than in-page anchors. The markup is also well-form
 (void elements closed, every text escaped), so strict XML tools can read it as well as
 browsers. Accessibility: ``lang``, table captions, ``scope`` on every header cell,
 figure captions, and SVGs named for screen readers.
+
+Nothing scrolls sideways, on a 1,024 px screen or on A4: number cells never wrap, text
+cells do, and a table too wide for the room it gets is shown as stacked rows instead
+(the choice is made by CSS container queries, see :func:`html_table`).
 """
 
 from __future__ import annotations
