@@ -84,14 +84,17 @@ table.narrow { width: auto; min-width: min(24rem, 100%); }
 .stack-row { border-top: 1px solid var(--rule); padding: 0.4em 0 0.5em; break-inside: avoid; }
 .stack > .stack-row:last-child { border-bottom: 2px solid var(--rule); }
 .stack-head { margin: 0 0 0.25em; font-weight: 600; overflow-wrap: anywhere; }
-.stack dl { display: grid; margin: 0; gap: 0 1.5em; font-variant-numeric: tabular-nums;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--slot, 16em)), 1fr)); }
-.stack dl > div { display: flex; justify-content: space-between; align-items: baseline;
-  gap: 0.75em; border-bottom: 1px dotted var(--line); }
-.stack dl > div.long { display: block; grid-column: 1 / -1; border-bottom: 0; }
+.stack dl { display: flex; flex-wrap: wrap; margin: 0; gap: 0 1.75em;
+  font-variant-numeric: tabular-nums; }
+.stack dl > div { flex: 0 1 auto; min-width: 0; display: flex; gap: 0.75em;
+  justify-content: space-between; align-items: baseline;
+  border-bottom: 1px dotted var(--line); }
+.stack dl > div.long { flex-basis: 100%; display: block; border-bottom: 0; }
 .stack dt { color: var(--muted); overflow-wrap: anywhere; }
 .stack dd { margin: 0; text-align: right; overflow-wrap: anywhere; }
-.stack div.long dd { text-align: left; }
+.stack div.long dt, .stack div.long dd { display: inline; text-align: left; }
+.stack div.long dt { margin-right: 0.4em; }
+.stack div.long dt::after { content: ":"; }
 .note { font-size: 0.85rem; color: var(--muted); margin-top: 0.4rem; }
 figure { margin: 1.5rem 0; }
 figure svg { display: block; width: 100%; max-width: 56rem; height: auto; margin: 0 auto; }
@@ -234,32 +237,31 @@ def _cell(cell: str) -> str:
 
 
 def _stack(table: Table) -> list[str]:
-    """The rows as blocks: the first cell on a line, then ``label value`` pairs in a grid
-    whose slots are as wide as the widest short pair, so the values line up."""
+    """The rows as blocks: the first cell on a line, then ``label value`` pairs flowing
+    across the line. A pair is as wide as its column's widest, on every row, so a
+    column's values line up from row to row; a column of long texts takes whole lines."""
     labels = table.header[1:]
-    pairs = [
-        ems(label) + ems(cell) + 1.5
-        for row in table.rows
-        for label, cell in zip(labels, row[1:], strict=False)
-        if len(cell) <= _LONG
+    columns = [[row[j] for row in table.rows if len(row) > j] for j in range(1, len(table.header))]
+    long = [any(len(cell) > _LONG for cell in cells) for cells in columns]
+    widths = [
+        math.ceil(ems(label) + max(map(ems, cells), default=0) + 1)
+        for label, cells in zip(labels, columns, strict=True)
     ]
-    slot = min(math.ceil(max(pairs, default=12)), 26)
-    parts = [f'<div class="stack" style="--slot: {slot}em">']
-    parts.append(f'<p class="stack-caption">{_e(table.caption)}</p>')
+    parts = ['<div class="stack">', f'<p class="stack-caption">{_e(table.caption)}</p>']
     for row in table.rows:
         if len(row) == 1:
             parts.append(f'<p class="stack-group">{_e(row[0])}</p>')
             continue
-        grid = "".join(_pair(label, cell) for label, cell in zip(labels, row[1:], strict=False))
+        pairs = "".join(_pair(*pair) for pair in zip(labels, row[1:], widths, long, strict=False))
         parts.append(
-            f'<div class="stack-row"><p class="stack-head">{_e(row[0])}</p><dl>{grid}</dl></div>'
+            f'<div class="stack-row"><p class="stack-head">{_e(row[0])}</p><dl>{pairs}</dl></div>'
         )
     parts.append("</div>")
     return parts
 
 
-def _pair(label: str, cell: str) -> str:
-    kind = ' class="long"' if len(cell) > _LONG else ""
+def _pair(label: str, cell: str, width: int, long: bool) -> str:
+    kind = ' class="long"' if long else f' style="flex-basis: {width}em"'
     value = f'<dd class="num">{_e(cell)}</dd>' if is_number(cell) else f"<dd>{_e(cell)}</dd>"
     return f"<div{kind}><dt>{_e(label)}</dt>{value}</div>"
 
