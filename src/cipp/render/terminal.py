@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import statistics
 import sys
 from typing import TextIO
 
@@ -153,14 +154,15 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
     table = table.without(table.hidden_in_terminal)
     labels = table.header[1:]
     values = [[row[j] for row in table.rows if len(row) > j] for j in range(1, len(table.header))]
-    # A pair wider than half a line (or a long text) gets lines of its own, so that one
-    # wide column does not spread the short pairs sharing its slot across the line.
+    # A pair wider than half a line, or much wider than most (or a long text), gets
+    # lines of its own, so that it does not spread the pairs sharing its slot apart.
     pairs = [
         len(label) + 1 + max(map(len, cells), default=0)
         for label, cells in zip(labels, values, strict=True)
     ]
+    wide = max(20, 1.6 * statistics.median(pairs or [0]))
     long = [
-        pair > (width - _INDENT) // 2 or max(map(len, cells), default=0) > 40
+        pair > min(wide, (width - _INDENT) // 2) or max(map(len, cells), default=0) > 40
         for pair, cells in zip(pairs, values, strict=True)
     ]
     # Runs of short pairs between the long ones keep the columns' order; each run has
