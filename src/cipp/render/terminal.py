@@ -15,7 +15,6 @@ import sys
 from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
@@ -186,10 +185,20 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
                 parts.extend(_pair_lines([labels[j] for j in run], [cells[j] for j in run], slots))
             else:
                 text = Text(f"{labels[run[0]]}: ").append_text(cells[run[0]])
-                parts.append(Padding(text, (0, 0, 0, _INDENT)))
+                parts.append(_indented(text, width))
     if table.notes:
         parts.append(Text("\n".join(table.notes)))
     return Group(*parts)
+
+
+def _indented(text: Text, width: int) -> Text:
+    """``text`` wrapped to ``width`` with every line indented (without the trailing
+    spaces rich's Padding would add)."""
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    lines = text.wrap(console, width - _INDENT)
+    for line in lines:
+        line.rstrip()
+    return Text("\n").join(Text(" " * _INDENT).append_text(line) for line in lines)
 
 
 def _runs(long: list[bool]) -> list[list[int]]:
