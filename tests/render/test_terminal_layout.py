@@ -1,4 +1,4 @@
-"""Every document the README shows, as a terminal 80, 100 and 120 columns wide shows it.
+"""Every document the README shows, as terminals 80, 100, 120 (and more) columns wide show it.
 
 Nothing may be elided: no "…", no line over the width, and every cell of every table the
 terminal shows appears in full (a column rich collapsed to nothing, or an n column left
@@ -21,7 +21,8 @@ from cipp.cli import app
 from cipp.render.document import BRIEF, Document
 from tests.readable import BATCH, DOCUMENTS, write_wide_survey
 
-WIDTHS = (80, 100, 120)
+#: The widths the issue names, and a few odd ones between and above them.
+WIDTHS = (80, 100, 120, 91, 137, 200)
 
 
 def _commands(folder: Path) -> dict[str, list[str]]:
