@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import cipp.render.terminal as terminal
 from cipp.cli import app
-from cipp.render.document import BRIEF, Document
+from cipp.render.document import BRIEF, Document, Section, Table
 from tests.readable import BATCH, DOCUMENTS, write_wide_survey
 
 #: The widths the issue names, and a few odd ones between and above them.
@@ -125,8 +125,6 @@ def test_width_is_columns_else_80_when_not_a_terminal(monkeypatch, tmp_path):
 
 
 def test_a_six_level_table_keeps_its_n_column_at_80():
-    from cipp.render.document import Table
-
     levels = ("Never", "Very rarely", "Rarely", "Occasionally", "Frequently", "Very frequently")
     header = ("Item", *levels, "n", "% positive (95% CI)")
     row = (
@@ -141,6 +139,14 @@ def test_a_six_level_table_keeps_its_n_column_at_80():
 
 
 def _section(table):
-    from cipp.render.document import Section
+    return Section("A section", (table,))
 
-    return Section("Six levels", (table,))
+
+def test_a_long_group_heading_wraps_instead_of_being_cut():
+    heading = "A group heading longer than the terminal is wide, " * 2
+    header = ("Item", *(f"Level {n}" for n in range(8)))
+    rows = ((heading.strip(),), ("An item", *("1,234 (56.7)",) * 8))
+    document = Document("T", (_section(Table("Groups", header, rows)),))
+    text = terminal.write_terminal(document, 80)
+    assert "…" not in text and max(len(line) for line in text.splitlines()) <= 80
+    assert "".join(heading.split()) in "".join(text.split())

@@ -173,7 +173,7 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
     parts: list[RenderableType] = [Text(table.caption, style="bold")] if caption else []
     for index, row in enumerate(table.rows):
         if len(row) == 1:
-            parts.append(Rule(Text(row[0], style="bold cyan"), align="left", style="cyan"))
+            parts.append(_group_heading(row[0], width))
             continue
         parts.append(Text(row[0], style="bold"))
         cells = [
@@ -189,6 +189,13 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
     if table.notes:
         parts.append(Text("\n".join(table.notes)))
     return Group(*parts)
+
+
+def _group_heading(label: str, width: int) -> RenderableType:
+    """A one-cell row (a CIPP component) as a rule titled with it; a title too long for
+    a rule (rich would cut it) as wrapped text."""
+    title = Text(label, style="bold cyan")
+    return Rule(title, align="left", style="cyan") if len(label) + 6 <= width else title
 
 
 def _indented(text: Text, width: int) -> Text:
