@@ -14,6 +14,7 @@ import statistics
 import sys
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table as RichTable
@@ -66,14 +67,14 @@ def _column_widths(table: Table) -> list[int]:
     for position, head in enumerate(table.header[1:], start=1):
         cells = [row[position] for row in table.rows if len(row) > position]
         words = head.split() or [""]
-        widths.append(max([len(w) for w in words] + [len(c) for c in cells]))
+        widths.append(max([cell_len(w) for w in words] + [cell_len(c) for c in cells]))
     return widths
 
 
 def fits(table: Table, width: int) -> bool:
     """Whether the boxed table fits ``width`` with every number whole and the first
     column at least FIRST_COLUMN (or its widest cell) wide."""
-    widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
+    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
     room = width - sum(_column_widths(table)) - 3 * len(table.header) - 1
     return room >= min(widest_first, max(FIRST_COLUMN, table.first_min))
 
@@ -95,10 +96,10 @@ def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> Rich
         caption_justify="left",
         header_style="bold",
         # At least as wide as the caption, so a narrow table does not break its title.
-        min_width=min(len(title), width),
+        min_width=min(cell_len(title), width),
     )
     widths = _column_widths(table)
-    widest_first = max([len(table.header[0])] + [len(r[0]) for r in table.rows if r])
+    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
     room = width - sum(widths) - 3 * len(table.header) - 1
     out.add_column(
         Text(table.header[0]),
@@ -156,7 +157,7 @@ def stacked_table(table: Table, width: int, *, caption: bool = True) -> Renderab
     # A pair wider than half a line, or much wider than most (or a long text), gets
     # lines of its own, so that it does not spread the pairs sharing its slot apart.
     pairs = [
-        len(label) + 1 + max(map(len, cells), default=0)
+        cell_len(label) + 1 + max(map(cell_len, cells), default=0)
         for label, cells in zip(labels, values, strict=True)
     ]
     wide = max(20, 1.6 * statistics.median(pairs or [0]))
@@ -195,7 +196,7 @@ def _group_heading(label: str, width: int) -> RenderableType:
     """A one-cell row (a CIPP component) as a rule titled with it; a title too long for
     a rule (rich would cut it) as wrapped text."""
     title = Text(label, style="bold cyan")
-    return Rule(title, align="left", style="cyan") if len(label) + 6 <= width else title
+    return Rule(title, align="left", style="cyan") if cell_len(label) + 6 <= width else title
 
 
 def _indented(text: Text, width: int) -> Text:
@@ -237,7 +238,7 @@ def _pair_lines(labels: list[str], cells: list[Text], slots: list[int]) -> list[
             if len(line) > _INDENT:
                 line.append(" " * _GAP)
             line.append(label)
-            line.append(" " * max(1, slot - len(label) - len(cell)))
+            line.append(" " * max(1, slot - cell_len(label) - cell.cell_len))
             line.append_text(cell)
         lines.append(line)
     return lines
