@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from html import escape
+from unicodedata import east_asian_width
 
 from cipp import __version__
 from cipp.render.document import (
@@ -160,9 +161,15 @@ def min_width(table: Table, *, printed: bool = False) -> int:
 
 def ems(text: str) -> float:
     """How wide ``text`` is at most in common sans-serif fonts, in em."""
-    return sum(
-        _NARROW[0] if c in _NARROW[1] else _WIDE[0] if c in _WIDE[1] else _CHAR for c in text
-    )
+    return sum(map(_em, text))
+
+
+def _em(character: str) -> float:
+    if character in _NARROW[1]:
+        return _NARROW[0]
+    if character in _WIDE[1]:
+        return _WIDE[0]
+    return 1.0 if east_asian_width(character) in "WF" else _CHAR  # CJK: a whole em
 
 
 def fit_class(table: Table) -> str:
