@@ -196,9 +196,10 @@ state = {"debug": False}
 
 
 def stdout_console() -> Console:
-    """The console for results on stdout."""
-    # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    """The console for results on stdout: the terminal's width, else $COLUMNS, else 80."""
+    from cipp.render.terminal import terminal_width
+
+    return Console(highlight=False, width=terminal_width(sys.stdout))
 
 
 def say(message: str) -> None:

@@ -49,11 +49,9 @@ CoderOpt = Annotated[
 ]
 
 
-def _width(out: Path | None) -> int:
-    """Tables: the terminal's width on stdout (at least 130), 200 columns in a file."""
-    import shutil
-
-    return 200 if out is not None else max(130, shutil.get_terminal_size((130, 24)).columns)
+def _width(out: Path | None) -> int | None:
+    """Tables: 200 columns in a file; on stdout the console's width (None)."""
+    return 200 if out is not None else None
 
 
 def _say(lines: tuple[str, ...] | list[str], kind: str) -> None:
