@@ -342,6 +342,8 @@ def _two_decimals(value: float) -> str:
 
 def agreement_methods(results: AgreementResults) -> str:
     """The methods sentence of inter-coder agreement for the paper (two decimals)."""
+    if not results.coders:
+        return "No inter-coder agreement: no coded focus-group segments were given."
     count = _NUMBER_WORDS.get(len(results.coders), str(len(results.coders)))
     kappa = _two_decimals(results.pooled.kappa)
     alpha = _two_decimals(results.pooled.alpha)
