@@ -92,7 +92,7 @@ def small_effect_n(df: int, alpha: float = 0.05, power: float = 0.80) -> int:
     return math.ceil(lam / COHEN_W[0] ** 2)
 
 
-def effect_size(test: AssociationTest, alpha: float = 0.05) -> EffectSize:
+def effect_size(test: AssociationTest, alpha: float = 0.05, position: int = 0) -> EffectSize:
     """The size of one testable association: its Cramér's V named by Cohen's thresholds
     for its table, and whether its significance comes from the sample size alone."""
     result = test.result
@@ -112,12 +112,13 @@ def effect_size(test: AssociationTest, alpha: float = 0.05) -> EffectSize:
         n_small=n_small,
         sample_size_alone=test.significant_adjusted and weak and result.n >= n_small,
         cells=cells,
+        position=position,
     )
 
 
 def ranked_effects(tests: Sequence[AssociationTest], alpha: float = 0.05) -> tuple[EffectSize, ...]:
     """The effect sizes of ``tests``, largest V first (ties keep the tests' order)."""
-    effects = [effect_size(test, alpha) for test in tests]
+    effects = [effect_size(test, alpha, position) for position, test in enumerate(tests)]
     return tuple(sorted(effects, key=lambda effect: -effect.v))
 
 

@@ -68,7 +68,8 @@ class EffectSize:
     df* (w / sqrt(df*)); ``magnitude``: one of MAGNITUDES; ``n_small``: the n at which
     the test would find a small effect (w = .10) significant 80% of the time;
     ``sample_size_alone``: significant after adjustment, yet negligible or small, at an n
-    of at least ``n_small``; ``cells``: the cells driving it, largest residual first.
+    of at least ``n_small``; ``cells``: the cells driving it, largest residual first;
+    ``position``: the test's place in the run's order (to list tests in that order).
     """
 
     test: AssociationTest
@@ -80,6 +81,7 @@ class EffectSize:
     n_small: int
     sample_size_alone: bool
     cells: tuple[CellDriving, ...] = ()
+    position: int = 0
 
     @property
     def significant(self) -> bool:

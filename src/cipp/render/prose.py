@@ -181,7 +181,7 @@ def what_tests_found(effects: Sequence[EffectSize], ran: bool, method: str) -> s
     after = f"after {adjustment_name(method)} adjustment"
     significant = [e for e in effects if e.significant]
     if not significant:
-        groups = _either([e.test.by_label for e in effects])
+        groups = _either([e.test.by_label for e in sorted(effects, key=lambda e: e.position)])
         return f"No association with {groups} was significant {after} ({counted})."
     which = "; ".join(
         f"{quoted(subject_of(e.test))} by {e.test.by_label} ({effect_text(e)}; adjusted "
