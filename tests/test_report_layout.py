@@ -5,6 +5,7 @@ survey-only report when no focus groups are given, and no slips in any document.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -402,3 +403,33 @@ def test_the_slip_check_can_fail():
     assert _slips("made clear to me..")
     assert _slips("(6 negative, 0 positive participant voices));")
     assert not _slips("and so on... the end.")
+
+
+# --- disclosure control ----------------------------------------------------------------
+
+
+def test_a_withheld_survey_share_is_left_out_of_the_pooled_share_and_the_fit():
+    """Under --min-cell 5 the mentors' Process and Product shares are withheld: the
+    pooled share is the mentees' alone (pooling would give the mentors' away), and the
+    fit is proposed from it, saying so; never a NaN percentage."""
+    from cipp.flow.evaluation import QualitativeInputs, evaluate
+
+    fgd = DATA / "fgd"
+    evaluation = evaluate(
+        SURVEYS,
+        QualitativeInputs(segments=(fgd / "segments.csv",), codebook=fgd / "codebook.yaml"),
+        options=AnalysisOptions(min_cell=5),
+    )
+    product = next(r for r in evaluation.joint.rows if r.component == "product")
+    mentees, mentors = product.surveys
+    assert mentors.positive is None and math.isnan(mentors.positive_percent)
+    assert product.positive_percent == pytest.approx(mentees.positive_percent)
+    assert product.proposed_fit == "discordance"  # 70.3% positive; focus groups negative
+    assert "not counting a survey whose share is withheld" in product.reason
+    document = report_document(evaluation)
+    texts = list(document.texts())
+    assert not any("nan%" in text for text in texts)
+    table = next(t for t in document.tables(BRIEF) if t.key == "joint_product")
+    cells = dict(row for row in table.rows if len(row) == 2)
+    assert cells["Mentor evaluation of the mentorship program"].startswith("% positive withheld")
+    assert "All surveys" not in cells

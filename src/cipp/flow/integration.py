@@ -29,6 +29,7 @@ survey strand only: no fit, and a meta-inference that says so.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -111,14 +112,25 @@ def _quote_for(theme: Any, entry: Any) -> Any:
 
 
 def _propose(
-    percent: float | None, positive: int, negative: int, *, asked: bool = True
+    percent: float | None,
+    positive: int,
+    negative: int,
+    *,
+    asked: bool = True,
+    withheld: bool = False,
 ) -> tuple[str, str]:
     if percent is None:
+        if withheld:
+            return "expansion", "the surveys' share is withheld under disclosure control"
         if asked:
             return "expansion", "no survey answers to this component's items"
         return "expansion", "no survey item covers this component"
     survey = "positive" if percent >= 50 else "negative"
-    survey_text = f"{percent:.1f}% of survey answers positive"
+    survey_text = f"{percent:.1f}% of survey answers positive" + (
+        ", not counting a survey whose share is withheld under disclosure control"
+        if withheld
+        else ""
+    )
     if positive == negative:
         voices = (
             "no positive or negative voices"
@@ -148,9 +160,11 @@ def _default_inference(component: str, fit: str, reason: str) -> str:
     return f"{name}: the focus groups add aspects the survey items do not measure ({reason})."
 
 
-def _survey_only(component: str, percent: float | None, asked: bool) -> str:
+def _survey_only(component: str, percent: float | None, asked: bool, withheld: bool) -> str:
     name = component.capitalize()
-    if percent is None:
+    if percent is None and withheld:
+        what = "its survey share withheld under disclosure control"
+    elif percent is None:
         what = "no survey answers to its items" if asked else "no survey item covers it"
     else:
         what = f"{percent:.1f}% of survey answers positive"
@@ -173,16 +187,22 @@ def joint_display(
         evidence = [e for r in surveys if (e := _survey_evidence(r, component)) is not None]
         # A survey whose respondents answered none of the component's items has no
         # percentage (NaN) and adds nothing to the pooled one.
-        answered = [e for e in evidence if e.n_answers]
+        # A survey whose share is withheld under disclosure control adds nothing either:
+        # the pooled share would give it away.
+        answered = [e for e in evidence if e.n_answers and not math.isnan(e.positive_percent)]
+        withheld = any(e.n_answers and math.isnan(e.positive_percent) for e in evidence)
         answers = sum(e.n_answers for e in answered)
         percent = (
             sum(e.positive_percent * e.n_answers for e in answered) / answers if answers else None
         )
         if themes is None:
-            rows.append(_survey_row(component, evidence, percent, integration))
+            inference = _survey_only(component, percent, bool(evidence), withheld)
+            rows.append(_survey_row(component, evidence, percent, inference))
             continue
         theme_rows, positive, negative = _theme_evidence(themes, component)
-        proposed, reason = _propose(percent, positive, negative, asked=bool(evidence))
+        proposed, reason = _propose(
+            percent, positive, negative, asked=bool(evidence), withheld=withheld
+        )
         fit = integration.fits.get(component, proposed)
         rows.append(
             JointRow(
@@ -208,7 +228,7 @@ def _survey_row(
     component: str,
     evidence: Sequence[SurveyEvidence],
     percent: float | None,
-    integration: Integration,
+    inference: str,
 ) -> JointRow:
     return JointRow(
         component=component,
@@ -221,7 +241,5 @@ def _survey_row(
         fit=None,
         fit_source=None,
         reason="the qualitative strand was not given",
-        meta_inference=integration.meta_inferences.get(
-            component, _survey_only(component, percent, bool(evidence))
-        ),
+        meta_inference=inference,
     )

@@ -113,7 +113,8 @@ def _survey_rows(row: JointRow, decimals: int) -> list[_Row]:
         return [(SURVEY_STRAND,), ("Surveys", "no survey item on this component")]
     rows: list[_Row] = [(SURVEY_STRAND,)]
     rows += [(s.title, _survey_share(s, decimals)) for s in row.surveys]
-    if len(row.surveys) > 1 and not missing(row.positive_percent):
+    shown = all(s.positive is not None for s in row.surveys)
+    if len(row.surveys) > 1 and shown and not missing(row.positive_percent):
         answers = sum(s.n_answers for s in row.surveys)
         rows.append(
             (
