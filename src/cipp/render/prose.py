@@ -154,17 +154,25 @@ def sample_size_sentence(effects: Sequence[EffectSize], *, brief: bool = False) 
         return None
     significant = [e for e in effects if e.significant]
     n = max(e.n for e in alone)
-    verb = "is" if len(alone) == 1 else "are"
-    if brief:
-        return (
-            f"At N = {n:,}, {len(alone)} of these {len(significant)} {verb} small or "
-            "negligible, significant from the sample size alone."
+    one = len(alone) == 1
+    if len(alone) == len(significant):
+        count = {1: "the one", 2: "both"}.get(len(alone), f"all {len(alone)}")
+        which = (("it" if one else count) if brief else count) + (
+            "" if brief else f" significant {'test' if one else 'tests'}"
         )
+    else:
+        which = f"{len(alone)} of " + (
+            f"these {len(significant)}" if brief else f"the {len(significant)} significant tests"
+        )
+    verb = "is" if one else "are"
+    effect = "a small or negligible effect" if one else "small or negligible effects"
+    if brief:
+        return f"At N = {n:,}, {which} {verb} {effect}, significant from the sample size alone."
+    their = "its" if one else "their"
     return (
-        f"With N = {n:,}, {len(alone)} of the {plural(len(significant), 'significant test')} "
-        f"{verb} small or negligible effects (Cramér's V below Cohen's medium threshold for "
-        "the table); at this N a test finds even a small effect (w = .10) significant at "
-        "least 80% of the time (Cohen, 1988), so their significance comes from the sample "
+        f"With N = {n:,}, {which} {verb} {effect} (Cramér's V below Cohen's medium threshold "
+        "for the table); at this N a test finds even a small effect (w = .10) significant at "
+        f"least 80% of the time (Cohen, 1988), so {their} significance comes from the sample "
         "size alone."
     )
 
