@@ -135,8 +135,9 @@ def test_header_and_per_component_summary(document, mentors):
     # The conftest made the first test by year of mentoring significant (adjusted p .0123).
     flagged = next(t for t in mentors.associations if t.significant_adjusted)
     assert any(
-        "significant after Benjamini-Hochberg adjustment: “" + flagged.text in b
-        and f"by {flagged.by_label} (adjusted p = .012)" in b
+        "significant after Benjamini-Hochberg adjustment, largest effect first: “" + flagged.text
+        in b
+        and f"by {flagged.by_label} (V = .54, large; adjusted p = .012)" in b
         for b in bullets
     )
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from cipp.render.html import write_html
-from cipp.render.prose import association_sentences
+from cipp.render.prose import overall_sentences
 from cipp.render.survey import survey_document
 from cipp.render.tabular import (
     association_tables,
@@ -173,8 +173,9 @@ def test_executive_summary_names_strongest_weakest_and_test_results(root, mentor
     flagged = next(t for t in mentors.associations if t.significant_adjusted)
     tests = [t for t in mentors.associations if t.component == flagged.component]
     assert (
-        f"1 of {len(tests)} tests significant after Benjamini-Hochberg adjustment: "
-        f"“{flagged.text}” by {flagged.by_label} (adjusted p = .012)." in summary
+        f"1 of {len(tests)} tests significant after Benjamini-Hochberg adjustment, largest "
+        f"effect first: “{flagged.text}” by {flagged.by_label} (V = .54, large; adjusted "
+        "p = .012)." in summary
     )
     assert "No association with Year of mentoring in the program or Teaching experience" in (
         summary
@@ -190,10 +191,11 @@ def test_summary_reads_the_runs_association_records(mentees):
     summary = text_of(by_id(root, "summary"))
     n_component = sum(1 for r in records if r.component == flagged.component and r.result.testable)
     assert (
-        f"1 of {n_component} tests significant after Benjamini-Hochberg adjustment: "
-        f"“{flagged.text}” by Gender (adjusted p = .012)." in summary
+        f"1 of {n_component} tests significant after Benjamini-Hochberg adjustment, largest "
+        f"effect first: “{flagged.text}” by Gender (V = " in summary
     )
-    for sentence in association_sentences(results.association_summary, results.associations):
+    assert "; adjusted p = .012)." in summary
+    for sentence in overall_sentences(results):
         assert sentence in summary
     # Every record is shown in the tests section, one table per grouping variable (the
     # section also holds the positive-share-by-group tables, keyed groups_*).

@@ -405,8 +405,8 @@ def _notes(responses: Responses) -> list[str]:
     for item_id, n in responses.declared_missing.items():
         if n:
             notes.append(
-                f"'{item_id}': {n} answers given as a declared missing value "
-                "(e.g. N/A) are counted as missing."
+                f"'{item_id}': {n} {'answer' if n == 1 else 'answers'} given as a declared "
+                f"missing value (e.g. N/A) {'is' if n == 1 else 'are'} counted as missing."
             )
     return notes
 

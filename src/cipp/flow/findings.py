@@ -1,17 +1,23 @@
 """Findings of one analysis, computed before rendering (see cipp.model.findings): the
-positive answers by group, the strongest and weakest item of each component, and the
-masks that disclosure control (cipp.flow.disclosure) put on the results."""
+positive answers by group, the strongest and weakest item of each component, how large
+each association is, and the masks that disclosure control (cipp.flow.disclosure) put on
+the results."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 from cipp.model.findings import (
+    COHEN_W,
+    MAGNITUDES,
     SHOWN,
+    SMALL_EFFECT,
     Breakdown,
     BreakdownRow,
     ComponentFinding,
+    EffectSize,
     Findings,
     GroupShare,
 )
@@ -53,12 +59,87 @@ def breakdowns(results: Results, min_cell: int = 0) -> tuple[Breakdown, ...]:
     return tuple(out)
 
 
+def cohen_thresholds(df_star: int) -> tuple[float, float, float]:
+    """Cramér's V of Cohen's small, medium and large effect for a table whose smaller side
+    has ``df_star`` + 1 levels: w = .10, .30, .50 over sqrt(df*), as V = w / sqrt(df*)
+    (Cohen 1988, p. 223; at df* = 2: .07, .21, .35; at df* = 3: .06, .17, .29)."""
+    if df_star < 1:
+        raise ValueError(f"df_star must be at least 1, got {df_star}")
+    root = math.sqrt(df_star)
+    small, medium, large = (w / root for w in COHEN_W)
+    return small, medium, large
+
+
+def magnitude(v: float, df_star: int) -> str:
+    """Cohen's name for ``v`` at ``df_star``: negligible (below small), small, medium or
+    large; each threshold belongs to the larger name."""
+    reached = sum(v >= threshold for threshold in cohen_thresholds(df_star))
+    return MAGNITUDES[reached]
+
+
+@lru_cache(maxsize=64)
+def small_effect_n(df: int, alpha: float = 0.05, power: float = 0.80) -> int:
+    """The n at which a chi-square test on ``df`` degrees of freedom finds a small effect
+    (w = .10) significant at ``alpha`` with probability ``power``: the noncentrality
+    lambda that gives that power, over w squared, rounded up. Agrees with Cohen's (1988)
+    Table 7.4.6 within one (he rounds lambda to two decimals): 785 at df 1, 964 at df 2,
+    1,090 at df 3, 1,194 at df 4."""
+    from scipy.optimize import brentq
+    from scipy.stats import chi2, ncx2
+
+    critical = chi2.ppf(1 - alpha, df)
+    lam = brentq(lambda x: ncx2.sf(critical, df, x) - power, 1e-9, 1e4)
+    return math.ceil(lam / COHEN_W[0] ** 2)
+
+
+def effect_size(test: AssociationTest, alpha: float = 0.05, position: int = 0) -> EffectSize:
+    """The size of one testable association: its Cramér's V named by Cohen's thresholds
+    for its table, and whether its significance comes from the sample size alone."""
+    result = test.result
+    df_star = min(len(result.row_labels), len(result.col_labels)) - 1
+    v = result.effect_size
+    named = magnitude(v, df_star)
+    n_small = small_effect_n(result.df or df_star, alpha)
+    weak = MAGNITUDES.index(named) <= MAGNITUDES.index(SMALL_EFFECT)
+    cells = tuple(sorted(test.cells_driving, key=lambda cell: -abs(cell.residual)))
+    return EffectSize(
+        test=test,
+        v=v,
+        df_star=df_star,
+        thresholds=cohen_thresholds(df_star),
+        magnitude=named,
+        n=result.n,
+        n_small=n_small,
+        sample_size_alone=test.significant_adjusted and weak and result.n >= n_small,
+        cells=cells,
+        position=position,
+    )
+
+
+def ranked_effects(tests: Sequence[AssociationTest], alpha: float = 0.05) -> tuple[EffectSize, ...]:
+    """The effect sizes of ``tests``, largest V first (ties keep the tests' order)."""
+    effects = [effect_size(test, alpha, position) for position, test in enumerate(tests)]
+    return tuple(sorted(effects, key=lambda effect: -effect.v))
+
+
+def _tested(results: Results, component: str | None = None) -> list[AssociationTest]:
+    return [
+        t
+        for t in results.associations
+        if (component is None or t.component == component)
+        and t.result.testable
+        and not t.suppressed
+        and not math.isnan(t.result.effect_size)
+    ]
+
+
 def component_findings(results: Results) -> tuple[ComponentFinding, ...]:
     """One finding per CIPP component that has items, in the CIPP order.
 
     Strongest and weakest compare ``positive_percent`` (Agree, Good or better, Yes, or the
     favourable answer of a reverse-keyed item); ties keep the instrument's order.
     """
+    alpha = _alpha(results)
     findings = []
     for component in COMPONENTS:
         items = [s for s in results.items if s.component == component]
@@ -73,9 +154,21 @@ def component_findings(results: Results) -> tuple[ComponentFinding, ...]:
             if t.component == component and t.result.testable and not t.suppressed
         )
         findings.append(
-            ComponentFinding(component, tuple(s.id for s in items), strongest, weakest, tests)
+            ComponentFinding(
+                component,
+                tuple(s.id for s in items),
+                strongest,
+                weakest,
+                tests,
+                ranked_effects(_tested(results, component), alpha),
+            )
         )
     return tuple(findings)
+
+
+def _alpha(results: Results) -> float:
+    summary = results.association_summary
+    return summary.alpha if summary is not None else 0.05
 
 
 def find(results: Results, *, min_cell: int = 0) -> Findings:
@@ -90,4 +183,6 @@ def find(results: Results, *, min_cell: int = 0) -> Findings:
         participation=participation,
         breakdowns=breakdowns(results, min_cell),
         components=component_findings(results),
+        effects=ranked_effects(_tested(results), _alpha(results)),
+        n=results.n_respondents,
     )

@@ -22,10 +22,14 @@ The researcher can set the fit and write the meta-inference in an integration YA
 
 and the output says which fits were proposed and which were set. The same file adds or
 rewords recommendations (cipp.flow.recommendations).
+
+Without the focus groups (``themes`` None: a survey-only report) each row holds the
+survey strand only: no fit, and a meta-inference that says so.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +42,7 @@ from cipp.model.joint import (
     SurveyEvidence,
     ThemeEvidence,
 )
+from cipp.model.qualitative import ThemeResults
 from cipp.model.results import Results
 
 
@@ -51,6 +56,9 @@ def _survey_evidence(results: Results, component: str) -> SurveyEvidence | None:
     significant = tuple(
         t for t in results.associations if t.component == component and t.significant_adjusted
     )
+    finding = next((f for f in results.findings.components if f.component == component), None)
+    effects = tuple(e for e in finding.effects if e.significant) if finding else ()
+    adjust = results.association_summary.adjust if results.association_summary else "bh"
     return SurveyEvidence(
         results.instrument.id,
         results.instrument.title,
@@ -59,6 +67,10 @@ def _survey_evidence(results: Results, component: str) -> SurveyEvidence | None:
         summary.positive_percent,
         summary.n_answers,
         significant,
+        positive=None if summary.suppressed else summary.positive,
+        confidence=results.confidence,
+        effects=effects,
+        adjust=adjust,
     )
 
 
@@ -100,14 +112,25 @@ def _quote_for(theme: Any, entry: Any) -> Any:
 
 
 def _propose(
-    percent: float | None, positive: int, negative: int, *, asked: bool = True
+    percent: float | None,
+    positive: int,
+    negative: int,
+    *,
+    asked: bool = True,
+    withheld: bool = False,
 ) -> tuple[str, str]:
     if percent is None:
+        if withheld:
+            return "expansion", "the surveys' share is withheld under disclosure control"
         if asked:
             return "expansion", "no survey answers to this component's items"
         return "expansion", "no survey item covers this component"
     survey = "positive" if percent >= 50 else "negative"
-    survey_text = f"{percent:.1f}% of survey answers positive"
+    survey_text = f"{percent:.1f}% of survey answers positive" + (
+        ", not counting a survey whose share is withheld under disclosure control"
+        if withheld
+        else ""
+    )
     if positive == negative:
         voices = (
             "no positive or negative voices"
@@ -117,8 +140,8 @@ def _propose(
         return "expansion", f"{survey_text}; focus groups with {voices}"
     groups = "positive" if positive > negative else "negative"
     voice_text = (
-        f"focus groups mostly {groups} ({negative} negative, {positive} positive "
-        "participant voices)"
+        f"focus groups mostly {groups}: {negative} negative and {positive} positive "
+        "participant voices"
     )
     if survey == groups:
         return "confirmation", f"{survey_text}; {voice_text}"
@@ -137,23 +160,49 @@ def _default_inference(component: str, fit: str, reason: str) -> str:
     return f"{name}: the focus groups add aspects the survey items do not measure ({reason})."
 
 
+def _survey_only(component: str, percent: float | None, asked: bool, withheld: bool) -> str:
+    name = component.capitalize()
+    if percent is None and withheld:
+        what = "its survey share withheld under disclosure control"
+    elif percent is None:
+        what = "no survey answers to its items" if asked else "no survey item covers it"
+    else:
+        what = f"{percent:.1f}% of survey answers positive"
+    return (
+        f"{name}: {what}. The qualitative strand was not given, so the surveys stand "
+        "alone: no fit between the strands."
+    )
+
+
 def joint_display(
-    surveys: Sequence[Results], themes: Any, integration: Integration | None = None
+    surveys: Sequence[Results],
+    themes: ThemeResults | None,
+    integration: Integration | None = None,
 ) -> JointDisplay:
-    """One row per CIPP component from the surveys' Results and the ThemeResults."""
+    """One row per CIPP component from the surveys' Results and the ThemeResults (None:
+    the survey strand only)."""
     integration = integration or Integration({}, {})
     rows = []
     for component in COMPONENTS:
         evidence = [e for r in surveys if (e := _survey_evidence(r, component)) is not None]
         # A survey whose respondents answered none of the component's items has no
         # percentage (NaN) and adds nothing to the pooled one.
-        answered = [e for e in evidence if e.n_answers]
+        # A survey whose share is withheld under disclosure control adds nothing either:
+        # the pooled share would give it away.
+        answered = [e for e in evidence if e.n_answers and not math.isnan(e.positive_percent)]
+        withheld = any(e.n_answers and math.isnan(e.positive_percent) for e in evidence)
         answers = sum(e.n_answers for e in answered)
         percent = (
             sum(e.positive_percent * e.n_answers for e in answered) / answers if answers else None
         )
+        if themes is None:
+            inference = _survey_only(component, percent, bool(evidence), withheld)
+            rows.append(_survey_row(component, evidence, percent, inference))
+            continue
         theme_rows, positive, negative = _theme_evidence(themes, component)
-        proposed, reason = _propose(percent, positive, negative, asked=bool(evidence))
+        proposed, reason = _propose(
+            percent, positive, negative, asked=bool(evidence), withheld=withheld
+        )
         fit = integration.fits.get(component, proposed)
         rows.append(
             JointRow(
@@ -173,3 +222,24 @@ def joint_display(
             )
         )
     return JointDisplay(tuple(rows))
+
+
+def _survey_row(
+    component: str,
+    evidence: Sequence[SurveyEvidence],
+    percent: float | None,
+    inference: str,
+) -> JointRow:
+    return JointRow(
+        component=component,
+        surveys=tuple(evidence),
+        positive_percent=percent,
+        themes=(),
+        positive_voices=0,
+        negative_voices=0,
+        proposed_fit=None,
+        fit=None,
+        fit_source=None,
+        reason="the qualitative strand was not given",
+        meta_inference=inference,
+    )

@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cipp.model.results import AssociationTest
+    from cipp.model.results import AssociationTest, CellDriving
 
 #: How a count shows under ``min_cell``: in full, masked because it is small (1 .. N - 1),
 #: or masked only so that a small one cannot be worked out from it.
 SHOWN, SMALL, SECONDARY = "", "small", "secondary"
+
+#: Cohen's (1988) names for the size of an association, smallest first ("negligible":
+#: below his small effect).
+MAGNITUDES = ("negligible", "small", "medium", "large")
+NEGLIGIBLE, SMALL_EFFECT, MEDIUM_EFFECT, LARGE_EFFECT = MAGNITUDES
+#: Cohen's w of a small, a medium and a large effect (Cohen 1988, ch. 7).
+COHEN_W = (0.10, 0.30, 0.50)
 
 
 @dataclass(frozen=True)
@@ -53,15 +60,46 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class EffectSize:
+    """How large one test's association is (cipp.flow.findings.effect_size).
+
+    ``v``: the Cramér's V the test reports; ``df_star``: min(rows, columns) - 1 of the
+    tested table; ``thresholds``: the V of Cohen's small, medium and large effect at that
+    df* (w / sqrt(df*)); ``magnitude``: one of MAGNITUDES; ``n_small``: the n at which
+    the test would find a small effect (w = .10) significant 80% of the time;
+    ``sample_size_alone``: significant after adjustment, yet negligible or small, at an n
+    of at least ``n_small``; ``cells``: the cells driving it, largest residual first;
+    ``position``: the test's place in the run's order (to list tests in that order).
+    """
+
+    test: AssociationTest
+    v: float
+    df_star: int
+    thresholds: tuple[float, float, float]
+    magnitude: str
+    n: int
+    n_small: int
+    sample_size_alone: bool
+    cells: tuple[CellDriving, ...] = ()
+    position: int = 0
+
+    @property
+    def significant(self) -> bool:
+        return self.test.significant_adjusted
+
+
+@dataclass(frozen=True)
 class ComponentFinding:
     """One CIPP component: its items, the strongest and weakest by % positive (item ids;
-    None when no item has valid answers) and its testable tests of association."""
+    None when no item has valid answers) and its testable tests of association, also as
+    ``effects``: largest Cramér's V first."""
 
     component: str
     items: tuple[str, ...]
     strongest: str | None
     weakest: str | None
     tests: tuple[AssociationTest, ...] = ()
+    effects: tuple[EffectSize, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +107,8 @@ class Findings:
     """Masks (with ``min_cell``; 0 masks nothing), breakdowns and component findings.
 
     ``demographics``: per demographic id, each category's mask; ``participation``: each
-    category's mask in the goodness-of-fit table.
+    category's mask in the goodness-of-fit table; ``effects``: every testable test's
+    effect size, largest first; ``n``: the respondents the tests rest on.
     """
 
     min_cell: int = 0
@@ -77,6 +116,8 @@ class Findings:
     participation: tuple[str, ...] = ()
     breakdowns: tuple[Breakdown, ...] = ()
     components: tuple[ComponentFinding, ...] = ()
+    effects: tuple[EffectSize, ...] = ()
+    n: int = 0
 
     @property
     def any_masked(self) -> bool:

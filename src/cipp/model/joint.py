@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cipp.model.coding import FINDING
+from cipp.model.findings import EffectSize
 from cipp.model.qualitative import AgreementResults, Pseudonyms, Quote, ThemeResults
-from cipp.model.results import AssociationTest, Results
+from cipp.model.results import AssociationTest, Proportion, Results
 
 #: How the two strands of a CIPP component fit together.
 FITS = ("confirmation", "expansion", "discordance")
@@ -19,7 +20,12 @@ FROM_THEME, FROM_RESEARCHER = RECOMMENDATION_SOURCES
 
 @dataclass(frozen=True)
 class SurveyEvidence:
-    """One survey's result for one component."""
+    """One survey's result for one component.
+
+    ``positive``: the pooled positive answers with their interval at the run's
+    ``confidence`` (None when withheld under disclosure control); ``effects``: the
+    significant tests' effect sizes, largest first.
+    """
 
     instrument: str
     title: str
@@ -28,6 +34,10 @@ class SurveyEvidence:
     positive_percent: float
     n_answers: int
     significant: tuple[AssociationTest, ...]  # tests significant after adjustment
+    positive: Proportion | None = None
+    confidence: float = 0.95
+    effects: tuple[EffectSize, ...] = ()
+    adjust: str = "bh"
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,11 @@ class ThemeEvidence:
 
 @dataclass(frozen=True)
 class JointRow:
-    """One CIPP component: both strands, how they fit, and what that means."""
+    """One CIPP component: both strands, how they fit, and what that means.
+
+    Without the qualitative strand (a survey-only report) ``proposed_fit``, ``fit`` and
+    ``fit_source`` are None: there is nothing to fit the surveys to.
+    """
 
     component: str
     surveys: tuple[SurveyEvidence, ...]
@@ -55,9 +69,9 @@ class JointRow:
     themes: tuple[ThemeEvidence, ...]
     positive_voices: int
     negative_voices: int
-    proposed_fit: str
-    fit: str
-    fit_source: str  # "proposed" | "set"
+    proposed_fit: str | None
+    fit: str | None
+    fit_source: str | None  # "proposed" | "set"
     reason: str
     meta_inference: str
 
@@ -150,7 +164,11 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Everything ``cipp report`` shows."""
+    """Everything ``cipp report`` shows.
+
+    ``qualitative`` False: the focus groups were not given (a survey-only report); then
+    ``agreement`` and ``themes`` are empty (no coders, units, groups or themes).
+    """
 
     surveys: tuple[Results, ...]
     agreement: AgreementResults
@@ -160,3 +178,4 @@ class Evaluation:
     pseudonyms: Pseudonyms | None = None
     notes: tuple[str, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
+    qualitative: bool = True

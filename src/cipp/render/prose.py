@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from cipp.model.findings import ComponentFinding
+from cipp.model.findings import MAGNITUDES, ComponentFinding, EffectSize
 from cipp.model.qualitative import AgreementResults
 from cipp.model.results import (
     AssociationSummary,
@@ -20,7 +20,7 @@ from cipp.model.results import (
 )
 from cipp.model.tests import ADJUST_METHODS, ContingencyResult
 from cipp.model.trends import Trends
-from cipp.render.apa import apa_chi_square, format_p
+from cipp.render.apa import apa_chi_square, format_p, format_unit
 from cipp.render.numbers import COMPONENT_NAMES, confidence_label, percent
 
 
@@ -51,7 +51,7 @@ def association_sentences(
             )
         else:
             named = ", ".join(
-                t.text
+                quoted(subject_of(t))
                 + (f" ({'; '.join(map(driving_text, t.cells_driving))})" if t.cells_driving else "")
                 for t in hits
             )
@@ -60,7 +60,7 @@ def association_sentences(
                 f"{what} after {method} adjustment: {named}."
             )
     sentences.append(
-        f"{summary.tests} tests ran ({summary.not_testable} not testable"
+        f"{plural(summary.tests, 'test')} ran ({summary.not_testable} not testable"
         + (
             f", {summary.suppressed} withheld under disclosure control"
             if summary.suppressed
@@ -90,10 +90,10 @@ def trend_rule(trends: Trends) -> str:
 
 
 def significant_test_line(test: AssociationTest) -> str:
-    """'Item by gender: χ²(1, N = 182) = 6.10, p = .014, V = .18, adjusted p = 0.041'."""
+    """'“Item” by gender: χ²(1, N = 182) = 6.10, p = .014, V = .18, adjusted p = 0.041'."""
     return (
-        f"{test.text} by {test.by_label.lower()}: {apa_chi_square(test.result)}, adjusted p = "
-        f"{test.p_adjusted:.3f}"
+        f"{quoted(test.text)} by {test.by_label.lower()}: {apa_chi_square(test.result)}, "
+        f"adjusted p = {test.p_adjusted:.3f}"
     )
 
 
@@ -121,27 +121,118 @@ def subject_of(test: AssociationTest) -> str:
     return test.text
 
 
-def what_tests_found(tests: Sequence[AssociationTest], ran: bool, method: str) -> str:
-    """What the tests of one component (or of a whole run) found, in one sentence."""
+#: How many of the largest effects a summary names, and how many driving cells per test.
+NAMED_EFFECTS = 3
+NAMED_CELLS = 2
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 answer', '2 answers', '1,200 answers' ('1 analysis', '2 analyses' with ``words``)."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def effect_text(effect: EffectSize) -> str:
+    """'V = .21, medium' (the bias-corrected V when the tests used it)."""
+    name = "bias-corrected V" if effect.test.result.bias_corrected else "V"
+    return f"{name} = {format_unit(effect.v)}, {effect.magnitude}"
+
+
+def _cells_text(effect: EffectSize) -> str:
+    shown = [driving_text(cell) for cell in effect.cells[:NAMED_CELLS]]
+    more = len(effect.cells) - NAMED_CELLS
+    if more > 0:
+        shown.append(f"and {plural(more, 'more cell')}")
+    return "".join(f"; {text}" for text in shown)
+
+
+def sample_size_sentence(effects: Sequence[EffectSize], *, brief: bool = False) -> str | None:
+    """Why significant tests with a small or negligible effect say little: at their N a
+    test finds even a small effect significant most of the time (None when no test is
+    such; ``brief``: the short form a component's summary uses)."""
+    alone = [e for e in effects if e.sample_size_alone]
+    if not alone:
+        return None
+    significant = [e for e in effects if e.significant]
+    n = max(e.n for e in alone)
+    one = len(alone) == 1
+    if len(alone) == len(significant):
+        count = {1: "the one", 2: "both"}.get(len(alone), f"all {len(alone)}")
+        which = (("it" if one else count) if brief else count) + (
+            "" if brief else f" significant {'test' if one else 'tests'}"
+        )
+    else:
+        which = f"{len(alone)} of " + (
+            f"these {len(significant)}" if brief else f"the {len(significant)} significant tests"
+        )
+    verb = "is" if one else "are"
+    effect = "a small or negligible effect" if one else "small or negligible effects"
+    if brief:
+        return f"At N = {n:,}, {which} {verb} {effect}, significant from the sample size alone."
+    their = "its" if one else "their"
+    return (
+        f"With N = {n:,}, {which} {verb} {effect} (Cramér's V below Cohen's medium threshold "
+        "for the table); at this N a test finds even a small effect (w = .10) significant at "
+        f"least 80% of the time (Cohen, 1988), so {their} significance comes from the sample "
+        "size alone."
+    )
+
+
+def what_tests_found(effects: Sequence[EffectSize], ran: bool, method: str) -> str:
+    """What the tests of one component (or of a whole run) found, in one sentence: the
+    significant ones largest effect first, each with its V and Cohen's name for it, then
+    why the small ones are significant at a large n."""
     if not ran:
         return "No tests of association were run."
-    if not tests:
+    if not effects:
         return "No test of association involved this component."
-    counted = "test" if len(tests) == 1 else "tests"
+    counted = plural(len(effects), "test")
     after = f"after {adjustment_name(method)} adjustment"
-    significant = [t for t in tests if t.significant_adjusted]
+    significant = [e for e in effects if e.significant]
+    if not significant:
+        groups = _either([e.test.by_label for e in sorted(effects, key=lambda e: e.position)])
+        return f"No association with {groups} was significant {after} ({counted})."
+    which = "; ".join(
+        f"{quoted(subject_of(e.test))} by {e.test.by_label} ({effect_text(e)}; adjusted "
+        f"{format_p(e.test.p_adjusted)}{_cells_text(e)})"
+        for e in significant[:NAMED_EFFECTS]
+    )
+    sentence = (
+        f"{len(significant)} of {counted} significant {after}, largest effect first: "
+        f"{which}{_others(significant[NAMED_EFFECTS:])}."
+    )
+    alone = sample_size_sentence(effects, brief=True)
+    return f"{sentence} {alone}" if alone else sentence
+
+
+def _ranked_grouping(effects: Sequence[EffectSize], label: str, method: str) -> str:
+    """One grouping's tests: how many survived adjustment, the largest effects named."""
+    significant = [e for e in effects if e.significant]
+    what = lower_first(label)
     if not significant:
         return (
-            f"No association with {_either([t.by_label for t in tests])} was significant "
-            f"{after} ({len(tests)} {counted})."
+            f"No item or component was associated with {what} after "
+            f"{adjustment_name(method)} adjustment ({plural(len(effects), 'test')})."
         )
-    which = "; ".join(
-        f"{quoted(subject_of(t))} by {t.by_label} (adjusted {format_p(t.p_adjusted)}"
-        + "".join(f"; {driving_text(cell)}" for cell in t.cells_driving)
-        + ")"
-        for t in significant
+    named = ", ".join(
+        f"{quoted(subject_of(e.test))} ({effect_text(e)})" for e in significant[:NAMED_EFFECTS]
     )
-    return f"{len(significant)} of {len(tests)} {counted} significant {after}: {which}."
+    return (
+        f"{len(significant)} of {plural(len(effects), 'test')} associated with {what} after "
+        f"{adjustment_name(method)} adjustment, largest effect first: "
+        f"{named}{_others(significant[NAMED_EFFECTS:])}."
+    )
+
+
+def _others(rest: Sequence[EffectSize]) -> str:
+    """'; the other 7: 2 medium, 5 small' (empty when none are left)."""
+    if not rest:
+        return ""
+    counts = [
+        plural(sum(e.magnitude == name for e in rest), name, name)
+        for name in reversed(MAGNITUDES)
+        if any(e.magnitude == name for e in rest)
+    ]
+    return f"; the other {len(rest)}: {', '.join(counts)}"
 
 
 def driving_text(cell: CellDriving) -> str:
@@ -169,12 +260,22 @@ def strongest_weakest(
 
 
 def overall_sentences(results: Results) -> tuple[str, ...]:
-    """What the run's tests found overall (one sentence when none ran)."""
+    """What the run's tests found overall: per grouping the significant tests, largest
+    effect first (cipp.flow.findings ranks them), why small effects are significant at a
+    large n, and last the counts (one sentence when no tests ran)."""
     summary = results.association_summary
-    if summary is not None:
-        return association_sentences(summary, results.associations)
-    testable = [t for t in results.associations if t.result.testable]
-    return (what_tests_found(testable, bool(results.associations), "bh"),)
+    effects = results.findings.effects
+    if summary is None:
+        return (what_tests_found(effects, bool(results.associations), "bh"),)
+    sentences = [
+        _ranked_grouping([e for e in effects if e.test.by == by], label, summary.adjust)
+        for by, label in zip(summary.by, summary.by_labels, strict=True)
+    ]
+    alone = sample_size_sentence(effects)
+    if alone:
+        sentences.append(alone)
+    sentences.append(association_sentences(summary, results.associations)[-1])
+    return tuple(sentences)
 
 
 def expected_note(result: ContingencyResult) -> str | None:
@@ -249,6 +350,8 @@ def _two_decimals(value: float) -> str:
 
 def agreement_methods(results: AgreementResults) -> str:
     """The methods sentence of inter-coder agreement for the paper (two decimals)."""
+    if not results.coders:
+        return "No inter-coder agreement: no coded focus-group segments were given."
     count = _NUMBER_WORDS.get(len(results.coders), str(len(results.coders)))
     kappa = _two_decimals(results.pooled.kappa)
     alpha = _two_decimals(results.pooled.alpha)

@@ -117,6 +117,8 @@ def recommendations_sections(evaluation: Evaluation, *, decimals: int = 1) -> li
         none = Paragraph(
             "No recommendations: no codebook theme is of kind recommendation, or no "
             "participant voiced one, and no integration file adds one."
+            if evaluation.qualitative
+            else "No recommendations: they come from the focus groups, which were not given."
         )
         return [Section("Recommendations", (none,), id="recommendations")]
     lists = [

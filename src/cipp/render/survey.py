@@ -228,7 +228,7 @@ def _summary(results: Results, decimals: int) -> Section:
             COMPONENT_NAMES[finding.component],
             (
                 *strongest_weakest(results, finding, decimals),
-                *((what_tests_found(finding.tests, ran, method),) if ran else ()),
+                *((what_tests_found(finding.effects, ran, method),) if ran else ()),
             ),
         )
         for finding in results.findings.components
