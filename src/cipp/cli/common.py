@@ -228,18 +228,32 @@ def coder_list(value: str | None) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
 
 
+#: The modules :func:`warm_up` imports, in the order the analysis meets them.
+WARM_UP = (
+    "scipy.special",
+    "cipp.stats.contingency",
+    "cipp.stats.describe",
+    "cipp.flow.findings",
+    "cipp.render.survey",
+    "cipp.render.json",
+)
+
+
 def warm_up() -> None:
-    """Import the analysis libraries in a background thread while the file is read.
+    """Import what the analysis and the writers will need in a background thread while
+    the file is read.
 
     The readers (fastexcel, pyarrow) release the GIL while they parse, so importing
-    pandas and scipy (about a second together) overlaps with reading instead of adding
-    to it. Importing twice is harmless: the second import waits for the first.
+    scipy.special and cipp's own modules overlaps with reading instead of adding to it.
+    pandas and scipy.stats are not among them: an analysis imports them only for a step
+    that uses them (exact tests, workbooks, figures). Importing twice is harmless: the
+    second import waits for the first.
     """
 
     def load() -> None:
         import importlib
 
-        for name in ("pandas", "scipy.stats", "cipp.stats.contingency", "cipp.stats.describe"):
+        for name in WARM_UP:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
 

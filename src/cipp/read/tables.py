@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import DataError
-from cipp.model.table import RawTable, _text_array, answered_rows, column_name
+from cipp.model.table import RawTable, _text_array, answered_rows, arrow_mask, column_name
 from cipp.read.csvtext import check_single_byte, decode_text, parse_records
 from cipp.read.settings import current
 
@@ -90,13 +90,12 @@ def _select(column: Any, rows: np.ndarray) -> Any:
     Otherwise a filter, which keeps a chunked column's chunks and their dictionaries.
     """
     import numpy as np
-    import pyarrow as pa
 
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
         return column.slice(int(rows[0]), len(rows))
     keep = np.zeros(len(column), dtype=bool)
     keep[rows] = True
-    return column.filter(pa.array(keep))
+    return column.filter(arrow_mask(keep))
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
