@@ -19,7 +19,7 @@ import cipp.cli.qual as qual_cli
 from cipp import __version__
 from cipp.cli.analyze import analyze
 from cipp.cli.batch import batch
-from cipp.cli.common import state
+from cipp.cli.common import MARKUP_MODE, state
 from cipp.cli.compare import compare
 from cipp.cli.instruments import list_instruments, validate
 from cipp.cli.project import init
@@ -33,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=MARKUP_MODE,
 )
 app.command()(analyze)
 app.command("batch")(batch)

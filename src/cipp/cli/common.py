@@ -14,10 +14,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from cipp.model.distributions import SORT_ORDERS
 from cipp.model.errors import CippError
@@ -25,6 +24,8 @@ from cipp.platforms.registry import SOURCES
 from cipp.render.formats import FORMATS
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from cipp.render.document import Document
 
 #: The output formats as --format lists them (importing the list imports no writer).
@@ -189,7 +190,29 @@ FLAGS = {
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Help and usage errors as click prints them, not typer's rich panels: drawing them
+#: imports rich's console and markdown (about half of ``cipp --help``'s time).
+MARKUP_MODE = None
+
+
+class _ErrConsole:
+    """The console for messages on stderr, made (and rich imported) on first use, so
+    that ``cipp --help`` does not import rich."""
+
+    _console: Console | None = None
+
+    def _get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+
+err_console: Any = _ErrConsole()
 
 # Set by the main callback's --debug flag: show tracebacks instead of one-line errors.
 state = {"debug": False}
@@ -197,6 +220,8 @@ state = {"debug": False}
 
 def stdout_console() -> Console:
     """The console for results on stdout."""
+    from rich.console import Console
+
     # Piped output (a file, a pager, CI logs) gets room for a paper's table, not 80 columns.
     return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 

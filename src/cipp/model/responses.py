@@ -125,7 +125,7 @@ class Responses:
                     if values is not None:
                         columns[demographic.id] = values
                     continue
-                columns[demographic.id] = pd.Categorical.from_codes(  # type: ignore[call-overload]
+                columns[demographic.id] = pd.Categorical.from_codes(
                     values,
                     categories=list(demographic.group_labels),
                     ordered=demographic.ordered,

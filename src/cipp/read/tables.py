@@ -215,7 +215,7 @@ def _read_csv_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     try:
-        columns: list[Any] = [_spaces_as_blank(column, longest) for column in table.columns]
+        columns = _spaces_as_blank(table.columns, longest)
     except pa.ArrowInvalid:
         return None  # not UTF-8 after all, past the sample the encoding was judged from
     except ValueError:
@@ -234,34 +234,50 @@ def _read_csv_arrow(
     return _table_from_columns(path, None, columns)
 
 
-def _spaces_as_blank(column: pa.ChunkedArray, longest: int) -> pa.ChunkedArray:
-    """The column with cells of nothing but spaces made blank (null), as the other
-    readers give them, after checking that its texts are UTF-8 (ArrowInvalid if not) and
-    no longer than ``longest`` characters (ValueError if they are).
+def _spaces_as_blank(columns: Sequence[pa.ChunkedArray], longest: int) -> list[Any]:
+    """The columns with cells of nothing but spaces made blank (null), as the other
+    readers give them, after checking that their texts are UTF-8 (ArrowInvalid if not)
+    and no longer than ``longest`` characters (ValueError if they are).
 
-    All is done on each chunk's dictionary, once per distinct text.
+    All is done on the chunks' dictionaries, once per distinct text of a chunk, and on
+    all of them at once: a file of many columns and chunks makes thousands of small
+    dictionaries, and a call per dictionary cost more than the checks themselves.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = []
-    changed = False
-    for chunk in column.chunks:
-        chunk.dictionary.validate(full=True)
-        if (
-            len(chunk.dictionary)
-            and (pc.max(pc.utf8_length(chunk.dictionary)).as_py() or 0) > longest
-        ):
-            raise ValueError("a field over the limit")
-        texts = chunk.dictionary.to_pylist()
-        spaces = [j for j, text in enumerate(texts) if text is not None and not text.strip()]
-        if spaces:
-            hit = pc.is_in(chunk.indices, value_set=pa.array(spaces, pa.int32()))
-            indices = pc.if_else(hit, pa.scalar(None, pa.int32()), chunk.indices)
-            chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
-            changed = True
-        chunks.append(chunk)
-    return pa.chunked_array(chunks, type=column.type) if changed else column
+    dictionaries = [chunk.dictionary for column in columns for chunk in column.chunks]
+    if not dictionaries:
+        return list(columns)
+    texts = pa.concat_arrays(dictionaries)
+    texts.validate(full=True)
+    if len(texts) and (pc.max(pc.utf8_length(texts)).as_py() or 0) > longest:
+        raise ValueError("a field over the limit")
+    blank = [j for j, text in enumerate(texts.to_pylist()) if text is not None and not text.strip()]
+    if not blank:
+        return list(columns)
+    starts = np.cumsum([0, *(len(d) for d in dictionaries)])
+    out: list[Any] = []
+    at = 0
+    for column in columns:
+        chunks = []
+        for chunk in column.chunks:
+            low, high = starts[at], starts[at + 1]
+            at += 1
+            spaces = [j - low for j in blank if low <= j < high]
+            if spaces:
+                # No pa.array or pa.scalar: either would import pandas (model.table).
+                value_set = pa.Array.from_buffers(
+                    pa.int32(), len(spaces), [None, pa.py_buffer(np.array(spaces, "int32"))]
+                )
+                hit = pc.is_in(chunk.indices, value_set=value_set)
+                nulls = pa.nulls(len(chunk), pa.int32())
+                indices = pc.if_else(hit, nulls, chunk.indices)
+                chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+            chunks.append(chunk)
+        out.append(pa.chunked_array(chunks, type=column.type))
+    return out
 
 
 def _read_csv(path: Path) -> RawTable:

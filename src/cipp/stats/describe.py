@@ -311,7 +311,7 @@ def _as_values(demographic: Demographic, values: Any) -> np.ndarray:
 
     series = pd.Series(values)
     if demographic.kind == "numeric":
-        return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+        return np.asarray(pd.to_numeric(series, errors="coerce"), dtype="float64")
     categorical = pd.Categorical(series, categories=list(demographic.group_labels))
     return np.asarray(categorical.codes, dtype="int64")
 
