@@ -13,7 +13,8 @@ the format, also as a whole process: fastexcel to Arrow for .xlsx, pyarrow.csv f
 Targets (issues 6 and 18): analyze at most 1.3x the read-alone time on the xlsx (with
 13 of its 34 columns in the instrument), 1.5x on the 1M-row CSV and 2.5x on the
 mid-sized CSV, where it is also at least 2x faster than bench/baseline_pandas.py; and
-`cipp --help` and `cipp --version` under 0.1 s.
+`cipp --help` and `cipp --version` under 0.1 s. ``--before DIR`` times another
+checkout's src/ (e.g. main's, as it was before a change) alongside.
 """
 
 from __future__ import annotations
@@ -46,10 +47,22 @@ class Case:
     pandas_baseline: bool = False
 
 
-def run(command: list[str]) -> tuple[float, float]:
+def child_env(source: str | None = None) -> dict[str, str]:
+    """The children's environment: bytecode caching on (as for an installed package; a
+    shell that turns it off would charge every run for compiling cipp), and ``source``
+    (another checkout's src/) first on the path when given."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if source:
+        env["PYTHONPATH"] = source
+    return env
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one child process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or child_env()
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -59,8 +72,10 @@ def run(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def median_of(command: list[str], runs: int) -> tuple[float, float]:
-    results = [run(command) for _ in range(runs)]
+def median_of(
+    command: list[str], runs: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    results = [run(command, env) for _ in range(runs)]
     return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results))
 
 
@@ -74,9 +89,9 @@ def ensure_data(rows: int, suffix: str, *, mid: bool = False) -> Path:
 
 
 def cipp_command() -> list[str]:
-    # The installed entry point, as a user runs it (the venv's, not one found on PATH).
-    found = Path(sys.executable).with_name("cipp")
-    return [str(found)] if found.exists() else [sys.executable, "-m", "cipp"]
+    # ``python -m cipp`` runs the installed command's entry point (cipp.__main__:run),
+    # and runs another checkout (--before) the same way.
+    return [sys.executable, "-m", "cipp"]
 
 
 def cases(args: argparse.Namespace) -> list[Case]:
@@ -93,19 +108,25 @@ def cases(args: argparse.Namespace) -> list[Case]:
     return chosen
 
 
-def measure(case: Case, cipp: list[str], runs: int) -> list[str]:
-    """The table lines of one case: cipp against the reader (and the pandas script)."""
-    out = DATA / f"out-{case.name}.json"
+def measure(case: Case, runs: int, before: str | None) -> list[str]:
+    """The table lines of one case: cipp against the reader (and the pandas script, and
+    the ``before`` checkout's cipp)."""
     flags = [flag for name in case.by for flag in ("--by", name)]
-    analyze = [*cipp, "analyze", str(case.path), "--instrument", str(DATA / case.instrument)]
-    analyze += [*flags, "--format", "json", "--out", str(out)]
-    commands = [[sys.executable, "-c", case.reader, str(case.path)], analyze]
+    analyze = [*cipp_command(), "analyze", str(case.path)]
+    analyze += ["--instrument", str(DATA / case.instrument), *flags, "--format", "json", "--out"]
+    commands = [
+        ([sys.executable, "-c", case.reader, str(case.path)], child_env()),
+        ([*analyze, str(DATA / f"out-{case.name}.json")], child_env()),
+    ]
     if case.pandas_baseline:
-        script = str(HERE / "baseline_pandas.py")
-        commands.append([sys.executable, script, str(case.path), str(DATA / "out-pandas.json")])
+        script = [sys.executable, str(HERE / "baseline_pandas.py"), str(case.path)]
+        commands.append(([*script, str(DATA / "out-pandas.json")], child_env()))
+    if before:
+        out = str(DATA / f"out-{case.name}-before.json")
+        commands.append(([*analyze, out], child_env(before)))
     # Alternate the commands so that all see the same state of a shared machine; the
     # verdict is the median of the ratios within each round.
-    rounds = [[run(command) for command in commands] for _ in range(runs)]
+    rounds = [[run(command, env) for command, env in commands] for _ in range(runs)]
     seconds = [statistics.median(r[k][0] for r in rounds) for k in range(len(commands))]
     memory = [statistics.median(r[k][1] for r in rounds) for k in range(len(commands))]
     ratio = statistics.median(r[1][0] / r[0][0] for r in rounds)
@@ -121,6 +142,23 @@ def measure(case: Case, cipp: list[str], runs: int) -> list[str]:
             f"| pandas + scipy script | | {seconds[2]:.2f} | cipp {speedup:.2f}x faster "
             f"({mark}) | 2x faster | {memory[2]:.0f} |"
         )
+    if before:
+        ratio = statistics.median(r[-1][0] / r[0][0] for r in rounds)
+        lines.append(f"| cipp before | | {seconds[-1]:.2f} | {ratio:.2f} | | {memory[-1]:.0f} |")
+    return lines
+
+
+def startup(runs: int, before: str | None) -> list[str]:
+    lines = []
+    for flag in ("--help", "--version"):
+        seconds, _ = median_of([*cipp_command(), flag], runs)
+        mark = "ok" if seconds < STARTUP_TARGET else "over"
+        lines.append(f"| cipp {flag} | | {seconds:.3f} | ({mark}) | < {STARTUP_TARGET} s | |")
+        if before:
+            seconds, _ = median_of([*cipp_command(), flag], runs, child_env(before))
+            lines.append(f"| cipp {flag} before | | {seconds:.3f} | | | |")
+    seconds, _ = median_of([sys.executable, "-c", "pass"], runs)
+    lines.append(f"| python -c pass (for scale) | | {seconds:.3f} | | | |")
     return lines
 
 
@@ -131,21 +169,18 @@ def main() -> None:
     parser.add_argument("--rows-csv", type=int, default=1_000_000)
     parser.add_argument("--rows-mid", type=int, default=65_000)
     parser.add_argument("--only", choices=("xlsx", "csv", "mid", "startup"))
+    parser.add_argument("--before", help="another checkout's src/ folder, timed alongside")
     args = parser.parse_args()
-    cipp = cipp_command()
     lines = [
         "| case | read alone (s) | cipp analyze (s) | ratio | target | peak MB |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    print(f"load: {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    print(f"load before: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     for case in cases(args):
-        lines += measure(case, cipp, args.runs)
+        lines += measure(case, args.runs, args.before)
     if args.only in (None, "startup"):
-        for flag in ("--help", "--version"):
-            seconds, _ = median_of([*cipp, flag], max(args.runs, 5))
-            mark = "ok" if seconds < STARTUP_TARGET else "over"
-            lines.append(f"| cipp {flag} | | {seconds:.3f} | ({mark}) | < {STARTUP_TARGET} s | |")
-    print(f"load: {os.getloadavg()[0]:.2f}", file=sys.stderr)
+        lines += startup(max(args.runs, 5), args.before)
+    print(f"load after: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print("\n".join(lines))
 
 

@@ -253,7 +253,8 @@ def coder_list(value: str | None) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
 
 
-#: The modules :func:`warm_up` imports, in the order the analysis meets them.
+#: The modules :func:`warm_up` imports after the platforms', in the order the analysis
+#: meets them.
 WARM_UP = (
     "scipy.special",
     "cipp.stats.contingency",
@@ -261,6 +262,7 @@ WARM_UP = (
     "cipp.flow.findings",
     "cipp.render.survey",
     "cipp.render.json",
+    "rich.console",
 )
 
 
@@ -278,6 +280,11 @@ def warm_up() -> None:
     def load() -> None:
         import importlib
 
+        with contextlib.suppress(ImportError):
+            from cipp.platforms.registry import platforms
+
+            # Every platform's module: recognising the file's platform imports them first.
+            platforms()
         for name in WARM_UP:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)

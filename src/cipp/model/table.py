@@ -138,15 +138,14 @@ def answered_rows(columns: Sequence[Any]) -> np.ndarray:
     cost a few milliseconds.
     """
     import numpy as np
-    import pyarrow.compute as pc
 
     n_rows = len(columns[0]) if columns else 0
     if not columns or any(column.null_count == 0 for column in columns):
         return np.full(n_rows, bool(columns))
-    filled = pc.is_valid(columns[0])
+    filled = arrow_valid(columns[0])
     for column in columns[1:]:
-        filled = pc.or_(filled, pc.is_valid(column))
-    return arrow_bools(filled)
+        filled |= arrow_valid(column)
+    return filled
 
 
 @dataclass(frozen=True, eq=False)
