@@ -5,7 +5,8 @@
     python bench/make_data.py --mid --rows 65000 --out bench/data/mid-65000.csv
 
 Answers are labels of the 6-point agreement scale (as survey platforms export them),
-with about 1% blanks; four demographics: age (numeric), gender, year of study, site.
+with about 1% blanks; four demographics: age (numeric), gender, year of study, site. The
+workbook's sheet has a ``<dimension>``, as Excel's and the survey platforms' do.
 The matching instrument is written next to the data as ``bench<items>.yaml``, with
 ``bench<items>-13.yaml`` beside it: the same survey read through an instrument of nine
 items and the four demographics, so that 21 of the 34 columns lie outside it.
@@ -176,6 +177,35 @@ def write_xlsx(path: Path, headers: list[str], data: list[np.ndarray]) -> None:
     for row in zip(*(column.tolist() for column in data), strict=True):
         sheet.append([None if cell == "" else cell for cell in row])
     workbook.save(path)
+    _add_dimension(path, f"A1:{_column_letters(len(headers))}{len(data[0]) + 1}")
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _add_dimension(path: Path, ref: str) -> None:
+    """Give the sheet the ``<dimension>`` element that Excel and the survey platforms
+    write (openpyxl's write-only mode leaves it out); cipp then checks the sheet's
+    formulas beside the reader instead of scanning its XML before loading it."""
+    import shutil
+    import zipfile
+
+    member = "xl/worksheets/sheet1.xml"
+    staged = path.with_suffix(".tmp.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == member:
+                data = data.replace(
+                    b"</sheetPr>", f'</sheetPr><dimension ref="{ref}"/>'.encode(), 1
+                )
+            out.writestr(info, data)
+    shutil.move(staged, path)
 
 
 def main() -> None:

@@ -266,7 +266,7 @@ WARM_UP = (
 )
 
 
-def warm_up() -> None:
+def warm_up(*inputs: Path) -> None:
     """Import what the analysis and the writers will need in a background thread while
     the file is read.
 
@@ -274,8 +274,13 @@ def warm_up() -> None:
     scipy.special and cipp's own modules overlaps with reading instead of adding to it.
     pandas and scipy.stats are not among them: an analysis imports them only for a step
     that uses them (exact tests, workbooks, figures). Importing twice is harmless: the
-    second import waits for the first.
+    second import waits for the first. A workbook among ``inputs`` adds pyarrow.compute,
+    which mapping its (not dictionary-encoded) columns needs.
     """
+    from cipp.read.tables import SPREADSHEET_SUFFIXES
+
+    spreadsheet = any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path in inputs)
+    names = (*WARM_UP, "pyarrow.compute") if spreadsheet else WARM_UP
 
     def load() -> None:
         import importlib
@@ -285,7 +290,7 @@ def warm_up() -> None:
 
             # Every platform's module: recognising the file's platform imports them first.
             platforms()
-        for name in WARM_UP:
+        for name in names:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
 

@@ -342,7 +342,6 @@ def _distinct_and_indices(
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     number: dict[str | None, int] = {None: 0}
@@ -351,7 +350,7 @@ def _distinct_and_indices(
     for chunk in chunks:
         if not len(chunk):
             continue
-        encoded = chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
         texts = encoded.dictionary.to_pylist()
         shared = np.array(
             [number.setdefault(text, len(number)) for text in texts] + [0], dtype="int32"

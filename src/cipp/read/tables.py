@@ -16,7 +16,9 @@ import csv
 import io
 import os
 import re
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -335,6 +337,59 @@ def _check_single_byte_file(path: Path) -> None:
         check_single_byte(path, data)
 
 
+@dataclass
+class _Ahead:
+    """A CSV file being read in a background thread (see :func:`read_ahead`)."""
+
+    thread: threading.Thread | None = None
+    settings: object = None
+    table: RawTable | None = None
+
+
+#: The files being read ahead, by (resolved path, size, modification time).
+_AHEAD: dict[tuple[str, int, int], _Ahead] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    status = path.stat()
+    return str(path.resolve()), status.st_size, status.st_mtime_ns
+
+
+def read_ahead(path: str | Path) -> None:
+    """Start reading a CSV file in a background thread, for :func:`read_table` to take
+    when it is asked for the same, unchanged file under the same settings.
+
+    The command line calls this before it imports anything else, so that pyarrow parses
+    the file (without holding the GIL) while Python imports the analysis. A file read
+    ahead but not asked for costs only that work; a problem reading it is left for
+    read_table to meet and report as usual. Not a spreadsheet: nothing happens.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in TEXT_SUFFIXES or not path.is_file():
+        return
+    ahead = _Ahead()
+
+    def work() -> None:
+        ahead.settings = current()
+        try:
+            ahead.table = _read_csv(path)
+        except Exception:  # read_table reads the file again and reports what is wrong
+            ahead.table = None
+
+    ahead.thread = threading.Thread(target=work, name="cipp-read-ahead", daemon=True)
+    _AHEAD[_file_key(path)] = ahead
+    ahead.thread.start()
+
+
+def _read_already(path: Path) -> RawTable | None:
+    """The table :func:`read_ahead` read from this file, when it still holds."""
+    ahead = _AHEAD.pop(_file_key(path), None) if _AHEAD else None
+    if ahead is None or ahead.thread is None:
+        return None
+    ahead.thread.join()
+    return ahead.table if ahead.settings == current() else None
+
+
 def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     """Read a workbook sheet (the first non-empty one by default) or a CSV file as text.
 
@@ -355,7 +410,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise DataError(f"{path}: `sheet` applies to workbooks, not CSV files")
-        return _read_csv(path)
+        return _read_already(path) or _read_csv(path)
     raise DataError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
 
 
