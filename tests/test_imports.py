@@ -228,3 +228,56 @@ def test_bh_and_goodness_of_fit_equal_scipy_stats_exactly():
         fit = goodness_of_fit(list(counts), list("abcde"), dict(zip("abcde", shares, strict=True)))
         reference = stats.chisquare(counts, np.array(fit.expected))
         assert (fit.statistic, fit.p_value) == (reference.statistic, reference.pvalue)
+
+
+# --- reading a CSV file ahead, while the command line starts ---------------------------
+
+
+def test_a_file_read_ahead_is_the_file_read_now(survey):
+    from cipp.read import tables
+
+    csv, _ = survey
+    fresh = tables.read_table(csv)
+    tables.read_ahead(csv)
+    ahead = tables.read_table(csv)
+    assert not tables._AHEAD  # taken
+    assert ahead.headers == fresh.headers and ahead.rows.tolist() == fresh.rows.tolist()
+    assert [c.to_pylist() for c in ahead.cells] == [c.to_pylist() for c in fresh.cells]
+
+
+def test_a_file_changed_since_it_was_read_ahead_is_read_again(survey):
+    from cipp.read import tables
+
+    csv, _ = survey
+    tables.read_ahead(csv)
+    with csv.open("a", encoding="utf-8") as handle:
+        handle.write("999,North,40,Agree,Agree,Agree,Agree,late row\n")
+    table = tables.read_table(csv)
+    assert table.cells[0].to_pylist()[-1] == "999"
+    tables._AHEAD.clear()
+
+
+def test_a_file_read_ahead_under_other_limits_is_read_again_under_the_given_ones(survey):
+    from cipp.model.errors import DataError
+    from cipp.model.limits import parse_limits
+    from cipp.read import tables
+    from cipp.read.settings import reading
+
+    csv, _ = survey
+    tables.read_ahead(csv)
+    with reading(limits=parse_limits("csv-field=3")), pytest.raises(DataError, match="csv"):
+        tables.read_table(csv)
+    assert not tables._AHEAD
+
+
+def test_the_installed_command_gives_what_the_library_gives(survey, tmp_path):
+    """``python -m cipp analyze FILE.csv`` (which reads the file ahead) writes the JSON
+    that the library's analysis of the same file gives."""
+    import cipp
+
+    csv, instrument = survey
+    out = tmp_path / "out.json"
+    command = [sys.executable, "-m", "cipp", "analyze", str(csv), "-i", str(instrument)]
+    subprocess.run([*command, "-f", "json", "-o", str(out)], check=True, capture_output=True)
+    expected = cipp.to_dict(cipp.analyze_file(csv, instrument=str(instrument)))
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(expected))
