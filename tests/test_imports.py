@@ -281,3 +281,32 @@ def test_the_installed_command_gives_what_the_library_gives(survey, tmp_path):
     subprocess.run([*command, "-f", "json", "-o", str(out)], check=True, capture_output=True)
     expected = cipp.to_dict(cipp.analyze_file(csv, instrument=str(instrument)))
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(json.dumps(expected))
+
+
+# --- the process builds the typer app with only what it runs ---------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        [],
+        ["analyze", "--help"],
+        ["batch", "--help"],
+        ["qual", "--help"],
+        ["qual", "agreement", "--help"],
+        ["export", "--help"],
+        ["analyze"],
+        ["analyze", "--bogus"],
+    ],
+)
+def test_the_app_built_for_one_command_says_what_the_whole_app_says(args):
+    from typer.testing import CliRunner
+
+    from cipp.cli.app import app, build
+
+    runner = CliRunner()
+    whole = runner.invoke(app, args)
+    built = build(listing=True) if args in ([], ["--help"]) else build([args[0]])
+    part = runner.invoke(built, args)
+    assert (part.output, part.exit_code) == (whole.output, whole.exit_code)
