@@ -245,6 +245,23 @@ def test_a_file_read_ahead_is_the_file_read_now(survey):
     assert [c.to_pylist() for c in ahead.cells] == [c.to_pylist() for c in fresh.cells]
 
 
+def test_a_workbook_read_ahead_is_its_first_sheet_read_now(tmp_path):
+    from cipp.read import tables
+    from tests.conftest import write_xlsx
+
+    path = write_xlsx(tmp_path / "w.xlsx", [["id", "q1"], [1, "Agree"], [2, None], [3, "x"]])
+    fresh = tables.read_table(path)
+    tables.read_ahead(path)
+    ahead = tables.read_table(path)
+    assert not tables._AHEAD
+    assert ahead.headers == fresh.headers and ahead.rows.tolist() == fresh.rows.tolist()
+    assert [c.to_pylist() for c in ahead.cells] == [c.to_pylist() for c in fresh.cells]
+    tables.read_ahead(path)
+    tables.read_table(path, sheet="Sheet1")  # a sheet named: read as asked, not taken
+    assert tables._AHEAD
+    tables._AHEAD.clear()
+
+
 def test_a_file_changed_since_it_was_read_ahead_is_read_again(survey):
     from cipp.read import tables
 

@@ -12,16 +12,13 @@ import sys
 def run() -> None:
     """Run the cipp command line (cipp.cli.app.run), ``--version`` alone answered first.
 
-    ``cipp analyze FILE.csv ...`` starts reading the file right away, beside the imports
-    of the command line (cipp.read.tables.read_ahead), unless --encoding or --limits
-    change how it must be read.
+    ``cipp analyze FILE ...`` starts reading the file right away, beside the imports of
+    the command line (cipp.read.tables.read_ahead), unless --encoding, --limits or
+    --sheet change how it must be read.
     """
     args = sys.argv[1:]
-    if (
-        len(args) > 1
-        and args[0] == "analyze"
-        and not any(arg.startswith(("--encoding", "--limits", "--help")) for arg in args)
-    ):
+    changed = ("--encoding", "--limits", "--sheet", "--help")
+    if len(args) > 1 and args[0] == "analyze" and not any(a.startswith(changed) for a in args):
         from cipp.read.tables import read_ahead
 
         read_ahead(args[1])

@@ -356,23 +356,26 @@ def _file_key(path: Path) -> tuple[str, int, int]:
 
 
 def read_ahead(path: str | Path) -> None:
-    """Start reading a CSV file in a background thread, for :func:`read_table` to take
-    when it is asked for the same, unchanged file under the same settings.
+    """Start reading a CSV file or a workbook's first non-empty sheet in a background
+    thread, for :func:`read_table` to take when it is asked for the same, unchanged file
+    (and, for a workbook, no particular sheet) under the same settings.
 
-    The command line calls this before it imports anything else, so that pyarrow parses
-    the file (without holding the GIL) while Python imports the analysis. A file read
-    ahead but not asked for costs only that work; a problem reading it is left for
-    read_table to meet and report as usual. Not a spreadsheet: nothing happens.
+    The command line calls this before it imports anything else, so that pyarrow or
+    fastexcel parses the file (without holding the GIL) while Python imports the
+    analysis. A file read ahead but not asked for costs only that work; a problem reading
+    it is left for read_table to meet and report as usual.
     """
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES or not path.is_file():
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, *SPREADSHEET_SUFFIXES) or not path.is_file():
         return
     ahead = _Ahead()
 
     def work() -> None:
         ahead.settings = current()
         try:
-            ahead.table = _read_csv(path)
+            spreadsheet = suffix in SPREADSHEET_SUFFIXES
+            ahead.table = _read_spreadsheet(path, None) if spreadsheet else _read_csv(path)
         except Exception:  # read_table reads the file again and reports what is wrong
             ahead.table = None
 
@@ -406,6 +409,8 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         raise DataError(f"{path}: cannot be read (permission denied)")
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
+        if sheet is None:
+            return _read_already(path) or _read_spreadsheet(path, sheet)
         return _read_spreadsheet(path, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
