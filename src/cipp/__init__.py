@@ -1,7 +1,8 @@
 """cipp: CIPP program-evaluation surveys to the tables, tests and figures of a paper.
 
 The public API below is imported lazily, so that ``import cipp`` (and ``cipp --help``)
-stays fast: pandas and scipy are imported only when an analysis runs.
+stays fast; an analysis imports pandas and scipy.stats only for a step that uses them
+(exact tests, workbooks, figures, the pandas views of Responses).
 
     import cipp
     results = cipp.analyze_file("data/mentors.xlsx")

@@ -135,7 +135,7 @@ def analyze(
     with user_errors():
         check_format(output_format, out)
         check_sort(sort)
-        warm_up()
+        warm_up(responses)
         if out is not None:
             check_output(out, [responses])
         options = analysis_options(

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import inspect
 import os
 import sys
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +21,7 @@ import cipp.cli.qual as qual_cli
 from cipp import __version__
 from cipp.cli.analyze import analyze
 from cipp.cli.batch import batch
-from cipp.cli.common import state
+from cipp.cli.common import MARKUP_MODE, state
 from cipp.cli.compare import compare
 from cipp.cli.instruments import list_instruments, validate
 from cipp.cli.project import init
@@ -27,25 +29,24 @@ from cipp.cli.project import run as run_project
 from cipp.cli.report import report
 from cipp.cli.sample_size import sample_size
 
-app = typer.Typer(
-    name="cipp",
-    help="Turn CIPP program-evaluation surveys into the tables and tests of a paper.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command()(analyze)
-app.command("batch")(batch)
-app.command()(compare)
-app.command()(init)
-app.command("run")(run_project)
-app.command("sample-size")(sample_size)
-app.command()(report)
-app.command("instruments")(list_instruments)
-app.command()(validate)
-app.add_typer(qual_cli.app, name="qual")
-app.add_typer(platforms_cli.instrument_app, name="instrument")
-app.add_typer(platforms_cli.export_app, name="export")
+#: The commands, in the order ``cipp --help`` lists them: name -> function ...
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "analyze": analyze,
+    "batch": batch,
+    "compare": compare,
+    "init": init,
+    "run": run_project,
+    "sample-size": sample_size,
+    "report": report,
+    "instruments": list_instruments,
+    "validate": validate,
+}
+#: ... and the groups of commands after them.
+GROUPS: dict[str, typer.Typer] = {
+    "qual": qual_cli.app,
+    "instrument": platforms_cli.instrument_app,
+    "export": platforms_cli.export_app,
+}
 
 
 def _show_version(value: bool) -> None:
@@ -54,7 +55,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: Annotated[
         bool,
@@ -67,9 +67,53 @@ def _main(
     state["debug"] = debug
 
 
+def _listed_only() -> None:
+    """Stands for a command in the list of ``cipp --help`` (see :func:`build`)."""
+
+
+def build(names: Sequence[str] | None = None, *, listing: bool = False) -> typer.Typer:
+    """The typer app with every command, or with those ``names`` only.
+
+    Typer reads every command's signature when it starts (a third of ``cipp --help``'s
+    time), so the process builds the app with just the command it runs; ``listing``
+    builds one whose commands are stand-ins with the real ones' help, enough for the
+    top-level ``cipp --help`` (tests/test_imports.py checks it prints the same).
+    """
+    built = typer.Typer(
+        name="cipp",
+        help="Turn CIPP program-evaluation surveys into the tables and tests of a paper.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=MARKUP_MODE,
+    )
+    built.callback()(_main)
+    for name, function in COMMANDS.items():
+        if names is None or name in names:
+            command = _listed_only if listing else function
+            built.command(name, help=inspect.getdoc(function))(command)
+    for name, group in GROUPS.items():
+        if names is None or name in names:
+            if listing:
+                group = typer.Typer(help=group.info.help, rich_markup_mode=MARKUP_MODE)
+                group.command()(_listed_only)
+            built.add_typer(group, name=name)
+    return built
+
+
+app = build()
+
+
 def main() -> None:
-    """Run the cipp command line (for programs that call it and go on afterwards)."""
-    app()
+    """Run the cipp command line (for programs that call it and go on afterwards): with
+    just the command asked for, or the list of commands for ``cipp`` and ``cipp --help``."""
+    args = sys.argv[1:]
+    if args in ([], ["--help"]):
+        build(listing=True)()
+    elif args[0] in COMMANDS or args[0] in GROUPS:
+        build([args[0]])()
+    else:
+        app()
 
 
 def _exit_on_signals() -> None:

@@ -14,10 +14,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from cipp.model.distributions import SORT_ORDERS
 from cipp.model.errors import CippError
@@ -25,6 +24,8 @@ from cipp.platforms.registry import SOURCES
 from cipp.render.formats import FORMATS
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from cipp.render.document import Document
 
 #: The output formats as --format lists them (importing the list imports no writer).
@@ -189,7 +190,29 @@ FLAGS = {
 }
 _OPTION = re.compile(r"`([a-z][a-z0-9_]*)(?:=([^`]*))?`")
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Help and usage errors as click prints them, not typer's rich panels: drawing them
+#: imports rich's console and markdown (about half of ``cipp --help``'s time).
+MARKUP_MODE = None
+
+
+class _ErrConsole:
+    """The console for messages on stderr, made (and rich imported) on first use, so
+    that ``cipp --help`` does not import rich."""
+
+    _console: Console | None = None
+
+    def _get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+
+err_console: Any = _ErrConsole()
 
 # Set by the main callback's --debug flag: show tracebacks instead of one-line errors.
 state = {"debug": False}
@@ -197,6 +220,8 @@ state = {"debug": False}
 
 def stdout_console() -> Console:
     """The console for results on stdout: the terminal's width, else $COLUMNS, else 80."""
+    from rich.console import Console
+
     from cipp.render.terminal import terminal_width
 
     return Console(highlight=False, width=terminal_width(sys.stdout))
@@ -229,18 +254,44 @@ def coder_list(value: str | None) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in value.split(",") if name.strip()) if value else None
 
 
-def warm_up() -> None:
-    """Import the analysis libraries in a background thread while the file is read.
+#: The modules :func:`warm_up` imports after the platforms', in the order the analysis
+#: meets them.
+WARM_UP = (
+    "scipy.special",
+    "cipp.stats.contingency",
+    "cipp.stats.describe",
+    "cipp.flow.findings",
+    "cipp.render.survey",
+    "cipp.render.json",
+    "rich.console",
+)
+
+
+def warm_up(*inputs: Path) -> None:
+    """Import what the analysis and the writers will need in a background thread while
+    the file is read.
 
     The readers (fastexcel, pyarrow) release the GIL while they parse, so importing
-    pandas and scipy (about a second together) overlaps with reading instead of adding
-    to it. Importing twice is harmless: the second import waits for the first.
+    scipy.special and cipp's own modules overlaps with reading instead of adding to it.
+    pandas and scipy.stats are not among them: an analysis imports them only for a step
+    that uses them (exact tests, workbooks, figures). Importing twice is harmless: the
+    second import waits for the first. A workbook among ``inputs`` adds pyarrow.compute,
+    which mapping its (not dictionary-encoded) columns needs.
     """
+    from cipp.read.tables import SPREADSHEET_SUFFIXES
+
+    spreadsheet = any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path in inputs)
+    names = (*WARM_UP, "pyarrow.compute") if spreadsheet else WARM_UP
 
     def load() -> None:
         import importlib
 
-        for name in ("pandas", "scipy.stats", "cipp.stats.contingency", "cipp.stats.describe"):
+        with contextlib.suppress(ImportError):
+            from cipp.platforms.registry import platforms
+
+            # Every platform's module: recognising the file's platform imports them first.
+            platforms()
+        for name in names:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cipp.cli.common import err_console, user_errors
+from cipp.cli.common import MARKUP_MODE, err_console, user_errors
 from cipp.model.errors import CippError, OutputError
 from cipp.platforms.registry import SOURCES
 
@@ -28,9 +28,12 @@ if TYPE_CHECKING:
 instrument_app = typer.Typer(
     help="Make an instrument YAML from a platform's questionnaire definition.",
     no_args_is_help=True,
+    rich_markup_mode=MARKUP_MODE,
 )
 export_app = typer.Typer(
-    help="Export responses for other software (SPSS, Stata).", no_args_is_help=True
+    help="Export responses for other software (SPSS, Stata).",
+    no_args_is_help=True,
+    rich_markup_mode=MARKUP_MODE,
 )
 
 Out = Annotated[

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from cipp.cli.common import (
+    MARKUP_MODE,
     EncodingOption,
     FormatOption,
     LimitsOption,
@@ -26,7 +27,11 @@ from cipp.cli.common import (
     user_errors,
 )
 
-app = typer.Typer(help="Focus groups: inter-coder agreement and themes.", no_args_is_help=True)
+app = typer.Typer(
+    help="Focus groups: inter-coder agreement and themes.",
+    no_args_is_help=True,
+    rich_markup_mode=MARKUP_MODE,
+)
 
 
 SegmentsArg = Annotated[

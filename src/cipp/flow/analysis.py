@@ -138,7 +138,7 @@ def _groupings(responses: Responses, options: AnalysisOptions) -> list[Grouping]
         names = tuple(
             d.id
             for d in responses.instrument.demographics
-            if d.test and d.id in responses.demographics.columns
+            if d.test and d.id in responses.demographic_values
         )
     return [resolve_grouping(responses, name) for name in dict.fromkeys(names)]
 
@@ -426,10 +426,11 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
         describe_item(
             item,
             instrument.scale_of(item),
-            responses.codes[item.id],
+            None,
             n_invalid=invalid_by_variable[item.id],
             counts=counts_of_levels(instrument.scale_of(item), responses.level_index(item.id)),
             confidence=options.confidence,
+            n_respondents=responses.n_respondents,
         )
         for item in items
     )
@@ -449,9 +450,9 @@ def analyze(responses: Responses, options: AnalysisOptions | None = None) -> Res
                 )
             )
     demographics = tuple(
-        describe_demographic(d, responses.demographics[d.id])
+        describe_demographic(d, responses.demographic_values[d.id])
         for d in instrument.demographics
-        if d.id in responses.demographics.columns
+        if d.id in responses.demographic_values
     )
     notes = _notes(responses)
     associations: tuple[AssociationTest, ...] = ()

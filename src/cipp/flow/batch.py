@@ -267,7 +267,7 @@ def _analyze_job(job: _Job, table: RawTable | None) -> _Outcome:
     waves = []
     # Respondents by their spreadsheet row: rows that answered nothing are in the table
     # but are no respondents (and so in no wave).
-    respondent_rows = responses.codes.index.to_numpy()
+    respondent_rows = responses.rows
     for position, label in enumerate(grouping.labels):
         wave_rows = respondent_rows[grouping.codes == position]
         if not len(wave_rows):

@@ -12,24 +12,11 @@ from typing import TYPE_CHECKING
 from cipp.model.errors import CippError, option
 from cipp.model.instrument import normalize_header, normalize_text
 from cipp.model.responses import Grouping, Responses
-from cipp.stats.describe import group_numeric
+from cipp.model.table import arrow_ints, arrow_valid
+from cipp.stats.describe import group_codes
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-
-def _from_categorical(id_: str, label: str, values: object, ordered: bool) -> Grouping:
-    import numpy as np
-    import pandas as pd
-
-    categorical = pd.Categorical(values)  # type: ignore[call-overload]
-    return Grouping(
-        id=id_,
-        label=label,
-        labels=tuple(str(c) for c in categorical.categories),
-        codes=np.asarray(categorical.codes, dtype="int64"),
-        ordered=ordered,
-    )
+    import pyarrow as pa
 
 
 def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") -> Grouping:
@@ -42,21 +29,23 @@ def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") 
     key = normalize_header(name)
     for demographic in instrument.demographics:
         if key in {normalize_header(h) for h in demographic.headers()}:
-            if demographic.id not in responses.demographics.columns:
+            if demographic.id not in responses.demographic_values:
                 raise CippError(
                     f"{option(parameter, name)}: demographic '{demographic.id}' has no column in "
                     f"{responses.source}"
                 )
-            values = responses.demographics[demographic.id]
-            if demographic.kind == "numeric":
-                if not demographic.bins:
-                    raise CippError(
-                        f"{option(parameter, name)}: numeric demographic '{demographic.id}' has "
-                        "no bins in the instrument to group it by"
-                    )
-                values = group_numeric(demographic, values)
-            ordered = demographic.ordered or demographic.kind == "numeric"
-            return _from_categorical(demographic.id, demographic.label, values, ordered)
+            if demographic.kind == "numeric" and not demographic.bins:
+                raise CippError(
+                    f"{option(parameter, name)}: numeric demographic '{demographic.id}' has "
+                    "no bins in the instrument to group it by"
+                )
+            return Grouping(
+                id=demographic.id,
+                label=demographic.label,
+                labels=tuple(str(label) for label in demographic.group_labels),
+                codes=group_codes(demographic, responses.demographic_values[demographic.id]),
+                ordered=demographic.ordered or demographic.kind == "numeric",
+            )
     headers = [h for h in responses.other_headers if normalize_header(h) == key]
     if len(headers) > 1:
         listed = ", ".join(f"'{h}'" for h in headers)
@@ -65,8 +54,8 @@ def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") 
             f"headed so ({listed}); rename all but one"
         )
     if headers:
-        return _from_texts(str(headers[0]), responses.other_column(headers[0]))
-    known = [d.id for d in instrument.demographics if d.id in responses.demographics.columns]
+        return _from_texts(str(headers[0]), responses.other_texts(headers[0]))
+    known = [d.id for d in instrument.demographics if d.id in responses.demographic_values]
     known += [str(h) for h in responses.other_headers]
     raise CippError(
         f"{option(parameter, name)}: no such demographic or column "
@@ -74,17 +63,22 @@ def resolve_grouping(responses: Responses, name: str, *, parameter: str = "by") 
     )
 
 
-def _from_texts(header: str, texts: pd.Series) -> Grouping:
+def _from_texts(header: str, texts: pa.Array | pa.ChunkedArray) -> Grouping:
     """A column outside the instrument grouped by its answers, as an instrument's columns
     are read: case, spacing and a number's spelling ("2", "2.0") do not make a new group.
 
     Each group is labelled with its most common spelling; groups are in natural order
-    ('2' before '10'); blank cells (None or NaN) are in no group.
+    ('2' before '10'); blank cells (null) are in no group.
     """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
 
-    codes, spellings = pd.factorize(texts, use_na_sentinel=True)
+    # Each distinct spelling once (Arrow's dictionary encoding), not each cell.
+    encoded = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    encoded = encoded.dictionary_encode()
+    spellings = encoded.dictionary.to_pylist()
+    codes = arrow_ints(encoded.indices).astype("int64")
+    codes[~arrow_valid(encoded.indices)] = -1
     uses = np.bincount(codes[codes >= 0], minlength=len(spellings))
     spelling_of: dict[str | float, tuple[int, str]] = {}
     group_keys = [_group_key(str(spelling)) for spelling in spellings]

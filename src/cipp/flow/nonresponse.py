@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from cipp.model.errors import DataError
 from cipp.model.instrument import normalize_text
@@ -18,9 +17,6 @@ from cipp.model.nonresponse import (
 )
 from cipp.model.responses import Grouping, Responses
 from cipp.model.results import ItemSummary
-
-if TYPE_CHECKING:
-    import numpy as np
 
 
 def _rate(respondents: int, size: int | None) -> float:
@@ -42,37 +38,46 @@ def _items(responses: Responses, summaries: Sequence[ItemSummary]) -> tuple[Item
     return tuple(out)
 
 
-def _group_items(responses: Responses, members: np.ndarray) -> tuple[ItemNonresponse, ...]:
+def _answered_by_group(responses: Responses, grouping: Grouping) -> dict[str, list[int]]:
+    """Per item asked, how many respondents of each group answered it (one pass over
+    each item's answers, not one per group)."""
     import numpy as np
 
-    out = []
-    asked = int(np.count_nonzero(members))
+    known = grouping.codes >= 0
+    n_groups = len(grouping.labels)
+    answered = {}
     for item in responses.items_asked:
-        levels = responses.level_index(item.id)[members]
         n_levels = len(responses.instrument.scale_of(item).levels)
-        answered = int(np.count_nonzero(levels < n_levels))
-        out.append(ItemNonresponse(item.id, asked, answered, asked - answered))
-    return tuple(out)
+        hit = known & (responses.level_index(item.id) < n_levels)
+        answered[item.id] = np.bincount(grouping.codes[hit], minlength=n_groups).tolist()
+    return answered
 
 
 def _by_group(
     responses: Responses, grouping: Grouping, sizes: GroupSizes | None
 ) -> GroupNonresponse:
-    from cipp.stats.goodness_of_fit import goodness_of_fit
+    import numpy as np
 
     roster = {normalize_text(label): n for label, n in (sizes.groups if sizes else ())}
+    known = grouping.codes[grouping.codes >= 0]
+    counts = np.bincount(known, minlength=len(grouping.labels)).tolist()
+    answered = _answered_by_group(responses, grouping)
     groups = []
-    counts = []
     for j, label in enumerate(grouping.labels):
-        members = grouping.codes == j
-        respondents = int(members.sum())
+        respondents = counts[j]
         size = roster.get(normalize_text(label))
-        counts.append(respondents)
-        items = _group_items(responses, members)
+        items = tuple(
+            ItemNonresponse(
+                item.id, respondents, answered[item.id][j], respondents - answered[item.id][j]
+            )
+            for item in responses.items_asked
+        )
         groups.append(GroupResponse(label, respondents, size, _rate(respondents, size), items))
     fit = None
-    known = {normalize_text(label) for label in grouping.labels}
-    if roster and set(roster) <= known:
+    known_labels = {normalize_text(label) for label in grouping.labels}
+    if roster and set(roster) <= known_labels:
+        from cipp.stats.goodness_of_fit import goodness_of_fit
+
         expected = {
             label: float(roster[normalize_text(label)])
             for label in grouping.labels

@@ -43,20 +43,31 @@ class InvalidCell:
 class Responses:
     """One row per respondent, validated against an instrument.
 
-    ``codes`` has one nullable-integer column per item asked (missing is <NA>, never a
-    level); ``demographics`` one column per demographic found (categorical labels as an
-    ordered pandas Categorical, numbers as floats). The remaining columns stay as the
-    reader's Arrow arrays (``other_cells``, every row of the file; ``answered`` marks the
-    respondents' rows) until one is asked for: :meth:`other_column` gives one as trimmed
-    text, :attr:`other` all of them. The index is the spreadsheet row number of each
-    respondent.
+    The loader keeps each item's answers as level positions (:meth:`level_index`) and
+    each demographic's as a plain array (:attr:`demographic_values`); the pandas views
+    are built from them only when first asked for, so an analysis that never asks does
+    not import pandas: ``codes`` has one nullable-integer column per item asked (missing
+    is <NA>, never a level); ``demographics`` one column per demographic found
+    (categorical labels as an ordered pandas Categorical, numbers as floats). The
+    remaining columns stay as the reader's Arrow arrays (``other_cells``, every row of
+    the file; ``answered`` marks the respondents' rows) until one is asked for:
+    :meth:`other_texts` gives one as trimmed text, :meth:`other_column` as a pandas
+    Series, :attr:`other` all of them. ``rows`` (the frames' index) is the spreadsheet
+    row number of each respondent.
     """
 
     instrument: Instrument
-    codes: pd.DataFrame
-    demographics: pd.DataFrame
     source: str
     sheet: str | None
+    #: The spreadsheet row number of each respondent (an int64 array).
+    rows: Any = field(repr=False, compare=False)
+    #: Each item asked, per respondent: its level's position in the scale, the number
+    #: of levels where missing (see :meth:`level_index`).
+    answers: Mapping[str, Any] = field(repr=False, compare=False)
+    #: Each demographic found, per respondent: a categorical one as the position of its
+    #: label in ``group_labels`` (-1 where missing), a numeric one as a float (NaN where
+    #: missing). In the instrument's order.
+    demographic_values: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     invalid: tuple[InvalidCell, ...] = ()
     declared_missing: dict[str, int] = field(default_factory=dict)
     items_not_asked: tuple[str, ...] = ()
@@ -66,7 +77,7 @@ class Responses:
     other_cells: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: Which of the file's rows are respondents' (None: all of them).
     answered: Any = field(default=None, repr=False, compare=False)
-    _other: dict[str, pd.Series] = field(default_factory=dict, repr=False, compare=False)
+    _other: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     #: The reader's notes on the file (cipp.model.table.RawTable.notes).
     notes: tuple[str, ...] = ()
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
@@ -76,31 +87,97 @@ class Responses:
     _declared: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: Per item, how many answers gave each declared missing value, by its spelling.
     declared_labels: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    #: The pandas views, built when first asked for.
+    _frames: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_respondents(self) -> int:
-        return len(self.codes)
+        return len(self.rows)
+
+    @property
+    def codes(self) -> pd.DataFrame:
+        """One nullable-integer column of codes per item asked (built when first asked for)."""
+        frame = self._frames.get("codes")
+        if frame is None:
+            import pandas as pd
+
+            instrument = self.instrument
+            columns = {
+                item_id: _codes_of_levels(instrument.scale_of(instrument.item(item_id)), levels)
+                for item_id, levels in self.answers.items()
+            }
+            frame = pd.DataFrame(columns, index=self._index(), copy=False)
+            self._frames["codes"] = frame
+        return frame
+
+    @property
+    def demographics(self) -> pd.DataFrame:
+        """One column per demographic found: an ordered pandas Categorical of its labels,
+        or floats (built when first asked for)."""
+        frame = self._frames.get("demographics")
+        if frame is None:
+            import pandas as pd
+
+            columns: dict[str, Any] = {}
+            for demographic in self.instrument.demographics:
+                values = self.demographic_values.get(demographic.id)
+                if values is None or demographic.kind == "numeric":
+                    if values is not None:
+                        columns[demographic.id] = values
+                    continue
+                columns[demographic.id] = pd.Categorical.from_codes(
+                    values,
+                    categories=list(demographic.group_labels),
+                    ordered=demographic.ordered,
+                )
+            frame = pd.DataFrame(columns, index=self._index(), copy=False)
+            self._frames["demographics"] = frame
+        return frame
+
+    def _index(self) -> pd.Index:
+        import pandas as pd
+
+        index = self._frames.get("index")
+        if index is None:
+            index = pd.Index(self.rows, name="row")
+            self._frames["index"] = index
+        return index
 
     @property
     def other_headers(self) -> tuple[str, ...]:
         """The headers of the columns outside the instrument, in the file's order."""
         return tuple(self.other_cells)
 
+    def other_texts(self, header: str) -> Any:
+        """One column outside the instrument as an Arrow string array, one entry per
+        respondent: trimmed, blank as null. Converted from the reader's cells when asked
+        for; the other columns stay as they were read."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from cipp.model.table import arrow_mask
+
+        cells = self.other_cells[header]
+        if isinstance(cells, pa.ChunkedArray):
+            cells = cells.combine_chunks()
+        texts = pc.utf8_trim_whitespace(cells.cast(pa.string()))
+        # Blank where trimming left nothing (no scalar literals: see arrow_valid).
+        texts = pc.if_else(
+            pc.cast(pc.utf8_length(texts), pa.bool_()), texts, pa.nulls(len(texts), pa.string())
+        )
+        if self.answered is not None:
+            texts = texts.filter(arrow_mask(self.answered))
+        return texts
+
     def other_column(self, header: str) -> pd.Series:
         """One column outside the instrument as text, one row per respondent: trimmed,
         blank as None (converted from Arrow when first asked for, then kept)."""
         cached = self._other.get(header)
         if cached is None:
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            texts = pc.utf8_trim_whitespace(self.other_cells[header].cast(pa.string()))
-            texts = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
-            if self.answered is not None:
-                texts = texts.filter(pa.array(self.answered))
             import pandas as pd
 
-            cached = pd.Series(texts.to_pylist(), index=self.codes.index, dtype=object)
+            texts = self.other_texts(header)
+            cached = pd.Series(texts.to_pylist(), index=self._index(), dtype=object)
             self._other[header] = cached
         return cached
 
@@ -110,18 +187,22 @@ class Responses:
         import pandas as pd
 
         columns = {h: self.other_column(h).to_numpy(dtype=object) for h in self.other_headers}
-        return pd.DataFrame(columns, index=self.codes.index)
+        return pd.DataFrame(columns, index=self._index())
 
     @property
     def items_asked(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.instrument.items if item.id in self.codes.columns)
+        return tuple(item for item in self.instrument.items if item.id in self.answers)
 
     def code_array(self, item_id: str) -> np.ndarray:
         """An item's codes as a plain int32 array, with :data:`MISSING_CODE` where missing
         (for code outside cipp; cipp's own statistics use :meth:`level_index`)."""
         cached = self._arrays.get(item_id)
         if cached is None:
-            cached = self.codes[item_id].to_numpy(dtype="int32", na_value=MISSING_CODE)
+            import numpy as np
+
+            scale = self.instrument.scale_of(self.instrument.item(item_id))
+            code_of = np.array([*scale.codes, MISSING_CODE], dtype="int32")
+            cached = np.take(code_of, self.level_index(item_id))
             cached.flags.writeable = False
             self._arrays[item_id] = cached
         return cached

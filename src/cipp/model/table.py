@@ -44,6 +44,65 @@ def column_name(index: int, *, spreadsheet: bool) -> str:
     return letters
 
 
+# pyarrow's own conversions between Arrow and numpy (to_numpy, np.asarray, pa.array,
+# pa.scalar) import pandas when it is installed, a third of a second that an analysis
+# would spend for nothing; these read and write the Arrow buffers directly instead.
+
+
+def arrow_valid(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where an Arrow array (or chunked array) holds a value, False where null."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        parts = [arrow_valid(chunk) for chunk in array.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    validity = array.buffers()[0]
+    if validity is None or array.null_count == 0:
+        return np.ones(len(array), dtype=bool)
+    return _bits(validity, array.offset, len(array))
+
+
+def arrow_bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """An Arrow boolean array without nulls as a numpy bool array."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        parts = [arrow_bools(chunk) for chunk in array.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    return _bits(array.buffers()[1], array.offset, len(array))
+
+
+def arrow_ints(array: pa.Array) -> np.ndarray:
+    """An Arrow integer array's values as numpy (a view; a null's slot holds anything)."""
+    import numpy as np
+    import pyarrow as pa
+
+    kind = "i" if pa.types.is_signed_integer(array.type) else "u"
+    dtype = np.dtype(f"{kind}{array.type.bit_width // 8}")
+    data = array.buffers()[1]
+    if data is None:
+        return np.zeros(len(array), dtype=dtype)
+    return np.frombuffer(data, dtype=dtype, count=array.offset + len(array))[array.offset :]
+
+
+def arrow_mask(mask: np.ndarray) -> pa.Array:
+    """A numpy bool array as an Arrow boolean array (for ``filter``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    packed = np.packbits(np.asarray(mask, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(packed)])
+
+
+def _bits(buffer: pa.Buffer, offset: int, length: int) -> np.ndarray:
+    import numpy as np
+
+    bits = np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")
+    return bits[offset : offset + length].astype(bool)
+
+
 def _text_array(values: Any) -> pa.Array:
     """A column as an Arrow string array with blank cells as nulls.
 
@@ -79,15 +138,14 @@ def answered_rows(columns: Sequence[Any]) -> np.ndarray:
     cost a few milliseconds.
     """
     import numpy as np
-    import pyarrow.compute as pc
 
     n_rows = len(columns[0]) if columns else 0
     if not columns or any(column.null_count == 0 for column in columns):
         return np.full(n_rows, bool(columns))
-    filled = pc.is_valid(columns[0])
+    filled = arrow_valid(columns[0])
     for column in columns[1:]:
-        filled = pc.or_(filled, pc.is_valid(column))
-    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+        filled |= arrow_valid(column)
+    return filled
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import DataError, InstrumentError, listed, shown
 from cipp.model.instrument import Demographic, Instrument, Item, normalize_header, normalize_text
-from cipp.model.responses import InvalidCell, Responses, _codes_of_levels, level_positions
-from cipp.model.table import RawTable, answered_rows, column_name
+from cipp.model.responses import InvalidCell, Responses, level_positions
+from cipp.model.table import RawTable, answered_rows, arrow_ints, arrow_valid, column_name
 from cipp.read.instrument import iter_bundled
 
 if TYPE_CHECKING:
@@ -342,7 +342,6 @@ def _distinct_and_indices(
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     number: dict[str | None, int] = {None: 0}
@@ -351,13 +350,16 @@ def _distinct_and_indices(
     for chunk in chunks:
         if not len(chunk):
             continue
-        encoded = chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+        encoded = chunk if pa.types.is_dictionary(chunk.type) else chunk.dictionary_encode()
         texts = encoded.dictionary.to_pylist()
         shared = np.array(
             [number.setdefault(text, len(number)) for text in texts] + [0], dtype="int32"
         )
-        local = encoded.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
-        np.take(shared, local, out=indices[start : start + len(chunk)], mode="clip")
+        part = indices[start : start + len(chunk)]
+        # A null's slot may hold any number: clipped here, then made the blank's 0.
+        np.take(shared, arrow_ints(encoded.indices), out=part, mode="clip")
+        if encoded.null_count:
+            part[~arrow_valid(encoded.indices)] = 0
         start += len(chunk)
     return list(number), indices
 
@@ -506,7 +508,6 @@ def _demographic_column(
     mapper: _Mapper, position: int, demographic: Demographic
 ) -> tuple[Any, int]:
     import numpy as np
-    import pandas as pd
 
     missing = frozenset(normalize_text(v) for v in demographic.missing) | _file_missing(
         mapper.table, position
@@ -535,12 +536,8 @@ def _demographic_column(
     table = np.where(np.isnan(mapped.values), -1, mapped.values).astype(
         "int8" if len(labels) < 127 else "int32"
     )
-    categorical = pd.Categorical.from_codes(  # type: ignore[call-overload]
-        np.take(table, mapped.indices),
-        categories=labels,
-        ordered=demographic.ordered,
-    )
-    return categorical, mapped.declared
+    # The label's position in group_labels, -1 where missing (Responses.demographic_values).
+    return np.take(table, mapped.indices), mapped.declared
 
 
 def load_responses(
@@ -558,7 +555,6 @@ def load_responses(
     and counted in ``rows_without_answers``.
     """
     import numpy as np
-    import pandas as pd
 
     item_columns, demographic_columns = match_columns(table, instrument)
     absent = [item for item in instrument.items if item.id not in item_columns]
@@ -569,8 +565,6 @@ def load_responses(
 
     invalid: list[InvalidCell] = []
     mapper = _Mapper(table, lenient, invalid)
-    index = pd.Index(table.rows, name="row")
-    codes: dict[str, Any] = {}
     levels: dict[str, np.ndarray] = {}
     declared_missing: dict[str, int] = {}
     for item in instrument.items:
@@ -589,7 +583,6 @@ def load_responses(
             allowed,
         )
         levels[item.id] = np.take(level_positions(scale, mapped.values), mapped.indices)
-        codes[item.id] = _codes_of_levels(scale, levels[item.id])
         declared_missing[item.id] = mapped.declared
     demographics: dict[str, Any] = {}
     for demographic in instrument.demographics:
@@ -604,20 +597,17 @@ def load_responses(
         variable: table.headers[position]
         for variable, position in (*item_columns.items(), *demographic_columns.items())
     }
-    codes_frame = pd.DataFrame(codes, index=index, copy=False)
-    demographics_frame = pd.DataFrame(demographics, index=index, copy=False)
     # A row with only an id or a timestamp (a survey opened and left) is not a respondent.
     answered = answered_rows([table.cells[position] for position in sorted(used)])
     empty_rows = int(len(answered) - np.count_nonzero(answered))
-    if empty_rows:
-        codes_frame = codes_frame[answered]
-        demographics_frame = demographics_frame[answered]
     keep = answered if empty_rows else None
     declared_rows = {k: rows for k, rows in mapper.declared_rows.items() if k in levels}
+    answers = _read_only(levels, keep)
     return Responses(
         instrument=instrument,
-        codes=codes_frame,
-        demographics=demographics_frame,
+        rows=np.asarray(table.rows if keep is None else table.rows[keep], dtype=np.int64),
+        answers=answers,
+        demographic_values=_read_only(demographics, keep),
         other_cells=other,
         answered=answered if empty_rows else None,
         rows_without_answers=empty_rows,
@@ -631,7 +621,7 @@ def load_responses(
         ),
         columns=columns,
         notes=table.notes,
-        _levels=_read_only(levels, keep),
+        _levels=dict(answers),
         _declared=_read_only(declared_rows, keep),
         declared_labels={
             variable: labels

@@ -16,12 +16,14 @@ import csv
 import io
 import os
 import re
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cipp.model.errors import DataError
-from cipp.model.table import RawTable, _text_array, answered_rows, column_name
+from cipp.model.table import RawTable, _text_array, answered_rows, arrow_mask, column_name
 from cipp.read.csvtext import check_single_byte, decode_text, parse_records
 from cipp.read.settings import current
 
@@ -90,13 +92,12 @@ def _select(column: Any, rows: np.ndarray) -> Any:
     Otherwise a filter, which keeps a chunked column's chunks and their dictionaries.
     """
     import numpy as np
-    import pyarrow as pa
 
     if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
         return column.slice(int(rows[0]), len(rows))
     keep = np.zeros(len(column), dtype=bool)
     keep[rows] = True
-    return column.filter(pa.array(keep))
+    return column.filter(arrow_mask(keep))
 
 
 def _read_spreadsheet(path: Path, sheet: str | None) -> RawTable:
@@ -216,7 +217,7 @@ def _read_csv_arrow(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     try:
-        columns: list[Any] = [_spaces_as_blank(column, longest) for column in table.columns]
+        columns = _spaces_as_blank(table.columns, longest)
     except pa.ArrowInvalid:
         return None  # not UTF-8 after all, past the sample the encoding was judged from
     except ValueError:
@@ -235,34 +236,53 @@ def _read_csv_arrow(
     return _table_from_columns(path, None, columns)
 
 
-def _spaces_as_blank(column: pa.ChunkedArray, longest: int) -> pa.ChunkedArray:
-    """The column with cells of nothing but spaces made blank (null), as the other
-    readers give them, after checking that its texts are UTF-8 (ArrowInvalid if not) and
-    no longer than ``longest`` characters (ValueError if they are).
+def _spaces_as_blank(columns: Sequence[pa.ChunkedArray], longest: int) -> list[Any]:
+    """The columns with cells of nothing but spaces made blank (null), as the other
+    readers give them, after checking that their texts are UTF-8 (ArrowInvalid if not)
+    and no longer than ``longest`` characters (ValueError if they are).
 
-    All is done on each chunk's dictionary, once per distinct text.
+    All is done on the chunks' dictionaries, once per distinct text of a chunk, and on
+    all of them at once: a file of many columns and chunks makes thousands of small
+    dictionaries, and a call per dictionary cost more than the checks themselves.
     """
+    import numpy as np
     import pyarrow as pa
+
+    dictionaries = [chunk.dictionary for column in columns for chunk in column.chunks]
+    if not dictionaries:
+        return list(columns)
+    texts = pa.concat_arrays(dictionaries)
+    texts.validate(full=True)
+    # In Python: the texts are few, and pyarrow.compute costs a tenth of a second to import.
+    values = texts.to_pylist()
+    if max((len(text) for text in values if text is not None), default=0) > longest:
+        raise ValueError("a field over the limit")
+    blank = [j for j, text in enumerate(values) if text is not None and not text.strip()]
+    if not blank:
+        return list(columns)
     import pyarrow.compute as pc
 
-    chunks = []
-    changed = False
-    for chunk in column.chunks:
-        chunk.dictionary.validate(full=True)
-        if (
-            len(chunk.dictionary)
-            and (pc.max(pc.utf8_length(chunk.dictionary)).as_py() or 0) > longest
-        ):
-            raise ValueError("a field over the limit")
-        texts = chunk.dictionary.to_pylist()
-        spaces = [j for j, text in enumerate(texts) if text is not None and not text.strip()]
-        if spaces:
-            hit = pc.is_in(chunk.indices, value_set=pa.array(spaces, pa.int32()))
-            indices = pc.if_else(hit, pa.scalar(None, pa.int32()), chunk.indices)
-            chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
-            changed = True
-        chunks.append(chunk)
-    return pa.chunked_array(chunks, type=column.type) if changed else column
+    starts = np.cumsum([0, *(len(d) for d in dictionaries)])
+    out: list[Any] = []
+    at = 0
+    for column in columns:
+        chunks = []
+        for chunk in column.chunks:
+            low, high = starts[at], starts[at + 1]
+            at += 1
+            spaces = [j - low for j in blank if low <= j < high]
+            if spaces:
+                # No pa.array or pa.scalar: either would import pandas (model.table).
+                value_set = pa.Array.from_buffers(
+                    pa.int32(), len(spaces), [None, pa.py_buffer(np.array(spaces, "int32"))]
+                )
+                hit = pc.is_in(chunk.indices, value_set=value_set)
+                nulls = pa.nulls(len(chunk), pa.int32())
+                indices = pc.if_else(hit, nulls, chunk.indices)
+                chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+            chunks.append(chunk)
+        out.append(pa.chunked_array(chunks, type=column.type))
+    return out
 
 
 def _read_csv(path: Path) -> RawTable:
@@ -317,6 +337,62 @@ def _check_single_byte_file(path: Path) -> None:
         check_single_byte(path, data)
 
 
+@dataclass
+class _Ahead:
+    """A CSV file being read in a background thread (see :func:`read_ahead`)."""
+
+    thread: threading.Thread | None = None
+    settings: object = None
+    table: RawTable | None = None
+
+
+#: The files being read ahead, by (resolved path, size, modification time).
+_AHEAD: dict[tuple[str, int, int], _Ahead] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    status = path.stat()
+    return str(path.resolve()), status.st_size, status.st_mtime_ns
+
+
+def read_ahead(path: str | Path) -> None:
+    """Start reading a CSV file or a workbook's first non-empty sheet in a background
+    thread, for :func:`read_table` to take when it is asked for the same, unchanged file
+    (and, for a workbook, no particular sheet) under the same settings.
+
+    The command line calls this before it imports anything else, so that pyarrow or
+    fastexcel parses the file (without holding the GIL) while Python imports the
+    analysis. A file read ahead but not asked for costs only that work; a problem reading
+    it is left for read_table to meet and report as usual.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, *SPREADSHEET_SUFFIXES) or not path.is_file():
+        return
+    ahead = _Ahead()
+
+    def work() -> None:
+        ahead.settings = current()
+        try:
+            spreadsheet = suffix in SPREADSHEET_SUFFIXES
+            ahead.table = _read_spreadsheet(path, None) if spreadsheet else _read_csv(path)
+        except Exception:  # read_table reads the file again and reports what is wrong
+            ahead.table = None
+
+    ahead.thread = threading.Thread(target=work, name="cipp-read-ahead", daemon=True)
+    _AHEAD[_file_key(path)] = ahead
+    ahead.thread.start()
+
+
+def _read_already(path: Path) -> RawTable | None:
+    """The table :func:`read_ahead` read from this file, when it still holds."""
+    ahead = _AHEAD.pop(_file_key(path), None) if _AHEAD else None
+    if ahead is None or ahead.thread is None:
+        return None
+    ahead.thread.join()
+    return ahead.table if ahead.settings == current() else None
+
+
 def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
     """Read a workbook sheet (the first non-empty one by default) or a CSV file as text.
 
@@ -333,11 +409,13 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         raise DataError(f"{path}: cannot be read (permission denied)")
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
+        if sheet is None:
+            return _read_already(path) or _read_spreadsheet(path, sheet)
         return _read_spreadsheet(path, sheet)
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
             raise DataError(f"{path}: `sheet` applies to workbooks, not CSV files")
-        return _read_csv(path)
+        return _read_already(path) or _read_csv(path)
     raise DataError(f"{path}: unsupported file type '{suffix}' (expected .xlsx or .csv)")
 
 

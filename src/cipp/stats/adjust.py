@@ -8,12 +8,25 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from cipp.model.errors import CippError, DataError, option
 from cipp.model.tests import ADJUST_METHODS
 
 __all__ = ["adjust_pvalues"]
+
+
+def _bh(family: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Benjamini-Hochberg: p_(i) * m / i, made monotone from the largest down and capped
+    at 1, in the arithmetic of ``scipy.stats.false_discovery_control(method="bh")``."""
+    m = family.size
+    if m <= 1:
+        return family.copy()
+    order = np.argsort(family)
+    stepped = family[order] * (m / np.arange(1, m + 1, dtype=np.float64))
+    np.minimum.accumulate(stepped[::-1], out=stepped[::-1])
+    adjusted = np.empty(m)
+    adjusted[order] = stepped
+    return np.clip(adjusted, 0.0, 1.0)
 
 
 def _holm(family: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -31,7 +44,8 @@ def adjust_pvalues(pvalues: Sequence[float | None], method: str = "bh") -> list[
 
     ``method`` is one of ADJUST_METHODS (in any case). NaN or None (a test that was not
     testable) stays NaN and is left out of the family, so m counts only the real tests.
-    BH uses ``scipy.stats.false_discovery_control``; Holm's step-down is
+    BH is p_(i) * m / i made monotone, as ``scipy.stats.false_discovery_control``
+    computes it (a test checks the two agree); Holm's step-down is
     p_(i) * (m - i + 1), made monotone and capped at 1. Both agree with statsmodels'
     ``multipletests`` (methods "fdr_bh" and "holm") and R's ``p.adjust``.
     """
@@ -49,7 +63,7 @@ def adjust_pvalues(pvalues: Sequence[float | None], method: str = "bh") -> list[
     out = np.full(values.shape, math.nan)
     if family.size:
         if key == "bh":
-            out[present] = stats.false_discovery_control(family, method="bh")
+            out[present] = _bh(family)
         else:
             out[present] = _holm(family)
     return [float(x) for x in out]

@@ -21,12 +21,12 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from cipp.model.errors import CippError, DataError, option
 from cipp.model.tests import ChiSquare, ChosenTest, ContingencyResult, ExactTest, ExpectedCheck
 from cipp.stats import fisher
 from cipp.stats.counting import count_table
+from cipp.stats.tails import chi2_sf
 
 __all__ = [
     "SMALL_EXPECTED",
@@ -77,23 +77,42 @@ def adjusted_residuals(
     return tuple(tuple(float(x) for x in row) for row in residuals)
 
 
+def _chi_square(observed: _Floats, expected: _Floats, dof: int) -> tuple[float, float]:
+    """Pearson's statistic and its p, summed as scipy's power_divergence sums them."""
+    statistic = float(((observed - expected) ** 2 / expected).sum())
+    return statistic, chi2_sf(statistic, dof)
+
+
 def pearson_chi_square(table: _Counts) -> ChiSquare:
     """Pearson chi-square without continuity correction, its expected counts and, for a
     2 x 2 table, Yates' corrected p.
 
-    Agrees with R's ``chisq.test(correct = FALSE)`` (?chisq.test's example from Agresti
-    2007 p. 39: X-squared = 30.07, df = 2, p = 2.954e-07); Yates' p with ``chisq.test``'s
-    default (?chisq.test: 0.4233).
+    The arithmetic of ``scipy.stats.chi2_contingency`` step for step (expected counts from
+    the margins, the terms summed over the table, the p from scipy.special.chdtrc), so
+    the same floats (a test checks it), without importing scipy.stats. The table has at
+    least two non-empty rows and columns (test_contingency drops empty ones). Agrees with
+    R's ``chisq.test(correct = FALSE)`` (?chisq.test's example from Agresti 2007 p. 39:
+    X-squared = 30.07, df = 2, p = 2.954e-07); Yates' p with ``chisq.test``'s default
+    (?chisq.test: 0.4233).
     """
-    chi = stats.chi2_contingency(table, correction=False)
-    is_2x2 = table.shape == (2, 2)
-    p_yates = float(stats.chi2_contingency(table, correction=True).pvalue) if is_2x2 else math.nan
+    observed = np.asarray(table, dtype=np.float64)
+    rows = observed.sum(axis=1, keepdims=True)
+    columns = observed.sum(axis=0, keepdims=True)
+    expected = rows * columns / observed.sum()
+    dof = expected.size - sum(expected.shape) + expected.ndim - 1
+    statistic, p_value = _chi_square(observed, expected, dof)
+    p_yates = math.nan
+    if observed.shape == (2, 2):
+        # Yates: each count moved half a unit towards its expected count, never past it.
+        difference = expected - observed
+        moved = observed + np.minimum(0.5, np.abs(difference)) * np.sign(difference)
+        p_yates = _chi_square(moved, expected, dof)[1]
     return ChiSquare(
-        statistic=float(chi.statistic),
-        df=int(chi.dof),
-        p_value=float(chi.pvalue),
+        statistic=statistic,
+        df=int(dof),
+        p_value=p_value,
         p_yates=p_yates,
-        expected=tuple(tuple(float(x) for x in row) for row in chi.expected_freq),
+        expected=tuple(tuple(float(x) for x in row) for row in expected),
     )
 
 
@@ -118,9 +137,14 @@ def check_expected(expected: Sequence[Sequence[float]] | _Floats) -> ExpectedChe
     )
 
 
-def cramers_v(table: _Counts) -> float:
-    """Cramér's V without bias correction (scipy ``association(method='cramer')``)."""
-    return float(stats.contingency.association(table, method="cramer"))
+def cramers_v(table: _Counts, statistic: float | None = None) -> float:
+    """Cramér's V without bias correction, as scipy's ``association(method='cramer')``
+    computes it: sqrt(chi2 / n / min(r - 1, c - 1)); ``statistic`` is the table's
+    Pearson chi-square when already known."""
+    counts = np.asarray(table)
+    chi2 = pearson_chi_square(counts).statistic if statistic is None else statistic
+    phi2 = chi2 / counts.sum()
+    return math.sqrt(phi2 / min(counts.shape[0] - 1, counts.shape[1] - 1))
 
 
 def bergsma_v(chi2: float, n: int, n_rows: int, n_cols: int) -> float:
@@ -162,7 +186,7 @@ def linear_by_linear(
         return math.nan, math.nan
     r = cov / math.sqrt(var_r * var_c)
     m2 = (n - 1.0) * r * r
-    return m2, float(stats.chi2.sf(m2, 1))
+    return m2, chi2_sf(m2, 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,7 +364,7 @@ def _tested(
         exact_resamples=None if exact is None else exact.resamples,
         exact_seed=None if exact is None else exact.seed,
         test_used=choice.test_used,
-        cramers_v=cramers_v(kept),
+        cramers_v=cramers_v(kept, chi.statistic),
         cramers_v_corrected=(
             bergsma_v(chi.statistic, n, kept.shape[0], kept.shape[1])
             if bias_corrected

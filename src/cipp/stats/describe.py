@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cipp.model.instrument import Demographic, Instrument, Item, Scale
 from cipp.model.responses import Responses
@@ -22,6 +22,7 @@ from cipp.model.results import (
 )
 from cipp.stats.counting import tally
 from cipp.stats.reliability import cronbach_alpha_levels
+from cipp.stats.tails import two_sided_z
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,16 +37,22 @@ COMPONENT_ROWS = ("Not mostly positive", "Mostly positive")
 def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for k of n, in percent (NaN when n = 0).
 
-    Uses scipy.stats.binomtest(...).proportion_ci(method="wilson"); agrees with R's
-    prop.test(k, n, correct = FALSE)$conf.int and statsmodels' proportion_confint
-    (method="wilson").
+    The arithmetic of scipy.stats.binomtest(k, n).proportion_ci(method="wilson"),
+    step for step (so the same floats; a test checks it on many k, n and levels), without
+    importing scipy.stats: z from scipy.special.ndtri, the bound at 0 (1) when k is 0 (n).
+    Agrees with R's prop.test(k, n, correct = FALSE)$conf.int and statsmodels'
+    proportion_confint (method="wilson").
     """
     if n == 0:
         return NAN, NAN
-    from scipy.stats import binomtest
-
-    interval = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-    return 100 * float(interval.low), 100 * float(interval.high)
+    z = two_sided_z(confidence)
+    p = k / n
+    denominator = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denominator
+    delta = z / denominator * math.sqrt(4 * n * p * (1 - p) + z**2)
+    low = 0.0 if k == 0 else center - delta
+    high = 1.0 if k == n else center + delta
+    return 100 * low, 100 * high
 
 
 def newcombe_difference(
@@ -132,19 +139,23 @@ def counts_of_levels(scale: Scale, levels: np.ndarray) -> dict[int, int]:
 def describe_item(
     item: Item,
     scale: Scale,
-    codes: pd.Series,
+    codes: pd.Series | None,
     *,
     n_invalid: int = 0,
     counts: Mapping[int, int] | None = None,
     confidence: float = 0.95,
+    n_respondents: int | None = None,
 ) -> ItemSummary:
     """Count each level of one item (``codes``: nullable integer codes, <NA> = missing).
 
-    ``counts`` (each code's count) may be given when already known, as analyze() does
-    from the responses' level positions; they are then not counted again."""
-    if counts is None:
-        counts = level_counts(scale, codes)
-    n_respondents = len(codes)
+    ``counts`` (each code's count) and ``n_respondents`` may be given when already known,
+    as analyze() does from the responses' level positions; ``codes`` is then not needed
+    (None) and nothing is counted again."""
+    if counts is None or n_respondents is None:
+        if codes is None:
+            raise ValueError("describe_item needs the codes, or the counts and n_respondents")
+        counts = level_counts(scale, codes) if counts is None else counts
+        n_respondents = len(codes)
     n_valid = sum(counts.values())
     levels = []
     for level in scale.levels:
@@ -245,14 +256,20 @@ def describe_component(
     )
 
 
-def describe_demographic(demographic: Demographic, values: pd.Series) -> DemographicSummary:
-    """n (%) per category (valid percent); for numbers also mean, SD, median and range."""
-    import pandas as pd
+def describe_demographic(demographic: Demographic, values: Any) -> DemographicSummary:
+    """n (%) per category (valid percent); for numbers also mean, SD, median and range.
 
+    ``values``: one per respondent, as Responses.demographic_values holds them (numbers
+    as floats, NaN where missing; categories as their label's position in
+    ``group_labels``, -1 where missing), or as a pandas Series of numbers or labels."""
+    import numpy as np
+
+    values = _as_values(demographic, values)
+    labels = demographic.group_labels
+    extra: dict[str, float] = {}
     if demographic.kind == "numeric":
-        numbers = values.dropna().to_numpy(dtype="float64")
-        grouped = group_numeric(demographic, values)
-        counts = grouped.value_counts().reindex(list(demographic.group_labels), fill_value=0)
+        numbers = values[~np.isnan(values)]
+        groups = demographic.bin_codes(values)
         mean, sd, median = _code_stats(numbers)
         extra = {
             "mean": mean,
@@ -263,15 +280,14 @@ def describe_demographic(demographic: Demographic, values: pd.Series) -> Demogra
         }
         n_valid = len(numbers)
     else:
-        series = pd.Series(values)
-        counts = series.value_counts().reindex(list(demographic.group_labels), fill_value=0)
-        n_valid = int(series.notna().sum())
-        extra = {}
+        groups = values
+        n_valid = int(np.count_nonzero(groups >= 0))
+    counts = np.bincount(groups[groups >= 0], minlength=len(labels))
     categories = tuple(
         CategoryCount(
             label=str(label), n=int(n), percent=100 * int(n) / n_valid if n_valid else NAN
         )
-        for label, n in counts.items()
+        for label, n in zip(labels, counts.tolist(), strict=True)
     )
     return DemographicSummary(
         id=demographic.id,
@@ -284,7 +300,35 @@ def describe_demographic(demographic: Demographic, values: pd.Series) -> Demogra
     )
 
 
-def group_numeric(demographic: Demographic, values: pd.Series) -> pd.Series:
+def _as_values(demographic: Demographic, values: Any) -> np.ndarray:
+    """A demographic's values as Responses.demographic_values holds them (a pandas
+    Series of numbers or labels converted)."""
+    import numpy as np
+
+    if isinstance(values, np.ndarray):
+        return values
+    import pandas as pd
+
+    series = pd.Series(values)
+    if demographic.kind == "numeric":
+        return np.asarray(pd.to_numeric(series, errors="coerce"), dtype="float64")
+    categorical = pd.Categorical(series, categories=list(demographic.group_labels))
+    return np.asarray(categorical.codes, dtype="int64")
+
+
+def group_codes(demographic: Demographic, values: Any) -> np.ndarray:
+    """Each respondent's group: the position of its label (a numeric demographic's bin)
+    among ``group_labels``, -1 where missing or in no bin (``values`` as for
+    :func:`describe_demographic`)."""
+    import numpy as np
+
+    values = _as_values(demographic, values)
+    if demographic.kind == "numeric":
+        return np.asarray(demographic.bin_codes(values), dtype="int64")
+    return np.asarray(values, dtype="int64")
+
+
+def group_numeric(demographic: Demographic, values: Any) -> pd.Series:
     """Numeric values as an ordered categorical of the demographic's bin labels.
 
     A value falls in the first bin whose inclusive range holds it; values outside every

@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from cipp.stats.counting import count_table
 
@@ -40,6 +39,8 @@ _Floats = npt.NDArray[np.float64]
 def fisher_exact_2x2(table: npt.NDArray[np.int64]) -> float:
     """Two-sided p of Fisher's exact test of a 2 x 2 table (scipy's ``fisher_exact``;
     agrees with R's ``fisher.test``: ?fisher.test's TeaTasting gives p = 0.4857)."""
+    from scipy import stats
+
     return float(stats.fisher_exact(table).pvalue)
 
 
@@ -54,6 +55,8 @@ def fisher_monte_carlo(table: npt.NDArray[np.int64], *, resamples: int, seed: in
 @functools.lru_cache(maxsize=256)
 def _monte_carlo(cells: tuple[tuple[int, ...], ...], resamples: int, seed: int) -> float:
     """:func:`fisher_monte_carlo`, remembered: a seeded draw gives the same p every time."""
+    from scipy import stats
+
     table = np.array(cells, dtype=np.int64)
     method = stats.MonteCarloMethod(n_resamples=resamples, rng=np.random.default_rng(seed))
     # scipy 1.17 returns some Monte Carlo p values as a one-element array.
