@@ -211,8 +211,12 @@ def test_the_report_has_each_surveys_figures(full):
     page = full["html"].read_text(encoding="utf-8")
     # The mentees' Likert items; the mentors' rating and Yes/No items.
     assert page.count("<figure ") == 3
-    assert "Mentee evaluation of the mentorship program: Likert items" in page
+    assert "Mentee evaluation of the mentorship program: 6-point agreement scale items" in page
     assert "Mentor evaluation of the mentorship program: Yes/No items" in page
+    # Numbered on across the surveys, so no number (or id) is given twice.
+    for number in (1, 2, 3):
+        assert page.count(f'<figure id="figure-{number}">') == 1
+        assert page.count(f"<strong>Figure {number}.</strong>") == 1
     word = WordDocument(str(full["docx"]))
     assert len(word.inline_shapes) == 3
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]

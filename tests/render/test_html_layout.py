@@ -158,7 +158,8 @@ def test_tables_that_fit_stay_tables_and_wide_ones_stack(screen, paper):
     assert mentees["table1"] == "table"  # the Likert table fits 1,024 px
     assert mentees["tests_age"] == "stack"  # ten columns with the APA lines do not
     assert mentees["demographics"] == "table"
-    assert screen["report"]["shown"]["joint_display"] == "stack"
+    # The report's joint display is no longer one wide table but a block per component.
+    assert "joint_display" not in screen["report"]["shown"]
     printed = paper["analyze-mentees"]["shown"]
     assert printed["demographics"] == printed["context-table1"] == "table"
     assert printed["table1"] == "stack"  # with its Missing column, not in 170 mm

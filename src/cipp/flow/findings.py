@@ -84,11 +84,13 @@ def small_effect_n(df: int, alpha: float = 0.05, power: float = 0.80) -> int:
     lambda that gives that power, over w squared, rounded up. Agrees with Cohen's (1988)
     Table 7.4.6 within one (he rounds lambda to two decimals): 785 at df 1, 964 at df 2,
     1,090 at df 3, 1,194 at df 4."""
-    from scipy.optimize import brentq
-    from scipy.stats import chi2, ncx2
+    # scipy.special's inverses, not scipy.stats: a run that only reports would otherwise pay
+    # for importing scipy.stats (issue 18). chndtrinc inverts the noncentral CDF, so the
+    # power (its upper tail) enters as 1 - power.
+    from scipy.special import chdtri, chndtrinc
 
-    critical = chi2.ppf(1 - alpha, df)
-    lam = brentq(lambda x: ncx2.sf(critical, df, x) - power, 1e-9, 1e4)
+    critical = chdtri(df, alpha)
+    lam = chndtrinc(critical, df, 1 - power)
     return math.ceil(lam / COHEN_W[0] ** 2)
 
 

@@ -294,11 +294,15 @@ def _summary(summary: Summary) -> list[str]:
     ]
 
 
-def _figures(block: Figures) -> list[str]:
+def _figures(block: Figures, numbers: list[int]) -> list[str]:
+    """The figures of ``block``, numbered on from ``numbers[0]`` (a report holds several
+    surveys' figures; their numbers and ids must not repeat), which is advanced."""
     from cipp.render.figures import figure_images, inline_svg
 
     parts = []
-    for number, image in enumerate(figure_images(block.results, "svg", title=False), start=1):
+    for image in figure_images(block.results, "svg", title=False):
+        number = numbers[0]
+        numbers[0] += 1
         caption = f"Figure {number}. {image.caption}"
         svg = inline_svg(image.data.decode("utf-8"), image.stem, caption)
         parts.append(
@@ -309,7 +313,7 @@ def _figures(block: Figures) -> list[str]:
     return parts
 
 
-def _block(block: Block) -> list[str]:
+def _block(block: Block, figure_numbers: list[int]) -> list[str]:
     if isinstance(block, Table):
         return [html_table(block, table_id=block.key)]
     if isinstance(block, Paragraph):
@@ -320,11 +324,11 @@ def _block(block: Block) -> list[str]:
         return [*title, "<ul>", *(f"<li>{_e(item)}</li>" for item in block.items), "</ul>"]
     if isinstance(block, Summary):
         return _summary(block)
-    return _figures(block)
+    return _figures(block, figure_numbers)
 
 
-def _section(section: Section, section_id: str) -> str:
-    body = [line for block in section.blocks for line in _block(block)]
+def _section(section: Section, section_id: str, figure_numbers: list[int]) -> str:
+    body = [line for block in section.blocks for line in _block(block, figure_numbers)]
     if not section.heading:
         return f'<section id="{_e(section_id)}">\n' + "\n".join(body) + "\n</section>"
     tag = "h2" if section.level <= 1 else "h3"
@@ -359,6 +363,7 @@ def write_html(document: Document, width: int = 0) -> str:
         for section, section_id in zip(sections, ids, strict=True)
         if section.heading and section.level <= 1
     )
+    figure_numbers = [1]
     page = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -373,7 +378,10 @@ def write_html(document: Document, width: int = 0) -> str:
         "<main>",
         *_header(document, title),
         f'<nav aria-label="Contents"><h2 id="contents-h">Contents</h2><ol>{contents}</ol></nav>',
-        *(_section(section, i) for section, i in zip(sections, ids, strict=True)),
+        *(
+            _section(section, i, figure_numbers)
+            for section, i in zip(sections, ids, strict=True)
+        ),
         f"<footer><p>Produced by cipp {_e(__version__)}.</p></footer>",
         "</main>",
         "</body>",
