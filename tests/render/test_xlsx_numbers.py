@@ -112,11 +112,6 @@ def test_no_number_is_stored_as_text(outputs):
 APA_P = re.compile(r"^p [=<>] ?\.\d+")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cipp.render.report's component tests tables print p as 'p = .75' text; "
-    "building them with cipp.render.tabular.p_cell and make_table makes them numbers",
-)
 def test_the_reports_component_tests_hold_p_as_numbers(outputs):
     texts = [
         (sheet.title, cell.value)

@@ -42,6 +42,7 @@ from cipp.render.document import (
     Summary,
     Table,
 )
+from cipp.render.numbers import count
 from cipp.render.safe import xml_safe
 
 if TYPE_CHECKING:
@@ -676,7 +677,7 @@ def _meta(document: DocumentObject, source: Document) -> None:
     where = source.source
     meta = " ".join(source.meta)
     document.add_paragraph(
-        f"Source: {where.where}. n = {where.n} respondents. "
+        f"Source: {where.where}. n = {count(where.n)} respondents. "
         f"{meta + ' ' if meta else ''}Produced by cipp {__version__}."
     )
 

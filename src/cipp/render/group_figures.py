@@ -46,7 +46,7 @@ from cipp.render.figures import (
     wrap_label,
 )
 from cipp.render.files import check_not_input, write_bytes, write_text
-from cipp.render.numbers import COMPONENT_NAMES
+from cipp.render.numbers import COMPONENT_NAMES, count
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -173,7 +173,7 @@ def _n_labels(ax: Axes, layout: _Layout) -> None:
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})  # fmt: skip
             continue
         n_text = ax.annotate(
-            f"N = {bar.n}",
+            f"N = {count(bar.n)}",
             xy=(1, row.y),
             xycoords=right,
             xytext=(4, 0),
@@ -278,7 +278,8 @@ def _note(distributions: Distributions, panels: Sequence[_Panel]) -> str:
 def _title(distributions: Distributions, component: str) -> str:
     by = "wave" if distributions.waves else distributions.by_label
     name = COMPONENT_NAMES.get(component, component.title())
-    return f"{distributions.instrument.title}: {name} by {by} (n = {distributions.n_respondents})"
+    n = count(distributions.n_respondents)
+    return f"{distributions.instrument.title}: {name} by {by} (n = {n})"
 
 
 def _panel_height(layout: _Layout) -> float:

@@ -33,6 +33,7 @@ from cipp.render.document import (
     Summary,
     Table,
 )
+from cipp.render.numbers import count
 
 __all__ = ["fit_rules", "html_table", "is_number", "min_width", "write_html"]
 
@@ -346,7 +347,7 @@ def _header(document: Document, title: str) -> list[str]:
     if source is not None:
         meta = " ".join(document.meta)
         lines.append(
-            f'<p class="meta">Source: {_e(source.where)}; n = {_e(source.n)} respondents.'
+            f'<p class="meta">Source: {_e(source.where)}; n = {_e(count(source.n))} respondents.'
             f"{' ' + _e(meta) if meta else ''}</p>"
         )
     lines.append("</header>")
@@ -378,10 +379,7 @@ def write_html(document: Document, width: int = 0) -> str:
         "<main>",
         *_header(document, title),
         f'<nav aria-label="Contents"><h2 id="contents-h">Contents</h2><ol>{contents}</ol></nav>',
-        *(
-            _section(section, i, figure_numbers)
-            for section, i in zip(sections, ids, strict=True)
-        ),
+        *(_section(section, i, figure_numbers) for section, i in zip(sections, ids, strict=True)),
         f"<footer><p>Produced by cipp {_e(__version__)}.</p></footer>",
         "</main>",
         "</body>",

@@ -35,7 +35,14 @@ from cipp.render.document import (
     Section,
     Table,
 )
-from cipp.render.numbers import COMPONENT_NAMES, confidence_label, interval, missing, percent
+from cipp.render.numbers import (
+    COMPONENT_NAMES,
+    confidence_label,
+    count,
+    interval,
+    missing,
+    percent,
+)
 from cipp.render.prose import (
     NAMED_EFFECTS,
     adjustment_name,
@@ -49,7 +56,7 @@ from cipp.render.prose import (
 from cipp.render.qualitative import of_group
 from cipp.render.recommendations import recommendations_sections
 from cipp.render.survey import CSV_COLUMNS, tidy_records
-from cipp.render.tabular import all_tables, level_table, test_name
+from cipp.render.tabular import all_tables, level_table, make_table, p_cell, test_name
 
 
 def _section(heading: str, paragraphs: Sequence[str] = (), tables: Sequence[Table] = ()) -> Section:
@@ -251,7 +258,7 @@ def _component_level_tables(results: Results, component: str, decimals: int) -> 
         items = tuple(s for s in table.items if s.component == component)
         if not items:
             continue
-        caption = f"{results.instrument.title}, {name}: n (%) (n = {results.n_respondents})"
+        caption = f"{results.instrument.title}, {name}: n (%) (n = {count(results.n_respondents)})"
         text = level_table(
             results,
             replace(table, items=items),
@@ -267,18 +274,20 @@ def _component_tests(results: Results, component: str) -> Table | None:
     tests = [t for t in results.associations if t.component == component and t.result.testable]
     if not tests:
         return None
+    # p values are held as numbers (a spreadsheet sorts them), shown as APA prints them
+    # in a column headed p: '.084', '< .001'.
     rows = tuple(
         (
             t.text,
             t.by_label,
             test_name(t),
-            format_p(t.result.p_value_used),
-            format_p(t.p_adjusted) + (" *" if t.significant_adjusted else ""),
+            p_cell(t.result.p_value_used),
+            p_cell(t.p_adjusted, "*" if t.significant_adjusted else ""),
         )
         for t in tests
     )
     name = COMPONENT_NAMES[component]
-    return Table(
+    return make_table(
         f"{results.instrument.title}, {name}: tests of association",
         ("Item", "By", "Test", "p", "Adjusted p"),
         rows,
