@@ -3,6 +3,7 @@ captions, rules and notes, the figures embedded, the summary."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import docx
@@ -11,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from cipp.render.document import PRINT
-from cipp.render.docx import table_title, write_docx
+from cipp.render.docx import glued, table_title, write_docx
 from cipp.render.survey import survey_document
 from cipp.render.tabular import (
     association_tables,
@@ -82,7 +83,8 @@ def test_captions_are_apa_number_then_italic_title(document, expected):
 def test_notes_follow_each_table_starting_with_italic_note(document, expected):
     notes = [p for p in document.paragraphs if p.text.startswith("Note.")]
     for table in expected:
-        assert any(" ".join(table.notes) in p.text for p in notes), table.caption
+        # Word keeps "p = .75" on one line (no-break spaces around the sign).
+        assert any(glued(" ".join(table.notes)) in p.text for p in notes), table.caption
     assert all(p.runs[0].text == "Note." and p.runs[0].italic for p in notes)
 
 
@@ -137,7 +139,7 @@ def test_header_and_per_component_summary(document, mentors):
     assert any(
         "significant after Benjamini-Hochberg adjustment, largest effect first: “" + flagged.text
         in b
-        and f"by {flagged.by_label} (V = .54, large; adjusted p = .012)" in b
+        and glued(f"by {flagged.by_label} (V = .54, large; adjusted p = .012)") in b
         for b in bullets
     )
 
@@ -165,3 +167,14 @@ def test_no_tests_says_so(tmp_path, mentors):
     texts = [p.text for p in word(plain, tmp_path, figures=False).paragraphs]
     assert "No tests of association were run." in texts
     assert "A note of the run." in texts
+
+
+def test_no_line_breaks_inside_a_statistic_and_its_value(document):
+    """Notes and prose: "p = .75" and "N = 182" hold no-break spaces, so that a line never
+    ends on "p" with "= .75" on the next."""
+    texts = [p.text for p in document.paragraphs if p.text.startswith("Note.") or p.runs]
+    assert any("p\u00a0=\u00a0" in text or "p\u00a0<\u00a0" in text for text in texts)
+    assert not [t for t in texts if re.search(r"\b[pNV] [=<]", t)]
+    assert glued("χ²(2, N = 182) = 3.10, p < .001") == (
+        "χ²(2, N\u00a0=\u00a0182)\u00a0=\u00a03.10, p\u00a0<\u00a0.001"
+    )

@@ -545,6 +545,16 @@ def _keep_with_next(paragraph: Any) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
+#: A relation between a statistic and its value: "p = .75", "N = 182", "p < .001".
+_RELATION = re.compile(r"(?<=[\w²)]) ([=<>≤≥]) (?=[\w.\-−–])")
+
+
+def glued(text: str) -> str:
+    """``text`` with no line break inside "p = .75" or "N = 182" (no-break spaces around
+    the sign): in running text a line must not end on "p" and start on "= .75"."""
+    return _RELATION.sub("\u00a0\\1\u00a0", text)
+
+
 def _caption(document: DocumentObject, label: str, title: str) -> None:
     """APA caption: the bold label on one line, the italic title on the next; both stay
     with what follows, so that a caption never ends a page."""
@@ -571,7 +581,7 @@ def _note(document: DocumentObject, notes: Sequence[str]) -> None:
     note = paragraph.add_run("Note.")
     note.italic = True
     note.font.size = Pt(TABLE_PT)
-    rest = paragraph.add_run(" " + " ".join(notes))
+    rest = paragraph.add_run(" " + glued(" ".join(notes)))
     rest.font.size = Pt(TABLE_PT)
 
 
@@ -686,18 +696,18 @@ def _summary(document: DocumentObject, summary: Summary) -> None:
     for card in summary.cards:
         document.add_heading(card.title, level=2)
         for line in card.lines:
-            document.add_paragraph(line, style="List Bullet")
+            document.add_paragraph(glued(line), style="List Bullet")
     heading = document.add_paragraph()
     heading.add_run("Tests of association").bold = True
     for sentence in summary.overall:
-        document.add_paragraph(sentence, style="List Bullet")
+        document.add_paragraph(glued(sentence), style="List Bullet")
 
 
 def _bullets(document: DocumentObject, block: Bullets) -> None:
     if block.title:
         document.add_paragraph().add_run(block.title).bold = True
     for item in block.items:
-        document.add_paragraph(item, style="List Bullet")
+        document.add_paragraph(glued(item), style="List Bullet")
 
 
 #: The room a figure leaves on its page for its caption above and its note below, inches.
@@ -751,7 +761,7 @@ def _section(
             numbers[0] += 1
         elif isinstance(block, Paragraph):
             paragraph = document.add_paragraph()
-            paragraph.add_run(block.text).bold = block.style == STRONG
+            paragraph.add_run(glued(block.text)).bold = block.style == STRONG
             # A paragraph that leads into a table stays on its page (with the heading).
             if index + 1 < len(blocks) and isinstance(blocks[index + 1], Table):
                 _keep_with_next(paragraph)
