@@ -18,6 +18,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+import cipp.render.figures as figures
 import cipp.render.xlsx as xlsx
 from cipp.cli import app
 from cipp.render.document import BRIEF, P_VALUE, Document, Table
@@ -55,6 +56,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     patch = pytest.MonkeyPatch()
     patch.setattr(xlsx, "build_workbook", capture)
+    # The README documents' figure sheets hold pictures, no cells: drawing them (most of
+    # this fixture's time) is left to the figure tests. The wide survey keeps its figures.
+    no_figures = pytest.MonkeyPatch()
+    no_figures.setattr(figures, "figure_pngs", lambda *args, **kwargs: [])
     try:
         books = {}
         for name, args in DOCUMENTS:
@@ -62,11 +67,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             _run(runner, [*args, "--format", "xlsx", "--out", str(books[name])])
         _run(runner, [*BATCH, "--out", str(folder / "batch"), "-f", "xlsx"])
         books.update({f"batch/{p.name}": p for p in sorted((folder / "batch").rglob("*.xlsx"))})
+        no_figures.undo()
         instrument, responses = write_wide_survey(folder)
         wide = [str(responses), "--instrument", str(instrument), "--by", "site"]
         books["wide"] = folder / "wide.xlsx"
         _run(runner, ["analyze", *wide, "--format", "xlsx", "--out", str(books["wide"])])
     finally:
+        no_figures.undo()
         patch.undo()
     texts = {}
     for fmt in ("csv", "json", "markdown"):
