@@ -506,26 +506,34 @@ def figure_images(
     ``title=False`` leaves the heading out of the image, for documents that print the
     caption beside it (Word, HTML).
     """
-    from matplotlib import rc_context
-
     if not isinstance(results, Results):  # a before/after comparison (cipp compare)
         return comparison_images(results, fmt, decimals=decimals, title=title, dpi=dpi)
-    images = []
+    return _images(results, (fmt,), decimals=decimals, title=title, dpi=dpi)[fmt]
+
+
+def _images(
+    results: Results, fmts: Sequence[str], *, decimals: int, title: bool, dpi: int = DPI
+) -> dict[str, list[FigureImage]]:
+    """Each figure drawn once and saved in each of ``fmts`` (drawing is most of the cost)."""
+    from matplotlib import rc_context
+
+    images: dict[str, list[FigureImage]] = {fmt: [] for fmt in fmts}
     with rc_context(_RC):  # type: ignore[arg-type]
         for table in _tables(results):
             fig = _draw(results, table, decimals=decimals, title=title, dpi=dpi)
-            buffer = io.BytesIO()
-            # No date and no software version in the files, so reruns give identical bytes.
-            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
-            images.append(
-                FigureImage(
-                    _stem(results, table),
-                    _caption(results, table),
-                    _note(table),
-                    buffer.getvalue(),
+            for fmt in fmts:
+                buffer = io.BytesIO()
+                # No date and no software version in the files: reruns give identical bytes.
+                metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+                fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+                images[fmt].append(
+                    FigureImage(
+                        _stem(results, table),
+                        _caption(results, table),
+                        _note(table),
+                        buffer.getvalue(),
+                    )
                 )
-            )
     return images
 
 
@@ -550,9 +558,8 @@ def draw_figures(
     except OSError as error:
         raise OutputError(f"{folder}: cannot create the figures folder ({error})") from None
     paths: list[Path] = []
-    pngs = figure_images(results, "png", decimals=decimals, title=True)
-    svgs = figure_images(results, "svg", decimals=decimals, title=True)
-    for png, svg in zip(pngs, svgs, strict=True):
+    images = _images(results, ("png", "svg"), decimals=decimals, title=True)
+    for png, svg in zip(images["png"], images["svg"], strict=True):
         png_path = folder / f"{png.stem}.png"
         svg_path = folder / f"{svg.stem}.svg"
         write_bytes(png_path, png.data, inputs=inputs)
