@@ -140,11 +140,49 @@ def rich_table(table: Table, width: int = 120, *, caption: bool = True) -> RichT
 
 
 def table_view(table: Table, width: int = 120, *, caption: bool = True) -> RenderableType:
-    """The table boxed when it fits ``width`` (:func:`fits`), else stacked."""
+    """The table boxed when it fits ``width`` (:func:`fits`), a label and its text side by
+    side for a two-column text table (:func:`key_value_table`), else stacked."""
     table = table.without(table.hidden_in_terminal)
     if fits(table, width):
         return rich_table(table, width, caption=caption)
+    if len(table.header) == 2 and not table.align_numbers:
+        return key_value_table(table, width, caption=caption)
     return stacked_table(table, width, caption=caption)
+
+
+#: The widest the label column of a key/value table gets, as a share of the width.
+KEY_SHARE = 0.3
+
+
+def key_value_table(table: Table, width: int, *, caption: bool = True) -> RichTable:
+    """A two-column text table (a label, then a finding or piece of evidence) boxed with
+    its labels whole up to ``first_min`` (or KEY_SHARE of the width, if wider) and the
+    texts wrapped in what is left: stacked, every row would repeat the column's name."""
+    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
+    first = min(widest_first, max(table.first_min, int(KEY_SHARE * width)))
+    # Borders and padding take 7 characters; the text column gets the rest.
+    second = max(10, width - first - 7)
+    out = RichTable(
+        title=Text(table.caption) if caption else None,
+        title_justify="left",
+        title_style="bold",
+        caption=Text("\n".join(table.notes)) if table.notes else None,
+        caption_justify="left",
+        header_style="bold",
+    )
+    out.add_column(Text(table.header[0]), overflow="fold", width=first)
+    out.add_column(Text(table.header[1]), overflow="fold", width=second)
+    for index, row in enumerate(table.rows):
+        if len(row) == 1:
+            add_section_row(out, row[0], 2)
+            continue
+        out.add_row(
+            *(
+                Text(cell, style=STYLES.get(table.style_of(index, c), ""))
+                for c, cell in enumerate(row)
+            )
+        )
+    return out
 
 
 def stacked_table(table: Table, width: int, *, caption: bool = True) -> RenderableType:
