@@ -27,4 +27,3 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
         worksheet.append(row)
     workbook.save(path)
     return path
-
