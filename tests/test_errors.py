@@ -217,3 +217,15 @@ def test_unwritable_output_is_one_line(runner, tmp_path):
         )
     )
     assert "is a folder" in line
+
+
+def test_the_stderr_console_works_as_a_progress_bars_console():
+    """A progress bar enters its console (``with console:``); the lazy stderr console must
+    allow it (a long scaffold on a terminal crashed here)."""
+    from rich.progress import Progress
+
+    from cipp.cli.common import err_console
+
+    with Progress(console=err_console) as progress:
+        task = progress.add_task("work", total=1)
+        progress.advance(task)

@@ -211,6 +211,14 @@ class _ErrConsole:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._get(), name)
 
+    # Dunder methods are looked up on the type, not through __getattr__: a progress bar
+    # enters its console as a context manager.
+    def __enter__(self) -> Console:
+        return self._get().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._get().__exit__(*exc)  # type: ignore[arg-type]
+
 
 err_console: Any = _ErrConsole()
 
