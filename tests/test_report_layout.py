@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +24,7 @@ from cipp.model.joint import Evaluation
 from cipp.model.results import Results
 from cipp.render.document import BRIEF, PAGE, PRINT, Bullets, Table
 from cipp.render.report import report_document
+from tests.chromium import CHROMIUM, headless
 from tests.conftest import DATA
 from tests.readable import DOCUMENTS, write_wide_survey
 
@@ -141,8 +141,7 @@ def test_the_html_joint_display_has_no_table_and_fits_1024_px(full, tmp_path):
     assert parser.joint_tables == 0
     for component in COMPONENTS:
         assert f">Joint display: {component}</h3>" in page.read_text(encoding="utf-8")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    if CHROMIUM is None:
         pytest.skip("no Chromium to lay the page out")
     measure = (
         "<script>addEventListener('load', () => { let right = 0;"
@@ -156,16 +155,13 @@ def test_the_html_joint_display_has_no_table_and_fits_1024_px(full, tmp_path):
         page.read_text(encoding="utf-8").replace("</body>", measure + "</body>"), "utf-8"
     )
     dom = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
+        headless(
+            tmp_path / "profile",
             "--window-size=1024,800",
             "--virtual-time-budget=5000",
             "--dump-dom",
             probe.as_uri(),
-        ],
+        ),
         capture_output=True,
         text=True,
         timeout=120,

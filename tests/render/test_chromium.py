@@ -1,40 +1,23 @@
-"""The HTML report as a reader sees it: rendered by headless Chromium into a screenshot.
-
-Skipped when no ``chromium`` binary is installed (Debian: ``apt-get install chromium``).
-Every network feature Chromium has is switched off; the page has nothing to fetch anyway.
-"""
+"""The HTML report as a reader sees it: rendered by headless Chromium into a screenshot
+(skipped without Chromium; see tests/chromium.py)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
-import pytest
 from PIL import Image
 
-CHROMIUM = shutil.which("chromium")
+from tests.chromium import headless, needs_chromium
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@needs_chromium
 def test_headless_chromium_renders_a_non_blank_page(tmp_path, mentors_html):
     page = tmp_path / "report.html"
     page.write_text(mentors_html, encoding="utf-8")
     shot = tmp_path / "report.png"
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        f"--screenshot={shot}",
-        "--window-size=1280,2000",
-        page.as_uri(),
-    ]
+    command = headless(
+        tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()
+    )
     completed = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
     assert shot.exists(), completed.stderr[-2000:]
     with Image.open(shot) as image:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,10 +23,9 @@ from typer.testing import CliRunner
 from cipp.cli import app
 from cipp.render.document import Document, Section, Table
 from cipp.render.html import fit_class, html_table, is_number, write_html
+from tests.chromium import headless, needs_chromium
 from tests.readable import BATCH, DOCUMENTS, write_wide_survey
 
-CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 SCREEN, A4_TEXT = 1024, 643
 
 _MEASURE = """
@@ -81,23 +79,14 @@ def measure(pages: dict[str, str], width: int, folder: Path, *, printed: bool = 
         f"<script>{_MEASURE}</script></body></html>",
         encoding="utf-8",
     )
-    command = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+    command = headless(
+        folder / "profile",
         "--hide-scrollbars",
-        f"--user-data-dir={folder / 'profile'}",
         f"--window-size={width + 40},800",
         "--virtual-time-budget=20000",
         "--dump-dom",
         harness.as_uri(),
-    ]
+    )
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.S)
     assert found is not None, done.stderr[-2000:]
