@@ -71,24 +71,25 @@ def _column_widths(table: Table) -> list[int]:
     return widths
 
 
+def _widest_first(table: Table) -> int:
+    """The width of the first column's widest cell (its header included)."""
+    return max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
+
+
 def fits(table: Table, width: int) -> bool:
     """Whether the boxed table fits ``width`` with every number whole and the first
     column at least FIRST_COLUMN (or its widest cell) wide."""
-    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
+    widest_first = _widest_first(table)
     room = width - sum(_column_widths(table)) - 3 * len(table.header) - 1
     return room >= min(widest_first, max(FIRST_COLUMN, table.first_min))
 
 
-def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> RichTable:
-    """An empty rich Table for ``table``: caption, notes and columns, no rows yet.
-
-    Number columns are exactly as wide as their widest cell or word, and the item text
-    gets the rest: rich's own column collapsing crops the right-most columns of a wide
-    Likert table.
-    """
+def _titled(table: Table, width: int, *, caption: bool) -> RichTable:
+    """An empty rich Table with ``table``'s caption (unless ``caption`` is False) above
+    and its notes below, no columns yet."""
     # Texts are plain (Text, not strings): rich would read "Question [Option]" as markup.
     title = table.caption if caption else ""
-    out = RichTable(
+    return RichTable(
         title=Text(title) if title else None,
         title_justify="left",
         title_style="bold",
@@ -98,8 +99,18 @@ def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> Rich
         # At least as wide as the caption, so a narrow table does not break its title.
         min_width=min(cell_len(title), width),
     )
+
+
+def table_frame(table: Table, width: int = 120, *, caption: bool = True) -> RichTable:
+    """An empty rich Table for ``table``: caption, notes and columns, no rows yet.
+
+    Number columns are exactly as wide as their widest cell or word, and the item text
+    gets the rest: rich's own column collapsing crops the right-most columns of a wide
+    Likert table.
+    """
+    out = _titled(table, width, caption=caption)
     widths = _column_widths(table)
-    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
+    widest_first = _widest_first(table)
     room = width - sum(widths) - 3 * len(table.header) - 1
     out.add_column(
         Text(table.header[0]),
@@ -126,7 +137,11 @@ def add_section_row(out: RichTable, label: str, width: int) -> None:
 def rich_table(table: Table, width: int = 120, *, caption: bool = True) -> RichTable:
     """The terminal view of a table (columns too wide for a terminal left out)."""
     table = table.without(table.hidden_in_terminal)
-    out = table_frame(table, width, caption=caption)
+    return _filled(table_frame(table, width, caption=caption), table)
+
+
+def _filled(out: RichTable, table: Table) -> RichTable:
+    """``out`` with ``table``'s rows added (a one-cell row as a section heading)."""
     for index, row in enumerate(table.rows):
         if len(row) == 1:
             add_section_row(out, row[0], len(table.header))
@@ -158,31 +173,13 @@ def key_value_table(table: Table, width: int, *, caption: bool = True) -> RichTa
     """A two-column text table (a label, then a finding or piece of evidence) boxed with
     its labels whole up to ``first_min`` (or KEY_SHARE of the width, if wider) and the
     texts wrapped in what is left: stacked, every row would repeat the column's name."""
-    widest_first = max([cell_len(table.header[0])] + [cell_len(r[0]) for r in table.rows if r])
-    first = min(widest_first, max(table.first_min, int(KEY_SHARE * width)))
+    first = min(_widest_first(table), max(table.first_min, int(KEY_SHARE * width)))
     # Borders and padding take 7 characters; the text column gets the rest.
     second = max(10, width - first - 7)
-    out = RichTable(
-        title=Text(table.caption) if caption else None,
-        title_justify="left",
-        title_style="bold",
-        caption=Text("\n".join(table.notes)) if table.notes else None,
-        caption_justify="left",
-        header_style="bold",
-    )
+    out = _titled(table, width, caption=caption)
     out.add_column(Text(table.header[0]), overflow="fold", width=first)
     out.add_column(Text(table.header[1]), overflow="fold", width=second)
-    for index, row in enumerate(table.rows):
-        if len(row) == 1:
-            add_section_row(out, row[0], 2)
-            continue
-        out.add_row(
-            *(
-                Text(cell, style=STYLES.get(table.style_of(index, c), ""))
-                for c, cell in enumerate(row)
-            )
-        )
-    return out
+    return _filled(out, table)
 
 
 def stacked_table(table: Table, width: int, *, caption: bool = True) -> RenderableType:
