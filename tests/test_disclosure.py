@@ -149,3 +149,72 @@ def test_every_format_masks_the_same(runner):
     rows = [row for row in rows if row[8]]  # the levels' rows, not the tests'
     # CSV: the masked counts are empty, the shown ones (5, 18) stay.
     assert [row[10] for row in rows] == ["", "5", "18", "", ""]
+
+
+def test_batch_trend_tables_hold(runner, tmp_path):
+    # The wave x response table of each trend repeats the waves' Table 1 counts: it masks
+    # at least what they mask, withholds its statistics, and the attack recovers nothing.
+    out = tmp_path / "waves"
+    args = ["batch", str(DATA / "mentors.xlsx"), "--split-by", "mentoring_year"]
+    result = runner.invoke(app, [*args, "--min-cell", str(MIN_CELL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert runner.invoke(app, [*args, "--out", str(tmp_path / "open")]).exit_code == 0
+    truth = json.loads((tmp_path / "open" / "summary.json").read_text(encoding="utf-8"))
+    masked = 0
+    true_trends = {t["id"]: t for t in truth["trends"]["items"] + truth["trends"]["components"]}
+    for trend in document["trends"]["items"] + document["trends"]["components"]:
+        test = trend["test"]
+        true_table = true_trends[trend["id"]]["test"]["table"]
+        if not trend["test"]["suppressed"]:
+            assert test["table"] == true_table
+            continue
+        for key in ("statistic", "p_value", "p_exact", "cramers_v", "p_linear_by_linear"):
+            assert test[key] is None, (trend["id"], key)
+        assert test["residuals"] == [] and test["expected"] == []
+        assert trend["p_value"] is None and trend["p_trend"] is None
+        assert all(
+            step["difference"] is None or not step["significant"] for step in trend["changes"]
+        )
+        if trend["level"] == "component":
+            waves = [w for w in trend["waves"] if w["asked"]]
+            for j, wave in enumerate(waves):
+                if any(row[j] is None for row in test["table"]):
+                    assert wave["mostly_positive_percent"] is None
+        else:
+            for j, wave in enumerate(document["trends"]["waves"]):
+                item = next(i for i in document["waves"][wave]["items"] if i["id"] == trend["id"])
+                level_n = {level["label"]: level["n"] for level in item["levels"]}
+                for i, label in enumerate(test["row_labels"]):
+                    if level_n.get(label, 0) is None:
+                        assert test["table"][i][j] is None, (trend["id"], wave, label)
+        bounds = _attack_table(
+            {"table": {"counts": test["table"], "rows": []}, "positive_by_group": []},
+            {"table": {"counts": true_table}},
+        )
+        for low, high in bounds:
+            masked += 1
+            assert low < high, trend["id"]
+    assert masked > 10
+
+
+def test_an_untestable_table_is_masked_too(runner, tmp_path):
+    # One wave alone: each association has one column, so no test, but its table is
+    # published and must mask like any other.
+    import pandas as pd
+
+    frame = pd.read_excel(DATA / "mentors.xlsx")
+    year = "Year of mentoring in the program"
+    path = tmp_path / "first.csv"
+    frame[frame[year] == "First year"].to_csv(path, index=False)
+    out = tmp_path / "first.json"
+    args = ["analyze", str(path), "--by", "mentoring_year", "--min-cell", str(MIN_CELL)]
+    result = runner.invoke(app, [*args, "--format", "json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    for association in document["associations"]:
+        assert not association["testable"]
+        counts = [n for row in association["table"]["counts"] for n in row]
+        assert all(n is None or n == 0 or n >= MIN_CELL for n in counts), association["item"]
+        if None in counts:
+            assert association["suppressed"] and "masked" in association["table"]

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from cipp.flow.analysis import AnalysisOptions
 from cipp.model.errors import CippError, DataError, InstrumentError, option
-from cipp.model.instrument import COMPONENTS, Instrument, normalize_header, normalize_text
+from cipp.model.findings import SHOWN
+from cipp.model.instrument import COMPONENTS, Instrument, Scale, normalize_header, normalize_text
 from cipp.model.results import WaveInfo
 from cipp.model.tests import ADJUST_METHODS
 from cipp.model.trends import BatchResults, Change, Trend, TrendPoint, Trends, WaveCounts
@@ -516,10 +517,18 @@ def _test(
     columns: Sequence[tuple[int, str, Sequence[int]]],
     row_labels: Sequence[str],
     options: AnalysisOptions,
-) -> Any:
-    """test_contingency of the rows x waves table; ``columns``: (position, wave, counts)."""
+    shown_masked: Sequence[Sequence[bool]] = (),
+) -> tuple[Any, tuple[tuple[str, ...], ...]]:
+    """test_contingency of the rows x waves table, and its masks under ``min_cell``
+    (empty when nothing is masked); ``columns``: (position, wave, counts).
+
+    ``shown_masked[j][i]``: whether wave j's own tables mask row i's count; those cells are
+    masked here too, so the trend table never shows a count a wave's table hides.
+    """
     import numpy as np
 
+    from cipp.flow.disclosure import table_masks, withhold_statistics
+    from cipp.model.findings import SECONDARY
     from cipp.stats.contingency import test_contingency
 
     table = np.array([counts for _, _, counts in columns], dtype="int64").T
@@ -534,15 +543,33 @@ def _test(
         resamples=options.resamples,
         exact_max_steps=options.exact_max_steps,
     )
-    if options.min_cell > 1 and ((table > 0) & (table < options.min_cell)).any():
-        # A wave x response table with a count below the disclosure threshold: the test
-        # could narrow that count down, so it is withheld (as cipp.flow.disclosure does).
-        return replace(
-            result,
-            testable=False,
-            reason="withheld under disclosure control (a count below the threshold)",
-        )
-    return result
+    if options.min_cell <= 1:
+        return result, ()
+    masks = [list(row) for row in table_masks(table.tolist(), options.min_cell)]
+    for j, wave_masked in enumerate(shown_masked):
+        for i, hidden in enumerate(wave_masked):
+            if hidden and masks[i][j] == SHOWN:
+                masks[i][j] = SECONDARY
+    if all(mask == SHOWN for row in masks for mask in row):
+        return result, ()
+    # A wave x response table with a masked count: every statistic that could narrow it
+    # down is withheld (as cipp.flow.disclosure does for the association tests).
+    withheld = replace(
+        withhold_statistics(result),
+        testable=False,
+        reason="withheld under disclosure control (a count below the threshold)",
+    )
+    return withheld, tuple(tuple(row) for row in masks)
+
+
+def _wave_masked(
+    results: Results, item_id: str, rows: Sequence[str], scale: Scale
+) -> tuple[bool, ...]:
+    """Which of ``rows`` the wave's own Table 1 masks: a level it masks, or a collapse
+    group holding one (the group's sum would give the masked count away)."""
+    masked = {level.label for level in results.item(item_id).levels if level.masked}
+    members = {g.label: {scale.label_of(code) for code in g.codes} for g in scale.collapse}
+    return tuple(bool({row} & masked or members.get(row, set()) & masked) for row in rows)
 
 
 def _item_pending(
@@ -560,11 +587,14 @@ def _item_pending(
         scale = instrument.scale_of(item)
         figures: list[_Figures | None] = []
         columns = []
+        wave_masked = []
+        rows = next(counts.rows[item.id] for _, _, counts in waves if item.id in counts.items)
         for position, (name, results, counts) in enumerate(waves):
             if item.id not in counts.items:
                 figures.append(None)
                 continue
             s = results.item(item.id)
+            wave_masked.append(_wave_masked(results, item.id, rows, scale))
             mean = s.mean if s.kind != "binary" else NAN
             figures.append(
                 _Figures(
@@ -577,7 +607,6 @@ def _item_pending(
                 )
             )
             columns.append((position, name, counts.items[item.id]))
-        rows = next(counts.rows[item.id] for _, _, counts in waves if item.id in counts.items)
         notes = [
             f"Not asked in {', '.join(n for n, a in zip(names, asked, strict=True) if not a)}."
         ]
@@ -591,7 +620,7 @@ def _item_pending(
                 "kind": scale.kind,
                 "positive_label": scale.positive_group.label,
                 "figures": figures,
-                "test": _test(columns, rows, options),
+                "test": _test(columns, rows, options, wave_masked),
                 "notes": notes if not all(asked) else [],
             }
         )
@@ -640,6 +669,12 @@ def _component_pending(
             "figures pool the items it asked."
         )
     scale_id = next(iter(shared)) if len(shared) == 1 else None
+    test, masks = _test(columns, COMPONENT_ROWS, options)
+    for j, (position, _, _) in enumerate(columns):
+        point = figures[position]
+        if masks and point is not None and any(row[j] != SHOWN for row in masks):
+            # n and the share mostly positive would give the masked split away.
+            figures[position] = replace(point, mostly_positive=NAN)
     return {
         "level": "component",
         "id": component,
@@ -649,7 +684,7 @@ def _component_pending(
         "kind": instrument.scale(scale_id).kind if scale_id else None,
         "positive_label": None,
         "figures": figures,
-        "test": _test(columns, COMPONENT_ROWS, options),
+        "test": (test, masks),
         "notes": notes,
     }
 
@@ -677,7 +712,7 @@ def compute_trends(
         record = _component_pending(waves, instrument, options, component)
         if record is not None:
             pending.append(record)
-    p_used = [r["test"].p_value_used if r["test"].testable else NAN for r in pending]
+    p_used = [r["test"][0].p_value_used if r["test"][0].testable else NAN for r in pending]
     adjusted = adjust_pvalues(p_used, method=options.adjust) if pending else []
     items: list[Trend] = []
     components: list[Trend] = []
@@ -685,7 +720,7 @@ def compute_trends(
         figures = record.pop("figures")
         points, first, last, change = _points(names, figures)
         steps, overall = _changes(names, figures, options.confidence)
-        test = record.pop("test")
+        test, masks = record.pop("test")
         if not test.testable:
             record["notes"].append(f"Not tested: {test.reason}.")
         trend = Trend(
@@ -703,6 +738,7 @@ def compute_trends(
             notes=tuple(record["notes"]),
             changes=steps,
             overall=overall,
+            masks=masks,
         )
         (items if trend.level == "item" else components).append(trend)
     return Trends(

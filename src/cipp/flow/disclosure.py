@@ -18,6 +18,7 @@ answered.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 from cipp.model.findings import SECONDARY, SHOWN, SMALL
@@ -31,6 +32,7 @@ from cipp.model.results import (
     Proportion,
     Results,
 )
+from cipp.model.tests import ContingencyResult
 from cipp.stats.disclosure import suppress_counts, suppress_table
 
 NAN = math.nan
@@ -109,17 +111,11 @@ def _positive_masks(
     return tuple(masks)
 
 
-def _test(test: AssociationTest, min_cell: int) -> AssociationTest:
-    r = test.result
-    if not r.testable:
-        return test
-    masks = suppress_table(r.table, min_cell)
-    columns_masked = [any(row[j] != SHOWN for row in masks) for j in range(len(r.col_labels))]
-    positive_masks = _positive_masks(test, columns_masked, min_cell)
-    if not any(columns_masked):
-        return replace(test, positive_masks=positive_masks)
-    withheld = replace(
-        r,
+def withhold_statistics(result: ContingencyResult) -> ContingencyResult:
+    """``result`` with every statistic that could narrow a masked count down withheld
+    (NaN): chi-square, p values, V, the trend test, expected counts and residuals."""
+    return replace(
+        result,
         statistic=NAN,
         p_value=NAN,
         p_yates=NAN,
@@ -140,14 +136,34 @@ def _test(test: AssociationTest, min_cell: int) -> AssociationTest:
         p_linear_by_linear=NAN,
         residuals=(),
     )
+
+
+def table_masks(table: Sequence[Sequence[int]], min_cell: int) -> tuple[tuple[str, ...], ...]:
+    """The masks of a published table (empty when the table has no cells)."""
+    if not table or not any(len(row) for row in table):
+        return ()
+    return tuple(tuple(row) for row in suppress_table(table, min_cell))
+
+
+def _test(test: AssociationTest, min_cell: int) -> AssociationTest:
+    r = test.result
+    masks = table_masks(r.table, min_cell)
+    columns_masked = [any(row[j] != SHOWN for row in masks) for j in range(len(r.col_labels))]
+    positive_masks = (
+        _positive_masks(test, columns_masked, min_cell) if test.positive_by_group else ()
+    )
+    if not any(columns_masked):
+        return replace(test, positive_masks=positive_masks)
+    # An untestable table (one group, one answer) is published too: its counts are
+    # masked like any other, though it has no statistics to withhold.
     return replace(
         test,
-        result=withheld,
+        result=withhold_statistics(r) if r.testable else r,
         p_adjusted=NAN,
         significant=False,
         significant_adjusted=False,
         cells_driving=(),
-        masks=tuple(tuple(row) for row in masks),
+        masks=masks,
         positive_masks=positive_masks,
         suppressed=True,
     )
@@ -156,7 +172,7 @@ def _test(test: AssociationTest, min_cell: int) -> AssociationTest:
 def _summary(summary: AssociationSummary, tests: tuple[AssociationTest, ...]) -> AssociationSummary:
     """The counts of the summary over the tests still shown."""
     shown = [t for t in tests if t.result.testable and not t.suppressed]
-    suppressed = sum(t.suppressed for t in tests)
+    suppressed = sum(t.suppressed and t.result.testable for t in tests)
     return replace(
         summary,
         tests=len(shown),

@@ -113,6 +113,13 @@ class Trend:
     changes: tuple[Change, ...] = ()
     #: The first-to-last change of % positive with its interval (None: under two waves).
     overall: Change | None = None
+    #: Under disclosure control: the masks of ``test.table`` (cipp.model.findings), empty
+    #: when nothing is masked; then the test's statistics are withheld.
+    masks: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.masks)
 
     @property
     def waves_asked(self) -> tuple[str, ...]:

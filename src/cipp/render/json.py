@@ -435,6 +435,15 @@ def _trend(trend: Trend) -> dict[str, Any]:
         test = _contingency(trend.test)
         test["apa"] = apa_chi_square(trend.test)
         test["apa_trend"] = apa_linear_by_linear(trend.test)
+        if trend.masks:
+            test["table"] = [
+                [None if mask != SHOWN else n for n, mask in zip(counts, masks, strict=True)]
+                for counts, masks in zip(test["table"], trend.masks, strict=True)
+            ]
+            test["masked"] = [[mask != SHOWN for mask in row] for row in trend.masks]
+            test["apa"] = "suppressed (a count below the disclosure threshold)"
+            test["apa_trend"] = None
+        test["suppressed"] = trend.suppressed
     return plain(
         {
             "level": trend.level,

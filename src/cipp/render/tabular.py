@@ -588,7 +588,7 @@ def _tests_table(
     # SPSS's footnote per tested table, lettered; tables with the same footnote share it.
     expected: dict[str, str] = {}
     for test in tests:
-        if test.suppressed:
+        if test.suppressed and test.result.testable:
             rows.append(_suppressed_row(test, len(header)))
             continue
         note = expected_note(test.result) if test.result.testable else None
