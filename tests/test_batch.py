@@ -358,6 +358,25 @@ def test_direction_rule():
     assert direction_of(None) is None
 
 
+def test_min_change_takes_the_marks_off_smaller_changes():
+    # mentor_supportive rises 12.5 points with an interval that excludes 0: marked by
+    # default, steady (no ▲ anywhere) with --min-change 15, though still significant.
+    from cipp.render.trends import change_text
+
+    loose = run_batch([MENTEES], split_by="academic_year", options=NO_TESTS, workers=1)
+    strict = run_batch(
+        [MENTEES], split_by="academic_year", options=NO_TESTS, workers=1, min_change=15
+    )
+    for batch, direction in ((loose, "rise"), (strict, "steady")):
+        trend = next(t for t in batch.trends.items if t.id == "mentor_supportive")
+        assert trend.overall is not None and trend.overall.significant
+        assert round(trend.overall.difference, 1) == 12.5
+        assert trend.direction == trend.overall.direction == direction
+        assert [c.direction for c in trend.changes] == [direction]
+        assert change_text(trend.overall).startswith("▲") == (direction == "rise")
+        assert to_dict(trend)["changes"][0]["direction"] == direction
+
+
 def test_safe_folder_names():
     assert safe_name("2023") == "2023"
     assert safe_name("campus A/2023: spring?") == "campus A_2023_ spring_"

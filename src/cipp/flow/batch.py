@@ -455,14 +455,22 @@ def _change(before: tuple[str, _Figures], after: tuple[str, _Figures], confidenc
 
 
 def _changes(
-    names: Sequence[str], figures: Sequence[_Figures | None], confidence: float
+    names: Sequence[str],
+    figures: Sequence[_Figures | None],
+    confidence: float,
+    min_change: float | None = None,
 ) -> tuple[tuple[Change, ...], Change | None]:
-    """Each change between consecutive waves with answers, and the first-to-last change."""
+    """Each change between consecutive waves with answers, and the first-to-last change,
+    each with its direction under ``min_change``."""
+
+    def judged(change: Change) -> Change:
+        return replace(change, direction=direction_of(change, min_change))
+
     answered = [(n, f) for n, f in zip(names, figures, strict=True) if f is not None and f.n]
     steps = tuple(
-        _change(answered[i], answered[i + 1], confidence) for i in range(len(answered) - 1)
+        judged(_change(answered[i], answered[i + 1], confidence)) for i in range(len(answered) - 1)
     )
-    overall = _change(answered[0], answered[-1], confidence) if len(answered) >= 2 else None
+    overall = judged(_change(answered[0], answered[-1], confidence)) if len(answered) >= 2 else None
     return steps, overall
 
 
@@ -719,7 +727,7 @@ def compute_trends(
     for record, p_adj in zip(pending, adjusted, strict=True):
         figures = record.pop("figures")
         points, first, last, change = _points(names, figures)
-        steps, overall = _changes(names, figures, options.confidence)
+        steps, overall = _changes(names, figures, options.confidence, min_change)
         test, masks = record.pop("test")
         if not test.testable:
             record["notes"].append(f"Not tested: {test.reason}.")

@@ -64,7 +64,9 @@ class TrendPoint:
 @dataclass(frozen=True)
 class Change:
     """The change in % positive from one wave to another (points), with Newcombe's
-    hybrid score interval; ``significant`` when the interval excludes 0."""
+    hybrid score interval; ``significant`` when the interval excludes 0. ``direction``:
+    "rise" or "fall" when it is significant and (with ``--min-change``) at least that many
+    points, "steady" otherwise: what the ▲ / ▼ marks show."""
 
     from_wave: str
     to_wave: str
@@ -72,6 +74,7 @@ class Change:
     ci_low: float
     ci_high: float
     significant: bool
+    direction: str | None = None
 
 
 @dataclass(frozen=True)

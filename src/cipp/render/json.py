@@ -425,6 +425,7 @@ def _change_json(change: Change) -> dict[str, Any]:
             "ci_low": change.ci_low,
             "ci_high": change.ci_high,
             "significant": change.significant,
+            "direction": change.direction,
         }
     )
 

@@ -74,8 +74,9 @@ def signed(value: float | None, decimals: int = 1) -> str:
 
 
 def change_text(change: Change | None, decimals: int = 1) -> str:
-    """'▲ +12.0 (3.1 to 20.2)': a change with its interval, marked when the interval
-    excludes 0; '–' when there is none."""
+    """'▲ +12.0 (3.1 to 20.2)': a change with its interval, marked when it is a rise or a
+    fall (its interval excludes 0, and with --min-change it is at least that large); '–'
+    when there is none."""
     return change_cell(change, decimals)[0]
 
 
@@ -84,9 +85,7 @@ def change_cell(change: Change | None, decimals: int = 1) -> Cell:
     change in a spreadsheet, whose number formats only append)."""
     if change is None or missing(change.difference):
         return ("–", ())
-    mark = ""
-    if change.significant:
-        mark = RISE_MARK if change.difference > 0 else FALL_MARK
+    mark = {"rise": RISE_MARK, "fall": FALL_MARK}.get(change.direction or "", "")
     low, high = number(change.ci_low, decimals), number(change.ci_high, decimals)
     text = f"{mark + ' ' if mark else ''}{signed(change.difference, decimals)} ({low} to {high})"
     return (
