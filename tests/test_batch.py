@@ -423,7 +423,14 @@ def test_cli_writes_wave_folders_and_the_summary(runner, tmp_path):
         workbook = load_workbook(out / wave / f"{wave}.xlsx")
         assert "Table 1" in workbook.sheetnames and "Data" in workbook.sheetnames
         rows = list(csv.DictReader((out / wave / f"{wave}.csv").open(encoding="utf-8")))
-        assert sum(int(r["n"]) for r in rows if r["item"] == "mentor_accessible") == n
+        assert (
+            sum(
+                int(r["n"])
+                for r in rows
+                if r["item"] == "mentor_accessible" and r["record"] == "level"
+            )
+            == n
+        )
         assert f"n = {n} respondents" in (out / wave / f"{wave}.md").read_text(encoding="utf-8")
     # summary.json is the API's to_dict(BatchResults).
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

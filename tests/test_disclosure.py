@@ -11,6 +11,8 @@ attacker is given the true totals even where cipp masks them (the worst case).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 
@@ -149,6 +151,26 @@ def test_every_format_masks_the_same(runner):
     rows = [row for row in rows if row[8]]  # the levels' rows, not the tests'
     # CSV: the masked counts are empty, the shown ones (5, 18) stay.
     assert [row[10] for row in rows] == ["", "5", "18", "", ""]
+    # ... and so do the findings beside them: % positive, groups' shares, table cells.
+    by_year = [*args, "--by", "mentoring_year", "--format"]
+    records = list(csv.DictReader(io.StringIO(runner.invoke(app, [*by_year, "csv"]).stdout)))
+    document = json.loads(runner.invoke(app, [*by_year, "json"]).stdout)
+    positive = next(
+        r for r in records if r["record"] == "positive" and r["item"] == "program_rating"
+    )
+    assert positive["k"] == positive["percent"] == "" and positive["masked"] == "true"
+    cells = [r for r in records if r["record"] == "cell"]
+    json_cells = [
+        (n, masked)
+        for a in document["associations"]
+        for counts, masks in zip(
+            a["table"]["counts"], a["table"].get("masked", a["table"]["counts"]), strict=False
+        )
+        for n, masked in zip(counts, masks, strict=True)
+    ]
+    assert [("" if n is None else str(n)) for n, _ in json_cells] == [c["n"] for c in cells]
+    assert any(c["masked"] == "true" and c["residual"] == "" for c in cells)
+    assert all(not (0 < int(c["n"]) < MIN_CELL) for c in cells if c["n"])
 
 
 def test_batch_trend_tables_hold(runner, tmp_path):

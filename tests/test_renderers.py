@@ -46,8 +46,10 @@ def test_xlsx_workbook_holds_the_papers_tables(runner, tmp_path):
     assert workbook["Table 1"]["A1"].font.bold
     data = list(workbook["Data"].iter_rows(values_only=True))
     assert data[0][:3] == ("item", "text", "component")
-    tests = [row for row in data[1:] if row[data[0].index("by")]]
-    assert len(data) - 1 - len(tests) == 3 * 5 + 8 * 2 and tests
+    record = data[0].index("record")
+    tests = [row for row in data[1:] if row[record] == "test"]
+    levels = [row for row in data[1:] if row[record] == "level"]
+    assert len(levels) == 3 * 5 + 8 * 2 and tests
 
 
 def test_markdown_tables(mentors):

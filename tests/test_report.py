@@ -250,3 +250,21 @@ def test_a_survey_without_answers_to_a_component_adds_nothing_to_it(runner, tmp_
     args[args.index(str(SURVEYS[0]))] = str(blanked)
     assert runner.invoke(app, args).exit_code == 0
     assert "| no answers (2 items) |" in markdown.read_text()
+
+
+def test_report_csv_ends_with_the_recommendations(runner, tmp_path, evaluation):
+    out = tmp_path / "report.csv"
+    result = runner.invoke(app, report_args("csv", out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {row["instrument"] for row in rows if row["record"] == "level"} == {"mentee", "mentor"}
+    written = [row for row in rows if row["record"] == "recommendation"]
+    assert [row["item"] for row in written] == [r.id for r in evaluation.recommendations]
+    for row, recommendation in zip(written, evaluation.recommendations, strict=True):
+        assert row["text"] == recommendation.text and row["source"] == recommendation.source
+        for group in recommendation.groups:
+            assert f"{group.group} {group.participants} of {group.of}" in row["raised_by"]
+        for item in recommendation.weak_items:
+            assert f"{item.id} ({item.percent_positive:.1f}% positive)" in row["weak_items"]
+        if recommendation.quote is not None:
+            assert recommendation.quote.text in row["quote"]

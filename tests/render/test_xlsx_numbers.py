@@ -191,7 +191,9 @@ def test_the_data_sheet_has_one_numeric_row_per_test(outputs):
         if "by" not in columns:
             continue  # not a survey analysis (qualitative, trends, compare)
         tests = [
-            dict(zip(columns, row, strict=True)) for row in data[1:] if row[columns.index("by")]
+            dict(zip(columns, row, strict=True))
+            for row in data[1:]
+            if row[columns.index("record")] == "test"
         ]
         shown = sum(sheet.max_row - 3 - len(_notes(sheet)) for sheet in _tests_sheets(path))
         assert len(tests) == shown, name
@@ -221,7 +223,7 @@ def _notes(sheet: Any) -> list[str]:
 
 def test_the_csv_carries_every_test_as_the_json_gives_it(outputs):
     rows = list(csv.DictReader(io.StringIO(outputs["wide"]["csv"])))
-    tests = [row for row in rows if row["by"]]
+    tests = [row for row in rows if row["record"] == "test"]
     associations = json.loads(outputs["wide"]["json"])["associations"]
     assert len(tests) == len(associations) == 6 + 4
     for row, test in zip(tests, associations, strict=True):
@@ -234,8 +236,60 @@ def test_the_csv_carries_every_test_as_the_json_gives_it(outputs):
         assert row["test_used"] == test["test_used"]
         assert row["expected_note"] == test["expected_note"]
     # The levels' rows are as before: one per item and level, their test columns empty.
-    levels = [row for row in rows if not row["by"]]
+    levels = [row for row in rows if row["record"] == "level"]
     assert len(levels) == 2 * 4 + 2 * 5 + 2 * 6 and not any(row["p_used"] for row in levels)
+
+
+def test_the_csv_carries_the_findings_as_the_json_gives_them(outputs):
+    # % positive with its interval, each group's, every cell with its residual, and the
+    # item non-response: the same numbers as the JSON, unrounded.
+    rows = list(csv.DictReader(io.StringIO(outputs["wide"]["csv"])))
+    document = json.loads(outputs["wide"]["json"])
+    kinds = {row["record"] for row in rows}
+    assert {"positive", "component_positive", "group_positive", "cell", "nonresponse"} <= kinds
+
+    def share(row):
+        return {key: float(row[key]) for key in ("k", "n", "percent", "ci_low", "ci_high")}
+
+    positive = [share(row) for row in rows if row["record"] == "positive"]
+    assert positive == [{k: float(v) for k, v in i["positive"].items()} for i in document["items"]]
+    components = [share(row) for row in rows if row["record"] == "component_positive"]
+    expected = [{k: float(v) for k, v in c["positive"].items()} for c in document["components"]]
+    assert components == expected
+    groups = [share(row) for row in rows if row["record"] == "group_positive"]
+    assert groups == [
+        {key: float(g[key]) for key in ("k", "n", "percent", "ci_low", "ci_high")}
+        for a in document["associations"]
+        for g in a["positive_by_group"]
+    ]
+    cells = [row for row in rows if row["record"] == "cell"]
+    flat = [
+        (a["item"], a["by"], group, label, n, a["residuals"][i][j])
+        for a in document["associations"]
+        for i, (label, counts) in enumerate(
+            zip(a["table"]["rows"], a["table"]["counts"], strict=True)
+        )
+        for j, (group, n) in enumerate(zip(a["table"]["columns"], counts, strict=True))
+    ]
+    assert [
+        (c["item"], c["by"], c["group"], c["label"], int(c["n"]), float(c["residual"]))
+        for c in cells
+    ] == flat
+    driving = {
+        (a["item"], a["by"], d["row"], d["column"])
+        for a in document["associations"]
+        for d in a["cells_driving"]
+    }
+    marked = {(c["item"], c["by"], c["label"], c["group"]) for c in cells if c["driving"] == "true"}
+    assert marked == driving
+    missing = [
+        (row["item"], int(row["asked"]), int(row["answered"]), int(row["n_missing"]))
+        for row in rows
+        if row["record"] == "nonresponse" and not row["group"]
+    ]
+    assert missing == [
+        (i["id"], i["asked"], i["answered"], i["missing"]) for i in document["nonresponse"]["items"]
+    ]
 
 
 # --------------------------------------------------------------------------------------------

@@ -55,8 +55,8 @@ from cipp.render.prose import (
 )
 from cipp.render.qualitative import of_group
 from cipp.render.recommendations import recommendations_sections
-from cipp.render.survey import CSV_COLUMNS, tidy_records
 from cipp.render.tabular import all_tables, level_table, make_table, p_cell, test_name
+from cipp.render.tidy import CSV_COLUMNS, recommendation_row, tidy_records
 
 
 def _section(heading: str, paragraphs: Sequence[str] = (), tables: Sequence[Table] = ()) -> Section:
@@ -416,13 +416,17 @@ def sections(evaluation: Evaluation, *, decimals: int = 1) -> list[Section]:
 
 
 def _records(evaluation: Evaluation) -> Records:
-    """Every survey's tidy rows, each led by its instrument's id."""
-    rows = tuple(
-        (results.instrument.id, *row)
-        for results in evaluation.surveys
-        for row in tidy_records(results).rows
-    )
-    return Records(("instrument", *CSV_COLUMNS), rows)
+    """Every survey's tidy rows, each led by its instrument's id, then the
+    recommendations (with weights, the weighted columns follow, empty elsewhere)."""
+    tidy = [(results.instrument.id, tidy_records(results)) for results in evaluation.surveys]
+    columns = max((records.columns for _, records in tidy), key=len, default=CSV_COLUMNS)
+
+    def padded(line: tuple[object, ...]) -> tuple[object, ...]:
+        return (*line, *(None,) * (len(columns) + 1 - len(line)))
+
+    rows = [padded((survey, *line)) for survey, records in tidy for line in records.rows]
+    rows += [padded((None, *recommendation_row(r))) for r in evaluation.recommendations]
+    return Records(("instrument", *columns), tuple(rows))
 
 
 def report_document(evaluation: Evaluation, *, decimals: int = 1) -> Document:

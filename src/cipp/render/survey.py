@@ -10,9 +10,8 @@ component, the tables, the figures, the tests, the respondents and the notes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from cipp.model.results import AssociationTest, LevelTable, Results
+from cipp.model.results import LevelTable, Results
 from cipp.render.document import (
     BRIEF,
     FULL,
@@ -25,7 +24,6 @@ from cipp.render.document import (
     Document,
     Figures,
     Paragraph,
-    Records,
     Section,
     Source,
     Summary,
@@ -34,7 +32,6 @@ from cipp.render.document import (
 from cipp.render.numbers import COMPONENT_NAMES, count
 from cipp.render.prose import (
     adjustment_name,
-    expected_note,
     overall_sentences,
     strongest_weakest,
     what_tests_found,
@@ -53,58 +50,8 @@ from cipp.render.tabular import (
     positive_groups,
     table_scales,
 )
+from cipp.render.tidy import CSV_COLUMNS, LEVEL_COLUMNS, TEST_COLUMNS, tidy_records
 from cipp.render.weights import weighted_tables
-
-#: The tidy CSV's columns of an item's level: one row per item and level, unrounded.
-LEVEL_COLUMNS = (
-    "item",
-    "text",
-    "component",
-    "subtheme",
-    "kind",
-    "n_valid",
-    "n_missing",
-    "n_invalid",
-    "code",
-    "label",
-    "n",
-    "percent",
-    "percent_of_respondents",
-    "ci_low",
-    "ci_high",
-)
-
-#: The columns of a test of association: one row per test after the levels' rows (whose
-#: test columns are empty, as a test's level columns are), named as in the JSON where
-#: the JSON has the number. ``test_of``: "item" or "component"; ``n_tested``: the
-#: respondents in the table; ``v``: Cramér's V as reported (bias-corrected when asked
-#: for); ``expected_note``: SPSS's footnote on expected counts; ``reason``: why a table
-#: was not testable; ``suppressed``: statistics withheld under disclosure control.
-TEST_COLUMNS = (
-    "by",
-    "test_of",
-    "test_used",
-    "exact_method",
-    "n_tested",
-    "statistic",
-    "df",
-    "p_used",
-    "p_adjusted",
-    "significant_adjusted",
-    "v",
-    "p_linear_by_linear",
-    "cells_expected_below_5",
-    "share_expected_below_5",
-    "min_expected",
-    "expected_note",
-    "reason",
-    "suppressed",
-)
-
-#: The tidy CSV: every item's levels, then every test, unrounded.
-CSV_COLUMNS = (*LEVEL_COLUMNS, *TEST_COLUMNS)
-
-WEIGHTED_COLUMNS = ("weighted_percent", "weighted_ci_low", "weighted_ci_high")
 
 CIPP_NOTE = (
     "Items are grouped under Stufflebeam's CIPP components: Context, Input, Process and Product."
@@ -116,80 +63,6 @@ PERCENT_NOTE = (
 INVALID_TITLE = "Invalid cells (counted as invalid, not as any level):"
 #: The brief view lists at most this many invalid cells (JSON has them all).
 INVALID_SHOWN = 50
-
-
-def _test_row(test: AssociationTest) -> tuple[Any, ...]:
-    """A test's row of the tidy CSV: the level columns empty but for the item's."""
-    r = test.result
-    subject = (test.item, test.text, test.component, *[None] * (len(LEVEL_COLUMNS) - 3))
-    shown = r.testable and not test.suppressed
-    numbers = (
-        (
-            r.n,
-            r.statistic,
-            r.df,
-            r.p_value_used,
-            test.p_adjusted,
-            test.significant_adjusted,
-            r.effect_size,
-            r.p_linear_by_linear if r.ordinal else None,
-            r.cells_expected_below_5,
-            r.share_expected_below_5,
-            r.min_expected,
-            expected_note(r),
-        )
-        if shown
-        else (None,) * 12
-    )
-    method = r.exact_method if r.test_used == "fisher exact" else None
-    return (
-        *subject,
-        test.by,
-        test.level,
-        r.test_used if shown else None,
-        method if shown else None,
-        *numbers,
-        r.reason,
-        test.suppressed,
-    )
-
-
-def tidy_records(results: Results) -> Records:
-    """One row per item and level, then one per test of association, in CSV_COLUMNS
-    order (with weights, WEIGHTED_COLUMNS follow)."""
-    blank = (None,) * len(TEST_COLUMNS)
-    levels = tuple(
-        (
-            s.id,
-            s.text,
-            s.component,
-            s.subtheme,
-            s.kind,
-            s.n_valid,
-            s.n_missing,
-            s.n_invalid,
-            level.code,
-            level.label,
-            None if level.masked else level.n,
-            level.percent,
-            level.percent_of_respondents,
-            level.ci_low,
-            level.ci_high,
-            *blank,
-        )
-        for s in results.items
-        for level in s.levels
-    )
-    tests = tuple(_test_row(test) for test in results.associations)
-    if results.weighting is None:
-        return Records(CSV_COLUMNS, levels + tests)
-    # With weights: each level's weighted percent and interval beside its count.
-    shares = [level.share for item in results.weighting.items for level in item.levels]
-    weighted = tuple(
-        (*row, s.percent, s.ci_low, s.ci_high) for row, s in zip(levels, shares, strict=True)
-    )
-    unweighted = tuple((*row, None, None, None) for row in tests)
-    return Records((*CSV_COLUMNS, *WEIGHTED_COLUMNS), weighted + unweighted)
 
 
 def _invalid_cells(results: Results) -> Bullets | None:
