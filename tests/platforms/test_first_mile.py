@@ -232,15 +232,45 @@ def test_a_qualtrics_question_with_one_choice_is_skipped(tmp_path):
         survey["SurveyElements"].append(
             {"Element": "SQ", "PrimaryAttribute": payload["QuestionID"], "Payload": payload}
         )
+    # A definition that is not an object at all is skipped with a line too.
+    survey["SurveyElements"].append({"Element": "SQ", "PrimaryAttribute": "QID52", "Payload": "?"})
     path = tmp_path / "survey.qsf"
     path.write_text(json.dumps(survey), encoding="utf-8")
     result = from_qualtrics(path)
     skipped = dict(result.report.skipped)
     assert skipped["Q50"].startswith("fewer than two answer choices")
     assert "Q51" in skipped
+    assert skipped["QID52"] == "its definition (Payload) is not a JSON object"
     assert len(result.instrument.items) == len(
         from_qualtrics(DATA / "qualtrics_survey.qsf").instrument.items
     )
+
+
+def test_an_import_with_nothing_usable_says_what_it_found(tmp_path, runner):
+    # No report is printed for a failed import, so the error itself says what was found.
+    rows = [["hello there", "free text"], ["something else", "more"]]
+    free = _csv(tmp_path / "free.csv", ["comment", "notes"], rows)
+    result = runner.invoke(app, ["instrument", "scaffold", str(free), "--dry-run"])
+    assert result.exit_code == 2
+    assert "2 free-text questions: 'comment', 'notes'" in result.stderr
+    assert "import report" not in result.stderr
+    survey = {"SurveyEntry": {"SurveyName": "Bad"}, "SurveyElements": []}
+    survey["SurveyElements"].append({"Element": "SQ", "PrimaryAttribute": "QID2", "Payload": 1})
+    qsf = tmp_path / "bad.qsf"
+    qsf.write_text(json.dumps(survey), encoding="utf-8")
+    result = runner.invoke(app, ["instrument", "from-qualtrics", str(qsf), "--dry-run"])
+    assert result.exit_code == 2 and "1 skipped question: 'QID2' (its definition" in result.stderr
+
+
+def test_a_listed_error_keeps_its_lines_and_headings(tmp_path, runner):
+    # The list of items without a column, then the columns no item claims, one per line.
+    path = _csv(tmp_path / "r.csv", ["comment", "notes"], [["x", "y"]])
+    result = runner.invoke(app, ["analyze", str(path), "-i", "mentee"])
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and "⏎" not in result.stderr
+    assert lines[0].startswith("cipp: error:") and lines[0].endswith("question text:")
+    assert lines[1].startswith("  - program_important (")
+    assert "  Columns no item claims:" in lines and lines[-1] == "    - 'notes'"
 
 
 # --- components in bulk -------------------------------------------------------------------

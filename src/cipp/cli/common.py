@@ -340,10 +340,15 @@ MAX_MESSAGE = 2000
 
 def one_line(message: str) -> str:
     """A message as one line of reasonable length, whatever values it quotes; a list of
-    problems (cipp.model.errors.listed: lines starting '  - ') keeps one line each."""
+    problems (cipp.model.errors.listed: indented lines, '  - ...') keeps one line each,
+    and so does a heading of such a list (a line ending in ':' before them). Any other
+    line break (from a library's message) is shown as ' ⏎ '."""
     kept: list[str] = []
-    for line in message.splitlines() or [""]:
-        if kept and not line.startswith("  - "):
+    lines = message.splitlines() or [""]
+    for i, line in enumerate(lines):
+        follows = lines[i + 1] if i + 1 < len(lines) else ""
+        heading = line.rstrip().endswith(":") and follows.startswith("  ")
+        if kept and not line.startswith("  ") and not heading:
             kept[-1] += " ⏎ " + line
         else:
             kept.append(line)

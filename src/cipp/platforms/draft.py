@@ -908,6 +908,19 @@ class Draft:
             )
         return scales
 
+    def _nothing_usable(self) -> str:
+        """What the import found instead of items (no report is printed for a failed import)."""
+        found = []
+        if self._free_text:
+            names = [shown(q, 40) for q in self._free_text]
+            found.append(_listed("free-text question", names))
+        if self._demographics:
+            found.append(_listed("demographic", [shown(d.id, 40) for d in self._demographics]))
+        if self.skipped:
+            reasons = [f"{shown(what, 40)} ({shown(why, 80)[1:-1]})" for what, why in self.skipped]
+            found.append(_listed("skipped question", reasons))
+        return "; ".join(found) if found else "the file holds no questions"
+
     def result(self, *, id: str, title: str, description: str = "") -> ImportResult:
         """Build the instrument; check that every option named something that exists."""
         self._check_options()
@@ -932,7 +945,7 @@ class Draft:
         if not items:
             raise InstrumentError(
                 f"{self.path}: no question with listed answer choices was found, so there "
-                "is no item to analyse (the import report lists what was skipped)"
+                f"is no item to analyse; {self._nothing_usable()}"
             )
         source = {
             "platform": self.platform,
@@ -1017,3 +1030,10 @@ def _nearest(key: str, names: Iterable[str]) -> str:
 def _scale_label(scale: Scale) -> str:
     first, last = scale.levels[0].label, scale.levels[-1].label
     return f"{first} .. {last}" if len(scale.levels) > 2 else f"{first} / {last}"
+
+
+def _listed(what: str, names: Sequence[str], count: int = 5) -> str:
+    """'3 free-text questions: a, b, c' (the first ``count``, then how many more)."""
+    head = ", ".join(names[:count])
+    more = f" and {len(names) - count} more" if len(names) > count else ""
+    return f"{len(names)} {what}{'s' if len(names) != 1 else ''}: {head}{more}"

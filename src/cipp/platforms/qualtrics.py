@@ -146,13 +146,7 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
         raise InstrumentError(f"{path}: not a Qualtrics .qsf file (not JSON: {error})") from None
     if not isinstance(document, dict) or not isinstance(document.get("SurveyElements"), list):
         raise InstrumentError(f"{path}: not a Qualtrics .qsf file (no SurveyElements)")
-    questions: dict[str, dict[str, Any]] = {}
-    for element in document["SurveyElements"]:
-        if isinstance(element, dict) and element.get("Element") == "SQ":
-            payload = element.get("Payload")
-            if isinstance(payload, dict):
-                qid = str(payload.get("QuestionID") or element.get("PrimaryAttribute"))
-                questions[qid] = payload
+    questions, unreadable = _survey_questions(document["SurveyElements"])
     order: list[tuple[str, str, str]] = []  # (qid, block description, block type)
     for block in _blocks(document):
         for entry in block.get("BlockElements") or []:
@@ -168,6 +162,8 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
     order += [(qid, "", "") for qid in questions if qid not in placed]
 
     draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} survey (.qsf)")
+    for qid in unreadable:
+        draft.skip(qid, "its definition (Payload) is not a JSON object")
     for qid, block_name, block_type in order:
         question = questions.get(qid)
         if question is None:
@@ -185,6 +181,22 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
         description=plain_text(entry.get("SurveyDescription"))
         or f"Imported from the Qualtrics survey {path.name}",
     )
+
+
+def _survey_questions(elements: list[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The survey's questions by QuestionID, and the ids of those whose definition is not
+    an object (skipped, with a line in the import report)."""
+    questions: dict[str, dict[str, Any]] = {}
+    unreadable: list[str] = []
+    for element in elements:
+        if isinstance(element, dict) and element.get("Element") == "SQ":
+            payload = element.get("Payload")
+            if isinstance(payload, dict):
+                qid = str(payload.get("QuestionID") or element.get("PrimaryAttribute"))
+                questions[qid] = payload
+            else:
+                unreadable.append(str(element.get("PrimaryAttribute") or "a question"))
+    return questions, [qid for qid in unreadable if qid not in questions]
 
 
 @dataclass(frozen=True)
