@@ -311,6 +311,10 @@ def test_a_yaml_file_over_the_size_limit_is_refused(tmp_path):
     path.write_text(_instrument_text(), encoding="utf-8")
     with reading(limits=Limits(yaml_size=100)), pytest.raises(InstrumentError, match="yaml-size"):
         load_instrument(path)
+    size = path.stat().st_size
+    with reading(limits=Limits(yaml_size=100)), pytest.raises(InstrumentError) as error:
+        load_instrument(path)
+    assert f"the file is {size:,} bytes, more than the limit of 100" in str(error.value)
 
 
 # --- CSV ------------------------------------------------------------------------------

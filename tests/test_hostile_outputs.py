@@ -210,9 +210,12 @@ def test_names_are_found_however_they_are_spelled(text):
     assert NAMES.survivors(replaced) == [], replaced
 
 
-def test_names_inside_other_words_are_left_alone():
+def test_short_names_inside_other_words_are_left_alone():
     text = "the quality of Alison's talk"
     assert NAMES.apply(text) == text and NAMES.survivors(text) == []
+    # A name of five letters or more is found inside a longer word too.
+    assert NAMES.survivors("thank you Ayeshaji") != []
+    assert NAMES.apply("thank you Ayeshaji") == "thank you Raniaji"
     assert NAMES.apply("Ayesha's notes; Ayeshas") == "Rania's notes; Ranias"
     assert fold("Strauß") == fold("STRAUSS") == "strauss"
     assert [found.name for found in find_names("Ali met José.", ["Ali", "José"])] == [
@@ -283,6 +286,30 @@ def test_names_listed_twice_after_folding_are_refused(tmp_path):
 
 
 # --- where outputs go -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_fifo_is_never_opened_as_an_input_or_for_disagreements(runner, tmp_path):
+    # Opening a named pipe waits for a writer forever: each is refused before it is opened.
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    fgd = DATA / "fgd"
+    codebook, segments = str(fgd / "codebook.yaml"), str(fgd / "segments.csv")
+    commands = [
+        ["analyze", str(fifo)],
+        ["qual", "themes", str(fifo), "--codebook", codebook],
+        ["qual", "agreement", segments, "--codebook", str(fifo)],
+        ["analyze", str(DATA / "mentors.xlsx"), "--roster", str(fifo)],
+        ["validate", str(fifo)],
+        ["instrument", "from-qualtrics", str(fifo)],
+    ]
+    for args in commands:
+        line = one_line_error(runner.invoke(app, args))
+        assert "named pipe (FIFO); cipp reads only regular files" in line, args
+    args = ["qual", "agreement", segments, "--codebook", codebook, "--disagreements", str(fifo)]
+    line = one_line_error(runner.invoke(app, args))
+    assert "named pipe" in line and "--disagreements" in line
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")

@@ -121,9 +121,12 @@ def test_agreement_results_json_shape(coding, codebook):
 
 def test_pseudonyms_whole_words_and_labels(tmp_path: Path):
     names = load_pseudonyms(FGD / "pseudonyms.yaml")
-    text = "Reaching Dr. Imran was hard; Imrana and HINA agree, Farah's too."
+    text = "Reaching Dr. Imran was hard; Imranbhai and HINA agree, Farah's too; Hinako."
+    # A name of five letters or more is replaced inside a longer word too (Imranbhai), a
+    # shorter one only as a word of its own (Hinako stays).
     assert names.apply(text) == (
-        "Reaching Dr. [mentor] was hard; Imrana and [classmate] agree, [classmate]'s too."
+        "Reaching Dr. [mentor] was hard; [mentor]bhai and [classmate] agree, "
+        "[classmate]'s too; Hinako."
     )
     csv_file = tmp_path / "names.csv"
     csv_file.write_text("name,replacement\nSara Khan,P-one\nSara,P-two\n", encoding="utf-8")

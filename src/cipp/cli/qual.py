@@ -94,11 +94,13 @@ def agreement(
         from cipp.read.adjudication import read_adjudication
         from cipp.read.codebook import load_codebook
         from cipp.read.segments import read_segments
-        from cipp.render.files import write_text
+        from cipp.render.files import check_output, write_text
         from cipp.render.formats import check_format
         from cipp.render.qualitative import agreement_document, disagreements_csv
 
         check_format(fmt, out)
+        if disagreements is not None:  # before it is read for earlier decisions
+            check_output(disagreements, [*segments, codebook], name="disagreements")
         book = load_codebook(codebook, complete=False)
         coding = read_segments(segments, book, coders=coder)
         results = analyse_agreement(coding, book, coders=coder_list(coders))

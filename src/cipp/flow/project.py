@@ -166,11 +166,11 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _yaml_kind(path: Path) -> str | None:
-    import yaml
+    from cipp.read.safe_yaml import load_yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = load_yaml(path)
+    except CippError:
         return None
     if not isinstance(data, dict):
         return None

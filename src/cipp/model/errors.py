@@ -24,6 +24,23 @@ class OutputError(CippError):
     """An output cannot be written (for example, it would overwrite an input)."""
 
 
+def special_file(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file or a folder ("a
+    named pipe (FIFO)", "a device", "a socket"), for messages; None for a file or folder.
+    cipp reads and writes only regular files: opening a pipe waits for a writer forever."""
+    import stat
+
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kinds = {
+        stat.S_IFIFO: "a named pipe (FIFO)",
+        stat.S_IFCHR: "a device",
+        stat.S_IFBLK: "a device",
+        stat.S_IFSOCK: "a socket",
+    }
+    return kinds.get(stat.S_IFMT(mode), "not a regular file")
+
+
 def option(name: str, *value: object) -> str:
     """How a message names one of the library's parameters: `` `adjust` `` or, with the
     value that is wrong, `` `adjust=holms` ``.

@@ -15,8 +15,10 @@ folded), and :func:`find_names` finds a name where it stands as a word of its ow
   followed by a possessive or plural (``'s``, ``’s``, ``s'``, ``s``, ``es``) that ends there;
 - the words of a name of several words separated by any spacing, ``_``, ``-`` or ``.``.
 
-A name inside another word is not found ("Ali" in "quality", "Alison"): replacing it
-would garble the quote, and a name cannot be told from the word it sits in.
+A name of at least INSIDE_WORDS letters is also found inside a longer word ("Ayeshaji",
+"exAyeshaB"): a name that long is rarely part of an ordinary word, and missing it would
+publish it. A shorter name inside another word is not ("Ali" in "quality", "Alison"):
+replacing it would garble ordinary words, and it cannot be told from the word it sits in.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from functools import lru_cache
 # joiners, word joiner, byte-order mark, Mongolian vowel separator, direction marks.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 _DROP = dict.fromkeys(map(ord, _INVISIBLE))
+#: Names of at least this many letters are found inside longer words too.
+INSIDE_WORDS = 5
 _SUFFIXES = ("'s", "\u2019s", "s'", "s\u2019", "es", "s", "'", "\u2019", "")
 
 
@@ -116,11 +120,15 @@ def find_names(text: str, names: Iterable[str]) -> list[Found]:
     found: list[Found] = []
     for name, pattern in present:
         assert pattern is not None
+        anywhere = sum(character.isalpha() for character in fold(name)) >= INSIDE_WORDS
         for match in pattern.finditer(folded):
             start = positions[match.start()]
             end = positions[match.end() - 1] + 1
             while end < len(text) and not _fold_character(text[end]):
                 end += 1  # combining accents and invisible characters of the last letter
+            if anywhere:
+                found.append(Found(start, end, name))
+                continue
             if not _starts_word(text, start):
                 continue
             if any(

@@ -52,6 +52,7 @@ from cipp.model.instrument import (
     normalize_text,
 )
 from cipp.platforms.orders import Ordering, is_non_substantive, order_answers, text_direction
+from cipp.read.files import check_input
 
 #: The scale of every multi-select option item: unchecked is 0, not missing.
 SELECTED_SCALE = Scale(
@@ -124,6 +125,7 @@ def split_option_text(text: str) -> tuple[str, str] | None:
 
 
 def file_sha256(path: Path) -> str:
+    check_input(path, InstrumentError)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 16), b""):

@@ -40,6 +40,7 @@ from cipp.platforms.draft import (
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
+from cipp.read.files import check_input
 
 _SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
 _MULTI = {"MAVR", "MAHR", "MACOL", "MSB"}
@@ -138,6 +139,7 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
     """Import a Qualtrics survey file (.qsf) into an instrument."""
     path = Path(path)
     options = options or ImportOptions()
+    check_input(path, InstrumentError)
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:

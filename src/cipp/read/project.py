@@ -11,6 +11,7 @@ from typing import Any
 
 from cipp.model.errors import CippError
 from cipp.model.project import QUAL_COMMANDS, TASK_KINDS, Project, Task
+from cipp.read.safe_yaml import load_yaml
 
 #: Per kind: keys that name one input file, keys that name a list of them, required
 #: keys, and the other options (the library's parameter names, or their short forms).
@@ -104,16 +105,10 @@ def _task(kind: str, index: int, entry: Any, folder: Path, defaults: dict[str, A
 
 
 def load_project(path: str | Path) -> Project:
-    """The project of a ``cipp.yaml`` file (``yaml.safe_load``), every key checked."""
-    import yaml
-
+    """The project of a ``cipp.yaml`` file (read as every YAML input is: bounded, no
+    duplicate keys, no alias bombs), every key checked."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise CippError(f"{path}: cannot read the project file ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise CippError(f"{path}: not valid YAML ({' '.join(str(error).split())})") from None
+    data = load_yaml(path, unreadable="cannot read the project file")
     if not isinstance(data, dict):
         raise CippError(f"{path}: a project file is a mapping (output:, analyze:, ...)")
     folder = path.parent

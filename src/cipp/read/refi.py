@@ -40,6 +40,7 @@ import defusedxml.ElementTree as SafeET
 from cipp.model.coding import Code, Codebook, RawRow, Theme
 from cipp.model.errors import DataError, InstrumentError
 from cipp.read.archive import open_zip
+from cipp.read.files import check_input
 
 _VARIABLES = ("group", "session", "participant")
 
@@ -103,6 +104,7 @@ def read_qdc(path: str | Path) -> tuple[Codebook, list[str]]:
     tree was flattened. Raises InstrumentError for unreadable or malformed files.
     """
     path = Path(path)
+    check_input(path, InstrumentError)
     try:
         if path.suffix.lower() == ".qdpx":
             member, data = _qde_bytes(path, InstrumentError)

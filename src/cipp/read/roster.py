@@ -9,6 +9,7 @@ from pathlib import Path
 from cipp.model.errors import DataError
 from cipp.model.nonresponse import GroupSizes
 from cipp.model.weights import Roster, RosterCount
+from cipp.read.files import check_input
 
 COLUMNS = ("variable", "level", "count")
 
@@ -19,6 +20,7 @@ def load_roster(path: str | Path) -> Roster:
     number; a (variable, level) pair may appear once. Errors name the file, row, column
     and value."""
     path = Path(path)
+    check_input(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -74,6 +76,7 @@ def load_group_sizes(value: str | Path | int) -> GroupSizes:
             raise DataError(f"roster {value}: the number of people asked must be at least 1")
         return GroupSizes(total=total, source=str(value))
     path = Path(value)
+    check_input(path)
     try:
         rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     except OSError as error:

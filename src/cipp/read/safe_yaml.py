@@ -18,10 +18,12 @@ values. :func:`load_yaml` reads the file first, refusing one over ``yaml_size`` 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from cipp.model.errors import CippError
+from cipp.read.files import check_input
 from cipp.read.settings import current_limits
 
 #: What :func:`check_nodes` says of a document over the ``yaml_nodes`` limit.
@@ -135,9 +137,11 @@ def parse_yaml(text: str, where: str, error: type[CippError] = CippError) -> Any
 def read_yaml_text(path: Path, error: type[CippError], missing: str, unreadable: str) -> str:
     """The text of a YAML file (UTF-8, BOM optional), refused over ``yaml_size`` bytes."""
     limits = current_limits()
+    check_input(path, error)
     try:
         with Path(path).open("rb") as handle:
             data = handle.read(limits.yaml_size + 1)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise error(f"{path}: {missing}") from None
     except IsADirectoryError:
@@ -145,7 +149,8 @@ def read_yaml_text(path: Path, error: type[CippError], missing: str, unreadable:
     except OSError as problem:
         raise error(f"{path}: {unreadable} ({problem.strerror or problem})") from None
     if len(data) > limits.yaml_size:
-        raise error(f"{path}: {limits.exceeded('yaml_size', 'the file is larger than that')}")
+        found = f"the file is {max(size, len(data)):,} bytes"
+        raise error(f"{path}: {limits.exceeded('yaml_size', found)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:

@@ -31,6 +31,7 @@ from pathlib import Path
 from cipp.model.coding import Application, Codebook, Coding, RawRow, Unit
 from cipp.model.errors import DataError, option
 from cipp.read.csvtext import decode_text, parse_records
+from cipp.read.files import check_input
 from cipp.read.settings import current
 
 COLUMNS: tuple[str, ...] = (
@@ -99,6 +100,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     path = Path(path)
     if not path.exists():
         raise DataError(f"{path}: file not found")
+    check_input(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     try:

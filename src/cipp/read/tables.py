@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from cipp.model.errors import DataError
 from cipp.model.table import RawTable, _text_array, answered_rows, arrow_mask, column_name
 from cipp.read.csvtext import check_single_byte, decode_text, parse_records
+from cipp.read.files import check_input
 from cipp.read.settings import current
 
 if TYPE_CHECKING:
@@ -405,6 +406,7 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         raise DataError(f"{path}: file not found")
     if path.is_dir():
         raise DataError(f"{path}: is a folder, not a response file")
+    check_input(path)
     if not os.access(path, os.R_OK):
         raise DataError(f"{path}: cannot be read (permission denied)")
     suffix = path.suffix.lower()

@@ -18,12 +18,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from cipp.model.errors import OutputError
+from cipp.model.errors import OutputError, special_file
 
 
 def check_not_input(out: Path, inputs: Iterable[Path]) -> None:
@@ -40,17 +39,10 @@ def _umask() -> int:
     return mask
 
 
-_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFCHR: "a device",
-    stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
+def check_output(out: Path, inputs: Iterable[Path] = (), *, name: str = "out") -> None:
     """Fail before any work if ``out`` names an input, a folder, anything but a regular
-    file (a pipe, a device, a socket), or sits in no folder."""
+    file (a pipe, a device, a socket), or sits in no folder; ``name``: the option that
+    gave it, for the message."""
     out = Path(out)
     check_not_input(out, inputs)
     folder = out.parent if str(out.parent) else Path(".")
@@ -62,11 +54,11 @@ def check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
         mode = out.stat().st_mode
     except OSError:
         return  # a new path (or a dangling link, which the rename replaces)
-    if not stat.S_ISREG(mode):
-        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    kind = special_file(mode)
+    if kind is not None:
         raise OutputError(
             f"{out}: is {kind}; cipp writes only to regular files or new paths "
-            "(choose another `out`)"
+            f"(choose another `{name}`)"
         )
 
 
