@@ -35,48 +35,74 @@ def _run(runner, tmp_path, survey, *extra):
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def _bounds(equations, totals, unknowns):
-    """Smallest and largest whole value of each unknown under the equations, all >= 0."""
+def _seen(true_n, kind=""):
+    """What the reader of the Markdown knows of a masked count: "< 5" is 1 to 4, "masked"
+    is 5 or more (a zero masked for want of another cell: anything), "withheld" anything."""
+    if kind == "withheld":
+        return (0, None)
+    if 0 < true_n < MIN_CELL:
+        return (1, MIN_CELL - 1)
+    return (MIN_CELL, None) if true_n else (0, None)
+
+
+def _bounds(equations, totals, ranges, below=((), ())):
+    """Smallest and largest whole value of each unknown under the equations, the
+    inequalities ``below`` (A x <= b) and the ranges."""
+    problem = {"A_eq": equations or None, "b_eq": totals or None, "bounds": ranges}
+    if below[0]:
+        problem.update(A_ub=list(below[0]), b_ub=list(below[1]))
     out = []
-    for k in range(unknowns):
-        objective = [0.0] * unknowns
+    for k in range(len(ranges)):
+        objective = [0.0] * len(ranges)
         objective[k] = 1.0
-        low = linprog(objective, A_eq=equations, b_eq=totals, bounds=(0, None)).fun
+        low = linprog(objective, **problem).fun
         objective[k] = -1.0
-        high = -linprog(objective, A_eq=equations, b_eq=totals, bounds=(0, None)).fun
+        high = -linprog(objective, **problem).fun
         out.append((math.ceil(low - 1e-6), math.floor(high + 1e-6)))
     return out
 
 
-def _attack_row(shown, total):
+def _attack_row(shown, true, kinds):
     """A row of counts whose total is known: bounds of the masked ones (None entries)."""
     unknown = [j for j, n in enumerate(shown) if n is None]
     if not unknown:
         return []
-    rest = total - sum(n for n in shown if n is not None)
-    return _bounds([[1.0] * len(unknown)], [rest], len(unknown))
+    rest = sum(true) - sum(n for n in shown if n is not None)
+    return _bounds([[1.0] * len(unknown)], [rest], [_seen(true[j], kinds[j]) for j in unknown])
 
 
-def _attack_table(association, truth):
-    """Bounds of a crosstab's masked cells from its shown cells, its true margins and the
-    groups' shown positive counts."""
+def _attack_table(association, truth, masks, levels=None):
+    """Bounds of a crosstab's masked cells from its shown cells, its true margins (a small
+    one, which other tables mask, as "< 5"), the groups' shown positive counts and, given
+    the item's ``levels`` as Table 1 shows them, each row total as Table 1 gives it."""
     counts = association["table"]["counts"]
     true = truth["table"]["counts"]
     cells = [(i, j) for i, row in enumerate(counts) for j, n in enumerate(row) if n is None]
     index = {cell: k for k, cell in enumerate(cells)}
-    equations, totals = [], []
+    equations, totals, below = [], [], ([], [])
 
-    def add(members, total):
+    def add(members, total, seen=None):
         line = [0.0] * len(cells)
         for cell in members:
             line[index[cell]] = 1.0
         known = sum(counts[i][j] for i, j in members_all if (i, j) not in index)
-        equations.append(line)
-        totals.append(total - known)
+        low, high = seen or ((1, MIN_CELL - 1) if 0 < total < MIN_CELL else (total, total))
+        if low == high:
+            equations.append(line)
+            totals.append(total - known)
+            return
+        below[0].append([-x for x in line])
+        below[1].append(known - low)
+        if high is not None:
+            below[0].append(line)
+            below[1].append(high - known)
 
+    shown = {level.label: level.masked for level in levels or ()}
     for i, row in enumerate(true):
         members_all = [(i, j) for j in range(len(row))]
-        add([c for c in members_all if c in index], sum(row))
+        label = association["table"]["rows"][i]
+        seen = _seen(sum(row), shown[label]) if shown.get(label) else None
+        add([c for c in members_all if c in index], sum(row), seen)
     for j in range(len(true[0])):
         members_all = [(i, j) for i in range(len(true))]
         add([c for c in members_all if c in index], sum(row[j] for row in true))
@@ -85,7 +111,7 @@ def _attack_table(association, truth):
         if share["k"] is not None and positive:
             members_all = [(i, j) for i in positive]
             add([c for c in members_all if c in index], share["k"])
-    return _bounds(equations, totals, len(cells))
+    return _bounds(equations, totals, [_seen(true[i][j], masks[i][j]) for i, j in cells], below)
 
 
 POSITIVE = {"Excellent", "Very good", "Good", "Yes", "Slightly agree", "Agree", "Strongly agree"}
@@ -93,33 +119,44 @@ POSITIVE = {"Excellent", "Very good", "Good", "Yes", "Slightly agree", "Agree", 
 
 @pytest.mark.parametrize(
     "survey,extra",
-    [("mentors", ()), ("mentees", ("--by", "gender", "--by", "year_of_study"))],
+    [
+        ("mentors", ()),
+        ("mentors", ("--by", "mentoring_year", "--by", "experience")),
+        ("mentees", ("--by", "gender", "--by", "year_of_study")),
+    ],
 )
 def test_no_masked_count_can_be_recovered(runner, tmp_path, survey, extra):
     document = _run(runner, tmp_path, survey, *extra)
     by = tuple(extra[1::2]) or None
     truth = analyze_file(DATA / f"{survey}.xlsx", options=AnalysisOptions(by=by))
+    # How the readable tables show each masked count ("< 5", "masked", "withheld").
+    kinds = analyze_file(DATA / f"{survey}.xlsx", options=AnalysisOptions(by=by, min_cell=MIN_CELL))
     masked = 0
     for item, true_item in zip(document["items"], truth.items, strict=True):
         shown = [level["n"] for level in item["levels"]]
-        for low, high in _attack_row(shown, true_item.n_valid):
+        seen = [level.masked for level in kinds.item(item["id"]).levels]
+        for low, high in _attack_row(shown, [level.n for level in true_item.levels], seen):
             masked += 1
             assert low < high, (item["id"], shown)
         if None in shown:
             assert item["suppressed"] and item["mean"] is None and item["positive"]["k"] is None
     for demographic, true_d in zip(document["demographics"], truth.demographics, strict=True):
         shown = [c["n"] for c in demographic["categories"]]
-        for low, high in _attack_row(shown, true_d.n_valid):
+        seen = kinds.findings.demographics.get(demographic["id"], ("",) * len(shown))
+        for low, high in _attack_row(shown, [c.n for c in true_d.categories], seen):
             masked += 1
             assert low < high, (demographic["id"], shown)
     truths = {(t.item, t.by): t for t in truth.associations}
+    protected = {(t.item, t.by): t for t in kinds.associations}
     from cipp import to_dict
 
     for association in document["associations"]:
-        if not association["testable"] or not association.get("suppressed"):
+        if not association.get("suppressed"):
             continue
         true = to_dict(truths[(association["item"], association["by"])])
-        for low, high in _attack_table(association, true):
+        key = (association["item"], association["by"])
+        levels = kinds.item(key[0]).levels if association["level"] == "item" else None
+        for low, high in _attack_table(association, true, protected[key].masks, levels):
             masked += 1
             assert low < high, (association["item"], association["by"])
         for key in ("statistic", "p_value", "p_exact", "cramers_v", "p_adjusted", "min_expected"):
@@ -185,6 +222,15 @@ def test_batch_trend_tables_hold(runner, tmp_path):
     truth = json.loads((tmp_path / "open" / "summary.json").read_text(encoding="utf-8"))
     masked = 0
     true_trends = {t["id"]: t for t in truth["trends"]["items"] + truth["trends"]["components"]}
+    from cipp.flow.batch import run_batch
+
+    api = run_batch(
+        [DATA / "mentors.xlsx"],
+        split_by="mentoring_year",
+        options=AnalysisOptions(min_cell=MIN_CELL),
+        workers=1,
+    ).trends
+    kinds = {t.id: t.masks for t in (*api.items, *api.components)}
     for trend in document["trends"]["items"] + document["trends"]["components"]:
         test = trend["test"]
         true_table = true_trends[trend["id"]]["test"]["table"]
@@ -211,8 +257,12 @@ def test_batch_trend_tables_hold(runner, tmp_path):
                     if level_n.get(label, 0) is None:
                         assert test["table"][i][j] is None, (trend["id"], wave, label)
         bounds = _attack_table(
-            {"table": {"counts": test["table"], "rows": []}, "positive_by_group": []},
+            {
+                "table": {"counts": test["table"], "rows": test["row_labels"]},
+                "positive_by_group": [],
+            },
             {"table": {"counts": true_table}},
+            kinds[trend["id"]],
         )
         for low, high in bounds:
             masked += 1

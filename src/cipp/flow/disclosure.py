@@ -21,7 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from cipp.model.findings import SECONDARY, SHOWN, SMALL
+from cipp.model.findings import SECONDARY, SHOWN, SMALL, WITHHELD
 from cipp.model.results import (
     AssociationSummary,
     AssociationTest,
@@ -138,16 +138,48 @@ def withhold_statistics(result: ContingencyResult) -> ContingencyResult:
     )
 
 
-def table_masks(table: Sequence[Sequence[int]], min_cell: int) -> tuple[tuple[str, ...], ...]:
-    """The masks of a published table (empty when the table has no cells)."""
+def table_masks(
+    table: Sequence[Sequence[int]],
+    min_cell: int,
+    row_totals: Sequence[tuple[int, int | None]] | None = None,
+) -> tuple[tuple[str, ...], ...]:
+    """The masks of a published table (empty when the table has no cells);
+    ``row_totals`` as cipp.stats.disclosure.cell_bounds takes them."""
     if not table or not any(len(row) for row in table):
         return ()
-    return tuple(tuple(row) for row in suppress_table(table, min_cell))
+    return tuple(tuple(row) for row in suppress_table(table, min_cell, row_totals=row_totals))
 
 
-def _test(test: AssociationTest, min_cell: int) -> AssociationTest:
+def _row_totals(
+    test: AssociationTest, item: ItemSummary | None, min_cell: int
+) -> list[tuple[int, int | None]] | None:
+    """What Table 1 tells a reader of each row total of an item's crosstab: the count
+    where it shows the level, 1 to N - 1 where it shows "< N", N or more where it masks
+    it otherwise (None: rows that are not the item's levels)."""
     r = test.result
-    masks = table_masks(r.table, min_cell)
+    if item is None or test.level != "item" or test.collapsed:
+        return None
+    shown = {level.label: level.masked for level in item.levels}
+    if any(label not in shown for label in r.row_labels):
+        return None
+    known: list[tuple[int, int | None]] = []
+    for label, counts in zip(r.row_labels, r.table, strict=True):
+        total = sum(counts)
+        mask = shown[label]
+        if mask == SMALL:
+            known.append((1, min_cell - 1))
+        elif mask == SECONDARY:
+            known.append((min_cell, None))
+        elif mask == WITHHELD:
+            known.append((0, None))
+        else:
+            known.append((total, total))
+    return known
+
+
+def _test(test: AssociationTest, min_cell: int, item: ItemSummary | None = None) -> AssociationTest:
+    r = test.result
+    masks = table_masks(r.table, min_cell, _row_totals(test, item, min_cell))
     columns_masked = [any(row[j] != SHOWN for row in masks) for j in range(len(r.col_labels))]
     positive_masks = (
         _positive_masks(test, columns_masked, min_cell) if test.positive_by_group else ()
@@ -197,7 +229,8 @@ def protect(results: Results, min_cell: int) -> Results:
         return results
     items = tuple(_item(item, min_cell) for item in results.items)
     suppressed = {item.id for item in items if item.suppressed}
-    tests = tuple(_test(test, min_cell) for test in results.associations)
+    by_id = {item.id: item for item in items}
+    tests = tuple(_test(test, min_cell, by_id.get(test.item)) for test in results.associations)
     summary = results.association_summary
     return replace(
         results,

@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from cipp.model.results import AssociationTest, CellDriving
 
 #: How a count shows under ``min_cell``: in full, masked because it is small (1 .. N - 1),
-#: or masked only so that a small one cannot be worked out from it.
-SHOWN, SMALL, SECONDARY = "", "small", "secondary"
+#: or masked only so that a small one cannot be worked out from it; WITHHELD: every count
+#: of a table that masking cell by cell could not protect (shown as masked, like SECONDARY,
+#: and telling a reader nothing of the count, not even that it is not small).
+SHOWN, SMALL, SECONDARY, WITHHELD = "", "small", "secondary", "withheld"
 
 #: Cohen's (1988) names for the size of an association, smallest first ("negligible":
 #: below his small effect).

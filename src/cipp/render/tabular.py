@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from cipp.model.findings import SHOWN, SMALL, GroupShare
+from cipp.model.findings import SHOWN, SMALL, WITHHELD, GroupShare
 from cipp.model.instrument import Scale
 from cipp.model.results import (
     AssociationSummary,
@@ -327,6 +327,8 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
 
 #: How a count masked only so that another cannot be worked out by subtraction shows.
 SECONDARY_MASK = "masked"
+#: How each count of a table too small to protect cell by cell shows.
+WITHHELD_MASK = "withheld"
 
 
 def mask_note(min_cell: int) -> str:
@@ -335,12 +337,16 @@ def mask_note(min_cell: int) -> str:
         "enough other counts are masked too, shown as "
         f'"{SECONDARY_MASK}", that none can be worked out from the totals printed beside '
         "them (or a group's positive count from its other answers), and statistics that "
-        f'could reveal a masked count are withheld ("{SUPPRESSED}").'
+        f'could reveal a masked count are withheld ("{SUPPRESSED}"). A table with too few '
+        f'people in it to protect that way shows every count as "{WITHHELD_MASK}".'
     )
 
 
 def mask_text(mask: str, min_cell: int) -> str:
-    """A masked cell: "< N" for a small count, SECONDARY_MASK for one masked to protect it."""
+    """A masked cell: "< N" for a small count, SECONDARY_MASK for one masked to protect it,
+    WITHHELD_MASK for every cell of a table too small to protect cell by cell."""
+    if mask == WITHHELD:
+        return WITHHELD_MASK
     return f"< {min_cell}" if mask == SMALL else SECONDARY_MASK
 
 
