@@ -96,6 +96,38 @@ def test_nonresponse_counts_declared_missing_by_name(runner, tmp_path):
     assert dict(critiques.declared_missing) == {"N/A": mentees.declared_missing[critiques.id]}
 
 
+def test_declared_missing_answers_are_counted_in_their_groups(tmp_path):
+    # Two declared values (one in two spellings, named by the commoner) in several groups:
+    # each group's counts by name add up to the whole file's, each in its own group.
+    import pandas as pd
+
+    frame = pd.read_excel(DATA / "mentees.xlsx", dtype=str)
+    critiques = "My mentor gave me constructive critiques of my work."
+    year = next(c for c in frame.columns if "year" in c.lower() and "study" in c.lower())
+    frame.loc[frame.index[:3], critiques] = "n/a"
+    frame.loc[frame.index[3:5], critiques] = "Don't know"
+    path = tmp_path / "mentees.csv"
+    frame.to_csv(path, index=False)
+    instrument = (DATA.parent / "instruments" / "mentee.yaml").read_text(encoding="utf-8")
+    instrument = instrument.replace('missing: ["N/A",', 'missing: ["Don\'t know", "N/A",', 1)
+    assert "Don't know" in instrument
+    (tmp_path / "mentee.yaml").write_text(instrument, encoding="utf-8")
+    options = AnalysisOptions(by=("year_of_study",))
+    found = analyze_file(path, instrument=tmp_path / "mentee.yaml", options=options).nonresponse
+    whole = dict(next(i for i in found.items if i.id == "constructive_feedback").declared_missing)
+    not_applicable = int(frame[critiques].str.lower().eq("n/a").sum())
+    assert not_applicable >= 3 and whole == {"n/a": not_applicable, "Don't know": 2}
+    (grouping,) = found.by_group
+    summed: dict[str, int] = {}
+    for group in grouping.groups:
+        item = next(i for i in group.items if i.id == "constructive_feedback")
+        for label, n in item.declared_missing:
+            summed[label] = summed.get(label, 0) + n
+        rows = frame[frame[year] == group.group][critiques]
+        assert dict(item.declared_missing).get("Don't know", 0) == int((rows == "Don't know").sum())
+    assert summed == whole
+
+
 def test_roster_gives_response_rates_and_tests_participation(tmp_path):
     from scipy.stats import chisquare
 

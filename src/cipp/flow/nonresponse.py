@@ -53,6 +53,29 @@ def _answered_by_group(responses: Responses, grouping: Grouping) -> dict[str, li
     return answered
 
 
+def _declared_by_group(
+    responses: Responses, grouping: Grouping
+) -> dict[str, list[tuple[tuple[str, int], ...]]]:
+    """Per item with declared missing answers: for each group, (label, count) of each
+    declared missing value its respondents gave."""
+    import numpy as np
+
+    known = grouping.codes >= 0
+    n_groups = len(grouping.labels)
+    out: dict[str, list[tuple[tuple[str, int], ...]]] = {}
+    for item in responses.items_asked:
+        per_label = [
+            (label, np.bincount(grouping.codes[known & rows], minlength=n_groups))
+            for label, rows in responses.declared_missing_labels(item.id)
+        ]
+        if per_label:
+            out[item.id] = [
+                tuple((label, int(counts[j])) for label, counts in per_label if counts[j])
+                for j in range(n_groups)
+            ]
+    return out
+
+
 def _by_group(
     responses: Responses, grouping: Grouping, sizes: GroupSizes | None
 ) -> GroupNonresponse:
@@ -62,13 +85,18 @@ def _by_group(
     known = grouping.codes[grouping.codes >= 0]
     counts = np.bincount(known, minlength=len(grouping.labels)).tolist()
     answered = _answered_by_group(responses, grouping)
+    declared = _declared_by_group(responses, grouping)
     groups = []
     for j, label in enumerate(grouping.labels):
         respondents = counts[j]
         size = roster.get(normalize_text(label))
         items = tuple(
             ItemNonresponse(
-                item.id, respondents, answered[item.id][j], respondents - answered[item.id][j]
+                item.id,
+                respondents,
+                answered[item.id][j],
+                respondents - answered[item.id][j],
+                tuple(sorted(declared[item.id][j])) if item.id in declared else (),
             )
             for item in responses.items_asked
         )

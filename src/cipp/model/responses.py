@@ -82,7 +82,8 @@ class Responses:
     notes: tuple[str, ...] = ()
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _levels: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-    #: Per item, True for each respondent who gave a declared missing value (N/A); only
+    #: Per item, for each respondent the number of the declared missing value (N/A) they
+    #: gave, in the order of ``declared_labels``, or -1; only
     #: items with such answers have an entry, so a file without any costs nothing.
     _declared: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     #: Per item, how many answers gave each declared missing value, by its spelling.
@@ -233,11 +234,22 @@ class Responses:
         blank or an invalid cell), so declared missing answers can be counted by group."""
         import numpy as np
 
-        mask = self._declared.get(item_id)
-        if mask is None:
+        which = self._declared.get(item_id)
+        if which is None:
             mask = np.zeros(self.n_respondents, dtype=bool)
-            mask.flags.writeable = False
+        else:
+            mask = which >= 0
+        mask.flags.writeable = False
         return mask
+
+    def declared_missing_labels(self, item_id: str) -> tuple[tuple[str, np.ndarray], ...]:
+        """Each declared missing value of the item (as ``declared_labels`` names it) with a
+        boolean per respondent: True where the answer was that value."""
+        which = self._declared.get(item_id)
+        if which is None:
+            return ()
+        labels = self.declared_labels.get(item_id, {})
+        return tuple((label, which == number) for number, label in enumerate(labels))
 
 
 def _codes_of_levels(scale: Scale, levels: np.ndarray) -> Any:

@@ -387,7 +387,8 @@ class _Mapper:
         self.table = table
         self.lenient = lenient
         self.invalid = invalid
-        #: Per variable with declared missing values (N/A), True on the rows holding one.
+        #: Per variable with declared missing values (N/A), on each row the number of the
+        #: one it holds (in the order of ``declared_labels``), -1 on the others.
         self.declared_rows: dict[str, np.ndarray] = {}
         #: Per variable, how many answers gave each declared missing value, by its
         #: spelling in the file (the most common one where several fold together).
@@ -431,9 +432,13 @@ class _Mapper:
                 bad.append(index)
         n_declared = 0
         if declared:
-            self.declared_rows[variable] = np.isin(indices, declared)
-            n_declared = int(self.declared_rows[variable].sum())
-            self.declared_labels[variable] = _declared_labels(distinct, indices, declared)
+            labels, number_of = _declared_labels(distinct, indices, declared)
+            which = np.full(len(distinct), -1, dtype=np.int16)
+            for index, number in number_of.items():
+                which[index] = number
+            self.declared_rows[variable] = which[indices]
+            n_declared = int(np.count_nonzero(self.declared_rows[variable] >= 0))
+            self.declared_labels[variable] = labels
         if bad:
             hints = {index: code_point_hint(str(distinct[index]), lookup) for index in bad}
             for row in np.flatnonzero(np.isin(indices, bad)):
@@ -471,8 +476,11 @@ class _Mapper:
         )
 
 
-def _declared_labels(distinct: Any, indices: np.ndarray, declared: list[int]) -> dict[str, int]:
-    """Each declared missing value's count, named by its most common spelling."""
+def _declared_labels(
+    distinct: Any, indices: np.ndarray, declared: list[int]
+) -> tuple[dict[str, int], dict[int, int]]:
+    """Each declared missing value's count, named by its most common spelling, and the
+    number (position in that mapping) of each distinct spelling's value."""
     import numpy as np
 
     uses = np.bincount(indices, minlength=len(distinct))
@@ -485,7 +493,9 @@ def _declared_labels(distinct: Any, indices: np.ndarray, declared: list[int]) ->
         totals[key] = totals.get(key, 0) + n
         if key not in spelled or n > spelled[key][0]:
             spelled[key] = (n, text)
-    return {spelled[key][1]: n for key, n in totals.items()}
+    position = {key: number for number, key in enumerate(totals)}
+    number_of = {index: position[normalize_text(str(distinct[index]))] for index in declared}
+    return {spelled[key][1]: n for key, n in totals.items()}, number_of
 
 
 def _file_missing(table: RawTable, position: int) -> frozenset[str]:
