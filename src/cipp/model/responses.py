@@ -235,10 +235,7 @@ class Responses:
         import numpy as np
 
         which = self._declared.get(item_id)
-        if which is None:
-            mask = np.zeros(self.n_respondents, dtype=bool)
-        else:
-            mask = which >= 0
+        mask = np.zeros(self.n_respondents, dtype=bool) if which is None else which >= 0
         mask.flags.writeable = False
         return mask
 
