@@ -10,7 +10,7 @@ import pytest
 
 from cipp import to_dict
 from cipp.cli import app
-from cipp.flow.analysis import AnalysisOptions, analyze_file, cells_driving
+from cipp.flow.analysis import AnalysisOptions, analyze_file, cells_driving, load_file
 from cipp.stats.contingency import adjusted_residuals, test_contingency
 from cipp.stats.describe import proportion
 from tests.conftest import DATA
@@ -159,3 +159,43 @@ def test_roster_groups_must_match_a_grouping(runner, tmp_path):
         app, ["analyze", str(DATA / "mentees.xlsx"), "--by", "gender", "--roster", str(roster)]
     )
     assert result.exit_code == 2 and "not the groups of any grouping" in result.stderr
+
+
+def test_a_components_interval_counts_respondents_not_answers():
+    # A component pools each respondent's answers to its items: they are a cluster, not
+    # independent answers. The design effect is checked against statsmodels' cluster-
+    # robust variance of the mean of the 0/1 answers (an OLS on a constant, clustered by
+    # respondent, without its small-sample factor, times m / (m - 1)); the interval is
+    # the Wilson interval at the effective n.
+    import numpy as np
+    import statsmodels.api as sm
+
+    from cipp.stats.describe import wilson_limits
+
+    mentees = analyze_file(DATA / "mentees.xlsx", options=AnalysisOptions(by=()))
+    responses = load_file(DATA / "mentees.xlsx").responses
+    instrument = responses.instrument
+    for component in mentees.components:
+        answers, clusters = [], []
+        for item in (i for i in instrument.items if i.component == component.component):
+            scale = instrument.scale_of(item)
+            index = responses.level_index(item.id)
+            for respondent, position in enumerate(index):
+                if position < len(scale.codes):
+                    answers.append(scale.codes[position] in scale.positive_group.codes)
+                    clusters.append(respondent)
+        y = np.array(answers, dtype=float)
+        fit = sm.OLS(y, np.ones_like(y)).fit(
+            cov_type="cluster", cov_kwds={"groups": np.array(clusters), "use_correction": False}
+        )
+        m = len(set(clusters))
+        variance = float(fit.bse[0]) ** 2 * m / (m - 1)
+        p, n = y.mean(), len(y)
+        effective = n / max(1.0, variance / (p * (1 - p) / n))
+        share = component.positive
+        assert share.n == n and share.n_effective == pytest.approx(effective)
+        assert share.n_effective < n  # answers of one respondent agree with each other
+        low, high = wilson_limits(p, effective)
+        assert (share.ci_low, share.ci_high) == pytest.approx((low, high))
+    # Items keep the plain Wilson interval of k of n.
+    assert mentees.items[0].positive.n_effective is None

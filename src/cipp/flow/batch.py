@@ -447,8 +447,11 @@ def _change(before: tuple[str, _Figures], after: tuple[str, _Figures], confidenc
     from cipp.stats.describe import newcombe_difference
 
     (first, a), (second, b) = before, after
+    effective = None
+    if a.positive_n_effective is not None and b.positive_n_effective is not None:
+        effective = (a.positive_n_effective, b.positive_n_effective)
     difference, low, high = newcombe_difference(
-        a.positive_k, a.positive_n, b.positive_k, b.positive_n, confidence
+        a.positive_k, a.positive_n, b.positive_k, b.positive_n, confidence, effective
     )
     significant = not math.isnan(low) and (low > 0 or high < 0)
     return Change(first, second, difference, low, high, significant)
@@ -481,9 +484,11 @@ class _Figures:
     top: float
     mean: float
     mostly_positive: float = NAN
-    #: The positive share as counts: k of n answers (for the changes' intervals).
+    #: The positive share as counts: k of n answers (for the changes' intervals), and for
+    #: a component the effective n of answers pooled over respondents.
     positive_k: int = 0
     positive_n: int = 0
+    positive_n_effective: float | None = None
 
 
 def _points(
@@ -663,6 +668,7 @@ def _component_pending(
                 100 * split[1] / n if n else NAN,
                 positive_k=summary.positive.k,
                 positive_n=0 if summary.suppressed else summary.positive.n,
+                positive_n_effective=summary.positive.n_effective,
             )
         )
         columns.append((position, name, split))

@@ -24,13 +24,16 @@ NAN = math.nan
 @dataclass(frozen=True)
 class Proportion:
     """k of n as a percentage (0-100) with its Wilson interval at the run's confidence
-    (NaN when n is 0)."""
+    (NaN when n is 0). ``n_effective``: for a component's answers pooled over
+    respondents, the effective sample size the interval rests on (Kish's design effect of
+    answers clustered in respondents); None for a plain k of n."""
 
     k: int
     n: int
     percent: float
     ci_low: float
     ci_high: float
+    n_effective: float | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from cipp.model.results import (
     ItemSummary,
     LevelCount,
     Participation,
+    Proportion,
     Results,
 )
 from cipp.model.tests import ContingencyResult
@@ -193,7 +194,7 @@ def _association(test: AssociationTest) -> dict[str, Any]:
             "apa": apa_chi_square(r),
             "apa_trend": apa_linear_by_linear(r) if r.ordinal and r.testable else None,
             "positive_by_group": [
-                {"group": group, **_fields(share)} for group, share in test.positive_by_group
+                {"group": group, **_proportion(share)} for group, share in test.positive_by_group
             ],
             "residuals": [list(row) for row in r.residuals],
             "cells_driving": [_fields(cell) for cell in test.cells_driving],
@@ -711,7 +712,18 @@ def _comparison(comparison: Comparison) -> dict[str, Any]:
     }
 
 
+def _proportion(share: Proportion) -> dict[str, Any]:
+    """``{k, n, percent, ci_low, ci_high}``, with ``n_effective`` where the interval rests
+    on one (a component's answers pooled over respondents)."""
+    document = {key: plain(getattr(share, key)) for key in ("k", "n", "percent", "ci_low")}
+    document["ci_high"] = plain(share.ci_high)
+    if share.n_effective is not None:
+        document["n_effective"] = plain(share.n_effective)
+    return document
+
+
 _RULES: dict[type, Callable[[Any], Any]] = {
+    Proportion: _proportion,
     Comparison: _comparison,
     PairedItem: _paired,
     Results: _results,

@@ -319,7 +319,9 @@ def components_table(results: Results, *, decimals: int = 1) -> TextTable:
     notes.insert(
         0,
         "% top level and % positive pool all valid answers to the component's "
-        f"items; positive = the scale's favourable collapse group ({positive_groups(scales)}).",
+        f"items; positive = the scale's favourable collapse group ({positive_groups(scales)}). "
+        "The interval of % positive counts each respondent's answers as one cluster (Wilson "
+        "interval at the effective n of Kish's design effect), not as independent answers.",
     )
     caption = f"CIPP component summary (n = {count(results.n_respondents)})"
     return make_table(caption, header, rows, tuple(notes), key="components")

@@ -286,8 +286,9 @@ def details_table(batch: BatchResults, level: str = "item", *, decimals: int = 1
         "items share one scale). % positive with its Wilson interval, as each wave's "
         "own tables give it. Δ: change from the previous wave that asked it, in "
         "percentage points for percentages; Δ % positive with its interval (Newcombe's "
-        f"hybrid score, {confidence_label(batch.trends.confidence)}), {RISE_MARK} / "
-        f"{FALL_MARK} where the interval excludes 0.",
+        f"hybrid score, {confidence_label(batch.trends.confidence)}; for components from "
+        "the intervals at each wave's effective n), "
+        f"{RISE_MARK} / {FALL_MARK} where {_marked_when(batch)}.",
     ]
     if components:
         notes.append(
@@ -304,6 +305,15 @@ def errors_table(batch: BatchResults) -> Table | None:
     rows = tuple((name, message) for name, message in batch.errors.items())
     caption = f"Files that could not be analysed ({len(rows)}); the other waves finished"
     return Table(caption, ("File", "Error"), rows, key="errors")
+
+
+def _marked_when(batch: BatchResults) -> str:
+    """When a change is marked ▲ / ▼: its interval excludes 0 (and, with --min-change, it
+    is at least that large)."""
+    rule = "the interval excludes 0"
+    if batch.trends.min_change is not None:
+        rule += f" and the change is at least {batch.trends.min_change:g} points"
+    return rule
 
 
 def trend_tables(batch: BatchResults, *, decimals: int = 1, details: bool = True) -> list[Table]:

@@ -45,22 +45,57 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     """
     if n == 0:
         return NAN, NAN
+    return wilson_limits(k / n, n, confidence)
+
+
+def wilson_limits(p: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson interval (percent) of a proportion ``p`` from ``n`` observations, where
+    ``n`` may be an effective sample size (not a whole number): :func:`wilson_interval`'s
+    arithmetic, the bound at 0 (1) when p is 0 (1)."""
+    if not n:
+        return NAN, NAN
     z = two_sided_z(confidence)
-    p = k / n
     denominator = 2 * (n + z**2)
     center = (2 * n * p + z**2) / denominator
     delta = z / denominator * math.sqrt(4 * n * p * (1 - p) + z**2)
-    low = 0.0 if k == 0 else center - delta
-    high = 1.0 if k == n else center + delta
+    low = 0.0 if p == 0 else center - delta
+    high = 1.0 if p == 1 else center + delta
     return 100 * low, 100 * high
 
 
+def effective_n(k: Sequence[int] | np.ndarray, n: Sequence[int] | np.ndarray) -> float:
+    """The effective sample size (Kish 1965) of a proportion pooled over clusters: k[i]
+    of n[i] answers of respondent i positive. The pooled p = sum k / sum n has the
+    ratio-estimator variance m / (m - 1) * sum (k_i - p n_i)^2 / (sum n)^2 over the m
+    respondents who answered; the design effect is that over p (1 - p) / sum n, taken as
+    at least 1 (answers are never counted as more than independent), and the effective
+    n is sum n over it. sum n itself when p is 0 or 1 or fewer than two answered."""
+    import numpy as np
+
+    k_array, n_array = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    answered = n_array > 0
+    k_array, n_array = k_array[answered], n_array[answered]
+    total, m = float(n_array.sum()), int(answered.sum())
+    p = float(k_array.sum()) / total if total else NAN
+    if m < 2 or not 0 < p < 1:
+        return total
+    variance = m / (m - 1) * float(((k_array - p * n_array) ** 2).sum()) / total**2
+    design_effect = max(1.0, variance / (p * (1 - p) / total))
+    return total / design_effect
+
+
 def newcombe_difference(
-    k1: int, n1: int, k2: int, n2: int, confidence: float = 0.95
+    k1: int,
+    n1: int,
+    k2: int,
+    n2: int,
+    confidence: float = 0.95,
+    effective: tuple[float, float] | None = None,
 ) -> tuple[float, float, float]:
     """p2 - p1 in percentage points with Newcombe's hybrid score interval (Newcombe 1998,
     method 10: the Wilson intervals of the two proportions combined); NaN when either n
-    is 0.
+    is 0. ``effective``: the two effective sample sizes of proportions pooled over
+    respondents (:func:`effective_n`), for their Wilson intervals.
 
     Agrees with statsmodels' ``confint_proportions_2indep(..., method="newcomb")`` and
     with Newcombe's own example (Stat Med 17:873, Table II): 56/70 vs 48/80 gives
@@ -69,18 +104,25 @@ def newcombe_difference(
     if not n1 or not n2:
         return NAN, NAN, NAN
     p1, p2 = k1 / n1, k2 / n2
-    low1, high1 = (x / 100 for x in wilson_interval(k1, n1, confidence))
-    low2, high2 = (x / 100 for x in wilson_interval(k2, n2, confidence))
+    e1, e2 = effective if effective is not None else (n1, n2)
+    low1, high1 = (x / 100 for x in wilson_limits(p1, e1, confidence))
+    low2, high2 = (x / 100 for x in wilson_limits(p2, e2, confidence))
     difference = p2 - p1
     low = difference - math.sqrt((p2 - low2) ** 2 + (high1 - p1) ** 2)
     high = difference + math.sqrt((high2 - p2) ** 2 + (p1 - low1) ** 2)
     return 100 * difference, 100 * low, 100 * high
 
 
-def proportion(k: int, n: int, confidence: float = 0.95) -> Proportion:
-    """k of n in percent with its Wilson interval (see :func:`wilson_interval`)."""
-    low, high = wilson_interval(k, n, confidence)
-    return Proportion(k, n, 100 * k / n if n else NAN, low, high)
+def proportion(
+    k: int, n: int, confidence: float = 0.95, n_effective: float | None = None
+) -> Proportion:
+    """k of n in percent with its Wilson interval (see :func:`wilson_interval`); with
+    ``n_effective`` (answers pooled over respondents), the interval of that sample size."""
+    if n_effective is None:
+        low, high = wilson_interval(k, n, confidence)
+        return Proportion(k, n, 100 * k / n if n else NAN, low, high)
+    low, high = wilson_limits(k / n, n_effective, confidence) if n else (NAN, NAN)
+    return Proportion(k, n, 100 * k / n if n else NAN, low, high, n_effective)
 
 
 def _code_stats(values: np.ndarray) -> tuple[float, float, float]:
@@ -251,9 +293,30 @@ def describe_component(
         median=median,
         alpha=alpha,
         alpha_n=alpha_n,
-        positive=proportion(positive, n_answers, confidence),
+        positive=proportion(
+            positive, n_answers, confidence, _component_effective_n(items, instrument, responses)
+        ),
         note=note,
     )
+
+
+def _component_effective_n(
+    items: Sequence[Item], instrument: Instrument, responses: Responses
+) -> float:
+    """The effective n of a component's pooled % positive: each respondent's answers to
+    its items are a cluster (:func:`effective_n`)."""
+    import numpy as np
+
+    k = np.zeros(responses.n_respondents, dtype=np.int64)
+    n = np.zeros(responses.n_respondents, dtype=np.int64)
+    for item in items:
+        scale = instrument.scale_of(item)
+        positive = scale.positive_group.codes
+        lookup = np.array([code in positive for code in scale.codes] + [False])
+        index = responses.level_index(item.id)
+        n += index < len(scale.codes)
+        k += lookup[index]
+    return effective_n(k, n)
 
 
 def describe_demographic(demographic: Demographic, values: Any) -> DemographicSummary:
