@@ -290,3 +290,34 @@ def test_an_untestable_table_is_masked_too(runner, tmp_path):
         assert all(n is None or n == 0 or n >= MIN_CELL for n in counts), association["item"]
         if None in counts:
             assert association["suppressed"] and "masked" in association["table"]
+
+
+def test_nonresponse_by_group_masks_what_the_demographics_mask(runner, tmp_path):
+    # Professors (5) and associate professors (4): the demographics table masks both, so
+    # the response by group cannot print their sizes, and the roster test is withheld.
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "group,size\nProfessor,10\nAssociate professor,10\nAssistant professor,20\nLecturer,20\n",
+        encoding="utf-8",
+    )
+    args = ["analyze", str(DATA / "mentors.xlsx"), "--min-cell", str(MIN_CELL)]
+    args += ["--by", "academic_rank", "--roster", str(roster), "--format"]
+    document = json.loads(runner.invoke(app, [*args, "json"]).stdout)
+    rank = next(d for d in document["demographics"] if d["id"] == "academic_rank")
+    hidden = {c["label"] for c in rank["categories"] if c["n"] is None}
+    (grouping,) = document["nonresponse"]["by_group"]
+    assert hidden == {"Professor", "Associate professor"}
+    for group in grouping["groups"]:
+        if group["group"] in hidden:
+            assert group["respondents"] is None and group["masked"]
+            assert all(item["answered"] is None for item in group["items"])
+        else:
+            assert group["respondents"] >= MIN_CELL
+    assert grouping["participation"]["statistic"] is None
+    records = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "csv"]).stdout)))
+    shown = [
+        r for r in records if r["group"] in hidden and r["record"] in ("response", "nonresponse")
+    ]
+    assert shown and all(r["n"] == "" and r["answered"] == "" for r in shown)
+    markdown = runner.invoke(app, [*args, "markdown"]).stdout
+    assert "| Professor | masked |" in markdown and "| Associate professor | < 5 |" in markdown

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from cipp.model.findings import SECONDARY, SHOWN, SMALL, WITHHELD
+from cipp.model.nonresponse import Nonresponse
 from cipp.model.results import (
     AssociationSummary,
     AssociationTest,
@@ -223,6 +224,42 @@ def _participation(fit: Participation, min_cell: int) -> Participation:
     return replace(fit, result=withheld, masks=masks, suppressed=True)
 
 
+def _nonresponse(
+    found: Nonresponse, demographics: tuple[DemographicSummary, ...], min_cell: int
+) -> Nonresponse:
+    """Each group's counts masked where the demographics table masks the group's size (or,
+    for a grouping that is not a demographic, where its size is small), and the roster
+    test of a grouping with a masked group withheld."""
+    masks_of = {d.id: {c.label: c.masked for c in d.categories} for d in demographics}
+    groupings = []
+    for grouping in found.by_group:
+        known = masks_of.get(grouping.by)
+        if known is None:
+            sizes = [group.respondents for group in grouping.groups]
+            known = dict(
+                zip(
+                    (g.group for g in grouping.groups),
+                    suppress_counts(sizes, min_cell),
+                    strict=True,
+                )
+            )
+        groups = tuple(replace(g, masked=known.get(g.group, SHOWN)) for g in grouping.groups)
+        fit = grouping.fit
+        if fit is not None and any(g.masked != SHOWN for g in groups):
+            fit = replace(
+                fit,
+                testable=False,
+                reason="withheld under disclosure control (a group size below the threshold)",
+                observed=(),
+                expected=(),
+                statistic=NAN,
+                p_value=NAN,
+                min_expected=NAN,
+            )
+        groupings.append(replace(grouping, groups=groups, fit=fit))
+    return replace(found, by_group=tuple(groupings))
+
+
 def protect(results: Results, min_cell: int) -> Results:
     """``results`` as every output may publish them under ``min_cell`` (see the module)."""
     if min_cell <= 1:
@@ -232,11 +269,14 @@ def protect(results: Results, min_cell: int) -> Results:
     by_id = {item.id: item for item in items}
     tests = tuple(_test(test, min_cell, by_id.get(test.item)) for test in results.associations)
     summary = results.association_summary
+    demographics = tuple(_demographic(d, min_cell) for d in results.demographics)
+    found = results.nonresponse
     return replace(
         results,
         items=items,
         components=tuple(_component(c, suppressed) for c in results.components),
-        demographics=tuple(_demographic(d, min_cell) for d in results.demographics),
+        demographics=demographics,
+        nonresponse=_nonresponse(found, demographics, min_cell) if found is not None else None,
         associations=tests,
         association_summary=_summary(summary, tests) if summary is not None else None,
         goodness_of_fit=(

@@ -37,6 +37,9 @@ class GroupResponse:
     roster: int | None
     response_rate: float
     items: tuple[ItemNonresponse, ...]
+    #: Under disclosure control (cipp.model.findings' masks): a group whose size the
+    #: demographics table masks; then every count of the group is withheld in outputs.
+    masked: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from cipp import __version__
 from cipp.model.findings import SHOWN
 from cipp.model.instrument import COMPONENTS
 from cipp.model.joint import Evaluation, GroupVoices, JointDisplay, JointRow, Recommendation
-from cipp.model.nonresponse import ItemNonresponse, Nonresponse
+from cipp.model.nonresponse import GroupResponse, ItemNonresponse, Nonresponse
 from cipp.model.paired import Comparison, PairedItem
 from cipp.model.qualitative import (
     KRIPPENDORFF_RELIABLE,
@@ -294,6 +294,33 @@ def _item_nonresponse(item: ItemNonresponse) -> dict[str, Any]:
     }
 
 
+def _group_response(group: GroupResponse) -> dict[str, Any]:
+    """One group's response; under disclosure control a masked group's counts are null
+    (``masked`` true), as its size is in the demographics table."""
+    if group.masked != SHOWN:
+        hidden: dict[str, Any] = {
+            "asked": None,
+            "answered": None,
+            "missing": None,
+            "declared_missing": {},
+        }
+        return {
+            "group": group.group,
+            "respondents": None,
+            "roster": group.roster,
+            "response_rate": None,
+            "items": [{"id": item.id, **hidden} for item in group.items],
+            "masked": True,
+        }
+    return {
+        "group": group.group,
+        "respondents": group.respondents,
+        "roster": group.roster,
+        "response_rate": group.response_rate,
+        "items": [_item_nonresponse(item) for item in group.items],
+    }
+
+
 def _nonresponse(found: Nonresponse) -> dict[str, Any]:
     """``nonresponse``: respondents against the roster, items, and the same by group."""
     return plain(
@@ -306,16 +333,7 @@ def _nonresponse(found: Nonresponse) -> dict[str, Any]:
                 {
                     "by": grouping.by,
                     "label": grouping.label,
-                    "groups": [
-                        {
-                            "group": group.group,
-                            "respondents": group.respondents,
-                            "roster": group.roster,
-                            "response_rate": group.response_rate,
-                            "items": [_item_nonresponse(item) for item in group.items],
-                        }
-                        for group in grouping.groups
-                    ],
+                    "groups": [_group_response(group) for group in grouping.groups],
                     "participation": (
                         {**_fields(grouping.fit), "apa": apa_goodness_of_fit(grouping.fit)}
                         if grouping.fit is not None

@@ -509,9 +509,11 @@ def nonresponse_tables(results: Results, *, decimals: int = 1) -> list[Table]:
         group_rows = [
             (
                 group.group,
-                count_cell(group.respondents),
+                mask_text(group.masked, results.findings.min_cell)
+                if group.masked
+                else count_cell(group.respondents),
                 count_cell(group.roster),
-                percent_cell(group.response_rate, decimals),
+                "–" if group.masked else percent_cell(group.response_rate, decimals),
             )
             for group in grouping.groups
         ]

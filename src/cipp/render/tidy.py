@@ -16,7 +16,8 @@ Each row says what it holds in ``record``:
 - ``nonresponse``: one item's ``asked``, ``answered``, ``n_missing`` and
   ``declared_missing`` ("label: n; ..."), overall or in one ``group`` of ``by``;
 - ``response``: respondents (``n``) against the roster (``roster``, ``response_rate``),
-  overall or per group;
+  overall or per group; ``participation``: the chi-square goodness of fit of a grouping's
+  participation against the roster (``by``, ``statistic``, ``df``, ``p_used``);
 - ``recommendation`` (``cipp report``): ``item`` its id, ``text``, ``component``,
   ``source``, ``raised_by``, ``weak_items``, ``related_themes``, ``quote``.
 
@@ -34,6 +35,7 @@ from cipp.model.findings import SHOWN
 from cipp.model.joint import Recommendation
 from cipp.model.nonresponse import ItemNonresponse
 from cipp.model.results import AssociationTest, Proportion, Results
+from cipp.model.tests import GoodnessOfFit
 from cipp.render.document import Records
 from cipp.render.numbers import COMPONENT_NAMES
 from cipp.render.prose import expected_note
@@ -278,6 +280,9 @@ def _nonresponse_rows(results: Results) -> Iterator[tuple[Any, ...]]:
     for grouping in found.by_group:
         for group in grouping.groups:
             where = {"by": grouping.by, "group": group.group}
+            if group.masked != SHOWN:  # its size is masked in the demographics table
+                yield row(record="response", roster=group.roster, masked=True, **where)
+                continue
             yield row(
                 record="response",
                 n=group.respondents,
@@ -287,6 +292,24 @@ def _nonresponse_rows(results: Results) -> Iterator[tuple[Any, ...]]:
             )
             for item in group.items:
                 yield _nonresponse_item(item, **where)
+        if grouping.fit is not None:
+            yield _participation_row(grouping.by, grouping.fit)
+
+
+def _participation_row(by: str, fit: GoodnessOfFit) -> tuple[Any, ...]:
+    """The chi-square goodness of fit of participation against the roster."""
+    return row(
+        record="participation",
+        by=by,
+        test_used="chi-square goodness of fit" if fit.testable else None,
+        n_tested=fit.n if fit.testable else None,
+        statistic=fit.statistic,
+        df=fit.df,
+        p_used=fit.p_value,
+        min_expected=fit.min_expected,
+        reason=fit.reason,
+        suppressed=not fit.testable and bool(fit.reason and "disclosure" in fit.reason),
+    )
 
 
 def tidy_records(results: Results) -> Records:
