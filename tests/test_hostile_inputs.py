@@ -431,3 +431,12 @@ def test_an_xlsb_dimension_record_is_read():
     extent = _xlsb_dimension(sheet)
     assert extent is not None and extent.cells == 1_048_576 * 16_384
     assert _xlsb_dimension(record(0x81, b"")) is None
+
+
+def test_a_raised_cell_limit_still_stops_at_the_machines_memory(tmp_path, runner):
+    # --limits cells=20G lets the far cell past the limit, but the reader would need far
+    # more memory than any machine here has: a one-line error, not an abort.
+    path = _far_cell_workbook(tmp_path / "far.xlsx")
+    result = runner.invoke(app, ["analyze", str(path), "--limits", "cells=20G"])
+    assert result.exit_code == 2
+    assert "memory" in result.stderr and "17,179,869,184 cells" in result.stderr

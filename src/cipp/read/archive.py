@@ -28,6 +28,7 @@ million cells; ``.xls`` files are not zip archives and are read as they are.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import threading
@@ -298,7 +299,6 @@ def _scan(path: Path, name: str, member: str, mode: str) -> SheetCheck:
     ``mode``, nothing more ("formulas"), probe every cell's column ("probe": columns
     within ``cells`` / 1,048,576 cannot exceed the limit whatever the rows), or follow
     every cell ("exact")."""
-    limits = current_limits()
     extent = _Extent()
     formulas = 0
     with zipfile.ZipFile(path) as archive:
@@ -306,13 +306,11 @@ def _scan(path: Path, name: str, member: str, mode: str) -> SheetCheck:
         for data, patterns in _chunks(archive, member):
             walker = walker or _CellWalker(patterns)
             formulas += _formulas_without_value(data, patterns)
-            if mode == "probe" and patterns.probe(limits.cells // MAX_ROWS).search(data):
+            if mode == "probe" and patterns.probe(cell_ceiling() // MAX_ROWS).search(data):
                 raise _TooWide
             if mode == "exact":
                 walker.add(data, extent)
-                if extent.cells > limits.cells:
-                    found = extent.describe()
-                    raise DataError(f"{path}, sheet '{name}': {limits.exceeded('cells', found)}")
+                check_cells(f"{path}, sheet '{name}'", extent.cells, extent.describe())
     return SheetCheck(formulas)
 
 
@@ -354,6 +352,42 @@ class PendingCheck:
         return self._done or SheetCheck()
 
 
+#: What one cell of a sheet costs the spreadsheet reader in memory, at least (calamine's
+#: cell value is 24 to 32 bytes); a used range that would need more than the machine has
+#: is refused whatever ``--limits`` allows, rather than the reader aborting the process.
+BYTES_PER_CELL = 24
+
+
+def _memory_bytes() -> int | None:
+    """This machine's physical memory (None where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def cell_ceiling() -> int:
+    """The most cells a sheet may have: the ``cells`` limit, or what this machine's
+    memory can hold if that is fewer."""
+    memory = _memory_bytes()
+    limit = current_limits().cells
+    return limit if memory is None else min(limit, memory // BYTES_PER_CELL)
+
+
+def check_cells(where: str, cells: int, found: str) -> None:
+    """Refuse a sheet whose used range is over the ``cells`` limit, or one too big for
+    this machine's memory to read (an abort of the reader has no message)."""
+    limits = current_limits()
+    if cells > limits.cells:
+        raise DataError(f"{where}: {limits.exceeded('cells', found)}")
+    memory = _memory_bytes()
+    if memory is not None and cells * BYTES_PER_CELL > memory:
+        raise DataError(
+            f"{where}: {found}; reading it would take more than this machine's "
+            f"{memory / 2**30:,.1f} GiB of memory"
+        )
+
+
 def _head(archive: zipfile.ZipFile, member: str) -> bytes:
     with archive.open(member) as stream:
         return stream.read(65536)
@@ -362,23 +396,24 @@ def _head(archive: zipfile.ZipFile, member: str) -> bytes:
 def begin_sheet_check(path: Path, name: str, member: str, archive: zipfile.ZipFile) -> PendingCheck:
     """Check a sheet's extent now; count its formula cells now or beside the reader.
 
-    A sheet whose ``<dimension>`` is within ``cells`` and whose XML is over
+    A sheet whose ``<dimension>`` is within :func:`cell_ceiling` and whose XML is over
     :data:`EXACT_BYTES` is counted in a thread while the caller loads it (the readers
     release the interpreter lock); any other is scanned before it is loaded.
     """
-    limits = current_limits()
     where = f"{path}, sheet '{name}'"
     if member.lower().endswith(".bin"):
         dimension = _xlsb_dimension(_head(archive, member))
-        if dimension is not None and dimension.cells > limits.cells:
-            raise DataError(f"{where}: {limits.exceeded('cells', dimension.describe())}")
+        if dimension is not None:
+            check_cells(where, dimension.cells, dimension.describe())
         return PendingCheck(SheetCheck())
     head = _head(archive, member)
     dimension = _dimension(head, _Patterns.of(head))
     size = archive.getinfo(member).file_size
-    if dimension is not None and dimension.cells <= limits.cells and size > EXACT_BYTES:
+    ceiling = cell_ceiling()
+    if dimension is not None and dimension.cells <= ceiling and size > EXACT_BYTES:
         return PendingCheck().run_beside(path, name, member, "formulas")
-    wide_enough = limits.cells // MAX_ROWS >= 1 and size > EXACT_BYTES
+    # Otherwise the scan finds the real extent (a <dimension> can overstate it).
+    wide_enough = ceiling // MAX_ROWS >= 1 and size > EXACT_BYTES
     return PendingCheck(_scan_checked(path, name, member, "probe" if wide_enough else "exact"))
 
 
