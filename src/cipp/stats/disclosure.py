@@ -62,6 +62,20 @@ def cell_bounds(
     min_cell: int = 0,
     row_totals: Sequence[tuple[int, int | None]] | None = None,
 ) -> dict[tuple[int, int], tuple[float, float]]:
+    """Every masked cell's bounds (see :func:`iter_bounds`)."""
+    return dict(
+        iter_bounds(table, masked, columns=columns, min_cell=min_cell, row_totals=row_totals)
+    )
+
+
+def iter_bounds(
+    table: Sequence[Sequence[int]],
+    masked: Sequence[Sequence[bool]],
+    *,
+    columns: bool = True,
+    min_cell: int = 0,
+    row_totals: Sequence[tuple[int, int | None]] | None = None,
+) -> Iterator[tuple[tuple[int, int], tuple[float, float]]]:
     """The smallest and largest value each masked cell can take given the shown cells,
     the line totals and what the reader knows of each masked cell (:func:`known_range`
     under ``min_cell``): the linear programming bound an attacker computes.
@@ -77,7 +91,7 @@ def cell_bounds(
 
     cells = [(i, j) for i, row in enumerate(masked) for j, hit in enumerate(row) if hit]
     if not cells:
-        return {}
+        return
     index = {cell: k for k, cell in enumerate(cells)}
     equal: tuple[list[list[float]], list[float]] = ([], [])
     within: tuple[list[list[float]], list[float]] = ([], [])
@@ -111,15 +125,13 @@ def cell_bounds(
         "b_ub": within[1] or None,
         "bounds": ranges,
     }
-    bounds = {}
-    for cell, k in index.items():
+    for cell, k in index.items():  # one at a time: a caller may stop at the first it needs
         objective = [0.0] * len(cells)
         objective[k] = 1.0
         low = linprog(objective, **problem).fun
         objective[k] = -1.0
         high = -linprog(objective, **problem).fun
-        bounds[cell] = (float(low), float(high))
-    return bounds
+        yield cell, (float(low), float(high))
 
 
 def determined(bounds: tuple[float, float]) -> bool:
@@ -162,23 +174,28 @@ def suppress_table(
     if not any(any(row) for row in hidden):
         return [[SHOWN] * len(row) for row in table]
 
-    def exposed() -> Iterator[tuple[int, int]]:
+    def exposed() -> Iterator[tuple[tuple[int, int], bool]]:
+        """Cells that need a partner: a lonely one, then each determined one (True)."""
         lonely = _lonely_cell(hidden, columns=columns)
         if lonely is not None:
-            yield lonely
-        bounds = cell_bounds(
+            yield lonely, False
+        bounds = iter_bounds(
             table, hidden, columns=columns, min_cell=min_cell, row_totals=row_totals
         )
-        yield from (cell for cell, b in bounds.items() if determined(b))
+        yield from ((cell, True) for cell, b in bounds if determined(b))
 
+    stuck = False
     for _ in range(len(table) * len(table[0]) + 1):
-        partners = (_extra_in_line(table, hidden, cell, columns=columns) for cell in exposed())
-        extra = next((cell for cell in partners if cell is not None), None)
+        extra, stuck = None, False
+        for cell, is_determined in exposed():
+            extra = _extra_in_line(table, hidden, cell, columns=columns)
+            if extra is not None:
+                break
+            stuck = stuck or is_determined
         if extra is None:
             break
         hidden[extra[0]][extra[1]] = True
-    final = cell_bounds(table, hidden, columns=columns, min_cell=min_cell, row_totals=row_totals)
-    if any(determined(b) for b in final.values()):
+    if stuck:
         # Every line of a determined cell is masked already: the table cannot be protected
         # cell by cell (too few people in it for its margins), so all of it is withheld.
         return [[WITHHELD] * len(row) for row in table]
