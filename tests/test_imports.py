@@ -1,8 +1,9 @@
 """An analysis imports only what its steps use (issue 18).
 
 Each check runs in a fresh interpreter, so that what other tests imported does not count.
-A chi-square-only run from a CSV to JSON needs neither pandas nor scipy.stats (nor any
-writer or figure library); ``cipp --version`` needs not even typer.
+A chi-square-only run from a CSV to JSON needs neither pandas nor scipy.stats, nor the
+scipy.special package (only its compiled functions, cipp.stats.tails.special), nor any
+writer or figure library; ``cipp --version`` needs not even typer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-HEAVY = ("pandas", "scipy.stats", "matplotlib", "openpyxl", "docx")
+HEAVY = ("pandas", "scipy.stats", "scipy.special", "matplotlib", "openpyxl", "docx")
 
 INSTRUMENT = """\
 id: small
@@ -116,6 +117,19 @@ def test_the_library_api_imports_neither(survey):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_the_compiled_functions_are_scipy_specials_own():
+    # Loaded without the package, they are the objects the package exports later, so a
+    # p value is the same float either way.
+    code = (
+        "from cipp.stats.tails import special; import sys; light = special();"
+        "assert 'scipy.special' not in sys.modules; import scipy.special as full;"
+        "names = ('chdtrc', 'ndtr', 'ndtri', 'chdtri', 'chndtrinc');"
+        "print(all(getattr(light, n) is getattr(full, n) for n in names))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
 
 
 def test_an_exact_test_still_imports_scipy_stats_when_it_needs_it(tmp_path):

@@ -265,7 +265,6 @@ def coder_list(value: str | None) -> tuple[str, ...] | None:
 #: The modules :func:`warm_up` imports after the platforms', in the order the analysis
 #: meets them.
 WARM_UP = (
-    "scipy.special",
     "cipp.stats.contingency",
     "cipp.stats.describe",
     "cipp.flow.findings",
@@ -279,8 +278,9 @@ def warm_up(*inputs: Path) -> None:
     """Import what the analysis and the writers will need in a background thread while
     the file is read.
 
-    The readers (fastexcel, pyarrow) release the GIL while they parse, so importing
-    scipy.special and cipp's own modules overlaps with reading instead of adding to it.
+    The readers (fastexcel, pyarrow) release the GIL while they parse, so loading
+    scipy.special's functions (cipp.stats.tails.special) and cipp's own modules
+    overlaps with reading instead of adding to it.
     pandas and scipy.stats are not among them: an analysis imports them only for a step
     that uses them (exact tests, workbooks, figures). Importing twice is harmless: the
     second import waits for the first. A workbook among ``inputs`` adds pyarrow.compute,
@@ -299,6 +299,10 @@ def warm_up(*inputs: Path) -> None:
 
             # Every platform's module: recognising the file's platform imports them first.
             platforms()
+        with contextlib.suppress(ImportError):
+            from cipp.stats.tails import special
+
+            special()  # scipy.special's compiled functions, first in the analysis
         for name in names:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)

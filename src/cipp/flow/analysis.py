@@ -196,12 +196,12 @@ def cells_driving(result: ContingencyResult, alpha: float = 0.05) -> tuple[CellD
     """The cells whose adjusted standardised residual exceeds, in absolute value, the
     two-sided normal quantile at ``alpha`` divided by the table's number of cells
     (Bonferroni: the cells of one table are tested together)."""
-    from scipy.special import ndtri
+    from cipp.stats.tails import normal_quantile
 
     if not result.residuals:
         return ()
     cells = len(result.row_labels) * len(result.col_labels)
-    critical = float(ndtri(1 - alpha / (2 * cells)))
+    critical = normal_quantile(1 - alpha / (2 * cells))
     return tuple(
         CellDriving(row, column, value)
         for row, values in zip(result.row_labels, result.residuals, strict=True)

@@ -87,10 +87,10 @@ def small_effect_n(df: int, alpha: float = 0.05, power: float = 0.80) -> int:
     # scipy.special's inverses, not scipy.stats: a run that only reports would otherwise pay
     # for importing scipy.stats (issue 18). chndtrinc inverts the noncentral CDF, so the
     # power (its upper tail) enters as 1 - power.
-    from scipy.special import chdtri, chndtrinc
+    from cipp.stats.tails import special
 
-    critical = chdtri(df, alpha)
-    lam = chndtrinc(critical, df, 1 - power)
+    critical = special().chdtri(df, alpha)
+    lam = special().chndtrinc(critical, df, 1 - power)
     return math.ceil(lam / COHEN_W[0] ** 2)
 
 
