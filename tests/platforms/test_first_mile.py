@@ -478,3 +478,20 @@ def test_kobo_export_with_dotted_groups_and_joined_multi_select(xlsform_instrume
     assert loaded.codes["resources__workshops"].tolist() == [0, 1]
     assert loaded.codes["useful"].tolist() == [1, 3]
     assert loaded.demographics["gender"].tolist() == ["Female", "Male"]
+
+
+def test_import_report_on_a_terminal_lists_ten_of_each(tmp_path):
+    from cipp.platforms.draft import ImportReport
+
+    report = ImportReport(
+        platform="redcap",
+        file="dict.csv",
+        sha256="0" * 64,
+        skipped=tuple((f"q{n}", "no choices") for n in range(25)),
+        guessed_orders=tuple(f"scale_{n}" for n in range(12)),
+    )
+    full, terminal = report.lines(), report.lines(limit=10)
+    assert sum(line.startswith("  - q") for line in full) == 25
+    assert sum(line.startswith("  - q") for line in terminal) == 10
+    assert "  - and 15 more" in terminal
+    assert "scale_9 and 2 more" in next(line for line in terminal if line.startswith("TODO"))

@@ -153,10 +153,12 @@ def _run_import(
     dry_run: bool,
     inputs: tuple[Path | None, ...] = (),
 ) -> None:
+    from cipp.model.errors import SHOWN_PROBLEMS
     from cipp.render.files import check_not_input, write_text
 
     result = importer()
-    lines = result.report.lines()
+    # The terminal shows the first few of each list; the draft's header keeps them all.
+    lines = result.report.lines(limit=SHOWN_PROBLEMS)
     if dry_run:
         typer.echo("\n".join(lines))
         return

@@ -180,6 +180,13 @@ class ImportOptions:
 GROUPINGS = ("form", "group", "block")
 
 
+def _capped(entries: list[str], limit: int | None) -> list[str]:
+    """``  - entry`` lines, the first ``limit`` of them and then ``and N more``."""
+    if limit is not None and len(entries) > limit:
+        entries = [*entries[:limit], f"and {len(entries) - limit} more"]
+    return [f"  - {entry}" for entry in entries]
+
+
 @dataclass(frozen=True)
 class ImportReport:
     """Everything an import skipped, guessed or wants the user to know."""
@@ -196,23 +203,29 @@ class ImportReport:
     #: Scales written ``order: guessed`` (their levels' order could not be established).
     guessed_orders: tuple[str, ...] = ()
 
-    def lines(self) -> list[str]:
-        """The report as plain lines (the YAML header comment and ``--dry-run`` output)."""
+    def lines(self, limit: int | None = None) -> list[str]:
+        """The report as plain lines: in full for the YAML header comment (the draft's
+        record of its import); a terminal passes ``limit`` and each list shows its first
+        ``limit`` entries, then ``and N more``."""
         name = self.title or self.platform
         out = [f"Imported from {name} {self.file} (sha256 {self.sha256[:12]}...)."]
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)}:")
-            out.extend(f"  - {what}: {why}" for what, why in self.skipped)
+            out.extend(_capped([f"{what}: {why}" for what, why in self.skipped], limit))
         if self.guessed:
             out.append(f"Guessed {len(self.guessed)} (check them):")
-            out.extend(f"  - {what}" for what in self.guessed)
+            out.extend(_capped(list(self.guessed), limit))
         if self.notes:
             out.append("Notes:")
-            out.extend(f"  - {note}" for note in self.notes)
+            out.extend(_capped(list(self.notes), limit))
         if self.guessed_orders:
+            scales = list(self.guessed_orders)
+            shown = ", ".join(scales[:limit] if limit is not None else scales)
+            if limit is not None and len(scales) > limit:
+                shown += f" and {len(scales) - limit} more"
             out.append(
                 f"TODO: the order of {len(self.guessed_orders)} scale(s) could not be "
-                f"established ({', '.join(self.guessed_orders)}): each is written "
+                f"established ({shown}): each is written "
                 "'order: guessed'; put its levels in order (codes from the least to the "
                 "most favourable, or set positive: low), then delete that line. Until "
                 "then cipp analyze refuses % positive, means, alpha and trends for it."
