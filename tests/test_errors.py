@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cipp.cli import app
-from tests.conftest import DATA, write_xlsx
+from tests.conftest import DATA, ROOT, write_xlsx
 
 MENTEE_HEADERS = [
     "Age",
@@ -229,3 +229,31 @@ def test_the_stderr_console_works_as_a_progress_bars_console():
     with Progress(console=err_console) as progress:
         task = progress.add_task("work", total=1)
         progress.advance(task)
+
+
+@pytest.mark.parametrize("option", ["--instrument", "--roster", "--rake"])
+def test_output_never_overwrites_an_instrument_roster_or_rake_file(runner, tmp_path, option):
+    """Every file the run reads is an input, not only the responses."""
+    source = {
+        "--instrument": ROOT / "instruments" / "mentee.yaml",
+        "--roster": DATA / "roster.csv",
+        "--rake": DATA / "roster.csv",
+    }[option]
+    given = tmp_path / source.name
+    given.write_bytes(source.read_bytes() if option != "--roster" else b"size\n400\n")
+    responses = DATA / "mentees.xlsx"
+    line = one_line_error(
+        runner.invoke(app, ["analyze", str(responses), option, str(given), "--out", str(given)])
+    )
+    assert "refusing to overwrite an input" in line
+    assert given.read_bytes() == (source.read_bytes() if option != "--roster" else b"size\n400\n")
+
+
+def test_compare_never_overwrites_its_instrument(runner, tmp_path):
+    instrument = tmp_path / "mentee.yaml"
+    instrument.write_bytes((ROOT / "instruments" / "mentee.yaml").read_bytes())
+    before = DATA / "prepost" / "before.xlsx"
+    after = DATA / "prepost" / "after.xlsx"
+    args = ["compare", str(before), str(after), "--id", "Respondent", "-i", str(instrument)]
+    args += ["-o", str(instrument)]
+    assert "refusing to overwrite an input" in one_line_error(runner.invoke(app, args))

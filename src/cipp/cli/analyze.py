@@ -32,6 +32,7 @@ from cipp.cli.common import (
     WeightOption,
     drawing_progress,
     emit,
+    given_files,
     reading_with,
     say,
     user_errors,
@@ -136,8 +137,9 @@ def analyze(
         check_format(output_format, out)
         check_sort(sort)
         warm_up(responses)
+        inputs = given_files(responses, instrument, rake, roster)
         if out is not None:
-            check_output(out, [responses])
+            check_output(out, inputs)
         options = analysis_options(
             by=by,
             no_tests=no_tests,
@@ -172,14 +174,14 @@ def analyze(
         elif figures is not None:
             from cipp.render.figures import draw_figures
 
-            for path in draw_figures(results, figures, inputs=(responses,)):
+            for path in draw_figures(results, figures, inputs=inputs):
                 say(f"wrote {path}")
             if by:
                 _figures_by_group(loaded.responses, by, sort, figures, responses, min_cell)
         from cipp.render.survey import survey_document
 
         document = survey_document(results, decimals=decimals, crosstabs=crosstabs)
-        emit(document, output_format, out, inputs=(responses,))
+        emit(document, output_format, out, inputs=inputs)
 
 
 def _figures_by_group(

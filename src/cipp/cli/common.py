@@ -310,6 +310,13 @@ def warm_up(*inputs: Path) -> None:
     threading.Thread(target=load, name="cipp-warm-up", daemon=True).start()
 
 
+def given_files(*values: str | Path | None) -> tuple[Path, ...]:
+    """The options' values that name files (an instrument YAML, a roster or rake CSV
+    beside the responses): what an output may never overwrite. A bundled instrument's
+    name or a roster size names no file and is left out."""
+    return tuple(Path(value) for value in values if value is not None and Path(value).is_file())
+
+
 def emit(
     document: Document,
     output_format: str,

@@ -17,6 +17,7 @@ from cipp.cli.common import (
     SheetOption,
     SourceOption,
     emit,
+    given_files,
     say,
     user_errors,
     warm_up,
@@ -57,8 +58,9 @@ def compare(
     with user_errors():
         check_format(output_format, out)
         warm_up()
+        inputs = given_files(before, after, instrument)
         if out is not None:
-            check_output(out, [before, after])
+            check_output(out, inputs)
         comparison = compare_files(
             before,
             after,
@@ -72,4 +74,4 @@ def compare(
         for note in comparison.notes:
             say(note)
         document = comparison_document(comparison, decimals=decimals)
-        emit(document, output_format, out, inputs=(before, after))
+        emit(document, output_format, out, inputs=inputs)

@@ -85,7 +85,19 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _one_line(message: object) -> str:
-    return " ".join(str(message).split())
+    """A message on one line, except a list (cipp.model.errors.listed: indented lines),
+    which keeps one line per entry so a long list stays readable."""
+    lines: list[str] = []
+    for line in str(message).splitlines():
+        if line[:1].isspace() and line.strip() and lines:
+            lines.append("    " + " ".join(line.split()))
+        elif line.strip():
+            joined = " ".join(line.split())
+            if lines and not lines[-1].startswith("    "):
+                lines[-1] += " " + joined
+            else:
+                lines.append(joined)
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------
