@@ -614,3 +614,15 @@ def test_split_waves_test_participation_over_the_whole_files_categories(raw, tmp
     for year, fit in fits.items():
         wave = frame[frame["academic_year"] == year]["Site"].str.lower()
         assert fit["observed"] == [int((wave == s.lower()).sum()) for s in fit["labels"]]
+
+
+def test_no_bundled_instrument_lists_the_missing_items_one_per_line(tmp_path):
+    from cipp.model.errors import InstrumentError
+
+    for name in ("w1.csv", "w2.csv"):
+        (tmp_path / name).write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(InstrumentError) as caught:
+        run_batch([tmp_path], options=NO_TESTS, workers=1)
+    lines = str(caught.value).splitlines()
+    assert "cipp instrument scaffold" in lines[0] and len(lines) > 5
+    assert max(map(len, lines)) < 400

@@ -85,8 +85,13 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _one_line(message: object) -> str:
+    """A wave's error on one line: it is a value in summary.json and a table cell."""
+    return " ".join(str(message).split())
+
+
+def _kept_lists(message: object) -> str:
     """A message on one line, except a list (cipp.model.errors.listed: indented lines),
-    which keeps one line per entry so a long list stays readable."""
+    which keeps one line per entry so a long list stays readable on a terminal."""
     lines: list[str] = []
     for line in str(message).splitlines():
         if line[:1].isspace() and line.strip() and lines:
@@ -434,7 +439,7 @@ def _detect(
         return choice.instrument, note, {index: table}
     raise InstrumentError(
         f"no input file matches a bundled instrument (give `instrument`); first problem: "
-        f"{_one_line(first_error)}"
+        f"{_kept_lists(first_error)}"
     )
 
 
