@@ -282,7 +282,12 @@ def test_cli_exit_codes_for_failed_waves(runner, folder_with_bad_files, tmp_path
     assert "analysing waves" not in result.stderr  # no progress bar when not a terminal
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert sorted(summary["errors"]) == ["wave_2023", "wave_2025"]
-    assert sorted(p.name for p in out.iterdir()) == ["summary.json", "wave_2022", "wave_2024"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".cipp-batch.files",  # what the next run into the folder may replace
+        "summary.json",
+        "wave_2022",
+        "wave_2024",
+    ]
     # Nothing analysable, or a usage error: 2.
     bad = folder_with_bad_files / "wave_2023.xlsx"
     result = runner.invoke(app, ["batch", str(bad), "--instrument", "mentee"])
@@ -401,6 +406,7 @@ def test_cli_writes_wave_folders_and_the_summary(runner, tmp_path):
     result = runner.invoke(app, [*args, "-f", "json,xlsx", "-f", "markdown", "-f", "csv,table"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".cipp-batch.files",
         "2023",
         "2024",
         "summary.json",
@@ -626,3 +632,22 @@ def test_no_bundled_instrument_lists_the_missing_items_one_per_line(tmp_path):
     lines = str(caught.value).splitlines()
     assert "cipp instrument scaffold" in lines[0] and len(lines) > 5
     assert max(map(len, lines[1:])) < 120 and "goals_clear" not in lines[0]
+
+
+def test_a_second_run_into_a_folder_removes_the_first_runs_files_it_did_not_write(
+    three_waves, tmp_path
+):
+    from dataclasses import replace
+
+    from cipp.render.trends import write_batch
+
+    out = tmp_path / "out"
+    first = write_batch(three_waves, out, ["json", "csv"])
+    (out / "notes.txt").write_text("mine")  # the user's own file stays
+    fewer = replace(three_waves, waves={k: three_waves.waves[k] for k in ["wave_2023"]})
+    second = write_batch(fewer, out, ["json"])
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert left == sorted(
+        [*(p.relative_to(out).as_posix() for p in second), "notes.txt", ".cipp-batch.files"]
+    )
+    assert not (out / "wave_2022").exists() and len(first) > len(second)

@@ -246,7 +246,7 @@ def test_label_templates_cannot_glue_a_name_into_a_word(runner, tmp_path):
     assert "PRania" in runner.invoke(app, [*base, "-f", "markdown"]).stdout
 
 
-def test_the_survivor_check_covers_file_names_and_json(runner, tmp_path):
+def test_the_survivor_check_covers_file_names_and_json(runner, tmp_path, monkeypatch):
     segments = _segments_with_named_participant(tmp_path)
     names = tmp_path / "names.yaml"
     names.write_text("Ayesha: Rania\n", encoding="utf-8")
@@ -256,6 +256,11 @@ def test_the_survivor_check_covers_file_names_and_json(runner, tmp_path):
     out = tmp_path / "ayesha_quotes.md"
     line = one_line_error(runner.invoke(app, [*base, "-f", "markdown", "-o", str(out)]))
     assert "the file name" in line and "'Ayesha'" in line and not out.exists()
+    # a folder given with the file is shared with it; relative to where cipp runs
+    (tmp_path / "Ayesha").mkdir()
+    monkeypatch.chdir(tmp_path)
+    line = one_line_error(runner.invoke(app, [*base, "-f", "json", "-o", "Ayesha/quotes.json"]))
+    assert "the file name" in line and not (tmp_path / "Ayesha" / "quotes.json").exists()
 
     from cipp.render.formats import check_names
 

@@ -130,6 +130,50 @@ def write_with(out: Path, writer: Callable[[Path], None], *, inputs: Iterable[Pa
 
 #: The lock file of a ``cipp batch`` output folder (removed when the run ends).
 LOCK_NAME = "cipp-batch.lock"
+#: The list of files the last ``cipp batch`` run wrote into its folder, one relative path
+#: per line: what the next run into the folder may remove.
+MANIFEST_NAME = ".cipp-batch.files"
+
+
+def replace_run_files(folder: Path, written: Iterable[Path]) -> tuple[Path, ...]:
+    """Record ``written`` as this run's files in ``folder`` and remove the files an
+    earlier run recorded there that this run did not write again (a wave that is gone
+    would otherwise sit beside the new summary as if it belonged to it), with the wave
+    folders that leaves empty. Only files cipp recorded are removed, never anything else
+    in the folder; returns the removed files."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST_NAME
+    kept = {Path(path).resolve() for path in written}
+    removed: list[Path] = []
+    for line in _recorded(manifest):
+        stale = folder / line
+        inside = stale.resolve().parent.is_relative_to(folder.resolve())
+        if inside and stale.resolve() not in kept and stale.is_file() and not stale.is_symlink():
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                removed.append(stale)
+                if stale.parent != folder and not any(stale.parent.iterdir()):
+                    stale.parent.rmdir()
+    relative = sorted(
+        Path(path).resolve().relative_to(folder.resolve()).as_posix() for path in written
+    )
+    write_text(manifest, "".join(f"{path}\n" for path in relative))
+    return tuple(removed)
+
+
+def _recorded(manifest: Path) -> list[str]:
+    """The relative paths a manifest lists (none if it is missing or unreadable); a line
+    that leaves the folder (absolute, or with '..') is ignored."""
+    try:
+        text = manifest.read_text(encoding="utf-8")[:1_000_000]
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        line
+        for line in lines
+        if line and not Path(line).is_absolute() and ".." not in Path(line).parts
+    ]
 
 
 def _try_lock(descriptor: int) -> bool:

@@ -138,9 +138,15 @@ def _archive_texts(data: bytes) -> list[str]:
 
 
 def check_file_name(document: Document, out: Path) -> None:
-    """Refuse an output file whose name holds a name from the document's pseudonym list."""
-    if document.names is not None:
-        document.names.check(Path(out).name, where=f"{out} (the file name)")
+    """Refuse an output file whose name holds a name from the document's pseudonym list,
+    and so its folders as given relative to where cipp runs (``Ayesha/themes.json``: a
+    folder shared with the file). An absolute path's folders above the file are the
+    machine's, not the output's (``/home/ayesha/...``), and are not checked."""
+    if document.names is None:
+        return
+    out = Path(out)
+    shown = out.as_posix() if not out.is_absolute() else out.name
+    document.names.check(shown.replace("/", " / "), where=f"{out} (the file name)")
 
 
 def format_of(out: Path) -> str:

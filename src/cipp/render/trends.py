@@ -539,9 +539,11 @@ def write_batch(
     files are named after the wave too, so that two waves' workbooks can be open in Excel
     at once), then at the top ``trends.<suffix>`` per format but JSON, and
     ``summary.json`` (always, last: the batch's JSON). Every file is written to a
-    temporary file and renamed, and none may be one of the batch's inputs.
+    temporary file and renamed, and none may be one of the batch's inputs. The files an
+    earlier run into ``out`` wrote and this one did not are removed (see
+    :func:`cipp.render.files.replace_run_files`).
     """
-    from cipp.render.files import check_not_input
+    from cipp.render.files import check_not_input, replace_run_files
     from cipp.render.formats import output_format, write
     from cipp.render.survey import survey_document
 
@@ -562,4 +564,5 @@ def write_batch(
         if fmt.name != "json":
             written.append(write(summary, fmt.name, out / f"{TRENDS}{fmt.suffix}", inputs=inputs))
     written.append(write(summary, "json", out / SUMMARY, inputs=inputs))
+    replace_run_files(out, written)
     return tuple(written)
