@@ -424,3 +424,20 @@ def test_the_library_output_of_a_theme_analysis_runs_the_survivor_check(tmp_path
         cipp.write(analysis, tmp_path / "themes.json")
     assert not (tmp_path / "themes.json").exists()
     assert "Academic" in cipp.output(analysis.themes, "markdown")  # the bare results: no list
+
+
+def test_an_invalid_cell_is_quoted_cut_in_documents(tmp_path):
+    from cipp.model.responses import InvalidCell
+    from cipp.render.survey import _invalid_cells
+
+    cell = InvalidCell(
+        "big.csv", None, 6, "F", "program_important", "program_important", "x" * 10**6
+    )
+
+    class Shown:
+        invalid_cells = (cell,)
+
+    bullets = _invalid_cells(Shown())  # type: ignore[arg-type]
+    assert bullets is not None
+    (line,) = bullets.items
+    assert len(line) < 200 and "(1,000,000 characters)" in line

@@ -40,7 +40,7 @@ import defusedxml.ElementTree as SafeET
 from cipp.model.coding import Code, Codebook, RawRow, Theme
 from cipp.model.errors import DataError, InstrumentError
 from cipp.read.archive import open_zip
-from cipp.read.files import check_input
+from cipp.read.files import check_input, unsafe_xml
 
 _VARIABLES = ("group", "session", "participant")
 
@@ -68,7 +68,7 @@ def _parse_xml(data: bytes, where: str, error_type: type[DataError | InstrumentE
     except ParseError as error:
         raise error_type(f"{where}: malformed XML ({error})") from None
     except defusedxml.DefusedXmlException as error:
-        raise error_type(f"{where}: refused unsafe XML ({error})") from None
+        raise error_type(f"{where}: refused unsafe XML: it holds {unsafe_xml(error)}") from None
     return root
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cipp.model.errors import shown
 from cipp.model.results import LevelTable, Results
 from cipp.render.document import (
     BRIEF,
@@ -70,7 +71,7 @@ def _invalid_cells(results: Results) -> Bullets | None:
         return None
     lines = [
         f"{c.file}{f', sheet {c.sheet}' if c.sheet else ''}, row {c.row}, column "
-        f"{c.column} ({c.variable}): {c.value!r}"
+        f"{c.column} ({c.variable}): {shown(c.value)}"
         for c in results.invalid_cells[:INVALID_SHOWN]
     ]
     more = len(results.invalid_cells) - INVALID_SHOWN
