@@ -160,3 +160,101 @@ def _without_finished(tmp_path):
     path = tmp_path / "nofinished.csv"
     path.write_text("\n".join(line.replace("Finished", "Done") for line in lines), encoding="utf-8")
     return path
+
+
+# --- Choices as a list, copied questions (issue 14) ---------------------------------------
+
+
+def _survey_with(tmp_path, *payloads, name="survey.qsf"):
+    """The fixture survey with these questions added (outside any block)."""
+    survey = json.loads(SURVEY.read_text(encoding="utf-8"))
+    for payload in payloads:
+        payload = {"QuestionText": f"Question {payload['DataExportTag']}"} | payload
+        survey["SurveyElements"].append(
+            {"Element": "SQ", "PrimaryAttribute": payload["QuestionID"], "Payload": payload}
+        )
+    path = tmp_path / name
+    path.write_text(json.dumps(survey), encoding="utf-8")
+    return path
+
+
+def _mc(qid, tag, choices, **more):
+    return (
+        {"QuestionID": qid, "DataExportTag": tag, "QuestionType": "MC", "Selector": "SAVR"}
+        | {"Choices": choices}
+        | more
+    )
+
+
+def _matrix(qid, tag, statements, answers):
+    matrix = {"QuestionType": "Matrix", "Selector": "Likert", "SubSelector": "SingleAnswer"}
+    return {"QuestionID": qid, "DataExportTag": tag, "Choices": statements, "Answers": answers} | (
+        matrix
+    )
+
+
+def _levels(instrument, item):
+    return [
+        (level.code, level.label) for level in instrument.scale_of(instrument.item(item)).levels
+    ]
+
+
+def test_choices_written_as_a_list_are_read_by_position(tmp_path):
+    often = [{"Display": "Never"}, {"Display": "Sometimes"}, {"Display": "Always"}]
+    path = _survey_with(
+        tmp_path,
+        _mc("QID20", "often", often, ChoiceOrder=[3, 2, 1]),  # an order of the positions
+        _mc("QID21", "yes_no", [{"Display": "Yes"}, {"Display": "No"}], RecodeValues={"2": "0"}),
+        _mc("QID22", "zero_based", often, ChoiceOrder=[0, 1, 2]),  # not the positions: unused
+        _mc("QID23", "boxes", often, Selector="MAVR"),
+        _matrix("QID24", "grid", [{"Display": "First"}, {"Display": "Second"}], often),
+        {"QuestionID": "QID25", "DataExportTag": "note", "QuestionType": "TE", "Choices": []},
+    )
+    result = from_qualtrics(path)
+    instrument = result.instrument
+    assert _levels(instrument, "often") == [(3, "Always"), (2, "Sometimes"), (1, "Never")]
+    assert _levels(instrument, "yes_no") == [(1, "Yes"), (0, "No")]  # RecodeValues win
+    assert _levels(instrument, "zero_based") == [(1, "Never"), (2, "Sometimes"), (3, "Always")]
+    assert [i.id for i in instrument.items if i.id.startswith(("boxes", "grid"))] == [
+        "boxes__1",
+        "boxes__2",
+        "boxes__3",
+        "grid_1",
+        "grid_2",
+    ]
+    assert instrument.item("grid_2").text == "Second"
+    assert _levels(instrument, "grid_1") == [(1, "Never"), (2, "Sometimes"), (3, "Always")]
+    assert "note" in instrument.free_text  # a text box's empty list is no problem
+    assert (
+        "often: its Choices are a list, not keyed by choice id; took their positions 1-3 as "
+        "the ids (check the codes against an export)"
+    ) in result.report.guessed
+    assert "grid: its Answers are a list, not keyed by choice id" in " ".join(result.report.guessed)
+    assert dict(result.report.skipped).keys() == {"Q8", "Q9", "Q99", "age"}
+
+
+def test_choices_that_cannot_be_used_skip_their_question_with_the_reason(tmp_path):
+    path = _survey_with(
+        tmp_path,
+        _mc("QID20", "empty", []),
+        _mc("QID21", "strings", ["Yes", "No"]),
+        _mc("QID22", "one_broken", {"1": {"Display": "Yes"}, "2": "No", "3": {"Display": "?"}}),
+        _mc("QID23", "number", 3),
+        _mc("QID24", "boxes", [], Selector="MAVR"),
+        _matrix("QID25", "no_answers", [{"Display": "First"}], []),
+        _matrix("QID26", "no_statements", [], [{"Display": "No"}, {"Display": "Yes"}]),
+        _mc("QID27", "long", ["x" * 500]),
+    )
+    result = from_qualtrics(path)
+    skipped = dict(result.report.skipped)
+    assert skipped["empty"] == "no answer choices (its Choices are '[]')"
+    assert skipped["strings"] == "Choices entry '1' is not an object with a Display: '\"Yes\"'"
+    assert skipped["one_broken"] == "Choices entry '2' is not an object with a Display: '\"No\"'"
+    assert skipped["number"] == "its Choices are neither an object nor a list: '3'"
+    assert skipped["boxes"] == "no answer choices (its Choices are '[]')"
+    assert skipped["no_answers"] == "a matrix without answers (its Answers are '[]')"
+    assert skipped["no_statements"] == "a matrix without statements (its Choices are '[]')"
+    assert skipped["long"].endswith("…' (502 characters)")
+    assert not any(i.id.startswith(tuple(skipped)) for i in result.instrument.items)
+    # the rest of the survey imports as before
+    assert len(result.instrument.items) == len(from_qualtrics(SURVEY).instrument.items)

@@ -8,7 +8,10 @@ the ``Choices`` in ``ChoiceOrder``, coded by ``RecodeValues``. Multiple answer (
 ``MSB``): one binary item per choice, ``<tag>__<recode>``. ``Matrix`` (single answer): its
 ``Choices`` (statements) are the items, ``<tag>_<choice>`` as Qualtrics names the
 columns (or the ``ChoiceDataExportTags``), its ``Answers`` the levels. Negative
-recodes (-99 "Not applicable") become missing values. ``TE`` questions and text-entry
+recodes (-99 "Not applicable") become missing values. ``Choices`` or ``Answers``
+written as a JSON list are read by position (ids 1..n, said in the report); a question
+whose choices cannot be used (none, or an entry that is not an object) is skipped with
+the reason. ``TE`` questions and text-entry
 choices (``Q1_4_TEXT``) are free text; descriptive, timing, meta, slider, rank, file
 and other question types are skipped.
 
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import DataError, InstrumentError, option
+from cipp.model.errors import DataError, InstrumentError, option, shown
 from cipp.model.instrument import normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -82,29 +85,73 @@ METADATA_COLUMNS = frozenset(
 )
 
 
-def _ordered(mapping: Any, order: Any) -> list[tuple[str, dict[str, Any]]]:
-    if not isinstance(mapping, dict):
+class _Unreadable(Exception):
+    """A question whose definition the importer cannot use: it is skipped with this
+    reason, and the import goes on."""
+
+
+def _options(
+    draft: Draft, tag: str, payload: dict[str, Any], field: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of ``Choices`` or ``Answers`` by choice id, in the order of
+    ``ChoiceOrder`` / ``AnswerOrder`` (ids it does not name follow, in file order).
+
+    Qualtrics keys them by choice id; some files hold a JSON list instead (an empty
+    one for none), whose ids are then the positions 1..n (the report says so), and its
+    order is used only when it lists exactly those. An entry that is not an object, or
+    a value of another type, makes the question :class:`_Unreadable`."""
+    value = payload.get(field)
+    order = payload.get("ChoiceOrder" if field == "Choices" else "AnswerOrder")
+    if value is None or value == []:
         return []
-    keys = [str(k) for k in order] if isinstance(order, list) else list(mapping)
+    if isinstance(value, list):
+        mapping = {str(position): entry for position, entry in enumerate(value, 1)}
+        if not isinstance(order, list) or {str(k) for k in order} != set(mapping):
+            order = None
+    elif isinstance(value, dict):
+        mapping = {str(key): entry for key, entry in value.items()}
+    else:
+        raise _Unreadable(f"its {field} are neither an object nor a list: {_json(value)}")
+    for key, entry in mapping.items():
+        if not isinstance(entry, dict):
+            raise _Unreadable(
+                f"{field} entry {shown(key, 20)} is not an object with a Display: {_json(entry)}"
+            )
+    if isinstance(value, list):
+        draft.guessed.append(
+            f"{tag}: its {field} are a list, not keyed by choice id; took their positions "
+            f"1-{len(mapping)} as the ids (check the codes against an export)"
+        )
+    keys = [str(k) for k in order if str(k) in mapping] if isinstance(order, list) else []
     keys += [k for k in mapping if k not in keys]
-    return [(k, mapping[k]) for k in keys if isinstance(mapping.get(k), dict)]
+    return [(key, mapping[key]) for key in keys]
 
 
-def _recode(payload: dict[str, Any], key: str, recodes: Any) -> str:
-    if isinstance(recodes, dict) and str(recodes.get(key, "")).strip():
-        return str(recodes[key]).strip()
-    return key
+def _json(value: Any) -> str:
+    """A piece of the survey file as a message quotes it (cut to 80 characters)."""
+    return shown(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _recodes(payload: dict[str, Any]) -> dict[str, str]:
+    """``RecodeValues`` by choice id; a list is read by position (ids 1..n), as a list
+    of choices is."""
+    value = payload.get("RecodeValues")
+    if isinstance(value, list):
+        value = {str(position): code for position, code in enumerate(value, 1)}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v).strip() for k, v in value.items() if str(v).strip()}
 
 
 def _choices(
-    options: list[tuple[str, dict[str, Any]]], recodes: Any, payload: dict[str, Any]
+    options: list[tuple[str, dict[str, Any]]], recodes: dict[str, str]
 ) -> tuple[list[Choice], list[tuple[str, str]], dict[str, str]]:
     """(levels' choices, negative recodes as missing (code, label), choice id -> code)."""
     choices: list[Choice] = []
     missing: list[tuple[str, str]] = []
     codes: dict[str, str] = {}
     for key, entry in options:
-        code = _recode(payload, key, recodes)
+        code = recodes.get(key, key)
         label = plain_text(entry.get("Display")) or code
         codes[key] = code
         number = as_code(code)
@@ -228,21 +275,28 @@ def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: 
     skipped with the reason, and the import goes on."""
     try:
         _read_question(draft, qid, tag, payload, block)
+    except _Unreadable as unreadable:
+        draft.skip(tag, str(unreadable))
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        draft.skip(tag, f"its definition could not be read ({type(error).__name__}: {error})")
+        draft.skip(
+            tag, f"its definition could not be read ({type(error).__name__}: {shown(error)})"
+        )
 
 
 def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
     component = infer_component(block)
+    qtype, selector = str(payload.get("QuestionType") or ""), str(payload.get("Selector") or "")
+    # Only these read their Choices: a text box's leftover Choices never skip it.
+    listed = qtype in ("MC", "Matrix") or (qtype, selector) == ("TE", "FORM")
     question = _Question(
         qid=qid,
         tag=tag,
         payload=payload,
-        qtype=str(payload.get("QuestionType") or ""),
-        selector=str(payload.get("Selector") or ""),
+        qtype=qtype,
+        selector=selector,
         sub=str(payload.get("SubSelector") or ""),
         text=plain_text(payload.get("QuestionText")),
-        choices=_ordered(payload.get("Choices"), payload.get("ChoiceOrder")),
+        choices=_options(draft, tag, payload, "Choices") if listed else [],
         component=component,
         component_from=f"its block '{block}'" if component else "",
         block=block,
@@ -250,7 +304,6 @@ def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], bl
     for key, entry in question.choices:
         if entry.get("TextEntry") not in (None, False, "false", ""):
             draft.add_free_text(f"{tag}_{key}_TEXT")
-    qtype, selector = question.qtype, question.selector
     if qtype == "MC" and selector in _SINGLE | _MULTI:
         _add_multiple_choice(draft, question)
     elif qtype == "Matrix":
@@ -266,7 +319,9 @@ def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], bl
 def _add_multiple_choice(draft: Draft, question: _Question) -> None:
     """Single answer: an item; multiple answer: one binary item per choice."""
     payload, tag, qid = question.payload, question.tag, question.qid
-    levels, missing, _ = _choices(question.choices, payload.get("RecodeValues"), payload)
+    if not question.choices:
+        raise _Unreadable(f"no answer choices (its Choices are {_json(payload.get('Choices'))})")
+    levels, missing, _ = _choices(question.choices, _recodes(payload))
     if question.selector in _SINGLE:
         draft.add_choice(
             tag,
@@ -303,8 +358,14 @@ def _add_matrix(draft: Draft, question: _Question) -> None:
     if question.sub not in ("SingleAnswer", "DL", ""):
         draft.skip(tag, f"a matrix with {question.sub or question.selector} answers")
         return
-    answers = _ordered(payload.get("Answers"), payload.get("AnswerOrder"))
-    levels, missing, _ = _choices(answers, payload.get("RecodeValues"), payload)
+    answers = _options(draft, tag, payload, "Answers")
+    for field, entries in (("statements", question.choices), ("answers", answers)):
+        if not entries:
+            name = "Choices" if field == "statements" else "Answers"
+            raise _Unreadable(
+                f"a matrix without {field} (its {name} are {_json(payload.get(name))})"
+            )
+    levels, missing, _ = _choices(answers, _recodes(payload))
     tags = payload.get("ChoiceDataExportTags")
     for key, statement in question.choices:
         column = str(tags[key]) if isinstance(tags, dict) and tags.get(key) else f"{tag}_{key}"
