@@ -428,8 +428,11 @@ class Draft:
         candidate, number = base, 2
         while candidate in self._ids:
             candidate, number = f"{base}_{number}", number + 1
-        if candidate != raw:
-            self.guessed.append(f"'{raw}' is not a valid cipp id; named it '{candidate}'")
+        if candidate != base:
+            # Valid but taken: two of the platform's names give one id.
+            self.guessed.append(f"{shown(raw)} names another question too; named it '{candidate}'")
+        elif candidate != raw:
+            self.guessed.append(f"{shown(raw)} is not a valid cipp id; named it '{candidate}'")
         self._ids.add(candidate)
         return candidate
 
@@ -706,9 +709,12 @@ class Draft:
         aliases: Iterable[str],
         groups: Sequence[tuple[str, str]],
     ) -> None:
+        taken = make_id(question) in self._ids
         item_id = self.unique_id(question)
         item_aliases = tuple(a for a in aliases if a and a != item_id)
-        if item_id != question and question not in item_aliases:
+        # The platform's name finds the column, unless another item has it already (a
+        # copied question's tag): then that column is the other item's.
+        if item_id != question and question not in item_aliases and not taken:
             item_aliases = (question, *item_aliases)
         self._add_item(
             _ItemDraft(

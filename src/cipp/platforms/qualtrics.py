@@ -18,18 +18,21 @@ and other question types are skipped.
 Export (CSV with three header rows: export tag, question text, ``{"ImportId": ...}``):
 the export-tag row is the header, the other two are skipped, and row numbers stay
 as a spreadsheet numbers them (the first response is row 4). ``complete_only`` keeps
-responses whose ``Finished`` is 1/True.
+responses whose ``Finished`` is 1/True. A copied question keeps its export tag: the
+import names the copy ``tag_2`` (both are kept, with a line under Guessed), and given
+the instrument the export's repeated headers are told apart by their ImportId.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cipp.model.errors import DataError, InstrumentError, option, shown
-from cipp.model.instrument import normalize_text
+from cipp.model.instrument import Instrument, normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
     Choice,
@@ -42,7 +45,7 @@ from cipp.platforms.draft import (
     slug,
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
-from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
+from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, renamed, texts
 from cipp.read.files import check_input
 
 _SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
@@ -207,21 +210,28 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
                         str(block.get("Type") or ""),
                     )
                 )
-    placed = {qid for qid, _, _ in order}
-    order += [(qid, "", "") for qid in questions if qid not in placed]
+    order += [(qid, "", "") for qid in questions]
+    # A question listed twice (two blocks of a damaged file) is read once, in its first.
+    firsts: dict[str, tuple[str, str, str]] = {}
+    for entry in order:
+        firsts.setdefault(entry[0], entry)
+    order = list(firsts.values())
 
     draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} survey (.qsf)")
     for qid in unreadable:
         draft.skip(qid, "its definition (Payload) is not a JSON object")
+    names = _question_names(draft, questions, order)
     for qid, block_name, block_type in order:
         question = questions.get(qid)
         if question is None:
             continue
-        tag = str(question.get("DataExportTag") or qid).strip()
         if block_type == "Trash":
-            draft.skip(tag, "in the Trash block")
+            draft.skip(_tag(qid, question), "in the Trash block")
             continue
-        _question(draft, qid, tag, question, block_name)
+        if names[qid] != _tag(qid, question):
+            # A copy's statements carry the original's tags too: name them after the copy.
+            question = {**question, "ChoiceDataExportTags": None}
+        _question(draft, qid, names[qid], question, block_name)
     entry = document.get("SurveyEntry") or {}
     title = plain_text(entry.get("SurveyName")) or path.stem
     return draft.result(
@@ -230,6 +240,44 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
         description=plain_text(entry.get("SurveyDescription"))
         or f"Imported from the Qualtrics survey {path.name}",
     )
+
+
+def _tag(qid: str, question: dict[str, Any]) -> str:
+    return str(question.get("DataExportTag") or qid).strip()
+
+
+def _question_names(
+    draft: Draft, questions: dict[str, dict[str, Any]], order: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """Each question's name: its export tag, or, for a later question with the tag of an
+    earlier one (Qualtrics keeps the tag when a question is copied), ``tag_2``, ``tag_3``
+    ..., with a line under Guessed. Both are kept: a researcher never loses a question
+    because its tag repeats. Questions in the Trash are not exported and claim no tag."""
+    live = [
+        (qid, _tag(qid, questions[qid]))
+        for qid, _, kind in order
+        if qid in questions and kind != "Trash"
+    ]
+    taken = {tag.casefold() for _, tag in live}
+    first: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for qid, tag in live:
+        if tag.casefold() not in first:
+            first[tag.casefold()] = qid
+            names[qid] = tag
+            continue
+        number = 2
+        while f"{tag}_{number}".casefold() in taken:
+            number += 1
+        names[qid] = name = f"{tag}_{number}"
+        taken.add(name.casefold())
+        draft.guessed.append(
+            f"{name}: {qid} has the export tag {shown(tag, 40)} of {first[tag.casefold()]} "
+            f"(a copied question?); kept both, this one named {shown(name, 40)}. The export "
+            "repeats the column header: cipp tells the columns apart by their ImportId "
+            "row; or give the copy its own tag in Qualtrics"
+        )
+    return {qid: names.get(qid, _tag(qid, question)) for qid, question in questions.items()}
 
 
 def _survey_questions(elements: list[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -417,6 +465,32 @@ def _is_import_id(cell: str | None) -> bool:
         return False
 
 
+def _import_id(cell: str | None) -> str:
+    """The ImportId of a third-header-row cell (``QID12``, ``QID1_2``), else ""."""
+    if not _is_import_id(cell):
+        return ""
+    return str(json.loads(str(cell)).get("ImportId") or "")
+
+
+def _distinct_copies(table: RawTable, instrument: Instrument | None) -> RawTable:
+    """The columns of a copied question repeat its export tag (Qualtrics keeps the tag
+    of a copy), but their ImportIds differ. With the instrument, a repeated header whose
+    ImportId is an item's source id becomes that item's id, so the original and the
+    copy each find their own column; any other repeat is left to the loader, which
+    stops on a header that heads two columns rather than guess."""
+    keys = [normalize_header(header) for header in table.headers]
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
+    if instrument is None or not repeated:
+        return table
+    items = {item.source_id: item.id for item in instrument.items if item.source_id}
+    import_ids = [_import_id(column[1]) for column in first_texts(table, 2)]
+    headers = [
+        items.get(import_id, header) if key in repeated else header
+        for header, key, import_id in zip(table.headers, keys, import_ids, strict=True)
+    ]
+    return renamed(table, headers)
+
+
 def looks_like_export(table: RawTable) -> bool:
     """Qualtrics' three-header-row CSV: the third row holds ``{"ImportId": ...}`` cells."""
     if table.n_rows < 2:
@@ -425,14 +499,17 @@ def looks_like_export(table: RawTable) -> bool:
     return ids >= max(1, len(table.cells) // 2)
 
 
-def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
-    """Drop the question-text and ImportId rows; keep the export tags as headers."""
+def read_export(
+    table: RawTable, *, complete_only: bool = False, instrument: Instrument | None = None
+) -> RawTable:
+    """Drop the question-text and ImportId rows; keep the export tags as headers (those a
+    copied question repeats named by their ImportId, given the instrument)."""
     if not looks_like_export(table):
         raise DataError(
             f"{table.where()}: not a Qualtrics CSV export (the third row should hold "
             '{"ImportId": ...} cells); export "CSV" with the default three header rows'
         )
-    table = drop_first_rows(table, 2)
+    table = drop_first_rows(_distinct_copies(table, instrument), 2)
     if complete_only:
         headers = [h.strip() for h in table.headers]
         if "Finished" not in headers:
@@ -448,7 +525,7 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
 
 
 def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
-    return read_export(table, complete_only=request.complete_only)
+    return read_export(table, complete_only=request.complete_only, instrument=request.instrument)
 
 
 PLATFORM = TablePlatform(
