@@ -333,3 +333,19 @@ def test_a_question_in_two_blocks_is_read_once(tmp_path):
     instrument = from_qualtrics(path).instrument
     assert [item.id for item in instrument.items].count("Q2") == 1
     assert len(instrument.items) == len(from_qualtrics(SURVEY).instrument.items)
+
+
+def test_no_report_line_is_unbounded(tmp_path):
+    big = "T" * 5000
+    path = _survey_with(
+        tmp_path,
+        _mc("QID30", big, {"1": {"Display": "A"}, "2": {"Display": "B"}}),
+        _mc("QID31", big, {"1": {"Display": "A"}, "2": {"Display": "B"}}),  # a copy
+        _mc("QID32", "odd", {}, QuestionType="Weird" + big),
+        _matrix("QID33", "grid", {"1": {"Display": "s"}}, {}) | {"SubSelector": big},
+    )
+    lines = from_qualtrics(path).report.lines()
+    assert max(len(line) for line in lines) <= 500
+    assert "  - odd: question type 'WeirdTTT" in "\n".join(lines)
+    assert "(5,010 characters) is not supported" in "\n".join(lines)
+    assert "  - grid: a matrix with 'TTT" in "\n".join(lines)

@@ -304,3 +304,25 @@ def test_cli_dry_run_shows_the_skipped_list(tmp_path, runner):
     result = runner.invoke(app, ["instrument", "from-redcap", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "  - nocomma: cannot read its radio choices: choice '1 Agree'" in result.output
+
+
+def test_no_report_line_is_unbounded(tmp_path):
+    big = "F" * 3000
+    path = tmp_path / "dict.csv"
+    rows = [
+        "field_name,form_name,section_header,field_type,field_label,"
+        "select_choices_or_calculations,field_note,text_validation_type_or_show_slider_number",
+        "record_id,f,,text,ID,,,",
+        f'{big},f,,radio,X,"1, A | 2, B",,',
+        f"q2,f,,weird{big},X,,,",
+        f"q3,f,,text,X,,,date{big}",
+        f'q4,f,Process {big},radio,X,"1, A | 2, B",,',
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lines = from_redcap(path).report.lines()
+    assert max(len(line) for line in lines) <= 500
+    text = "\n".join(lines)
+    assert "  - q2: unknown field type 'weirdfff" in text and "(3,005 characters)" in text
+    assert "  - q3: a text field validated as 'datefff" in text
+    assert "q4: component 'process' from its section header 'Process FFF" in text
+    assert lines[-1].endswith(f"'{'F' * 80}…' (3,000 characters)")  # the item to assign

@@ -38,7 +38,7 @@ from difflib import get_close_matches
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError, listed, option, shown
+from cipp.model.errors import SHOWN_CHARACTERS, InstrumentError, listed, option, shown
 from cipp.model.instrument import (
     COMPONENTS,
     ORDER_GUESSED,
@@ -202,13 +202,13 @@ class ImportReport:
         out = [f"Imported from {name} {self.file} (sha256 {self.sha256[:12]}...)."]
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)}:")
-            out.extend(f"  - {what}: {why}" for what, why in self.skipped)
+            out.extend(f"  - {short_name(what)}: {_bounded(why)}" for what, why in self.skipped)
         if self.guessed:
             out.append(f"Guessed {len(self.guessed)} (check them):")
-            out.extend(f"  - {what}" for what in self.guessed)
+            out.extend(f"  - {_bounded(what)}" for what in self.guessed)
         if self.notes:
             out.append("Notes:")
-            out.extend(f"  - {note}" for note in self.notes)
+            out.extend(f"  - {_bounded(note)}" for note in self.notes)
         if self.guessed_orders:
             out.append(
                 f"TODO: the order of {len(self.guessed_orders)} scale(s) could not be "
@@ -223,11 +223,32 @@ class ImportReport:
                 f"(context, input, process or product); they are written 'component: "
                 f"{UNASSIGNED}' and analysed apart until then (assign them in bulk with "
                 "--component 'PATTERN=COMPONENT'):"
-                + listed(self.needs_component).replace("\n  - ", "\n    ")
+                + listed([short_name(i) for i in self.needs_component]).replace("\n  - ", "\n    ")
             )
         else:
             out.append("Every item has a CIPP component.")
         return [line for text in out for line in text.split("\n")]
+
+
+#: The longest report line kept whole. Values in reasons are cut where they are
+#: written (80 characters); this bounds what a name from the file adds to them.
+_REPORT_LINE = 400
+
+
+def short_name(name: str) -> str:
+    """A name from the file (a field name, an export tag, a field type) as the report
+    writes it: as it is, or, when it is longer than a name can be or holds a line
+    break, quoted and cut with its length (:func:`~cipp.model.errors.shown`)."""
+    if len(name) <= SHOWN_CHARACTERS and name.isprintable():
+        return name
+    return shown(name)
+
+
+def _bounded(line: str) -> str:
+    """A report line, cut (with its length) where names from the file make it long."""
+    if len(line) <= _REPORT_LINE:
+        return line
+    return f"{line[:_REPORT_LINE]}… ({len(line):,} characters)"
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from cipp.platforms.draft import (
     as_code,
     infer_component,
     plain_text,
+    short_name,
     slug,
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
@@ -346,7 +347,7 @@ def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], bl
         text=plain_text(payload.get("QuestionText")),
         choices=_options(draft, tag, payload, "Choices") if listed else [],
         component=component,
-        component_from=f"its block '{block}'" if component else "",
+        component_from=f"its block {shown(block)}" if component else "",
         block=block,
     )
     for key, entry in question.choices:
@@ -361,7 +362,8 @@ def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], bl
     elif qtype in _SKIPPED:
         draft.skip(tag, _SKIPPED[qtype])
     else:
-        draft.skip(tag, f"question type {qtype or '?'}/{selector or '?'} is not supported")
+        kind = short_name(f"{qtype or '?'}/{selector or '?'}")
+        draft.skip(tag, f"question type {kind} is not supported")
 
 
 def _add_multiple_choice(draft: Draft, question: _Question) -> None:
@@ -404,7 +406,7 @@ def _add_matrix(draft: Draft, question: _Question) -> None:
             draft.add_free_text(f"{tag}_{key}")
         return
     if question.sub not in ("SingleAnswer", "DL", ""):
-        draft.skip(tag, f"a matrix with {question.sub or question.selector} answers")
+        draft.skip(tag, f"a matrix with {short_name(question.sub or question.selector)} answers")
         return
     answers = _options(draft, tag, payload, "Answers")
     for field, entries in (("statements", question.choices), ("answers", answers)):

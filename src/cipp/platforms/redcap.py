@@ -40,6 +40,7 @@ from cipp.platforms.draft import (
     ImportResult,
     infer_component,
     plain_text,
+    short_name,
     slug,
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
@@ -203,7 +204,7 @@ def _component(matrix: str, section: str, form: str) -> tuple[str, str]:
     for where, value in (("matrix group", matrix), ("section header", section), ("form", form)):
         component = infer_component(value)
         if component:
-            return component, f"its {where} '{value}'"
+            return component, f"its {where} {shown(value)}"
     return "", ""
 
 
@@ -252,13 +253,13 @@ def _add_field(draft: Draft, field: _Field) -> None:
     elif field_type == "text" and field.validation in _NUMERIC_VALIDATION:
         draft.add_number(name, field.label, aliases=field.aliases)
     elif field_type == "text" and field.validation:
-        draft.skip(name, f"a text field validated as {field.validation}")
+        draft.skip(name, f"a text field validated as {short_name(field.validation)}")
     elif field_type in ("text", "notes"):
         draft.add_free_text(name)
     elif field_type in _SKIPPED_TYPES:
         draft.skip(name, _SKIPPED_TYPES[field_type])
     else:
-        draft.skip(name, f"unknown field type '{field_type}'")
+        draft.skip(name, f"unknown field type {shown(field_type)}")
 
 
 def from_redcap(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
