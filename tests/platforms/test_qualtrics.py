@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 
@@ -160,3 +161,191 @@ def _without_finished(tmp_path):
     path = tmp_path / "nofinished.csv"
     path.write_text("\n".join(line.replace("Finished", "Done") for line in lines), encoding="utf-8")
     return path
+
+
+# --- Choices as a list, copied questions (issue 14) ---------------------------------------
+
+
+def _survey_with(tmp_path, *payloads, name="survey.qsf"):
+    """The fixture survey with these questions added (outside any block)."""
+    survey = json.loads(SURVEY.read_text(encoding="utf-8"))
+    for payload in payloads:
+        payload = {"QuestionText": f"Question {payload['DataExportTag']}"} | payload
+        survey["SurveyElements"].append(
+            {"Element": "SQ", "PrimaryAttribute": payload["QuestionID"], "Payload": payload}
+        )
+    path = tmp_path / name
+    path.write_text(json.dumps(survey), encoding="utf-8")
+    return path
+
+
+def _mc(qid, tag, choices, **more):
+    return (
+        {"QuestionID": qid, "DataExportTag": tag, "QuestionType": "MC", "Selector": "SAVR"}
+        | {"Choices": choices}
+        | more
+    )
+
+
+def _matrix(qid, tag, statements, answers):
+    matrix = {"QuestionType": "Matrix", "Selector": "Likert", "SubSelector": "SingleAnswer"}
+    return {"QuestionID": qid, "DataExportTag": tag, "Choices": statements, "Answers": answers} | (
+        matrix
+    )
+
+
+def _levels(instrument, item):
+    return [
+        (level.code, level.label) for level in instrument.scale_of(instrument.item(item)).levels
+    ]
+
+
+def test_choices_written_as_a_list_are_read_by_position(tmp_path):
+    often = [{"Display": "Never"}, {"Display": "Sometimes"}, {"Display": "Always"}]
+    path = _survey_with(
+        tmp_path,
+        _mc("QID20", "often", often, ChoiceOrder=[3, 2, 1]),  # an order of the positions
+        _mc("QID21", "yes_no", [{"Display": "Yes"}, {"Display": "No"}], RecodeValues={"2": "0"}),
+        _mc("QID22", "zero_based", often, ChoiceOrder=[0, 1, 2]),  # not the positions: unused
+        _mc("QID23", "boxes", often, Selector="MAVR"),
+        _matrix("QID24", "grid", [{"Display": "First"}, {"Display": "Second"}], often),
+        {"QuestionID": "QID25", "DataExportTag": "note", "QuestionType": "TE", "Choices": []},
+    )
+    result = from_qualtrics(path)
+    instrument = result.instrument
+    assert _levels(instrument, "often") == [(3, "Always"), (2, "Sometimes"), (1, "Never")]
+    assert _levels(instrument, "yes_no") == [(1, "Yes"), (0, "No")]  # RecodeValues win
+    assert _levels(instrument, "zero_based") == [(1, "Never"), (2, "Sometimes"), (3, "Always")]
+    assert [i.id for i in instrument.items if i.id.startswith(("boxes", "grid"))] == [
+        "boxes__1",
+        "boxes__2",
+        "boxes__3",
+        "grid_1",
+        "grid_2",
+    ]
+    assert instrument.item("grid_2").text == "Second"
+    assert _levels(instrument, "grid_1") == [(1, "Never"), (2, "Sometimes"), (3, "Always")]
+    assert "note" in instrument.free_text  # a text box's empty list is no problem
+    assert (
+        "often: its Choices are a list, not keyed by choice id; took their positions 1-3 as "
+        "the ids (check the codes against an export)"
+    ) in result.report.guessed
+    assert "grid: its Answers are a list, not keyed by choice id" in " ".join(result.report.guessed)
+    assert dict(result.report.skipped).keys() == {"Q8", "Q9", "Q99", "age"}
+
+
+def test_choices_that_cannot_be_used_skip_their_question_with_the_reason(tmp_path):
+    path = _survey_with(
+        tmp_path,
+        _mc("QID20", "empty", []),
+        _mc("QID21", "strings", ["Yes", "No"]),
+        _mc("QID22", "one_broken", {"1": {"Display": "Yes"}, "2": "No", "3": {"Display": "?"}}),
+        _mc("QID23", "number", 3),
+        _mc("QID24", "boxes", [], Selector="MAVR"),
+        _matrix("QID25", "no_answers", [{"Display": "First"}], []),
+        _matrix("QID26", "no_statements", [], [{"Display": "No"}, {"Display": "Yes"}]),
+        _mc("QID27", "long", ["x" * 500]),
+    )
+    result = from_qualtrics(path)
+    skipped = dict(result.report.skipped)
+    assert skipped["empty"] == "no answer choices (its Choices are '[]')"
+    assert skipped["strings"] == "Choices entry '1' is not an object with a Display: '\"Yes\"'"
+    assert skipped["one_broken"] == "Choices entry '2' is not an object with a Display: '\"No\"'"
+    assert skipped["number"] == "its Choices are neither an object nor a list: '3'"
+    assert skipped["boxes"] == "no answer choices (its Choices are '[]')"
+    assert skipped["no_answers"] == "a matrix without answers (its Answers are '[]')"
+    assert skipped["no_statements"] == "a matrix without statements (its Choices are '[]')"
+    assert skipped["long"].endswith("…' (502 characters)")
+    assert not any(i.id.startswith(tuple(skipped)) for i in result.instrument.items)
+    # the rest of the survey imports as before
+    assert len(result.instrument.items) == len(from_qualtrics(SURVEY).instrument.items)
+
+
+def _copy(qid, new_qid, text_prefix="Copy of "):
+    """A question of the fixture as Qualtrics copies it: a new QuestionID, the same tag."""
+    survey = json.loads(SURVEY.read_text(encoding="utf-8"))
+    payload = next(
+        e["Payload"] for e in survey["SurveyElements"] if e.get("PrimaryAttribute") == qid
+    )
+    return payload | {"QuestionID": new_qid, "QuestionText": text_prefix + payload["QuestionText"]}
+
+
+def test_a_copied_question_keeps_both_under_distinct_ids(tmp_path):
+    path = _survey_with(tmp_path, _copy("QID2", "QID12"), _copy("QID1", "QID11"))
+    result = from_qualtrics(path)
+    instrument = result.instrument
+    ids = [item.id for item in instrument.items]
+    assert ids[:7] == ["Q1_1", "Q1_2", "Q2", "Q3__1", "Q3__2", "Q3__3", "Q4"]  # as before
+    assert ids[-3:] == ["Q2_2", "Q1_2_1", "Q1_2_2"]
+    assert instrument.item("Q2_2").source_id == "QID12"
+    assert instrument.item("Q2_2").text == "Copy of Was the program useful?"
+    # no two items answer to one header: the copy does not take the original's tag
+    spellings = [h.casefold() for item in instrument.items for h in (item.id, *item.aliases)]
+    assert len(spellings) == len(set(spellings))
+    guessed = [line for line in result.report.guessed if "copied question" in line]
+    assert guessed == [
+        "Q2_2: QID12 has the export tag 'Q2' of QID2 (a copied question?); kept both, this "
+        "one named 'Q2_2'. The export repeats the column header: cipp tells the columns "
+        "apart by their ImportId row; or give the copy its own tag in Qualtrics",
+        guessed[1],
+    ]
+    assert guessed[1].startswith("Q1_2: QID11 has the export tag 'Q1' of QID1")
+    assert not any("not a valid cipp id" in line for line in result.report.guessed)
+
+
+def _export_with_copy(tmp_path, import_id="QID12"):
+    """The fixture export with the copy's column at the end: header 'Q2' again."""
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader(lines[:1]))
+    q2 = header.index("Q2")
+    extra = ["Q2", "Copy of Was the program useful?", json.dumps({"ImportId": import_id})]
+    rows = []
+    for number, row in enumerate(csv.reader(lines)):
+        if number < 3:
+            rows.append([*row, extra[number]])
+        else:  # the copy's answer: 3 where Q2 has 1 and 1 where it has 3
+            rows.append([*row, {"1": "3", "3": "1"}.get(row[q2], row[q2])])
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_an_export_repeating_a_copied_tag_is_matched_by_import_id(tmp_path):
+    instrument = from_qualtrics(_survey_with(tmp_path, _copy("QID2", "QID12"))).instrument
+    export = _export_with_copy(tmp_path)
+    loaded = load_responses(read_export(export, instrument=instrument), instrument)
+    original = loaded.codes["Q2"].dropna().tolist()
+    assert original == [1, 2, 3, 1, 2]
+    assert loaded.codes["Q2_2"].dropna().tolist() == [{1: 3, 3: 1}.get(c, c) for c in original]
+    # an ImportId no item has: the loader stops on the repeated header, never guesses
+    unknown = _export_with_copy(tmp_path, import_id="QID77")
+    with pytest.raises(DataError, match=r"'Q2' \(Q2\) heads more than one column"):
+        load_responses(read_export(unknown, instrument=instrument), instrument)
+
+
+def test_a_question_in_two_blocks_is_read_once(tmp_path):
+    survey = json.loads(SURVEY.read_text(encoding="utf-8"))
+    blocks = next(e for e in survey["SurveyElements"] if e["Element"] == "BL")["Payload"]
+    blocks[0]["BlockElements"].append({"Type": "Question", "QuestionID": "QID2"})
+    path = tmp_path / "twice.qsf"
+    path.write_text(json.dumps(survey), encoding="utf-8")
+    instrument = from_qualtrics(path).instrument
+    assert [item.id for item in instrument.items].count("Q2") == 1
+    assert len(instrument.items) == len(from_qualtrics(SURVEY).instrument.items)
+
+
+def test_no_report_line_is_unbounded(tmp_path):
+    big = "T" * 5000
+    path = _survey_with(
+        tmp_path,
+        _mc("QID30", big, {"1": {"Display": "A"}, "2": {"Display": "B"}}),
+        _mc("QID31", big, {"1": {"Display": "A"}, "2": {"Display": "B"}}),  # a copy
+        _mc("QID32", "odd", {}, QuestionType="Weird" + big),
+        _matrix("QID33", "grid", {"1": {"Display": "s"}}, {}) | {"SubSelector": big},
+    )
+    lines = from_qualtrics(path).report.lines()
+    assert max(len(line) for line in lines) <= 500
+    assert "  - odd: question type 'WeirdTTT" in "\n".join(lines)
+    assert "(5,010 characters) is not supported" in "\n".join(lines)
+    assert "  - grid: a matrix with 'TTT" in "\n".join(lines)

@@ -206,3 +206,123 @@ def test_not_a_dictionary(tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="not a REDCap data dictionary"):
         from_redcap(path)
+
+
+# --- choice lists that cannot be read (issue 14) ------------------------------------------
+
+#: A dictionary in REDCap's API column names with one good radio field and choice lists
+#: as a hand edit in a spreadsheet leaves them.
+MANGLED = {
+    "nocomma": ("radio", "1 Agree | 2 Disagree"),
+    "lost_bars": ("radio", "1, Agree 2, Disagree 3, Neutral"),
+    "slashes": ("dropdown", "1, Agree / 2, Disagree"),
+    "one_choice": ("dropdown", "1, Agree"),
+    "same_code": ("radio", "1, Yes | 1, No"),
+    "empty": ("radio", ""),
+    "boxes": ("checkbox", "library online | mentor"),
+    "long": ("radio", "1 " + "Strongly agree " * 40 + "| 2 Disagree"),
+}
+
+
+def _dictionary(tmp_path, fields):
+    rows = [
+        "field_name,form_name,section_header,field_type,field_label,select_choices_or_calculations"
+    ]
+    rows.append("record_id,survey,,text,ID,")
+    rows.append('good,survey,,radio,Good,"1, Disagree | 2, Neutral | 3, Agree"')
+    rows += [
+        f'{name},survey,,{kind},Question {name},"{cell}"' for name, (kind, cell) in fields.items()
+    ]
+    rows.append("yn,survey,,yesno,Would you recommend it?,")
+    path = tmp_path / "dict.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_choice_list_that_cannot_be_read_is_skipped_with_what_was_found(tmp_path):
+    result = from_redcap(_dictionary(tmp_path, MANGLED))
+    instrument, skipped = result.instrument, dict(result.report.skipped)
+    # the rest imports; nothing mangled became a two-level (yes/no-like) item
+    assert [item.id for item in instrument.items] == ["good", "yn"]
+    assert instrument.scale_of(instrument.item("yn")).kind == "binary"
+    assert skipped["nocomma"] == (
+        "cannot read its radio choices: choice '1 Agree' has no comma between code and "
+        "label (REDCap writes '1, Label | 2, Label'); found '1 Agree | 2 Disagree'"
+    )
+    assert "the label 'Agree 2, Disagree 3, Neutral' holds another choice" in skipped["lost_bars"]
+    assert "the label 'Agree / 2, Disagree' holds another choice" in skipped["slashes"]
+    assert skipped["one_choice"].startswith("cannot read its dropdown choices: only one choice")
+    assert "the code '1' is given to two choices" in skipped["same_code"]
+    assert skipped["empty"] == "cannot read its radio choices: no choices listed"
+    assert "choice 'library online' has no comma" in skipped["boxes"]
+    # what was found is cut to 80 characters, with its full length
+    length = len(MANGLED["long"][1])
+    assert skipped["long"].endswith(f"…' ({length} characters)")
+    assert "found '1 Strongly agree" in skipped["long"]
+    assert all(len(line) < 300 for line in result.report.lines())
+
+
+def test_readable_lists_that_are_not_the_usual_form(tmp_path):
+    fields = {
+        "codes_only": ("radio", "1 | 2 | 3"),  # REDCap: the code is its own label
+        "lines": ("radio", "1, Agree\n2, Disagree"),  # one choice a line, as REDCap stores it
+        "commas": ("radio", "1, Yes, very | 2, No, not at all"),
+        "one_box": ("checkbox", "1, I consent"),  # a checkbox field may have one box
+        "negative": ("radio", "1, Yes | 0, No | -99, Not applicable"),
+    }
+    result = from_redcap(_dictionary(tmp_path, fields))
+    instrument = result.instrument
+    assert [item.id for item in instrument.items] == [
+        "good",
+        "codes_only",
+        "lines",
+        "commas",
+        "one_box__1",
+        "negative",
+        "yn",
+    ]
+    lines = instrument.scale_of(instrument.item("lines"))
+    assert [(lv.code, lv.label) for lv in lines.levels] == [(1, "Agree"), (2, "Disagree")]
+    assert [lv.label for lv in instrument.scale_of(instrument.item("commas")).levels] == [
+        "Yes, very",
+        "No, not at all",
+    ]
+    assert [s for s, _ in result.report.skipped] == ["record_id"]
+
+
+def test_a_field_named_twice_is_skipped_not_renamed(tmp_path):
+    path = _dictionary(tmp_path, {"good": ("radio", "1, No | 2, Yes")})
+    result = from_redcap(path)
+    assert [item.id for item in result.instrument.items] == ["good", "yn"]
+    assert dict(result.report.skipped)["good (row 4)"] == "an earlier row names this field too"
+
+
+def test_cli_dry_run_shows_the_skipped_list(tmp_path, runner):
+    from cipp.cli import app
+
+    path = _dictionary(tmp_path, {"nocomma": MANGLED["nocomma"]})
+    result = runner.invoke(app, ["instrument", "from-redcap", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "  - nocomma: cannot read its radio choices: choice '1 Agree'" in result.output
+
+
+def test_no_report_line_is_unbounded(tmp_path):
+    big = "F" * 3000
+    path = tmp_path / "dict.csv"
+    rows = [
+        "field_name,form_name,section_header,field_type,field_label,"
+        "select_choices_or_calculations,field_note,text_validation_type_or_show_slider_number",
+        "record_id,f,,text,ID,,,",
+        f'{big},f,,radio,X,"1, A | 2, B",,',
+        f"q2,f,,weird{big},X,,,",
+        f"q3,f,,text,X,,,date{big}",
+        f'q4,f,Process {big},radio,X,"1, A | 2, B",,',
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lines = from_redcap(path).report.lines()
+    assert max(len(line) for line in lines) <= 500
+    text = "\n".join(lines)
+    assert "  - q2: unknown field type 'weirdfff" in text and "(3,005 characters)" in text
+    assert "  - q3: a text field validated as 'datefff" in text
+    assert "q4: component 'process' from its section header 'Process FFF" in text
+    assert lines[-1].endswith(f"'{'F' * 80}…' (3,000 characters)")  # the item to assign

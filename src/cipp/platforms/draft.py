@@ -38,7 +38,7 @@ from difflib import get_close_matches
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from cipp.model.errors import InstrumentError, listed, option, shown
+from cipp.model.errors import SHOWN_CHARACTERS, InstrumentError, listed, option, shown
 from cipp.model.instrument import (
     COMPONENTS,
     ORDER_GUESSED,
@@ -211,13 +211,14 @@ class ImportReport:
         out = [f"Imported from {name} {self.file} (sha256 {self.sha256[:12]}...)."]
         if self.skipped:
             out.append(f"Skipped {len(self.skipped)}:")
-            out.extend(_capped([f"{what}: {why}" for what, why in self.skipped], limit))
+            skipped = [f"{short_name(what)}: {_bounded(why)}" for what, why in self.skipped]
+            out.extend(_capped(skipped, limit))
         if self.guessed:
             out.append(f"Guessed {len(self.guessed)} (check them):")
-            out.extend(_capped(list(self.guessed), limit))
+            out.extend(_capped([_bounded(what) for what in self.guessed], limit))
         if self.notes:
             out.append("Notes:")
-            out.extend(_capped(list(self.notes), limit))
+            out.extend(_capped([_bounded(note) for note in self.notes], limit))
         if self.guessed_orders:
             scales = list(self.guessed_orders)
             shown = ", ".join(scales[:limit] if limit is not None else scales)
@@ -236,11 +237,32 @@ class ImportReport:
                 f"(context, input, process or product); they are written 'component: "
                 f"{UNASSIGNED}' and analysed apart until then (assign them in bulk with "
                 "--component 'PATTERN=COMPONENT'):"
-                + listed(self.needs_component).replace("\n  - ", "\n    ")
+                + listed([short_name(i) for i in self.needs_component]).replace("\n  - ", "\n    ")
             )
         else:
             out.append("Every item has a CIPP component.")
         return [line for text in out for line in text.split("\n")]
+
+
+#: The longest report line kept whole. Values in reasons are cut where they are
+#: written (80 characters); this bounds what a name from the file adds to them.
+_REPORT_LINE = 400
+
+
+def short_name(name: str) -> str:
+    """A name from the file (a field name, an export tag, a field type) as the report
+    writes it: as it is, or, when it is longer than a name can be or holds a line
+    break, quoted and cut with its length (:func:`~cipp.model.errors.shown`)."""
+    if len(name) <= SHOWN_CHARACTERS and name.isprintable():
+        return name
+    return shown(name)
+
+
+def _bounded(line: str) -> str:
+    """A report line, cut (with its length) where names from the file make it long."""
+    if len(line) <= _REPORT_LINE:
+        return line
+    return f"{line[:_REPORT_LINE]}… ({len(line):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -441,8 +463,11 @@ class Draft:
         candidate, number = base, 2
         while candidate in self._ids:
             candidate, number = f"{base}_{number}", number + 1
-        if candidate != raw:
-            self.guessed.append(f"'{raw}' is not a valid cipp id; named it '{candidate}'")
+        if candidate != base:
+            # Valid but taken: two of the platform's names give one id.
+            self.guessed.append(f"{shown(raw)} names another question too; named it '{candidate}'")
+        elif candidate != raw:
+            self.guessed.append(f"{shown(raw)} is not a valid cipp id; named it '{candidate}'")
         self._ids.add(candidate)
         return candidate
 
@@ -719,9 +744,12 @@ class Draft:
         aliases: Iterable[str],
         groups: Sequence[tuple[str, str]],
     ) -> None:
+        taken = make_id(question) in self._ids
         item_id = self.unique_id(question)
         item_aliases = tuple(a for a in aliases if a and a != item_id)
-        if item_id != question and question not in item_aliases:
+        # The platform's name finds the column, unless another item has it already (a
+        # copied question's tag): then that column is the other item's.
+        if item_id != question and question not in item_aliases and not taken:
             item_aliases = (question, *item_aliases)
         self._add_item(
             _ItemDraft(

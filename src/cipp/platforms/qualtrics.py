@@ -8,25 +8,31 @@ the ``Choices`` in ``ChoiceOrder``, coded by ``RecodeValues``. Multiple answer (
 ``MSB``): one binary item per choice, ``<tag>__<recode>``. ``Matrix`` (single answer): its
 ``Choices`` (statements) are the items, ``<tag>_<choice>`` as Qualtrics names the
 columns (or the ``ChoiceDataExportTags``), its ``Answers`` the levels. Negative
-recodes (-99 "Not applicable") become missing values. ``TE`` questions and text-entry
+recodes (-99 "Not applicable") become missing values. ``Choices`` or ``Answers``
+written as a JSON list are read by position (ids 1..n, said in the report); a question
+whose choices cannot be used (none, or an entry that is not an object) is skipped with
+the reason. ``TE`` questions and text-entry
 choices (``Q1_4_TEXT``) are free text; descriptive, timing, meta, slider, rank, file
 and other question types are skipped.
 
 Export (CSV with three header rows: export tag, question text, ``{"ImportId": ...}``):
 the export-tag row is the header, the other two are skipped, and row numbers stay
 as a spreadsheet numbers them (the first response is row 4). ``complete_only`` keeps
-responses whose ``Finished`` is 1/True.
+responses whose ``Finished`` is 1/True. A copied question keeps its export tag: the
+import names the copy ``tag_2`` (both are kept, with a line under Guessed), and given
+the instrument the export's repeated headers are told apart by their ImportId.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cipp.model.errors import DataError, InstrumentError, option
-from cipp.model.instrument import normalize_text
+from cipp.model.errors import DataError, InstrumentError, option, shown
+from cipp.model.instrument import Instrument, normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
     Choice,
@@ -36,10 +42,11 @@ from cipp.platforms.draft import (
     as_code,
     infer_component,
     plain_text,
+    short_name,
     slug,
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
-from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, texts
+from cipp.platforms.tables import drop_first_rows, first_texts, keep_rows, renamed, texts
 from cipp.read.files import check_input
 
 _SINGLE = {"SAVR", "SAHR", "SACOL", "DL", "SB", "NPS"}
@@ -82,29 +89,73 @@ METADATA_COLUMNS = frozenset(
 )
 
 
-def _ordered(mapping: Any, order: Any) -> list[tuple[str, dict[str, Any]]]:
-    if not isinstance(mapping, dict):
+class _Unreadable(Exception):
+    """A question whose definition the importer cannot use: it is skipped with this
+    reason, and the import goes on."""
+
+
+def _options(
+    draft: Draft, tag: str, payload: dict[str, Any], field: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of ``Choices`` or ``Answers`` by choice id, in the order of
+    ``ChoiceOrder`` / ``AnswerOrder`` (ids it does not name follow, in file order).
+
+    Qualtrics keys them by choice id; some files hold a JSON list instead (an empty
+    one for none), whose ids are then the positions 1..n (the report says so), and its
+    order is used only when it lists exactly those. An entry that is not an object, or
+    a value of another type, makes the question :class:`_Unreadable`."""
+    value = payload.get(field)
+    order = payload.get("ChoiceOrder" if field == "Choices" else "AnswerOrder")
+    if value is None or value == []:
         return []
-    keys = [str(k) for k in order] if isinstance(order, list) else list(mapping)
+    if isinstance(value, list):
+        mapping = {str(position): entry for position, entry in enumerate(value, 1)}
+        if not isinstance(order, list) or {str(k) for k in order} != set(mapping):
+            order = None
+    elif isinstance(value, dict):
+        mapping = {str(key): entry for key, entry in value.items()}
+    else:
+        raise _Unreadable(f"its {field} are neither an object nor a list: {_json(value)}")
+    for key, entry in mapping.items():
+        if not isinstance(entry, dict):
+            raise _Unreadable(
+                f"{field} entry {shown(key, 20)} is not an object with a Display: {_json(entry)}"
+            )
+    if isinstance(value, list):
+        draft.guessed.append(
+            f"{tag}: its {field} are a list, not keyed by choice id; took their positions "
+            f"1-{len(mapping)} as the ids (check the codes against an export)"
+        )
+    keys = [str(k) for k in order if str(k) in mapping] if isinstance(order, list) else []
     keys += [k for k in mapping if k not in keys]
-    return [(k, mapping[k]) for k in keys if isinstance(mapping.get(k), dict)]
+    return [(key, mapping[key]) for key in keys]
 
 
-def _recode(payload: dict[str, Any], key: str, recodes: Any) -> str:
-    if isinstance(recodes, dict) and str(recodes.get(key, "")).strip():
-        return str(recodes[key]).strip()
-    return key
+def _json(value: Any) -> str:
+    """A piece of the survey file as a message quotes it (cut to 80 characters)."""
+    return shown(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _recodes(payload: dict[str, Any]) -> dict[str, str]:
+    """``RecodeValues`` by choice id; a list is read by position (ids 1..n), as a list
+    of choices is."""
+    value = payload.get("RecodeValues")
+    if isinstance(value, list):
+        value = {str(position): code for position, code in enumerate(value, 1)}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v).strip() for k, v in value.items() if str(v).strip()}
 
 
 def _choices(
-    options: list[tuple[str, dict[str, Any]]], recodes: Any, payload: dict[str, Any]
+    options: list[tuple[str, dict[str, Any]]], recodes: dict[str, str]
 ) -> tuple[list[Choice], list[tuple[str, str]], dict[str, str]]:
     """(levels' choices, negative recodes as missing (code, label), choice id -> code)."""
     choices: list[Choice] = []
     missing: list[tuple[str, str]] = []
     codes: dict[str, str] = {}
     for key, entry in options:
-        code = _recode(payload, key, recodes)
+        code = recodes.get(key, key)
         label = plain_text(entry.get("Display")) or code
         codes[key] = code
         number = as_code(code)
@@ -160,21 +211,28 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
                         str(block.get("Type") or ""),
                     )
                 )
-    placed = {qid for qid, _, _ in order}
-    order += [(qid, "", "") for qid in questions if qid not in placed]
+    order += [(qid, "", "") for qid in questions]
+    # A question listed twice (two blocks of a damaged file) is read once, in its first.
+    firsts: dict[str, tuple[str, str, str]] = {}
+    for entry in order:
+        firsts.setdefault(entry[0], entry)
+    order = list(firsts.values())
 
     draft = Draft(PLATFORM.name, path, options, title=f"{PLATFORM.title} survey (.qsf)")
     for qid in unreadable:
         draft.skip(qid, "its definition (Payload) is not a JSON object")
+    names = _question_names(draft, questions, order)
     for qid, block_name, block_type in order:
         question = questions.get(qid)
         if question is None:
             continue
-        tag = str(question.get("DataExportTag") or qid).strip()
         if block_type == "Trash":
-            draft.skip(tag, "in the Trash block")
+            draft.skip(_tag(qid, question), "in the Trash block")
             continue
-        _question(draft, qid, tag, question, block_name)
+        if names[qid] != _tag(qid, question):
+            # A copy's statements carry the original's tags too: name them after the copy.
+            question = {**question, "ChoiceDataExportTags": None}
+        _question(draft, qid, names[qid], question, block_name)
     entry = document.get("SurveyEntry") or {}
     title = plain_text(entry.get("SurveyName")) or path.stem
     return draft.result(
@@ -183,6 +241,44 @@ def from_qualtrics(path: str | Path, options: ImportOptions | None = None) -> Im
         description=plain_text(entry.get("SurveyDescription"))
         or f"Imported from the Qualtrics survey {path.name}",
     )
+
+
+def _tag(qid: str, question: dict[str, Any]) -> str:
+    return str(question.get("DataExportTag") or qid).strip()
+
+
+def _question_names(
+    draft: Draft, questions: dict[str, dict[str, Any]], order: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """Each question's name: its export tag, or, for a later question with the tag of an
+    earlier one (Qualtrics keeps the tag when a question is copied), ``tag_2``, ``tag_3``
+    ..., with a line under Guessed. Both are kept: a researcher never loses a question
+    because its tag repeats. Questions in the Trash are not exported and claim no tag."""
+    live = [
+        (qid, _tag(qid, questions[qid]))
+        for qid, _, kind in order
+        if qid in questions and kind != "Trash"
+    ]
+    taken = {tag.casefold() for _, tag in live}
+    first: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for qid, tag in live:
+        if tag.casefold() not in first:
+            first[tag.casefold()] = qid
+            names[qid] = tag
+            continue
+        number = 2
+        while f"{tag}_{number}".casefold() in taken:
+            number += 1
+        names[qid] = name = f"{tag}_{number}"
+        taken.add(name.casefold())
+        draft.guessed.append(
+            f"{name}: {qid} has the export tag {shown(tag, 40)} of {first[tag.casefold()]} "
+            f"(a copied question?); kept both, this one named {shown(name, 40)}. The export "
+            "repeats the column header: cipp tells the columns apart by their ImportId "
+            "row; or give the copy its own tag in Qualtrics"
+        )
+    return {qid: names.get(qid, _tag(qid, question)) for qid, question in questions.items()}
 
 
 def _survey_questions(elements: list[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -228,29 +324,35 @@ def _question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: 
     skipped with the reason, and the import goes on."""
     try:
         _read_question(draft, qid, tag, payload, block)
+    except _Unreadable as unreadable:
+        draft.skip(tag, str(unreadable))
     except (AttributeError, KeyError, TypeError, ValueError) as error:
-        draft.skip(tag, f"its definition could not be read ({type(error).__name__}: {error})")
+        draft.skip(
+            tag, f"its definition could not be read ({type(error).__name__}: {shown(error)})"
+        )
 
 
 def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], block: str) -> None:
     component = infer_component(block)
+    qtype, selector = str(payload.get("QuestionType") or ""), str(payload.get("Selector") or "")
+    # Only these read their Choices: a text box's leftover Choices never skip it.
+    listed = qtype in ("MC", "Matrix") or (qtype, selector) == ("TE", "FORM")
     question = _Question(
         qid=qid,
         tag=tag,
         payload=payload,
-        qtype=str(payload.get("QuestionType") or ""),
-        selector=str(payload.get("Selector") or ""),
+        qtype=qtype,
+        selector=selector,
         sub=str(payload.get("SubSelector") or ""),
         text=plain_text(payload.get("QuestionText")),
-        choices=_ordered(payload.get("Choices"), payload.get("ChoiceOrder")),
+        choices=_options(draft, tag, payload, "Choices") if listed else [],
         component=component,
-        component_from=f"its block '{block}'" if component else "",
+        component_from=f"its block {shown(block)}" if component else "",
         block=block,
     )
     for key, entry in question.choices:
         if entry.get("TextEntry") not in (None, False, "false", ""):
             draft.add_free_text(f"{tag}_{key}_TEXT")
-    qtype, selector = question.qtype, question.selector
     if qtype == "MC" and selector in _SINGLE | _MULTI:
         _add_multiple_choice(draft, question)
     elif qtype == "Matrix":
@@ -260,13 +362,16 @@ def _read_question(draft: Draft, qid: str, tag: str, payload: dict[str, Any], bl
     elif qtype in _SKIPPED:
         draft.skip(tag, _SKIPPED[qtype])
     else:
-        draft.skip(tag, f"question type {qtype or '?'}/{selector or '?'} is not supported")
+        kind = short_name(f"{qtype or '?'}/{selector or '?'}")
+        draft.skip(tag, f"question type {kind} is not supported")
 
 
 def _add_multiple_choice(draft: Draft, question: _Question) -> None:
     """Single answer: an item; multiple answer: one binary item per choice."""
     payload, tag, qid = question.payload, question.tag, question.qid
-    levels, missing, _ = _choices(question.choices, payload.get("RecodeValues"), payload)
+    if not question.choices:
+        raise _Unreadable(f"no answer choices (its Choices are {_json(payload.get('Choices'))})")
+    levels, missing, _ = _choices(question.choices, _recodes(payload))
     if question.selector in _SINGLE:
         draft.add_choice(
             tag,
@@ -301,10 +406,16 @@ def _add_matrix(draft: Draft, question: _Question) -> None:
             draft.add_free_text(f"{tag}_{key}")
         return
     if question.sub not in ("SingleAnswer", "DL", ""):
-        draft.skip(tag, f"a matrix with {question.sub or question.selector} answers")
+        draft.skip(tag, f"a matrix with {short_name(question.sub or question.selector)} answers")
         return
-    answers = _ordered(payload.get("Answers"), payload.get("AnswerOrder"))
-    levels, missing, _ = _choices(answers, payload.get("RecodeValues"), payload)
+    answers = _options(draft, tag, payload, "Answers")
+    for field, entries in (("statements", question.choices), ("answers", answers)):
+        if not entries:
+            name = "Choices" if field == "statements" else "Answers"
+            raise _Unreadable(
+                f"a matrix without {field} (its {name} are {_json(payload.get(name))})"
+            )
+    levels, missing, _ = _choices(answers, _recodes(payload))
     tags = payload.get("ChoiceDataExportTags")
     for key, statement in question.choices:
         column = str(tags[key]) if isinstance(tags, dict) and tags.get(key) else f"{tag}_{key}"
@@ -356,6 +467,32 @@ def _is_import_id(cell: str | None) -> bool:
         return False
 
 
+def _import_id(cell: str | None) -> str:
+    """The ImportId of a third-header-row cell (``QID12``, ``QID1_2``), else ""."""
+    if not _is_import_id(cell):
+        return ""
+    return str(json.loads(str(cell)).get("ImportId") or "")
+
+
+def _distinct_copies(table: RawTable, instrument: Instrument | None) -> RawTable:
+    """The columns of a copied question repeat its export tag (Qualtrics keeps the tag
+    of a copy), but their ImportIds differ. With the instrument, a repeated header whose
+    ImportId is an item's source id becomes that item's id, so the original and the
+    copy each find their own column; any other repeat is left to the loader, which
+    stops on a header that heads two columns rather than guess."""
+    keys = [normalize_header(header) for header in table.headers]
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
+    if instrument is None or not repeated:
+        return table
+    items = {item.source_id: item.id for item in instrument.items if item.source_id}
+    import_ids = [_import_id(column[1]) for column in first_texts(table, 2)]
+    headers = [
+        items.get(import_id, header) if key in repeated else header
+        for header, key, import_id in zip(table.headers, keys, import_ids, strict=True)
+    ]
+    return renamed(table, headers)
+
+
 def looks_like_export(table: RawTable) -> bool:
     """Qualtrics' three-header-row CSV: the third row holds ``{"ImportId": ...}`` cells."""
     if table.n_rows < 2:
@@ -364,14 +501,17 @@ def looks_like_export(table: RawTable) -> bool:
     return ids >= max(1, len(table.cells) // 2)
 
 
-def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
-    """Drop the question-text and ImportId rows; keep the export tags as headers."""
+def read_export(
+    table: RawTable, *, complete_only: bool = False, instrument: Instrument | None = None
+) -> RawTable:
+    """Drop the question-text and ImportId rows; keep the export tags as headers (those a
+    copied question repeats named by their ImportId, given the instrument)."""
     if not looks_like_export(table):
         raise DataError(
             f"{table.where()}: not a Qualtrics CSV export (the third row should hold "
             '{"ImportId": ...} cells); export "CSV" with the default three header rows'
         )
-    table = drop_first_rows(table, 2)
+    table = drop_first_rows(_distinct_copies(table, instrument), 2)
     if complete_only:
         headers = [h.strip() for h in table.headers]
         if "Finished" not in headers:
@@ -387,7 +527,7 @@ def read_export(table: RawTable, *, complete_only: bool = False) -> RawTable:
 
 
 def _tidy(table: RawTable, request: ReadRequest) -> RawTable:
-    return read_export(table, complete_only=request.complete_only)
+    return read_export(table, complete_only=request.complete_only, instrument=request.instrument)
 
 
 PLATFORM = TablePlatform(

@@ -4,7 +4,10 @@ Dictionary (REDCap's "Data Dictionary" download, 18 columns, or the API's snake_
 ``metadata`` export; the tests check that both give the same instrument):
 ``radio``/``dropdown`` fields are items with their choices (``1, Yes | 0, No``, split on
 the first comma only, so labels may hold commas); ``yesno`` and ``truefalse`` are 1/0
-with an empty choices cell; ``checkbox`` fields become one binary item per choice
+with an empty choices cell. A choice list REDCap could not have written (``1 Agree | 2
+Disagree``, separators lost, a code twice, one choice of a radio field) skips its field,
+with the cell (cut to 80 characters) in the import report, and is never read as some
+other list. ``checkbox`` fields become one binary item per choice
 (``field__code``, matched by the export's ``field___code`` column); ``text`` without
 validation and ``notes`` are free text; ``calc``, ``file``, ``descriptive``, ``sql``,
 ``slider`` and dated or numeric text fields are skipped (numbers can be kept as
@@ -27,7 +30,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cipp.model.errors import DataError, InstrumentError, option
+from cipp.model.errors import DataError, InstrumentError, option, shown
 from cipp.model.instrument import normalize_header, normalize_text
 from cipp.model.table import RawTable
 from cipp.platforms.draft import (
@@ -37,6 +40,7 @@ from cipp.platforms.draft import (
     ImportResult,
     infer_component,
     plain_text,
+    short_name,
     slug,
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
@@ -112,9 +116,12 @@ def _dictionary_columns(table: RawTable) -> dict[str, int]:
 
 
 def parse_choices(text: str | None) -> list[Choice]:
-    """``"1, Yes | 0, No, not at all"`` -> choices, splitting on the first comma only."""
+    """``"1, Yes | 0, No, not at all"`` -> choices, splitting on the first comma only.
+
+    Lenient: a part without a comma is its own code and label. :func:`read_choices`
+    says instead when a list cannot be what REDCap wrote."""
     choices = []
-    for part in (text or "").split("|"):
+    for part in _SEPARATOR.split(text or ""):
         part = part.strip()
         if not part:
             continue
@@ -123,6 +130,49 @@ def parse_choices(text: str | None) -> list[Choice]:
         label = plain_text(label) if sep else code
         choices.append(Choice(code=code, label=label or code))
     return choices
+
+
+#: Between choices: REDCap writes `` | ``; it stores (and the Online Designer takes)
+#: one choice a line, so a cell edited in a spreadsheet may hold line breaks instead.
+_SEPARATOR = re.compile(r"\s*(?:\||\r\n|\r|\n)\s*")
+#: A raw value REDCap accepts: letters, digits and underscores (a sign or point in
+#: numbers); never a space, so "1 Agree" is a lost comma, not a code.
+_CODE = re.compile(r"^-?[A-Za-z0-9_]+(?:\.[0-9]+)?$")
+#: A label holding another "code, label" ("Agree 2, Disagree"): a lost "|".
+_INNER_CHOICE = re.compile(r"(?:^|\s)(-?[0-9]+)\s*,\s*[^\s,0-9]")
+#: How REDCap writes a choice list, for the reasons.
+_FORM = "REDCap writes '1, Label | 2, Label'"
+
+
+def read_choices(text: str | None, *, at_least: int = 2) -> tuple[list[Choice], str]:
+    """The choices of a radio, dropdown or checkbox field, or ``[]`` and why the cell
+    cannot be read as REDCap's ``code, label | code, label``: a part with no comma
+    whose text is no code (``1 Agree``), a label that holds the next choice (a lost
+    ``|``), a code given twice, or fewer than ``at_least`` choices. Such a list is
+    never turned into something else: the field is skipped with the reason."""
+    choices = parse_choices(text)
+    found = f"found {shown(text or '')}"
+    bad = next((c.code for c in choices if not _CODE.match(c.code)), None)
+    if bad is not None:
+        what = "no comma between code and label" if "," not in bad else "no code"
+        return [], f"choice {shown(bad, 40)} has {what} ({_FORM}); {found}"
+    codes = {normalize_text(c.code) for c in choices}
+    for choice in choices:
+        inner = _INNER_CHOICE.search(choice.label)
+        if inner and normalize_text(inner[1]) not in codes:
+            return [], (
+                f"the label {shown(choice.label, 40)} holds another choice "
+                f"(a lost '|'? {_FORM}); {found}"
+            )
+    if len(codes) < len(choices):
+        keys = [normalize_text(c.code) for c in choices]
+        twice = next(c.code for i, c in enumerate(choices) if keys[i] in keys[:i])
+        return [], f"the code {shown(twice, 40)} is given to two choices; {found}"
+    if len(choices) < at_least:
+        if not choices:
+            return [], "no choices listed"
+        return [], f"only one choice listed ({_FORM}); {found}"
+    return choices, ""
 
 
 #: The choices of the field types that list none.
@@ -154,16 +204,18 @@ def _component(matrix: str, section: str, form: str) -> tuple[str, str]:
     for where, value in (("matrix group", matrix), ("section header", section), ("form", form)):
         component = infer_component(value)
         if component:
-            return component, f"its {where} '{value}'"
+            return component, f"its {where} {shown(value)}"
     return "", ""
 
 
 def _add_choice_field(draft: Draft, field: _Field) -> None:
     """A radio, dropdown, yesno or truefalse field: an item."""
-    choices = _FIXED_CHOICES.get(field.field_type) or parse_choices(field.choices)
-    if len(choices) < 2:
-        draft.skip(field.name, f"a {field.field_type} field with fewer than two choices")
-        return
+    choices = _FIXED_CHOICES.get(field.field_type)
+    if choices is None:
+        choices, problem = read_choices(field.choices)
+        if problem:
+            draft.skip(field.name, f"cannot read its {field.field_type} choices: {problem}")
+            return
     draft.add_choice(
         field.name,
         field.label,
@@ -182,10 +234,15 @@ def _add_field(draft: Draft, field: _Field) -> None:
     if field_type in ("radio", "dropdown", *_FIXED_CHOICES):
         _add_choice_field(draft, field)
     elif field_type == "checkbox":
+        # One box is a checkbox field REDCap allows ("1, I agree").
+        choices, problem = read_choices(field.choices, at_least=1)
+        if problem:
+            draft.skip(name, f"cannot read its checkbox choices: {problem}")
+            return
         draft.add_multi(
             name,
             field.label,
-            parse_choices(field.choices),
+            choices,
             source_id=name,
             option_source="{question}___{code}",
             option_aliases=("{question}___{code}", "{text} (choice={label})"),
@@ -196,13 +253,13 @@ def _add_field(draft: Draft, field: _Field) -> None:
     elif field_type == "text" and field.validation in _NUMERIC_VALIDATION:
         draft.add_number(name, field.label, aliases=field.aliases)
     elif field_type == "text" and field.validation:
-        draft.skip(name, f"a text field validated as {field.validation}")
+        draft.skip(name, f"a text field validated as {short_name(field.validation)}")
     elif field_type in ("text", "notes"):
         draft.add_free_text(name)
     elif field_type in _SKIPPED_TYPES:
         draft.skip(name, _SKIPPED_TYPES[field_type])
     else:
-        draft.skip(name, f"unknown field type '{field_type}'")
+        draft.skip(name, f"unknown field type {shown(field_type)}")
 
 
 def from_redcap(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
@@ -220,10 +277,16 @@ def from_redcap(path: str | Path, options: ImportOptions | None = None) -> Impor
 
     forms: list[str] = []
     section = ""
+    names: set[str] = set()
     for row in range(table.n_rows):
         name = cell("field_name", row).strip()
         if not name:
             continue
+        if name.casefold() in names:
+            # REDCap refuses a dictionary that names a field twice; an edited one may.
+            draft.skip(f"{name} (row {table.rows[row]})", "an earlier row names this field too")
+            continue
+        names.add(name.casefold())
         field_type = cell("field_type", row).strip().lower()
         form = cell("form_name", row).strip()
         if form and form not in forms:
