@@ -710,10 +710,16 @@ def _number(label: str) -> int | None:
 
 
 def _prefixed(label: str) -> tuple[int, str] | None:
+    """(number, words) of a label with a numeric prefix ("1 - Poor", "(2)"). A decimal
+    ("3.5") or a number with a sign or unit after it ("10%") has no words: it is no
+    prefix, so 3.5 is never read as "3" labelled ".5"."""
     match = _PREFIX.match(str(label).strip())
     if match is None:
         return None
-    return int(match["number"]), match["text"].strip()
+    text = match["text"].strip()
+    if text and not any(c.isalpha() for c in text):
+        return None
+    return int(match["number"]), text
 
 
 def _numbers(labels: Sequence[str]) -> Ordering | None:

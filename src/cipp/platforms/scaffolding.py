@@ -605,6 +605,13 @@ def _number(draft: Draft, file: _File, column: _Column) -> bool:
     values = column.answers.substantive
     if not values or not all(_NUMBER.match(v.strip()) for v in values):
         return False
+    fractions = [v for v in values if not float(v).is_integer()]
+    if fractions and not draft.wants_demographic(column.question):
+        # Said aloud: 3.5 is no level of a 1-5 scale, and rounding it would be a guess.
+        draft.guessed.append(
+            f"{column.question}: numbers with fractions ({', '.join(fractions[:3])}), so "
+            "not a rating scale; kept as a number"
+        )
     draft.add_number(column.question, column.header)
     return True
 
