@@ -51,7 +51,14 @@ from cipp.model.instrument import (
     Scale,
     normalize_text,
 )
-from cipp.platforms.orders import Ordering, is_non_substantive, order_answers, text_direction
+from cipp.platforms.orders import (
+    Ordering,
+    family_kind,
+    is_non_substantive,
+    label_words,
+    order_answers,
+    text_direction,
+)
 from cipp.read.files import check_input
 
 #: The scale of every multi-select option item: unchecked is 0, not missing.
@@ -317,10 +324,96 @@ def collapse_groups(
         return ()
     groups = []
     for codes in (sides[-1], sides[0], sides[1]):
-        if codes:
+        if not codes:
+            continue
+        words = {code: label_words(labels[code]) for code in codes}
+        if all(words.values()):
             named = min(codes, key=lambda code: (abs(abs(places[code]) - 2), abs(places[code])))
-            groups.append(CollapseGroup(label=labels[named], codes=tuple(codes)))
+            label = words[named]
+        else:
+            # Levels labelled by their number only (a scale labelled at its ends): the
+            # group is named by its ends, "Strongly disagree .. 2", as a scale is.
+            ends = sorted(codes)
+            label = " .. ".join(dict.fromkeys(labels[code] for code in (ends[0], ends[-1])))
+        groups.append(CollapseGroup(label=label, codes=tuple(codes)))
     return tuple(groups)
+
+
+@dataclass(frozen=True)
+class NumberedWords:
+    """What the words of a numbered scale's labels say: "1 - Excellent" .. "5 - Poor",
+    or 1 = "Strongly disagree" .. 5 = "Strongly agree" with 2-4 labelled by their
+    number (see :func:`read_numbered`)."""
+
+    kind: str
+    positive: str
+    collapse: tuple[CollapseGroup, ...]
+    #: The codes run against the order the words give ("1 - Agree", "2 - Disagree", ...).
+    contradicted: bool
+    #: Some levels are labelled by their number only.
+    filled: bool
+
+
+def read_numbered(levels: Sequence[Level], *, numbered: bool = False) -> NumberedWords | None:
+    """Read the words of levels whose labels carry numbers: a numeric prefix ("1 -
+    Excellent"), or a bare number between labelled ones (SPSS value labels at the ends
+    only). None when no label is numbered (``numbered``: the codes are the answers'
+    numbers, their prefixes already taken off), fewer than two have words, or the
+    words cannot be ordered.
+
+    The words give what the same words without numbers give (:func:`ordered_levels`):
+    which end is favourable, the kind, and for a two-ended wording its collapse groups.
+    A level labelled by its number only takes the place on the straight line between
+    its labelled neighbours, so 1 = "Strongly disagree" .. 5 = "Strongly agree" groups
+    1-2, 3 and 4-5, as a fully labelled agreement scale does; a number beyond the
+    labelled ends has no place, and the scale then has no groups.
+    """
+    by_code = sorted(levels, key=lambda level: level.code)
+    words = {level.code: label_words(level.label) for level in by_code}
+    numbered = numbered or any(words[level.code] != level.label.strip() for level in by_code)
+    worded = {code: text for code, text in words.items() if text}
+    if not numbered or len(worded) < 2:
+        return None
+    reading = order_answers(worded.values())
+    if reading is None or reading.family == "numbers":
+        return None
+    scores = {code: reading.scores[text] for code, text in worded.items()}
+    ordered = [scores[code] for code in sorted(scores)]
+    steps = {(b > a) - (b < a) for a, b in zip(ordered, ordered[1:], strict=False)}
+    kind = family_kind(reading.family, len(by_code))
+    if steps not in ({1}, {-1}):
+        return NumberedWords(kind, "high", (), contradicted=True, filled=False)
+    collapse: tuple[CollapseGroup, ...] = ()
+    places = _places_between(scores, [level.code for level in by_code])
+    if reading.two_ended and places is not None:
+        collapse = collapse_groups(places, {level.code: level.label for level in by_code})
+    return NumberedWords(
+        kind,
+        "high" if steps == {1} else "low",
+        collapse,
+        contradicted=False,
+        filled=len(worded) < len(by_code),
+    )
+
+
+def _places_between(scores: Mapping[int, float], codes: Sequence[int]) -> dict[int, float] | None:
+    """Each code's place: its words' where it has words, else on the straight line
+    between its labelled neighbours (None when a code lies beyond the labelled ends)."""
+    known = sorted(scores)
+    places: dict[int, float] = {}
+    for code in codes:
+        if code in scores:
+            places[code] = scores[code]
+            continue
+        below = [k for k in known if k < code]
+        above = [k for k in known if k > code]
+        if not below or not above:
+            return None
+        low, high = below[-1], above[0]
+        share = (code - low) / (high - low)
+        # Rounded so that the middle of a symmetric scale is exactly 0, the neutral.
+        places[code] = round(scores[low] + (scores[high] - scores[low]) * share, 9)
+    return places
 
 
 def ordered_levels(
@@ -579,6 +672,29 @@ class Draft:
             collapse = collapse_groups(scores, {level.code: level.label for level in levels})
         return positive, collapse, None
 
+    def _numbered_order(
+        self, question: str, levels: Sequence[Level], numbered: NumberedWords
+    ) -> str | None:
+        """The order of numbered levels (None: known), and what the report says of it."""
+        by_code = sorted(levels, key=lambda level: level.code)
+        if numbered.contradicted:
+            listed_labels = ", ".join(shown(level.label) for level in by_code)
+            self.guessed.append(
+                f"{question}: the numbers do not follow the order the labels' words give "
+                f"({listed_labels}); the scale is written 'order: guessed'"
+            )
+            return ORDER_GUESSED
+        if numbered.filled and numbered.collapse:
+            favourable = next(g for g in numbered.collapse if by_code[-1].code in g.codes)
+            if numbered.positive == "low":
+                favourable = next(g for g in numbered.collapse if by_code[0].code in g.codes)
+            codes = ", ".join(map(str, sorted(favourable.codes)))
+            self.guessed.append(
+                f"{question}: labelled at some values only; the unlabelled ones take their "
+                f"place between the labels, so {codes} count as favourable"
+            )
+        return None
+
     def scale_for(
         self,
         question: str,
@@ -594,7 +710,13 @@ class Draft:
         collapse: tuple[CollapseGroup, ...] = ()
         order = None
         reading = order_answers(level.label for level in levels)
-        if reading is not None:
+        numbered = None
+        if reading is None or reading.family == "numbers":
+            numbered = read_numbered(levels)
+        if numbered is not None:
+            kind, positive, collapse = numbered.kind, numbered.positive, numbered.collapse
+            order = self._numbered_order(question, levels, numbered)
+        elif reading is not None:
             kind = reading.kind
             positive, collapse, order = self._read_order(question, levels, reading, positive)
         key: tuple[object, ...] = (levels, missing, kind, positive, collapse, order)

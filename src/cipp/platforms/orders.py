@@ -722,6 +722,22 @@ def _prefixed(label: str) -> tuple[int, str] | None:
     return int(match["number"]), text
 
 
+def label_words(label: str) -> str:
+    """The words of a level's label: after a numeric prefix ("1 - Poor" -> "Poor"), ""
+    for a bare number ("3", "(2)", "3.0"), the label itself otherwise."""
+    if _number(label) is not None:
+        return ""
+    prefixed = _prefixed(label)
+    return prefixed[1] if prefixed is not None else str(label).strip()
+
+
+def family_kind(family: str, size: int) -> str:
+    """The kind of a scale of ``size`` levels whose words read in ``family``."""
+    if size == 2:
+        return "binary"
+    return "rating" if family in _RATINGS else "likert"
+
+
 def _numbers(labels: Sequence[str]) -> Ordering | None:
     """Plain numbers, or labels with a numeric prefix, ordered by the number."""
     numbers = {label: _number(label) for label in labels}

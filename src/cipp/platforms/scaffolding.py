@@ -42,6 +42,7 @@ from cipp.platforms.draft import (
     ImportResult,
     guess_kind,
     ordered_levels,
+    read_numbered,
     slug,
 )
 from cipp.platforms.forms import (
@@ -294,10 +295,16 @@ class _Pool:
         counts = {a: n for _, spelled in self.places.values() for a, n in spelled.items()}
         ordering = Ordering(self.family, scores, self.two_ended, self.numbers, self.texts)
         levels, collapse = ordered_levels(ordering, counts)
-        positive = "high"
+        positive, kind, order = "high", ordering.kind, None
         if self.family == "numbers":
             ends = sorted(levels, key=lambda level: level.code)
-            if text_direction(ends[0].label, ends[-1].label) < 0:
+            # "1 - Excellent" .. "5 - Poor": the words after the numbers say what the
+            # same words without them would (direction, kind, collapse groups).
+            numbered = read_numbered(levels, numbered=True)
+            if numbered is not None:
+                positive, kind, collapse = numbered.positive, numbered.kind, numbered.collapse
+                order = ORDER_GUESSED if numbered.contradicted else None
+            elif text_direction(ends[0].label, ends[-1].label) < 0:
                 positive = "low"
             name = f"scale{ends[0].code}_{ends[-1].code}"
         else:
@@ -306,10 +313,11 @@ class _Pool:
             id=name,
             label="",
             levels=levels,
-            kind=ordering.kind,
+            kind=kind,
             positive=positive,
             missing=tuple(dict.fromkeys([*self.missing, *missing_codes])),
             collapse=collapse,
+            order=order,
         )
 
 
