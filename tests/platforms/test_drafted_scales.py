@@ -6,10 +6,13 @@ Every file here is written by the test.
 
 from __future__ import annotations
 
+import pytest
+
 from cipp.cli import app
 from cipp.platforms import ImportOptions, scaffold
 from cipp.platforms.orders import order_answers
 
+AGREE = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
 ALL = ImportOptions(components={"*": "process"})
 
 
@@ -65,3 +68,107 @@ items:
     lines = [line for line in result.stderr.splitlines() if "duplicate label" in line]
     assert len(lines) == 1
     assert "scales.halves.levels[2]" in lines[0] and "'.5'" in lines[0]
+
+
+# --- numbered labels: the words say what they say without the numbers ---------------------
+
+
+def _groups(scale):
+    return [(group.label, tuple(sorted(group.codes))) for group in scale.collapse]
+
+
+def test_numbered_two_ended_labels_get_the_groups_of_their_words(tmp_path):
+    quality = ["1 - Excellent", "2 - Very good", "3 - Good", "4 - Fair", "5 - Poor"]
+    satisfied = [
+        "1 = Very satisfied",
+        "2 = Satisfied",
+        "3 = Neither satisfied nor dissatisfied",
+        "4 = Dissatisfied",
+        "5 = Very dissatisfied",
+    ]
+    agree = [f"{n} - {label}" for n, label in enumerate(AGREE, start=1)]
+    plain = ["Excellent", "Very good", "Good", "Fair", "Poor"]
+    rows = [list(row) for row in zip(quality, satisfied, agree, plain, strict=True)] * 4
+    path = _csv(tmp_path / "n.csv", ["quality", "satisfied", "agree", "plain"], rows)
+    instrument = scaffold(path, ALL).instrument
+    scale = instrument.scale_of(instrument.item("quality"))
+    # numbers run against the words: the favourable end follows the words
+    assert scale.positive == "low" and scale.order is None and scale.kind == "rating"
+    assert _groups(scale) == [("Poor", (5,)), ("Fair", (4,)), ("Good", (1, 2, 3))]
+    assert sorted(scale.positive_group.codes) == [1, 2, 3]
+    # ... as the same words without numbers give (there coded the other way round)
+    words = instrument.scale_of(instrument.item("plain"))
+    assert words.positive == "high"
+    assert _groups(words) == [("Poor", (1,)), ("Fair", (2,)), ("Good", (3, 4, 5))]
+    scale = instrument.scale_of(instrument.item("satisfied"))
+    assert scale.positive == "low" and scale.kind == "likert"
+    assert _groups(scale) == [
+        ("Dissatisfied", (4, 5)),
+        ("Neither satisfied nor dissatisfied", (3,)),
+        ("Satisfied", (1, 2)),
+    ]
+    scale = instrument.scale_of(instrument.item("agree"))
+    assert scale.positive == "high"
+    assert _groups(scale) == [("Disagree", (1, 2)), ("Neutral", (3,)), ("Agree", (4, 5))]
+
+
+def test_numbers_against_their_words_are_a_guessed_order(tmp_path):
+    answers = ["1 - Agree", "2 - Strongly disagree", "3 - Neutral", "4 - Strongly agree"] * 3
+    path = _csv(tmp_path / "c.csv", ["q"], [[a] for a in answers])
+    result = scaffold(path, ALL)
+    assert result.instrument.scale_of(result.instrument.item("q")).order == "guessed"
+
+
+def _sav(path, frame, labels):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    return path
+
+
+def test_spss_scales_labelled_at_their_ends_get_the_groups_of_their_words(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "ends": [1.0, 2.0, 3.0, 4.0, 5.0, 4.0],
+            "full": [1.0, 2.0, 3.0, 4.0, 5.0, 4.0],
+            "reversed": [1.0, 2.0, 3.0, 4.0, 5.0, 1.0],
+        }
+    )
+    labels = {
+        "ends": {1.0: "Strongly disagree", 5.0: "Strongly agree"},
+        "full": {float(n): label for n, label in enumerate(AGREE, start=1)},
+        "reversed": {1.0: "1 - Excellent", 3.0: "3 - Good", 5.0: "5 - Poor"},
+    }
+    from cipp.platforms import from_spss
+
+    result = from_spss(_sav(tmp_path / "ends.sav", frame, labels), ALL)
+    instrument = result.instrument
+    ends, full = (instrument.scale_of(instrument.item(name)) for name in ("ends", "full"))
+    assert ends.kind == full.kind == "likert" and ends.positive == full.positive == "high"
+    assert [codes for _, codes in _groups(ends)] == [codes for _, codes in _groups(full)]
+    assert _groups(ends) == [
+        ("Strongly disagree .. 2", (1, 2)),
+        ("3", (3,)),
+        ("4 .. Strongly agree", (4, 5)),
+    ]
+    assert any("ends: labelled at some values only" in g for g in result.report.guessed)
+    reversed_ = instrument.scale_of(instrument.item("reversed"))
+    assert reversed_.positive == "low" and reversed_.top_code == 1
+
+
+def test_spss_values_beyond_the_labels_are_missing_not_scale_ends(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"quality": [1.0, 5.0, 7.0, 10.0, 3.0, None, 12.0, 99.0]})
+    labels = {"quality": {1.0: "very poor", 10.0: "very good"}}
+    from cipp.flow.analysis import analyze, load_file
+    from cipp.platforms import from_spss
+
+    path = _sav(tmp_path / "q.sav", frame, labels)
+    result = from_spss(path, ALL)
+    scale = result.instrument.scale_of(result.instrument.item("quality"))
+    assert scale.codes == tuple(range(1, 11)) and scale.top_code == 10
+    assert {"12", "99"} <= set(scale.missing)
+    line = next(g for g in result.report.guessed if "beyond its labelled values" in g)
+    assert line.startswith("quality: 12, 99 found in the data") and "missing" in line
+    item = analyze(load_file(path, instrument=result.instrument).responses).item("quality")
+    assert sum(level.n for level in item.levels) == 5
