@@ -172,3 +172,77 @@ def test_spss_values_beyond_the_labels_are_missing_not_scale_ends(tmp_path):
     assert line.startswith("quality: 12, 99 found in the data") and "missing" in line
     item = analyze(load_file(path, instrument=result.instrument).responses).item("quality")
     assert sum(level.n for level in item.levels) == 5
+
+
+# --- listed choices out of their words' order ---------------------------------------------
+
+SHUFFLED = [
+    ("agree", "Agree"),
+    ("sd", "Strongly disagree"),
+    ("neutral", "Neutral"),
+    ("sa", "Strongly agree"),
+    ("disagree", "Disagree"),
+]
+
+
+def _xform(path, choices):
+    items = "".join(
+        f"<item><label>{label}</label><value>{code}</value></item>" for code, label in choices
+    )
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml">'
+        "<h:head><h:title>Shuffled</h:title><model>"
+        '<instance><data id="shuffled"><q1/></data></instance>'
+        '<bind nodeset="/data/q1" type="string"/></model></h:head>'
+        f'<h:body><select1 ref="/data/q1"><label>Goals</label>{items}</select1></h:body>'
+        "</h:html>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _reordered(result):
+    scale = result.instrument.scale_of(result.instrument.item("q1"))
+    assert [level.label for level in scale.levels] == AGREE
+    assert scale.codes == (1, 2, 3, 4, 5) and scale.order is None and scale.positive == "high"
+    assert scale.levels[0].aliases == ("sd",) and scale.levels[4].aliases == ("sa",)
+    assert [tuple(sorted(g.codes)) for g in scale.collapse] == [(1, 2), (3,), (4, 5)]
+    assert any("q1: choices listed out of the order" in g for g in result.report.guessed)
+    assert any("reordered by its words" in g for g in result.report.guessed)
+
+
+def test_xform_choices_out_of_order_are_reordered_by_their_words(tmp_path):
+    from cipp.platforms.xform import from_xform
+
+    _reordered(from_xform(_xform(tmp_path / "f.xml", SHUFFLED), ALL))
+
+
+def test_xlsform_choices_out_of_order_are_reordered_by_their_words(tmp_path):
+    from cipp.platforms import from_xlsform
+
+    from .common import write_workbook
+
+    form = write_workbook(
+        tmp_path / "f.xlsx",
+        {
+            "survey": [["type", "name", "label"], ["select_one ag", "q1", "Goals"]],
+            "choices": [["list_name", "name", "label"]]
+            + [["ag", c, label] for c, label in SHUFFLED],
+        },
+    )
+    _reordered(from_xlsform(form, ALL))
+
+
+def test_platform_codes_against_their_words_stay_a_guessed_order(tmp_path):
+    from cipp.platforms.xform import from_xform
+
+    numbered = [(str(n), label) for n, (_, label) in enumerate(SHUFFLED, start=1)]
+    result = from_xform(_xform(tmp_path / "f.xml", numbered), ALL)
+    scale = result.instrument.scale_of(result.instrument.item("q1"))
+    assert scale.order == "guessed"  # the data holds these codes: they are not renumbered
+    # codes that follow the words, listed out of order, are shown in code order
+    listed = [("4", "Agree"), ("1", "Strongly disagree"), ("3", "Neutral"), ("5", "Strongly agree")]
+    result = from_xform(_xform(tmp_path / "g.xml", [*listed, ("2", "Disagree")]), ALL)
+    scale = result.instrument.scale_of(result.instrument.item("q1"))
+    assert scale.order is None and [level.label for level in scale.levels] == AGREE

@@ -19,7 +19,9 @@ and why. The draft applies the rules the platforms have in common:
 - the levels' words are read (:mod:`cipp.platforms.orders`): they set which end is
   positive, give a two-ended scale (agree / disagree, good / poor) its collapse groups
   (the positive share is every level above the middle), and a listed order that
-  contradicts them is written ``order: guessed``;
+  contradicts them is written ``order: guessed``, except for choices without whole-number
+  codes (XLSForm/XForm names), which cipp numbers itself and so numbers in the order
+  of their words, with a report line;
 - ``--component``/``--component-map`` (item ids, source ids, glob patterns, and the
   platform's own grouping: ``form:``, ``group:``, ``block:``) and ``--demographic`` are
   applied; an item left without a component is ``unassigned``;
@@ -576,6 +578,8 @@ class Draft:
         for code in self._missing:
             missing_values.append(code)
         codes = [as_code(choice.code) for choice in kept]
+        if all(code is None for code in codes):
+            kept = self._by_words(question, kept)
         used = {code for code in codes if code is not None}
         if len(used) < len([c for c in codes if c is not None]):
             raise _Unusable("two choices share one code")
@@ -605,6 +609,31 @@ class Draft:
             )
         levels = self._unambiguous(question, levels)
         return tuple(levels), self._missing_values(missing_values, levels)
+
+    def _by_words(self, question: str, kept: list[Choice]) -> list[Choice]:
+        """Choices without whole-number codes (XLSForm and XForm names: ``sd``,
+        ``agree``) in the order their words give, when the listing contradicts it.
+
+        Such choices are numbered by cipp, not by the platform (the data holds their
+        names, kept as aliases), so numbering them by their words loses nothing; a
+        listing that runs the words' way, or the other way round, is kept as listed.
+        """
+        labels = [choice.label or choice.code for choice in kept]
+        reading = order_answers(labels)
+        if reading is None or reading.family == "numbers" or len(set(labels)) < len(labels):
+            return kept
+        places = [reading.scores[label] for label in labels]
+        steps = {(b > a) - (b < a) for a, b in zip(places, places[1:], strict=False)}
+        if steps in ({1}, {-1}) or len(set(places)) < len(places):
+            return kept
+        ordered = sorted(kept, key=lambda choice: reading.scores[choice.label or choice.code])
+        self.guessed.append(
+            f"{question}: choices listed out of the order of their words "
+            f"({', '.join(shown(label) for label in labels)}); reordered by its words, "
+            f"1 = {shown(ordered[0].label or ordered[0].code)} .. {len(ordered)} = "
+            f"{shown(ordered[-1].label or ordered[-1].code)}"
+        )
+        return ordered
 
     def _unambiguous(self, question: str, levels: list[Level]) -> list[Level]:
         """Drop aliases (and rename labels) that would name two levels at once."""
@@ -719,6 +748,16 @@ class Draft:
         elif reading is not None:
             kind = reading.kind
             positive, collapse, order = self._read_order(question, levels, reading, positive)
+        by_code = tuple(sorted(levels, key=lambda level: level.code))
+        shuffled = levels not in (by_code, by_code[::-1])
+        if order is None and (reading or numbered) is not None and shuffled:
+            # Listed out of order, but the codes follow the words: shown in code order
+            # (a listing from the highest code down, "1, Yes | 0, No", is kept).
+            levels = by_code
+            self.guessed.append(
+                f"{question}: choices listed out of the order of their codes, which follow "
+                "their words; listed by code"
+            )
         key: tuple[object, ...] = (levels, missing, kind, positive, collapse, order)
         if key not in self._scales:
             self._scales[key] = Scale(
