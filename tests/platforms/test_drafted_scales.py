@@ -6,6 +6,8 @@ Every file here is written by the test.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from cipp.cli import app
@@ -246,3 +248,26 @@ def test_platform_codes_against_their_words_stay_a_guessed_order(tmp_path):
     result = from_xform(_xform(tmp_path / "g.xml", [*listed, ("2", "Disagree")]), ALL)
     scale = result.instrument.scale_of(result.instrument.item("q1"))
     assert scale.order is None and [level.label for level in scale.levels] == AGREE
+
+
+# --- named pipes --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+@pytest.mark.parametrize(
+    "command,name",
+    [
+        ("from-xform", "form.xml"),
+        ("from-xlsform", "form.xlsx"),
+        ("from-spss", "data.sav"),
+        ("from-spss", "data.dta"),
+        ("scaffold", "answers.csv"),
+    ],
+)
+def test_a_named_pipe_is_refused_at_once(runner, tmp_path, command, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["instrument", command, str(fifo)])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and "named pipe (FIFO); cipp reads only regular files" in line

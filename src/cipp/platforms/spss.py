@@ -42,6 +42,7 @@ from cipp.platforms.draft import (
     slug,
 )
 from cipp.platforms.registry import ReadRequest, complete_only_refused
+from cipp.read.files import check_input
 
 if TYPE_CHECKING:
     from cipp.platforms.registry import Importer, Platform
@@ -67,6 +68,7 @@ def pyreadstat_module() -> Any:
 
 def _read(path: Path, *, metadataonly: bool) -> tuple[Any, Any]:
     pyreadstat = pyreadstat_module()
+    check_input(path)  # a named pipe would be refused with a traceback, or block
     if not path.exists():
         raise DataError(f"{path}: file not found")
     suffix = path.suffix.lower()
