@@ -271,3 +271,35 @@ def test_a_named_pipe_is_refused_at_once(runner, tmp_path, command, name):
     assert result.exit_code == 2
     line = result.stderr.strip()
     assert "\n" not in line and "named pipe (FIFO); cipp reads only regular files" in line
+
+
+# --- demographics -------------------------------------------------------------------------
+
+
+def test_nominal_demographics_claim_no_order_and_bands_are_ordered(tmp_path):
+    region = ["North", "South", "East", "West", "South", "North"] * 3
+    age = ["35-44", "Under 18", "45 or over", "18-24", "25-34", "35-44"] * 3
+    agree = (AGREE + ["Agree"]) * 3
+    rows = [list(row) for row in zip(agree, region, age, strict=True)]
+    path = _csv(tmp_path / "d.csv", ["q1", "region", "age band"], rows)
+    result = scaffold(
+        path, ImportOptions(components={"*": "process"}, demographics=("region", "age_band"))
+    )
+    demographics = {d.id: d for d in result.instrument.demographics}
+    assert [level.label for level in demographics["region"].levels] == [
+        "North",
+        "South",
+        "East",
+        "West",
+    ]
+    assert [level.label for level in demographics["age_band"].levels] == [
+        "Under 18",
+        "18-24",
+        "25-34",
+        "35-44",
+        "45 or over",
+    ]
+    lines = "\n".join(result.report.lines())
+    assert "'order: guessed'" not in lines and "could not be established" not in lines
+    assert "region: categories from the answers" in lines
+    assert "age_band: bands ordered by their numbers" in lines

@@ -14,7 +14,9 @@ Google multi-select (``, ``, when the parts recur as answers on their own); whol
 numbers in a short range, a rating scale (Google's linear scale); other numbers (kept
 only as demographics); one answer in every row (skipped); a short list of answers
 whose order cannot be established, its levels in order of first appearance and the
-scale written ``order: guessed``; anything else, free text. Answers that are no place on
+scale written ``order: guessed`` (asked for as a demographic: numbered bands in the
+order of their numbers, other categories without an order and no warning); anything
+else, free text. Answers that are no place on
 a scale ("Don't know", "Not applicable", "Prefer not to say") become missing values.
 Multi-selects become one binary item per option. Everything guessed is in the import
 report. A KoboToolbox or ODK export can be scaffolded too when its form is not at hand.
@@ -642,6 +644,9 @@ def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
         and all(len(v) <= _MAX_LEVEL_LENGTH for v in distinct)
     ):
         return False
+    if draft.wants_demographic(column.question):
+        _demographic_from_answers(draft, column, distinct)
+        return True
     levels = tuple(Level(code=i + 1, label=v) for i, v in enumerate(distinct))
     kind, _ = guess_kind(levels)
     scale = Scale(
@@ -662,6 +667,43 @@ def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
         f"kept as a demographic: --demographic {column.question})"
     )
     return True
+
+
+#: The first number of a band ("18-24", "$10,000 - $19,999", "45+").
+_BAND_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+_BELOW = re.compile(r"^(under|less than|below|younger than|fewer than|up to|<)")
+
+
+def _band_key(label: str) -> float | None:
+    """Where a band lies ("Under 18" before "18-24" before "65 or over"), or None for
+    an answer without a number."""
+    match = _BAND_NUMBER.search(label)
+    if match is None:
+        return None
+    number = float(match.group().replace(",", ""))
+    return number - 0.5 if _BELOW.match(normalize_text(label)) else number
+
+
+def _demographic_from_answers(draft: Draft, column: _Column, distinct: list[str]) -> None:
+    """A demographic whose answers' words give no order: numbered bands (ages, incomes)
+    are put in the order of their numbers; other answers (regions, sites) are categories
+    without an order, listed as first met, and no order is claimed or asked for."""
+    keys = [_band_key(value) for value in distinct]
+    question = column.question
+    if all(key is not None for key in keys) and len(set(keys)) == len(keys):
+        distinct = [value for _, value in sorted(zip(keys, distinct, strict=True))]
+        draft.guessed.append(f"{question}: bands ordered by their numbers ({', '.join(distinct)})")
+    else:
+        draft.guessed.append(
+            f"{question}: categories from the answers ({', '.join(distinct)}), with no order"
+        )
+    draft.add_choice(
+        question,
+        column.header,
+        [Choice(str(code), value) for code, value in enumerate(distinct, start=1)],
+        source_id=column.header,
+        missing=[(value, "") for value in column.answers.non_substantive],
+    )
 
 
 def _free_text(draft: Draft, file: _File, column: _Column) -> bool:
