@@ -303,3 +303,60 @@ def test_nominal_demographics_claim_no_order_and_bands_are_ordered(tmp_path):
     assert "'order: guessed'" not in lines and "could not be established" not in lines
     assert "region: categories from the answers" in lines
     assert "age_band: bands ordered by their numbers" in lines
+
+
+# --- misspellings and scales of other lengths ---------------------------------------------
+
+SEVEN = [
+    "Strongly disagree",
+    "Disagree",
+    "Somewhat disagree",
+    "Neither agree nor disagree",
+    "Somewhat agree",
+    "Agree",
+    "Strongly agree",
+]
+FOUR = ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
+
+
+def test_the_right_spelling_labels_a_level_even_when_rarer(tmp_path):
+    # "Strongly agre" is the most common spelling of the top level here
+    q1 = ["Strongly agre"] * 3 + ["Strongly agree", "Strong agree", "Agree", "Disagree"]
+    q2 = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agre", "Agree", "Agree"]
+    path = _csv(tmp_path / "s.csv", ["q1", "q2"], [list(r) for r in zip(q1, q2, strict=True)])
+    instrument = scaffold(path, ALL).instrument
+    scale = instrument.scale_of(instrument.item("q1"))
+    assert instrument.item("q2").scale == scale.id
+    top = scale.levels[-1]
+    assert top.label == "Strongly agree"
+    assert set(top.aliases) == {"Strongly agre", "Strong agree"}
+
+
+def test_a_four_point_item_does_not_join_a_seven_point_scale(tmp_path):
+    # 84 answers: 12 per level of the 7-point scale, enough for unused levels to count
+    rows = [list(r) for r in zip(FOUR * 21, SEVEN * 12, FOUR * 21, strict=True)]
+    path = _csv(tmp_path / "s.csv", ["four", "seven", "also_four"], rows)
+    instrument = scaffold(path, ALL).instrument
+    scale = {item.id: instrument.scale_of(item) for item in instrument.items}
+    assert [level.label for level in scale["seven"].levels] == SEVEN
+    assert [level.label for level in scale["four"].levels] == FOUR
+    assert scale["four"].codes == (1, 2, 3, 4) and scale["also_four"].id == scale["four"].id
+    assert [tuple(g.codes) for g in scale["four"].collapse] == [(1, 2), (3, 4)]
+
+
+def test_an_item_that_left_one_level_unused_joins_its_scale(tmp_path):
+    # nobody answered neutral: beside a 5-point scale these answers are that scale's
+    rows = [list(r) for r in zip(FOUR * 21, SEVEN * 12, (AGREE * 17)[:84], strict=True)]
+    path = _csv(tmp_path / "s.csv", ["no_neutral", "seven", "five"], rows)
+    instrument = scaffold(path, ALL).instrument
+    scale = {item.id: instrument.scale_of(item) for item in instrument.items}
+    assert scale["no_neutral"].id == scale["five"].id != scale["seven"].id
+    assert [level.label for level in scale["no_neutral"].levels] == AGREE
+
+
+def test_few_answers_are_no_evidence_of_a_shorter_scale(tmp_path):
+    # 28 answers, four per level of the 7-point scale: the levels nobody chose may be chance
+    rows = [list(r) for r in zip(FOUR * 7, SEVEN * 4, strict=True)]
+    path = _csv(tmp_path / "s.csv", ["four", "seven"], rows)
+    instrument = scaffold(path, ALL).instrument
+    assert instrument.item("four").scale == instrument.item("seven").scale

@@ -58,6 +58,7 @@ from cipp.platforms.orders import (
     family_kind,
     is_non_substantive,
     label_words,
+    misspelled,
     order_answers,
     text_direction,
 )
@@ -427,11 +428,13 @@ def ordered_levels(
     highest gets a level, labelled by its number where no answer names it); Yes/No
     answers are 1 and 0, listed Yes first; other answers are numbered from 1, the least
     favourable first. Answers at one place are one level, labelled as most answers
-    (``counts``) spell it, the other spellings kept as aliases.
+    (``counts``) spell it among the correctly spelled ("Strongly agree" before a more
+    common "Strongly agre"), the other spellings kept as aliases.
     """
     counts = counts or {}
     ranked = [
-        sorted(group, key=lambda answer: -counts.get(answer, 0)) for group in ordering.ranked()
+        sorted(group, key=lambda answer: (misspelled(answer), -counts.get(answer, 0)))
+        for group in ordering.ranked()
     ]
     if ordering.family == "numbers":
         return _numbered_levels(ordering, ranked), ()

@@ -499,6 +499,14 @@ def fold(label: str) -> str:
     return " ".join(words)
 
 
+def misspelled(label: str) -> bool:
+    """Whether :func:`fold` corrects a word of the answer ("Strongly agre", "Strong
+    agree"): such a spelling is never the one a level is labelled by when the right
+    one is also found."""
+    text = _SPACES.sub(" ", _PUNCTUATION.sub(" ", normalize_text(label))).strip()
+    return fold(label) != text
+
+
 @cache
 def _vocabulary() -> frozenset[str]:
     """Every word the vocabularies know."""

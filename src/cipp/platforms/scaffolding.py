@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -227,13 +227,22 @@ def google_multi_options(values: list[str]) -> list[str] | None:
     return None
 
 
-def _fits(lookup: Set[str], missing: Set[str], values: Iterable[str]) -> bool:
+def _fits(
+    lookup: Mapping[str, int], missing: Set[str], values: Iterable[str], answered: int = 0
+) -> bool:
     """Every answer is a level or missing value of the scale, and some by its label
-    (numbers alone are no evidence: 1-5 fits every scale's codes)."""
+    (numbers alone are no evidence: 1-5 fits every scale's codes); ``answered`` answers
+    leave no run of two or more adjacent levels unused between them (a 4-point item's
+    answers are not a 6-point scale's, see :func:`_pools`)."""
     values = list(values)
     if not values or all(_NUMBER.match(v.strip()) for v in values):
         return False
-    return all(normalize_text(v) in lookup or normalize_text(v) in missing for v in values)
+    keys = [normalize_text(v) for v in values]
+    if not all(key in lookup or key in missing for key in keys):
+        return False
+    used = {float(lookup[key]) for key in keys if key in lookup}
+    places = sorted({float(code) for code in lookup.values()})
+    return not used or not _leaves_a_run(used, places, answered)
 
 
 def _rating(values: list[str]) -> list[int] | None:
@@ -327,8 +336,21 @@ def _pools(
     answers: dict[int, _Answers], missing_codes: Sequence[str]
 ) -> dict[int, tuple[Scale, str]]:
     """The scale of each column whose answers read in order (and the family), columns of
-    one family sharing one scale; a column of one answer joins the scale that has it."""
-    pools: list[_Pool] = []
+    one family sharing one scale; a column of one answer joins the scale that has it.
+
+    A column joins a longer scale when its answers are a subset of it that leaves no
+    run of two or more adjacent levels unused between the ones it uses: an item whose
+    respondents chose Disagree, Agree and Strongly agree of a 5-point scale (nobody
+    neutral) is on that scale, but Strongly disagree, Disagree, Agree, Strongly agree
+    beside a 7-point scale is a 4-point item, and put on the 7-point scale it would get
+    codes 1, 2, 6, 7 and a mean that means something else: it gets its own scale. One
+    gap is accepted because a 4-point item and a 5-point item nobody answered neutrally
+    cannot be told apart, and either way the codes keep their order and % positive is
+    the same. A run counts only in a column of at least ``_ANSWERS_PER_LEVEL`` answers
+    per level of the longer scale: in six answers, levels nobody chose say nothing.
+    The same rule decides whether a column fits a bundled scale.
+    """
+    orderings: dict[int, Ordering] = {}
     single: dict[int, str] = {}
     for position, column in answers.items():
         values = column.substantive
@@ -337,11 +359,8 @@ def _pools(
         ordering = order_answers(values)
         if ordering is None or (ordering.family == "numbers" and not ordering.texts):
             continue  # plain numbers: a rating of the column's own range
-        pool = next((p for p in pools if p.takes(ordering)), None)
-        if pool is None:
-            pool = _Pool(ordering.family)
-            pools.append(pool)
-        pool.add(position, ordering, column)
+        orderings[position] = ordering
+    pools = _pooled(orderings, answers)
     for position, value in single.items():
         pool = next((p for p in pools if any(f == fold(value) for f, _ in p.places.values())), None)
         if pool is not None:
@@ -354,6 +373,74 @@ def _pools(
         scale = pool.scale(missing_codes)
         out.update({position: (scale, pool.family) for position in pool.columns})
     return out
+
+
+def _pooled(orderings: dict[int, Ordering], answers: dict[int, _Answers]) -> list[_Pool]:
+    """Columns pooled by family. A column that would leave a run of unused levels in
+    its pool's scale (see :func:`_pools`) joins another pool whose levels hold all its
+    answers without such a run, or is pooled again with the others left apart."""
+    pools: list[_Pool] = []
+    for position, ordering in orderings.items():
+        pool = next((p for p in pools if p.takes(ordering)), None)
+        if pool is None:
+            pool = _Pool(ordering.family)
+            pools.append(pool)
+        pool.add(position, ordering, answers[position])
+    out: list[_Pool] = []
+    apart: dict[int, Ordering] = {}
+    for pool in pools:
+        places = sorted(pool.places)
+        runs = [
+            position
+            for position in pool.columns
+            if pool.family != "numbers"
+            and _leaves_a_run(
+                set(orderings[position].scores.values()), places, answers[position].total
+            )
+        ]
+        if not runs or len(runs) == len(pool.columns):
+            out.append(pool)
+            continue
+        out += _pooled({p: orderings[p] for p in pool.columns if p not in runs}, answers)
+        apart.update({p: orderings[p] for p in runs})
+    left: dict[int, Ordering] = {}
+    for position, ordering in apart.items():
+        used = set(ordering.scores.values())
+        pool = next(
+            (
+                p
+                for p in out
+                if p.takes(ordering)
+                and used <= set(p.places)
+                and not _leaves_a_run(used, sorted(p.places), answers[position].total)
+            ),
+            None,
+        )
+        if pool is None:
+            left[position] = ordering
+        else:
+            pool.add(position, ordering, answers[position])
+    return out + (_pooled(left, answers) if left else [])
+
+
+#: How many answers per level of a scale make levels nobody chose evidence of a shorter
+#: scale: six respondents leave levels of a 6-point scale unused by chance.
+_ANSWERS_PER_LEVEL = 5
+
+
+def _leaves_a_run(used: Set[float], places: Sequence[float], answered: int) -> bool:
+    """Whether two or more adjacent places between the lowest and highest used one are
+    unused (a 4-point item's answers on a 7-point scale), in at least
+    ``_ANSWERS_PER_LEVEL`` answers per place (fewer answers are no evidence)."""
+    if answered < _ANSWERS_PER_LEVEL * len(places):
+        return False
+    run = 0
+    for place in places:
+        if min(used) < place < max(used):
+            run = 0 if place in used else run + 1
+            if run >= 2:
+                return True
+    return False
 
 
 def _spellings(scale: Scale) -> list[str]:
@@ -404,12 +491,12 @@ def _bundled_fits(
     the chosen one extended with the answers that are no place on it."""
     scales = known_scales()
     codes = {normalize_text(code) for code in options.missing_codes}
-    keys = [(set(s.lookup()), s.missing_keys() | codes) for s in scales]
+    keys = [(s.lookup(), s.missing_keys() | codes) for s in scales]
     fitting = {
         j: [
             s
             for s, (lookup, missing) in zip(scales, keys, strict=True)
-            if _fits(lookup, missing, column.substantive)
+            if _fits(lookup, missing, column.substantive, column.total)
         ]
         for j, column in enumerate(answers)
         # A column of more answers than any scale has spellings (ids, comments) fits none.
@@ -471,7 +558,7 @@ def _survey(
         if pooled is None:
             continue
         bundled = fitting[j][0]
-        if _fits(set(bundled.lookup()), bundled.missing_keys(), _spellings(pooled[0])):
+        if _fits(bundled.lookup(), bundled.missing_keys(), _spellings(pooled[0])):
             del ordered[j]
         else:
             del fitting[j]
