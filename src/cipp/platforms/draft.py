@@ -19,7 +19,9 @@ and why. The draft applies the rules the platforms have in common:
 - the levels' words are read (:mod:`cipp.platforms.orders`): they set which end is
   positive, give a two-ended scale (agree / disagree, good / poor) its collapse groups
   (the positive share is every level above the middle), and a listed order that
-  contradicts them is written ``order: guessed``;
+  contradicts them is written ``order: guessed``, except for choices without whole-number
+  codes (XLSForm/XForm names), which cipp numbers itself and so numbers in the order
+  of their words, with a report line;
 - ``--component``/``--component-map`` (item ids, source ids, glob patterns, and the
   platform's own grouping: ``form:``, ``group:``, ``block:``) and ``--demographic`` are
   applied; an item left without a component is ``unassigned``;
@@ -51,7 +53,15 @@ from cipp.model.instrument import (
     Scale,
     normalize_text,
 )
-from cipp.platforms.orders import Ordering, is_non_substantive, order_answers, text_direction
+from cipp.platforms.orders import (
+    Ordering,
+    family_kind,
+    is_non_substantive,
+    label_words,
+    misspelled,
+    order_answers,
+    text_direction,
+)
 from cipp.read.files import check_input
 
 #: The scale of every multi-select option item: unchecked is 0, not missing.
@@ -352,10 +362,96 @@ def collapse_groups(
         return ()
     groups = []
     for codes in (sides[-1], sides[0], sides[1]):
-        if codes:
+        if not codes:
+            continue
+        words = {code: label_words(labels[code]) for code in codes}
+        if all(words.values()):
             named = min(codes, key=lambda code: (abs(abs(places[code]) - 2), abs(places[code])))
-            groups.append(CollapseGroup(label=labels[named], codes=tuple(codes)))
+            label = words[named]
+        else:
+            # Levels labelled by their number only (a scale labelled at its ends): the
+            # group is named by its ends, "Strongly disagree .. 2", as a scale is.
+            ends = sorted(codes)
+            label = " .. ".join(dict.fromkeys(labels[code] for code in (ends[0], ends[-1])))
+        groups.append(CollapseGroup(label=label, codes=tuple(codes)))
     return tuple(groups)
+
+
+@dataclass(frozen=True)
+class NumberedWords:
+    """What the words of a numbered scale's labels say: "1 - Excellent" .. "5 - Poor",
+    or 1 = "Strongly disagree" .. 5 = "Strongly agree" with 2-4 labelled by their
+    number (see :func:`read_numbered`)."""
+
+    kind: str
+    positive: str
+    collapse: tuple[CollapseGroup, ...]
+    #: The codes run against the order the words give ("1 - Agree", "2 - Disagree", ...).
+    contradicted: bool
+    #: Some levels are labelled by their number only.
+    filled: bool
+
+
+def read_numbered(levels: Sequence[Level], *, numbered: bool = False) -> NumberedWords | None:
+    """Read the words of levels whose labels carry numbers: a numeric prefix ("1 -
+    Excellent"), or a bare number between labelled ones (SPSS value labels at the ends
+    only). None when no label is numbered (``numbered``: the codes are the answers'
+    numbers, their prefixes already taken off), fewer than two have words, or the
+    words cannot be ordered.
+
+    The words give what the same words without numbers give (:func:`ordered_levels`):
+    which end is favourable, the kind, and for a two-ended wording its collapse groups.
+    A level labelled by its number only takes the place on the straight line between
+    its labelled neighbours, so 1 = "Strongly disagree" .. 5 = "Strongly agree" groups
+    1-2, 3 and 4-5, as a fully labelled agreement scale does; a number beyond the
+    labelled ends has no place, and the scale then has no groups.
+    """
+    by_code = sorted(levels, key=lambda level: level.code)
+    words = {level.code: label_words(level.label) for level in by_code}
+    numbered = numbered or any(words[level.code] != level.label.strip() for level in by_code)
+    worded = {code: text for code, text in words.items() if text}
+    if not numbered or len(worded) < 2:
+        return None
+    reading = order_answers(worded.values())
+    if reading is None or reading.family == "numbers":
+        return None
+    scores = {code: reading.scores[text] for code, text in worded.items()}
+    ordered = [scores[code] for code in sorted(scores)]
+    steps = {(b > a) - (b < a) for a, b in zip(ordered, ordered[1:], strict=False)}
+    kind = family_kind(reading.family, len(by_code))
+    if steps not in ({1}, {-1}):
+        return NumberedWords(kind, "high", (), contradicted=True, filled=False)
+    collapse: tuple[CollapseGroup, ...] = ()
+    places = _places_between(scores, [level.code for level in by_code])
+    if reading.two_ended and places is not None:
+        collapse = collapse_groups(places, {level.code: level.label for level in by_code})
+    return NumberedWords(
+        kind,
+        "high" if steps == {1} else "low",
+        collapse,
+        contradicted=False,
+        filled=len(worded) < len(by_code),
+    )
+
+
+def _places_between(scores: Mapping[int, float], codes: Sequence[int]) -> dict[int, float] | None:
+    """Each code's place: its words' where it has words, else on the straight line
+    between its labelled neighbours (None when a code lies beyond the labelled ends)."""
+    known = sorted(scores)
+    places: dict[int, float] = {}
+    for code in codes:
+        if code in scores:
+            places[code] = scores[code]
+            continue
+        below = [k for k in known if k < code]
+        above = [k for k in known if k > code]
+        if not below or not above:
+            return None
+        low, high = below[-1], above[0]
+        share = (code - low) / (high - low)
+        # Rounded so that the middle of a symmetric scale is exactly 0, the neutral.
+        places[code] = round(scores[low] + (scores[high] - scores[low]) * share, 9)
+    return places
 
 
 def ordered_levels(
@@ -367,11 +463,13 @@ def ordered_levels(
     highest gets a level, labelled by its number where no answer names it); Yes/No
     answers are 1 and 0, listed Yes first; other answers are numbered from 1, the least
     favourable first. Answers at one place are one level, labelled as most answers
-    (``counts``) spell it, the other spellings kept as aliases.
+    (``counts``) spell it among the correctly spelled ("Strongly agree" before a more
+    common "Strongly agre"), the other spellings kept as aliases.
     """
     counts = counts or {}
     ranked = [
-        sorted(group, key=lambda answer: -counts.get(answer, 0)) for group in ordering.ranked()
+        sorted(group, key=lambda answer: (misspelled(answer), -counts.get(answer, 0)))
+        for group in ordering.ranked()
     ]
     if ordering.family == "numbers":
         return _numbered_levels(ordering, ranked), ()
@@ -521,6 +619,8 @@ class Draft:
         for code in self._missing:
             missing_values.append(code)
         codes = [as_code(choice.code) for choice in kept]
+        if all(code is None for code in codes):
+            kept = self._by_words(question, kept)
         used = {code for code in codes if code is not None}
         if len(used) < len([c for c in codes if c is not None]):
             raise _Unusable("two choices share one code")
@@ -550,6 +650,31 @@ class Draft:
             )
         levels = self._unambiguous(question, levels)
         return tuple(levels), self._missing_values(missing_values, levels)
+
+    def _by_words(self, question: str, kept: list[Choice]) -> list[Choice]:
+        """Choices without whole-number codes (XLSForm and XForm names: ``sd``,
+        ``agree``) in the order their words give, when the listing contradicts it.
+
+        Such choices are numbered by cipp, not by the platform (the data holds their
+        names, kept as aliases), so numbering them by their words loses nothing; a
+        listing that runs the words' way, or the other way round, is kept as listed.
+        """
+        labels = [choice.label or choice.code for choice in kept]
+        reading = order_answers(labels)
+        if reading is None or reading.family == "numbers" or len(set(labels)) < len(labels):
+            return kept
+        places = [reading.scores[label] for label in labels]
+        steps = {(b > a) - (b < a) for a, b in zip(places, places[1:], strict=False)}
+        if steps in ({1}, {-1}) or len(set(places)) < len(places):
+            return kept
+        ordered = sorted(kept, key=lambda choice: reading.scores[choice.label or choice.code])
+        self.guessed.append(
+            f"{question}: choices listed out of the order of their words "
+            f"({', '.join(shown(label) for label in labels)}); reordered by its words, "
+            f"1 = {shown(ordered[0].label or ordered[0].code)} .. {len(ordered)} = "
+            f"{shown(ordered[-1].label or ordered[-1].code)}"
+        )
+        return ordered
 
     def _unambiguous(self, question: str, levels: list[Level]) -> list[Level]:
         """Drop aliases (and rename labels) that would name two levels at once."""
@@ -617,6 +742,29 @@ class Draft:
             collapse = collapse_groups(scores, {level.code: level.label for level in levels})
         return positive, collapse, None
 
+    def _numbered_order(
+        self, question: str, levels: Sequence[Level], numbered: NumberedWords
+    ) -> str | None:
+        """The order of numbered levels (None: known), and what the report says of it."""
+        by_code = sorted(levels, key=lambda level: level.code)
+        if numbered.contradicted:
+            listed_labels = ", ".join(shown(level.label) for level in by_code)
+            self.guessed.append(
+                f"{question}: the numbers do not follow the order the labels' words give "
+                f"({listed_labels}); the scale is written 'order: guessed'"
+            )
+            return ORDER_GUESSED
+        if numbered.filled and numbered.collapse:
+            favourable = next(g for g in numbered.collapse if by_code[-1].code in g.codes)
+            if numbered.positive == "low":
+                favourable = next(g for g in numbered.collapse if by_code[0].code in g.codes)
+            codes = ", ".join(map(str, sorted(favourable.codes)))
+            self.guessed.append(
+                f"{question}: labelled at some values only; the unlabelled ones take their "
+                f"place between the labels, so {codes} count as favourable"
+            )
+        return None
+
     def scale_for(
         self,
         question: str,
@@ -632,9 +780,25 @@ class Draft:
         collapse: tuple[CollapseGroup, ...] = ()
         order = None
         reading = order_answers(level.label for level in levels)
-        if reading is not None:
+        numbered = None
+        if reading is None or reading.family == "numbers":
+            numbered = read_numbered(levels)
+        if numbered is not None:
+            kind, positive, collapse = numbered.kind, numbered.positive, numbered.collapse
+            order = self._numbered_order(question, levels, numbered)
+        elif reading is not None:
             kind = reading.kind
             positive, collapse, order = self._read_order(question, levels, reading, positive)
+        by_code = tuple(sorted(levels, key=lambda level: level.code))
+        shuffled = levels not in (by_code, by_code[::-1])
+        if order is None and (reading or numbered) is not None and shuffled:
+            # Listed out of order, but the codes follow the words: shown in code order
+            # (a listing from the highest code down, "1, Yes | 0, No", is kept).
+            levels = by_code
+            self.guessed.append(
+                f"{question}: choices listed out of the order of their codes, which follow "
+                "their words; listed by code"
+            )
         key: tuple[object, ...] = (levels, missing, kind, positive, collapse, order)
         if key not in self._scales:
             self._scales[key] = Scale(

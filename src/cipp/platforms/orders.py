@@ -499,6 +499,14 @@ def fold(label: str) -> str:
     return " ".join(words)
 
 
+def misspelled(label: str) -> bool:
+    """Whether :func:`fold` corrects a word of the answer ("Strongly agre", "Strong
+    agree"): such a spelling is never the one a level is labelled by when the right
+    one is also found."""
+    text = _SPACES.sub(" ", _PUNCTUATION.sub(" ", normalize_text(label))).strip()
+    return fold(label) != text
+
+
 @cache
 def _vocabulary() -> frozenset[str]:
     """Every word the vocabularies know."""
@@ -710,10 +718,32 @@ def _number(label: str) -> int | None:
 
 
 def _prefixed(label: str) -> tuple[int, str] | None:
+    """(number, words) of a label with a numeric prefix ("1 - Poor", "(2)"). A decimal
+    ("3.5") or a number with a sign or unit after it ("10%") has no words: it is no
+    prefix, so 3.5 is never read as "3" labelled ".5"."""
     match = _PREFIX.match(str(label).strip())
     if match is None:
         return None
-    return int(match["number"]), match["text"].strip()
+    text = match["text"].strip()
+    if text and not any(c.isalpha() for c in text):
+        return None
+    return int(match["number"]), text
+
+
+def label_words(label: str) -> str:
+    """The words of a level's label: after a numeric prefix ("1 - Poor" -> "Poor"), ""
+    for a bare number ("3", "(2)", "3.0"), the label itself otherwise."""
+    if _number(label) is not None:
+        return ""
+    prefixed = _prefixed(label)
+    return prefixed[1] if prefixed is not None else str(label).strip()
+
+
+def family_kind(family: str, size: int) -> str:
+    """The kind of a scale of ``size`` levels whose words read in ``family``."""
+    if size == 2:
+        return "binary"
+    return "rating" if family in _RATINGS else "likert"
 
 
 def _numbers(labels: Sequence[str]) -> Ordering | None:

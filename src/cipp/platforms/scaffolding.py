@@ -14,7 +14,9 @@ Google multi-select (``, ``, when the parts recur as answers on their own); whol
 numbers in a short range, a rating scale (Google's linear scale); other numbers (kept
 only as demographics); one answer in every row (skipped); a short list of answers
 whose order cannot be established, its levels in order of first appearance and the
-scale written ``order: guessed``; anything else, free text. Answers that are no place on
+scale written ``order: guessed`` (asked for as a demographic: numbered bands in the
+order of their numbers, other categories without an order and no warning); anything
+else, free text. Answers that are no place on
 a scale ("Don't know", "Not applicable", "Prefer not to say") become missing values.
 Multi-selects become one binary item per option. Everything guessed is in the import
 report. A KoboToolbox or ODK export can be scaffolded too when its form is not at hand.
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -42,6 +44,7 @@ from cipp.platforms.draft import (
     ImportResult,
     guess_kind,
     ordered_levels,
+    read_numbered,
     slug,
 )
 from cipp.platforms.forms import (
@@ -224,13 +227,22 @@ def google_multi_options(values: list[str]) -> list[str] | None:
     return None
 
 
-def _fits(lookup: Set[str], missing: Set[str], values: Iterable[str]) -> bool:
+def _fits(
+    lookup: Mapping[str, int], missing: Set[str], values: Iterable[str], answered: int = 0
+) -> bool:
     """Every answer is a level or missing value of the scale, and some by its label
-    (numbers alone are no evidence: 1-5 fits every scale's codes)."""
+    (numbers alone are no evidence: 1-5 fits every scale's codes); ``answered`` answers
+    leave no run of two or more adjacent levels unused between them (a 4-point item's
+    answers are not a 6-point scale's, see :func:`_pools`)."""
     values = list(values)
     if not values or all(_NUMBER.match(v.strip()) for v in values):
         return False
-    return all(normalize_text(v) in lookup or normalize_text(v) in missing for v in values)
+    keys = [normalize_text(v) for v in values]
+    if not all(key in lookup or key in missing for key in keys):
+        return False
+    used = {float(lookup[key]) for key in keys if key in lookup}
+    places = sorted({float(code) for code in lookup.values()})
+    return not used or not _leaves_a_run(used, places, answered)
 
 
 def _rating(values: list[str]) -> list[int] | None:
@@ -294,10 +306,16 @@ class _Pool:
         counts = {a: n for _, spelled in self.places.values() for a, n in spelled.items()}
         ordering = Ordering(self.family, scores, self.two_ended, self.numbers, self.texts)
         levels, collapse = ordered_levels(ordering, counts)
-        positive = "high"
+        positive, kind, order = "high", ordering.kind, None
         if self.family == "numbers":
             ends = sorted(levels, key=lambda level: level.code)
-            if text_direction(ends[0].label, ends[-1].label) < 0:
+            # "1 - Excellent" .. "5 - Poor": the words after the numbers say what the
+            # same words without them would (direction, kind, collapse groups).
+            numbered = read_numbered(levels, numbered=True)
+            if numbered is not None:
+                positive, kind, collapse = numbered.positive, numbered.kind, numbered.collapse
+                order = ORDER_GUESSED if numbered.contradicted else None
+            elif text_direction(ends[0].label, ends[-1].label) < 0:
                 positive = "low"
             name = f"scale{ends[0].code}_{ends[-1].code}"
         else:
@@ -306,10 +324,11 @@ class _Pool:
             id=name,
             label="",
             levels=levels,
-            kind=ordering.kind,
+            kind=kind,
             positive=positive,
             missing=tuple(dict.fromkeys([*self.missing, *missing_codes])),
             collapse=collapse,
+            order=order,
         )
 
 
@@ -317,8 +336,21 @@ def _pools(
     answers: dict[int, _Answers], missing_codes: Sequence[str]
 ) -> dict[int, tuple[Scale, str]]:
     """The scale of each column whose answers read in order (and the family), columns of
-    one family sharing one scale; a column of one answer joins the scale that has it."""
-    pools: list[_Pool] = []
+    one family sharing one scale; a column of one answer joins the scale that has it.
+
+    A column joins a longer scale when its answers are a subset of it that leaves no
+    run of two or more adjacent levels unused between the ones it uses: an item whose
+    respondents chose Disagree, Agree and Strongly agree of a 5-point scale (nobody
+    neutral) is on that scale, but Strongly disagree, Disagree, Agree, Strongly agree
+    beside a 7-point scale is a 4-point item, and put on the 7-point scale it would get
+    codes 1, 2, 6, 7 and a mean that means something else: it gets its own scale. One
+    gap is accepted because a 4-point item and a 5-point item nobody answered neutrally
+    cannot be told apart, and either way the codes keep their order and % positive is
+    the same. A run counts only in a column of at least ``_ANSWERS_PER_LEVEL`` answers
+    per level of the longer scale: in six answers, levels nobody chose say nothing.
+    The same rule decides whether a column fits a bundled scale.
+    """
+    orderings: dict[int, Ordering] = {}
     single: dict[int, str] = {}
     for position, column in answers.items():
         values = column.substantive
@@ -327,11 +359,8 @@ def _pools(
         ordering = order_answers(values)
         if ordering is None or (ordering.family == "numbers" and not ordering.texts):
             continue  # plain numbers: a rating of the column's own range
-        pool = next((p for p in pools if p.takes(ordering)), None)
-        if pool is None:
-            pool = _Pool(ordering.family)
-            pools.append(pool)
-        pool.add(position, ordering, column)
+        orderings[position] = ordering
+    pools = _pooled(orderings, answers)
     for position, value in single.items():
         pool = next((p for p in pools if any(f == fold(value) for f, _ in p.places.values())), None)
         if pool is not None:
@@ -344,6 +373,74 @@ def _pools(
         scale = pool.scale(missing_codes)
         out.update({position: (scale, pool.family) for position in pool.columns})
     return out
+
+
+def _pooled(orderings: dict[int, Ordering], answers: dict[int, _Answers]) -> list[_Pool]:
+    """Columns pooled by family. A column that would leave a run of unused levels in
+    its pool's scale (see :func:`_pools`) joins another pool whose levels hold all its
+    answers without such a run, or is pooled again with the others left apart."""
+    pools: list[_Pool] = []
+    for position, ordering in orderings.items():
+        pool = next((p for p in pools if p.takes(ordering)), None)
+        if pool is None:
+            pool = _Pool(ordering.family)
+            pools.append(pool)
+        pool.add(position, ordering, answers[position])
+    out: list[_Pool] = []
+    apart: dict[int, Ordering] = {}
+    for pool in pools:
+        places = sorted(pool.places)
+        runs = [
+            position
+            for position in pool.columns
+            if pool.family != "numbers"
+            and _leaves_a_run(
+                set(orderings[position].scores.values()), places, answers[position].total
+            )
+        ]
+        if not runs or len(runs) == len(pool.columns):
+            out.append(pool)
+            continue
+        out += _pooled({p: orderings[p] for p in pool.columns if p not in runs}, answers)
+        apart.update({p: orderings[p] for p in runs})
+    left: dict[int, Ordering] = {}
+    for position, ordering in apart.items():
+        used = set(ordering.scores.values())
+        pool = next(
+            (
+                p
+                for p in out
+                if p.takes(ordering)
+                and used <= set(p.places)
+                and not _leaves_a_run(used, sorted(p.places), answers[position].total)
+            ),
+            None,
+        )
+        if pool is None:
+            left[position] = ordering
+        else:
+            pool.add(position, ordering, answers[position])
+    return out + (_pooled(left, answers) if left else [])
+
+
+#: How many answers per level of a scale make levels nobody chose evidence of a shorter
+#: scale: six respondents leave levels of a 6-point scale unused by chance.
+_ANSWERS_PER_LEVEL = 5
+
+
+def _leaves_a_run(used: Set[float], places: Sequence[float], answered: int) -> bool:
+    """Whether two or more adjacent places between the lowest and highest used one are
+    unused (a 4-point item's answers on a 7-point scale), in at least
+    ``_ANSWERS_PER_LEVEL`` answers per place (fewer answers are no evidence)."""
+    if answered < _ANSWERS_PER_LEVEL * len(places):
+        return False
+    run = 0
+    for place in places:
+        if min(used) < place < max(used):
+            run = 0 if place in used else run + 1
+            if run >= 2:
+                return True
+    return False
 
 
 def _spellings(scale: Scale) -> list[str]:
@@ -394,12 +491,12 @@ def _bundled_fits(
     the chosen one extended with the answers that are no place on it."""
     scales = known_scales()
     codes = {normalize_text(code) for code in options.missing_codes}
-    keys = [(set(s.lookup()), s.missing_keys() | codes) for s in scales]
+    keys = [(s.lookup(), s.missing_keys() | codes) for s in scales]
     fitting = {
         j: [
             s
             for s, (lookup, missing) in zip(scales, keys, strict=True)
-            if _fits(lookup, missing, column.substantive)
+            if _fits(lookup, missing, column.substantive, column.total)
         ]
         for j, column in enumerate(answers)
         # A column of more answers than any scale has spellings (ids, comments) fits none.
@@ -461,7 +558,7 @@ def _survey(
         if pooled is None:
             continue
         bundled = fitting[j][0]
-        if _fits(set(bundled.lookup()), bundled.missing_keys(), _spellings(pooled[0])):
+        if _fits(bundled.lookup(), bundled.missing_keys(), _spellings(pooled[0])):
             del ordered[j]
         else:
             del fitting[j]
@@ -605,6 +702,13 @@ def _number(draft: Draft, file: _File, column: _Column) -> bool:
     values = column.answers.substantive
     if not values or not all(_NUMBER.match(v.strip()) for v in values):
         return False
+    fractions = [v for v in values if not float(v).is_integer()]
+    if fractions and not draft.wants_demographic(column.question):
+        # Said aloud: 3.5 is no level of a 1-5 scale, and rounding it would be a guess.
+        draft.guessed.append(
+            f"{column.question}: numbers with fractions ({', '.join(fractions[:3])}), so "
+            "not a rating scale; kept as a number"
+        )
     draft.add_number(column.question, column.header)
     return True
 
@@ -627,6 +731,9 @@ def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
         and all(len(v) <= _MAX_LEVEL_LENGTH for v in distinct)
     ):
         return False
+    if draft.wants_demographic(column.question):
+        _demographic_from_answers(draft, column, distinct)
+        return True
     levels = tuple(Level(code=i + 1, label=v) for i, v in enumerate(distinct))
     kind, _ = guess_kind(levels)
     scale = Scale(
@@ -647,6 +754,43 @@ def _levels_from_answers(draft: Draft, file: _File, column: _Column) -> bool:
         f"kept as a demographic: --demographic {column.question})"
     )
     return True
+
+
+#: The first number of a band ("18-24", "$10,000 - $19,999", "45+").
+_BAND_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
+_BELOW = re.compile(r"^(under|less than|below|younger than|fewer than|up to|<)")
+
+
+def _band_key(label: str) -> float | None:
+    """Where a band lies ("Under 18" before "18-24" before "65 or over"), or None for
+    an answer without a number."""
+    match = _BAND_NUMBER.search(label)
+    if match is None:
+        return None
+    number = float(match.group().replace(",", ""))
+    return number - 0.5 if _BELOW.match(normalize_text(label)) else number
+
+
+def _demographic_from_answers(draft: Draft, column: _Column, distinct: list[str]) -> None:
+    """A demographic whose answers' words give no order: numbered bands (ages, incomes)
+    are put in the order of their numbers; other answers (regions, sites) are categories
+    without an order, listed as first met, and no order is claimed or asked for."""
+    keys = [_band_key(value) for value in distinct]
+    question = column.question
+    if all(key is not None for key in keys) and len(set(keys)) == len(keys):
+        distinct = [value for _, value in sorted(zip(keys, distinct, strict=True))]
+        draft.guessed.append(f"{question}: bands ordered by their numbers ({', '.join(distinct)})")
+    else:
+        draft.guessed.append(
+            f"{question}: categories from the answers ({', '.join(distinct)}), with no order"
+        )
+    draft.add_choice(
+        question,
+        column.header,
+        [Choice(str(code), value) for code, value in enumerate(distinct, start=1)],
+        source_id=column.header,
+        missing=[(value, "") for value in column.answers.non_substantive],
+    )
 
 
 def _free_text(draft: Draft, file: _File, column: _Column) -> bool:

@@ -6,8 +6,9 @@ functions, and its absence is a one-line :class:`~cipp.model.errors.CippError`.
 Import (metadata): a variable with value labels is an item (levels are the labelled
 codes; variable label = text). A numeric scale labelled at some values only (1 = "very
 poor" ... 10 = "very good"; 1, 3 and 5 of a 1-5 scale) gets a level for every whole
-number between its lowest and highest label, and for every other whole number found in
-the data, each labelled by its number where the file gives no label. SPSS user-missing
+number between its lowest and highest label, labelled by its number where the file
+gives no label; a value in the data beyond the labels (12, 99) is a missing value, said
+in the import report, never a new end of the scale. SPSS user-missing
 values (discrete, or small integer ranges) and Stata's extended missing values (``.a``
 .. ``.z``) leave the levels and become the scale's missing values (code and label).
 Numeric variables without value labels can be kept as demographics; string variables
@@ -41,6 +42,7 @@ from cipp.platforms.draft import (
     slug,
 )
 from cipp.platforms.registry import ReadRequest, complete_only_refused
+from cipp.read.files import check_input
 
 if TYPE_CHECKING:
     from cipp.platforms.registry import Importer, Platform
@@ -66,6 +68,7 @@ def pyreadstat_module() -> Any:
 
 def _read(path: Path, *, metadataonly: bool) -> tuple[Any, Any]:
     pyreadstat = pyreadstat_module()
+    check_input(path)  # a named pipe would be refused with a traceback, or block
     if not path.exists():
         raise DataError(f"{path}: file not found")
     suffix = path.suffix.lower()
@@ -158,7 +161,8 @@ def from_spss(path: str | Path, options: ImportOptions | None = None) -> ImportR
             if len(choices) < 2:
                 draft.skip(name, "fewer than two labelled values")
                 continue
-            choices = _filled(draft, name, choices, partial(observed, name, missing_codes))
+            choices, outside = _filled(draft, name, choices, partial(observed, name, missing_codes))
+            missing += [(code, "") for code in outside]
             draft.add_choice(name, text, choices, source_id=name, missing=missing)
         elif _DATE_FORMAT.match(fmt):
             draft.skip(name, f"a date or time ({fmt})")
@@ -187,31 +191,39 @@ def _column(path: Path, name: str) -> Any:
 
 def _filled(
     draft: Draft, name: str, choices: list[Choice], observed: Callable[[], set[int]]
-) -> list[Choice]:
-    """The levels of a numeric scale labelled at some values only: every whole number
-    from the lowest to the highest label and every one in the data, labelled by its
-    number where the file gives no label. Other value labels are kept as they are."""
+) -> tuple[list[Choice], list[str]]:
+    """The levels of a numeric scale labelled at some values only, and the values found
+    in the data beyond its labels.
+
+    Every whole number from the lowest to the highest label is a level, labelled by its
+    number where the file gives no label. A value in the data beyond the labels (12 on
+    a 1-10 scale, 99) is no level: made a scale end it would become the most (or least)
+    favourable answer, and such a value is almost always a data-entry error or an
+    undeclared missing code, so it is a missing value, said in the report. Other value
+    labels are kept as they are.
+    """
     codes = {as_code(choice.code): choice for choice in choices}
     if None in codes:
-        return choices
+        return choices, []
     numbers = [code for code in codes if code is not None]
-    span = set(range(min(numbers), max(numbers) + 1)) | observed()
+    low, high = min(numbers), max(numbers)
+    outside = sorted(n for n in observed() if not low <= n <= high)
+    if outside:
+        draft.guessed.append(
+            f"{name}: {', '.join(map(str, outside))} found in the data beyond its labelled "
+            f"values ({low}-{high}); made missing values (if they are answers, label them "
+            "in the file or add them as levels)"
+        )
+    span = set(range(low, high + 1))
     if span == set(numbers) or len(span) > _MAX_FILLED:
-        return choices
+        return choices, [str(n) for n in outside]
     filled = [codes.get(n) or Choice(str(n), str(n)) for n in sorted(span)]
     added = sorted(span - set(numbers))
-    outside = [n for n in added if not min(numbers) <= n <= max(numbers)]
     draft.guessed.append(
         f"{name}: value labels on {len(numbers)} of its values; added a level for "
         f"{', '.join(map(str, added))}, labelled by its number"
-        + (
-            f" ({', '.join(map(str, outside))} found in the data beyond the labels: declare "
-            "them missing with --missing-code if they mean missing)"
-            if outside
-            else ""
-        )
     )
-    return filled
+    return filled, [str(n) for n in outside]
 
 
 def read_responses(path: Path) -> RawTable:

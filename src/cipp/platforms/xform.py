@@ -34,6 +34,7 @@ from cipp.platforms.draft import (
     plain_text,
 )
 from cipp.platforms.xlsform import FormGroup, FormQuestion, add_question, pick_language
+from cipp.read.files import check_input
 
 _XF = "{http://www.w3.org/2002/xforms}"
 _H = "{http://www.w3.org/1999/xhtml}"
@@ -129,6 +130,8 @@ def _parse(path: Path) -> Any:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import parse
 
+    # A named pipe would make the parser wait for a writer forever.
+    check_input(path, InstrumentError)
     try:
         return parse(str(path)).getroot()
     except FileNotFoundError:

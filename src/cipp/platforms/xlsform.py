@@ -39,6 +39,7 @@ from cipp.platforms.draft import (
 )
 from cipp.platforms.registry import ReadRequest, TablePlatform
 from cipp.platforms.tables import texts
+from cipp.read.files import check_input
 from cipp.read.tables import read_table
 
 _SKIPPED = {
@@ -107,6 +108,7 @@ def _sheet_names(path: Path) -> list[str]:
 
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InstrumentError(f"{path}: an XLSForm is an Excel workbook (.xlsx)")
+    check_input(path, InstrumentError)  # a named pipe would block the zip reader
     if path.exists():
         check_sheets(path, sheets=[])  # the zip limits, before openpyxl unpacks anything
     try:

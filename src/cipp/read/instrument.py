@@ -133,7 +133,9 @@ def _number(value: Any, path: str, p: _Problems) -> float | None:
 def _levels(nodes: Any, path: str, p: _Problems, *, codes_required: bool) -> tuple[Level, ...]:
     levels: list[Level] = []
     seen_codes: set[int] = set()
-    seen_spellings: dict[str, str] = {}
+    #: Each spelling and the level (code, label) it names: two levels with one label
+    #: (".5" twice) would make a cell of that label mean either.
+    seen_spellings: dict[str, tuple[int, str]] = {}
     for index, raw in enumerate(_as_list(nodes, path, p)):
         where = f"{path}[{index}]"
         if isinstance(raw, str | int) and not codes_required and not isinstance(raw, bool):
@@ -156,10 +158,20 @@ def _levels(nodes: Any, path: str, p: _Problems, *, codes_required: bool) -> tup
             label=_text(node, "label", where, p),
             aliases=_strings(node, "aliases", where, p),
         )
-        for spelling in level.spellings:
+        for spelling in dict.fromkeys(level.spellings):
             key = normalize_text(spelling)
-            owner = seen_spellings.setdefault(key, level.label)
-            if owner != level.label:
+            if not key:
+                continue  # an empty label is reported where it was read
+            owner_code, owner = seen_spellings.setdefault(key, (level.code, level.label))
+            if owner_code == level.code:
+                continue
+            if spelling == level.label and normalize_text(owner) == key:
+                p.add(
+                    where,
+                    f"duplicate label '{spelling}': it already names level '{owner}' "
+                    f"(code {owner_code}); give each level its own label",
+                )
+            else:
                 p.add(where, f"'{spelling}' already names level '{owner}'")
         levels.append(level)
     return tuple(levels)
