@@ -34,7 +34,7 @@ from cipp.platforms.draft import (
     plain_text,
 )
 from cipp.platforms.xlsform import FormGroup, FormQuestion, add_question, pick_language
-from cipp.read.files import check_input
+from cipp.read.files import check_input, unsafe_xml
 
 _XF = "{http://www.w3.org/2002/xforms}"
 _H = "{http://www.w3.org/1999/xhtml}"
@@ -137,7 +137,7 @@ def _parse(path: Path) -> Any:
     except FileNotFoundError:
         raise InstrumentError(f"{path}: file not found") from None
     except DefusedXmlException as error:
-        raise InstrumentError(f"{path}: refused: the XML declares {error}") from None
+        raise InstrumentError(f"{path}: refused unsafe XML: it holds {unsafe_xml(error)}") from None
     except (ParseError, OSError) as error:
         raise InstrumentError(f"{path}: not an XForm (not readable XML: {error})") from None
 
