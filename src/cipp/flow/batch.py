@@ -89,22 +89,6 @@ def _one_line(message: object) -> str:
     return " ".join(str(message).split())
 
 
-def _kept_lists(message: object) -> str:
-    """A message on one line, except a list (cipp.model.errors.listed: indented lines),
-    which keeps one line per entry so a long list stays readable on a terminal."""
-    lines: list[str] = []
-    for line in str(message).splitlines():
-        if line[:1].isspace() and line.strip() and lines:
-            lines.append("    " + " ".join(line.split()))
-        elif line.strip():
-            joined = " ".join(line.split())
-            if lines and not lines[-1].startswith("    "):
-                lines[-1] += " " + joined
-            else:
-                lines.append(joined)
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------------------------
 # Inputs
 # --------------------------------------------------------------------------------------------
@@ -439,7 +423,9 @@ def _detect(
         return choice.instrument, note, {index: table}
     raise InstrumentError(
         f"no input file matches a bundled instrument (give `instrument`); first problem: "
-        f"{_kept_lists(first_error)}"
+        # kept as written: its list of missing items is one line each (cipp.model.errors.
+        # listed), which the command line's one_line keeps
+        f"{first_error}"
     )
 
 

@@ -133,6 +133,8 @@ LOCK_NAME = "cipp-batch.lock"
 #: The list of files the last ``cipp batch`` run wrote into its folder, one relative path
 #: per line: what the next run into the folder may remove.
 MANIFEST_NAME = ".cipp-batch.files"
+#: How much of a manifest is read (a run of thousands of waves lists well under this).
+MANIFEST_CHARACTERS = 1_000_000
 
 
 def replace_run_files(folder: Path, written: Iterable[Path]) -> tuple[Path, ...]:
@@ -142,21 +144,21 @@ def replace_run_files(folder: Path, written: Iterable[Path]) -> tuple[Path, ...]
     folders that leaves empty. Only files cipp recorded are removed, never anything else
     in the folder; returns the removed files."""
     folder = Path(folder)
+    root = folder.resolve()
     manifest = folder / MANIFEST_NAME
     kept = {Path(path).resolve() for path in written}
     removed: list[Path] = []
     for line in _recorded(manifest):
         stale = folder / line
-        inside = stale.resolve().parent.is_relative_to(folder.resolve())
-        if inside and stale.resolve() not in kept and stale.is_file() and not stale.is_symlink():
+        target = stale.resolve()
+        inside = target.parent.is_relative_to(root)
+        if inside and target not in kept and stale.is_file() and not stale.is_symlink():
             with contextlib.suppress(OSError):
                 stale.unlink()
                 removed.append(stale)
                 if stale.parent != folder and not any(stale.parent.iterdir()):
                     stale.parent.rmdir()
-    relative = sorted(
-        Path(path).resolve().relative_to(folder.resolve()).as_posix() for path in written
-    )
+    relative = sorted(path.relative_to(root).as_posix() for path in kept)
     write_text(manifest, "".join(f"{path}\n" for path in relative))
     return tuple(removed)
 
@@ -165,7 +167,8 @@ def _recorded(manifest: Path) -> list[str]:
     """The relative paths a manifest lists (none if it is missing or unreadable); a line
     that leaves the folder (absolute, or with '..') is ignored."""
     try:
-        text = manifest.read_text(encoding="utf-8")[:1_000_000]
+        with manifest.open(encoding="utf-8") as opened:
+            text = opened.read(MANIFEST_CHARACTERS)  # bounded: the folder is the user's
     except (OSError, UnicodeDecodeError):
         return []
     lines = [line.strip() for line in text.splitlines()]
